@@ -1,0 +1,39 @@
+@announce
+Feature: Announce to a participant
+  AnnounceUrl names what is played to one participant, AnnounceMethod how it is fetched, GET
+  or POST (POST by default). An announcement changes nothing else: the participant keeps
+  their muted, hold and coaching state.
+
+  Background:
+    Given a conference with participants "agent" and "customer"
+
+  @live-safe
+  Scenario: Play an announcement to a participant
+    When "customer" is updated with:
+      | AnnounceUrl | https://www.your-application.com/announce |
+    Then the update succeeds with the documented "participant" shape
+    And "customer" is unchanged but for its update date
+    And a retrieve of "customer" shows the same participant
+
+  @live-safe
+  Scenario Outline: The announcement is fetched with <method>
+    When "customer" is updated with:
+      | AnnounceUrl    | https://www.your-application.com/announce |
+      | AnnounceMethod | <method>                                  |
+    Then the update succeeds with the documented "participant" shape
+    And "customer" is unchanged but for its update date
+    And a retrieve of "customer" shows the same participant
+
+    Examples:
+      | method |
+      | GET    |
+      | POST   |
+
+  @live-safe
+  Scenario: An announcement to a muted participant keeps them muted
+    Given "customer" is muted
+    When "customer" is updated with:
+      | AnnounceUrl | https://www.your-application.com/announce |
+    Then the update succeeds with the documented "mute" shape
+    And "customer" is unchanged but for its update date
+    And a retrieve of "customer" shows the same participant

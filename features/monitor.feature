@@ -1,0 +1,30 @@
+@monitor
+Feature: Monitor a conference
+  Monitoring is coaching while muted: the supervisor listens to the agent's call and nobody
+  hears the supervisor until they unmute.
+
+  Background:
+    Given a conference with participants "agent", "customer" and "supervisor"
+
+  @live-safe
+  Scenario: A supervisor monitors the agent (documented example "Monitoring a Conference")
+    When "supervisor" is updated with:
+      | Muted          | True  |
+      | Coaching       | True  |
+      | Beep           | False |
+      | CallSidToCoach | agent |
+    Then the update succeeds with the documented "monitoring" shape
+    And "supervisor" is coaching "agent"
+    And "supervisor" is muted
+    And a retrieve of "supervisor" shows the same participant
+
+  @live-safe
+  Scenario: A monitoring supervisor unmutes to whisper to the agent, and keeps coaching
+    Given "supervisor" is muted
+    And "supervisor" is coaching "agent"
+    When "supervisor" is updated with:
+      | Muted | false |
+    Then the update succeeds with the documented "coaching" shape
+    And "supervisor" is coaching "agent"
+    And "supervisor" is not muted
+    And a retrieve of "supervisor" shows the same participant

@@ -1,0 +1,34 @@
+//! Snapshots: the committed, reviewed form of each documented shape.
+//!
+//! One place sets where snapshots live and how they are named, so the test that proves each
+//! snapshot reproduces its documented example and the steps that compare actual responses
+//! with it read the same file.
+
+use serde_json::Value;
+
+use crate::spec::DocumentedExample;
+
+/// The folder of the committed snapshots.
+pub const SNAPSHOT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
+
+/// Asserts that `normalised` equals the committed snapshot of the documented `example`.
+///
+/// Panics as insta does on a mismatch (after printing its diff); under `CI=true` nothing is
+/// written, locally a `.snap.new` waits for `cargo insta review`.
+pub fn assert_documented_snapshot(example: &DocumentedExample, normalised: &Value) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(SNAPSHOT_DIR);
+    settings.set_prepend_module_to_snapshot(false);
+    let (_, notes) = super::shape::corrected(example);
+    let mut description = format!(
+        "The documented example \"{}\" (src/spec/documented/{}.json), normalised.",
+        example.title, example.name
+    );
+    for note in notes {
+        description.push_str("\nCorrected: ");
+        description.push_str(note);
+    }
+    settings.set_description(description);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_json_snapshot!(example.name, normalised));
+}

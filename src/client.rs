@@ -1,0 +1,267 @@
+//! A typed client of the endpoint and its siblings, one method per endpoint.
+//!
+//! Every call returns an [`Exchange`]: what was sent (credential redacted) and what came back,
+//! already read. Steps and checks work on that data, never on a live response, so a failure can
+//! always show the exchange that caused it.
+
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::credentials::Credentials;
+use crate::error::Error;
+use crate::spec::{self, Dialect};
+
+/// The three sids that name one participant: its account, its conference and its call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct ParticipantRef {
+    /// The AccountSid (the project id).
+    pub account_sid: String,
+    /// The ConferenceSid.
+    pub conference_sid: String,
+    /// The participant's CallSid.
+    pub call_sid: String,
+}
+
+/// The form parameters of one update, in the order they are sent.
+///
+/// Kept as key/value strings rather than typed fields so that a scenario can send exactly what a
+/// client in the wild sends (`True`, an unknown key, an empty value) and see how it is treated.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ParticipantUpdate {
+    /// `(key, value)` pairs, sent form-urlencoded in this order.
+    pub params: Vec<(String, String)>,
+}
+
+impl ParticipantUpdate {
+    /// An update with no parameters (the page's first example).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one parameter as given; no validation, so malformed requests can be sent on purpose.
+    pub fn param(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.params.push((key.into(), value.into()));
+        self
+    }
+
+    /// The form-urlencoded body.
+    pub fn encode(&self) -> String {
+        serde_urlencoded::to_string(&self.params).expect("string pairs always encode")
+    }
+}
+
+/// A request as it was sent, with the credential redacted.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SentRequest {
+    /// The HTTP method.
+    pub method: String,
+    /// The full URL.
+    pub url: String,
+    /// The project id the request authenticated as, if any; the token is never kept.
+    pub user: Option<String>,
+    /// Headers other than `Authorization`.
+    pub headers: Vec<(String, String)>,
+    /// The body as sent.
+    pub body: String,
+}
+
+/// One request and its response, already read.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Exchange {
+    /// What was sent.
+    pub request: SentRequest,
+    /// The HTTP status received.
+    pub status: u16,
+    /// The response headers, lowercase names.
+    pub headers: Vec<(String, String)>,
+    /// The response body as text (lossy for non-UTF-8 bytes).
+    pub body: String,
+    /// How long the round trip took.
+    pub elapsed: Duration,
+}
+
+impl Exchange {
+    /// The body as JSON, or an error that says what came instead.
+    pub fn json(&self) -> Result<Value, Error> {
+        serde_json::from_str(&self.body).map_err(|e| Error::NotJson {
+            status: self.status,
+            detail: e.to_string(),
+            snippet: self.body.chars().take(120).collect(),
+        })
+    }
+
+    /// A curl command that reproduces the request; the token comes from `$LAML_API_TOKEN`, so
+    /// the command can be pasted into a report or a ticket without leaking it.
+    pub fn curl(&self) -> String {
+        let mut cmd = format!("curl -X {} '{}'", self.request.method, self.request.url);
+        if let Some(user) = &self.request.user {
+            cmd.push_str(&format!(" -u \"{user}:$LAML_API_TOKEN\""));
+        }
+        if !self.request.body.is_empty() {
+            for (k, v) in serde_urlencoded::from_str::<Vec<(String, String)>>(&self.request.body).unwrap_or_default() {
+                cmd.push_str(&format!(" --data-urlencode '{k}={v}'"));
+            }
+        }
+        cmd
+    }
+
+    /// The exchange as a person reads it under a failure: the curl command, then the response.
+    pub fn describe(&self) -> String {
+        format!(
+            "request:  {}\nresponse: {} after {} ms\n{}",
+            self.curl(),
+            self.status,
+            self.elapsed.as_millis(),
+            indent(&self.body)
+        )
+    }
+}
+
+fn indent(text: &str) -> String {
+    let shown: String = text.chars().take(2000).collect();
+    shown.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+}
+
+/// A client of one target: base URL, path dialect and credentials.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: String,
+    dialect: Dialect,
+    credentials: Option<Credentials>,
+}
+
+impl ApiClient {
+    /// A client of the target at `base` (scheme, host and port, no path) that sends `credentials`.
+    ///
+    /// Redirects are never followed: a redirect to another host must not carry the credentials.
+    pub fn new(base: &str, dialect: Dialect, credentials: Option<Credentials>, timeout: Duration) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(timeout)
+            .build()
+            .expect("a client with no TLS settings always builds");
+        ApiClient {
+            http,
+            base: base.trim_end_matches('/').to_string(),
+            dialect,
+            credentials,
+        }
+    }
+
+    /// The same client with other credentials (or none), to probe authentication.
+    pub fn with_credentials(&self, credentials: Option<Credentials>) -> Self {
+        ApiClient {
+            credentials,
+            ..self.clone()
+        }
+    }
+
+    /// POST an update to one participant.
+    pub async fn update_participant(&self, p: &ParticipantRef, update: &ParticipantUpdate) -> Result<Exchange, Error> {
+        let path = spec::participant_path(self.dialect, &p.account_sid, &p.conference_sid, &p.call_sid);
+        self.send(Method::POST, &path, Some(update.encode())).await
+    }
+
+    /// GET one participant.
+    pub async fn retrieve_participant(&self, p: &ParticipantRef) -> Result<Exchange, Error> {
+        let path = spec::participant_path(self.dialect, &p.account_sid, &p.conference_sid, &p.call_sid);
+        self.send(Method::GET, &path, None).await
+    }
+
+    /// GET the participants of a conference, filtered by `Muted` / `Hold` when given.
+    pub async fn list_participants(
+        &self,
+        account_sid: &str,
+        conference_sid: &str,
+        filters: &[(&str, &str)],
+    ) -> Result<Exchange, Error> {
+        let mut path = spec::participants_path(self.dialect, account_sid, conference_sid);
+        if !filters.is_empty() {
+            path.push('?');
+            path.push_str(&serde_urlencoded::to_string(filters).expect("string pairs always encode"));
+        }
+        self.send(Method::GET, &path, None).await
+    }
+
+    /// DELETE (kick) one participant.
+    pub async fn delete_participant(&self, p: &ParticipantRef) -> Result<Exchange, Error> {
+        let path = spec::participant_path(self.dialect, &p.account_sid, &p.conference_sid, &p.call_sid);
+        self.send(Method::DELETE, &path, None).await
+    }
+
+    /// Sends any method to any path of the target, for requests the typed methods cannot make.
+    pub async fn send(&self, method: Method, path: &str, form: Option<String>) -> Result<Exchange, Error> {
+        let url = format!("{}{}", self.base, path);
+        let mut headers = vec![("accept".to_string(), "application/json".to_string())];
+        if form.is_some() {
+            headers.push(("content-type".into(), "application/x-www-form-urlencoded".into()));
+        }
+        let mut req = self.http.request(method.clone(), &url);
+        for (k, v) in &headers {
+            req = req.header(k, v);
+        }
+        if let Some(c) = &self.credentials {
+            let pair = format!("{}:{}", c.project_id, c.token.expose());
+            let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+            req = req.header("authorization", format!("Basic {encoded}"));
+        }
+        let body = form.unwrap_or_default();
+        if !body.is_empty() || method == Method::POST {
+            req = req.body(body.clone());
+        }
+        let started = Instant::now();
+        let response = req.send().await.map_err(|e| Error::Unreachable {
+            url: url.clone(),
+            reason: describe(&e),
+        })?;
+        let status = response.status().as_u16();
+        let resp_headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let bytes = response.bytes().await.map_err(|e| Error::Unreachable {
+            url: url.clone(),
+            reason: describe(&e),
+        })?;
+        Ok(Exchange {
+            request: SentRequest {
+                method: method.to_string(),
+                url,
+                user: self.credentials.as_ref().map(|c| c.project_id.clone()),
+                headers,
+                body,
+            },
+            status,
+            headers: resp_headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// The whole cause chain of a reqwest error, without the URL's userinfo (there is none: auth
+/// travels in a header).
+fn describe(e: &reqwest::Error) -> String {
+    let mut text = if e.is_timeout() {
+        "timed out".to_string()
+    } else {
+        e.to_string()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

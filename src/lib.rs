@@ -1,0 +1,65 @@
+//! # laml-conformance
+//!
+//! A conformance harness for the LaML (Twilio-compatible) "Update a Conference Participant"
+//! endpoint. Gherkin scenarios in `features/` send real HTTP to a target (the embedded simulated
+//! space by default) and compare the answers with the documented JSON shapes.
+//!
+//! Map: [`spec`] the documentation as data · [`sim`] the simulated space · [`client`] the typed
+//! client and its [`client::Exchange`]s · [`check`] normaliser, shape, values and snapshots ·
+//! [`target`] where a run sends its requests · [`credentials`] secrets that redact themselves ·
+//! [`error`] what callers branch on.
+//!
+//! ## A scenario, by hand
+//!
+//! ```
+//! use laml_conformance::check::shape::{self, Identity};
+//! use laml_conformance::client::{ParticipantRef, ParticipantUpdate};
+//! use laml_conformance::{spec, target::Target};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), laml_conformance::error::Error> {
+//! // 1. a target, and a conference with named participants on it
+//! let target = Target::embedded().await?;
+//! let conf = target.arrange_conference(&["agent", "supervisor"]).await?;
+//! let (account, supervisor) = (&conf.credentials.project_id, &conf.participants[1].1);
+//!
+//! // 2. an update, sent as a client in the wild sends it
+//! let who = ParticipantRef {
+//!     account_sid: account.clone(),
+//!     conference_sid: conf.conference_sid.clone(),
+//!     call_sid: supervisor.clone(),
+//! };
+//! let exchange = target
+//!     .client(&conf)
+//!     .update_participant(&who, &ParticipantUpdate::new().param("Muted", "True"))
+//!     .await?;
+//! assert_eq!(exchange.status, 200);
+//!
+//! // 3. the answer, normalised, has the documented "mute" shape
+//! let identity = Identity {
+//!     account_sid: who.account_sid.clone(),
+//!     conference_sid: who.conference_sid.clone(),
+//!     call_sid: who.call_sid.clone(),
+//! };
+//! let actual = shape::normalise(&exchange.json()?, &identity);
+//! let expected = shape::documented_shape(spec::documented::example("mute").unwrap());
+//! assert_eq!(shape::check_shape(&actual, &expected), Ok(()));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Where the steps live, and why
+//!
+//! cucumber registers steps through `inventory`, and the linker may drop registrations that
+//! live in a library crate (cucumber-rs #271, #304, #347). The step definitions therefore live
+//! in the binary's own module tree (`src/steps`, declared by `main.rs`), whose object code is
+//! always linked; `tests/conformance.rs` drives that same binary. Both runs also use
+//! `fail_on_skipped`, so an undefined step fails the run instead of being skipped.
+
+pub mod check;
+pub mod client;
+pub mod credentials;
+pub mod error;
+pub mod sim;
+pub mod spec;
+pub mod target;

@@ -1,0 +1,293 @@
+//! The HTTP face of the simulated space: routing, authentication and encoding.
+//!
+//! [`handle`] is a plain function from a request to a response over the state, so it can be
+//! driven without a socket; [`SimResponder`] adapts it to wiremock.
+
+use std::sync::{Arc, Mutex};
+
+use base64::Engine;
+use serde_json::{Value, json};
+use wiremock::{Request, Respond, ResponseTemplate};
+
+use crate::spec::{self, Dialect, ErrorCode};
+
+use super::journal::{Journal, JournalEntry};
+use super::rules::{self, ApiError};
+use super::state::Space;
+
+/// A request as the space needs it, independent of the HTTP library.
+#[derive(Debug, Clone, Copy)]
+pub struct SimRequest<'a> {
+    /// The HTTP method, uppercase.
+    pub method: &'a str,
+    /// The path, without the query.
+    pub path: &'a str,
+    /// The query string, without `?`.
+    pub query: Option<&'a str>,
+    /// The `Authorization` header.
+    pub authorization: Option<&'a str>,
+    /// The `Content-Type` header.
+    pub content_type: Option<&'a str>,
+    /// The raw body.
+    pub body: &'a [u8],
+}
+
+/// A response of the space: a status and a JSON body (none for 204).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The JSON body; `None` only for 204.
+    pub body: Option<Value>,
+}
+
+impl SimResponse {
+    fn ok(body: Value) -> Self {
+        SimResponse {
+            status: 200,
+            body: Some(body),
+        }
+    }
+}
+
+impl From<ApiError> for SimResponse {
+    fn from(e: ApiError) -> Self {
+        SimResponse {
+            status: e.code.http_status(),
+            body: Some(e.body()),
+        }
+    }
+}
+
+/// Where a path points, once its prefix and account are known.
+enum Route<'a> {
+    Participant { conference: &'a str, call: &'a str },
+    List { conference: &'a str },
+}
+
+fn not_found(what: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFound,
+        format!("The requested resource {what} was not found"),
+    )
+}
+
+/// Answers one request from the state; never panics, whatever it is given.
+pub fn handle(space: &mut Space, req: &SimRequest<'_>) -> SimResponse {
+    match route(space, req) {
+        Ok(r) => r,
+        Err(e) => e.into(),
+    }
+}
+
+fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiError> {
+    let rest = [Dialect::SignalWire, Dialect::Twilio]
+        .iter()
+        .find_map(|d| req.path.strip_prefix(d.prefix()))
+        .ok_or_else(|| not_found(req.path))?;
+    let segments: Vec<&str> = rest.split('/').collect();
+    let (account, target) = match segments.as_slice() {
+        ["", "Accounts", account, "Conferences", conference, "Participants.json"] => {
+            (*account, Route::List { conference })
+        }
+        ["", "Accounts", account, "Conferences", conference, "Participants", call] => {
+            let call = call.strip_suffix(".json").unwrap_or(call);
+            (*account, Route::Participant { conference, call })
+        }
+        _ => return Err(not_found(req.path)),
+    };
+    let user = authenticate(space, req.authorization)?;
+    if user != account {
+        return Err(if space.accounts.contains_key(account) {
+            ApiError::new(
+                ErrorCode::AuthenticationFailed,
+                "These credentials are not valid for this account",
+            )
+        } else {
+            not_found(&format!("Account {account}"))
+        });
+    }
+    let acct = space.accounts.get_mut(account).ok_or_else(|| not_found(account))?;
+    match target {
+        Route::List { conference } => {
+            if req.method != "GET" {
+                return Err(method_not_allowed(req.method, "GET"));
+            }
+            let conf = acct
+                .conferences
+                .get(conference)
+                .ok_or_else(|| not_found(&format!("Conference {conference}")))?;
+            list(account, conf, req.query)
+        }
+        Route::Participant { conference, call } => {
+            let conf = acct
+                .conferences
+                .get_mut(conference)
+                .ok_or_else(|| not_found(&format!("Conference {conference}")))?;
+            let me = conf
+                .participant(call)
+                .ok_or_else(|| not_found(&format!("Participant {call}")))?
+                .clone();
+            match req.method {
+                "GET" => Ok(SimResponse::ok(me.to_json(account, conference))),
+                "POST" => {
+                    let form = read_form(req)?;
+                    let update = rules::parse_update(&form)?;
+                    rules::check_against(&update, conf, &me)?;
+                    let p = conf.participant_mut(call).ok_or_else(|| not_found(call))?;
+                    rules::apply(p, update, rules::now());
+                    Ok(SimResponse::ok(p.to_json(account, conference)))
+                }
+                "DELETE" => {
+                    conf.participants.retain(|p| p.call_sid != call);
+                    Ok(SimResponse {
+                        status: 204,
+                        body: None,
+                    })
+                }
+                other => Err(method_not_allowed(other, "GET, POST, DELETE")),
+            }
+        }
+    }
+}
+
+fn method_not_allowed(method: &str, allow: &'static str) -> ApiError {
+    ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("Method {method} is not allowed on this resource; use {allow}"),
+    )
+}
+
+/// The account the Basic credentials belong to, or 20003.
+fn authenticate<'s>(space: &'s Space, header: Option<&str>) -> Result<&'s str, ApiError> {
+    let refused = || {
+        ApiError::new(
+            ErrorCode::AuthenticationFailed,
+            "Authentication failed: send Basic auth with your project id and API token",
+        )
+    };
+    let encoded = header.and_then(|h| h.strip_prefix("Basic ")).ok_or_else(refused)?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| refused())?;
+    let text = String::from_utf8(decoded).map_err(|_| refused())?;
+    let (user, token) = text.split_once(':').ok_or_else(refused)?;
+    let account = space.accounts.get(user).ok_or_else(refused)?;
+    if account.credentials.token.expose() != token {
+        return Err(refused());
+    }
+    Ok(&account.sid)
+}
+
+/// The form parameters of a POST; a body in any other encoding is refused, not guessed at.
+fn read_form(req: &SimRequest<'_>) -> Result<Vec<(String, String)>, ApiError> {
+    if req.body.is_empty() {
+        return Ok(Vec::new());
+    }
+    let is_form = req
+        .content_type
+        .and_then(|c| c.split(';').next())
+        .is_some_and(|c| c.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(ApiError::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "The body must be application/x-www-form-urlencoded, not {}",
+                req.content_type.unwrap_or("a body without Content-Type")
+            ),
+        ));
+    }
+    serde_urlencoded::from_bytes(req.body)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The form body cannot be read: {e}")))
+}
+
+fn list(account: &str, conf: &super::state::Conference, query: Option<&str>) -> Result<SimResponse, ApiError> {
+    let filters: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+        .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The query cannot be read: {e}")))?;
+    let mut muted = None;
+    let mut hold = None;
+    for (k, v) in &filters {
+        match k.as_str() {
+            "Muted" => muted = Some(rules::parse_filter(k, v)?),
+            "Hold" => hold = Some(rules::parse_filter(k, v)?),
+            "Page" | "PageSize" | "PageToken" => {}
+            other => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidArgument,
+                    format!("Unknown filter {other}; use Muted or Hold"),
+                ));
+            }
+        }
+    }
+    let participants: Vec<Value> = conf
+        .participants
+        .iter()
+        .filter(|p| muted.is_none_or(|m| p.muted == m) && hold.is_none_or(|h| p.hold == h))
+        .map(|p| p.to_json(account, &conf.sid))
+        .collect();
+    let path = spec::participants_path(Dialect::SignalWire, account, &conf.sid);
+    let uri = match query {
+        Some(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.clone(),
+    };
+    let end = participants.len().saturating_sub(1);
+    Ok(SimResponse::ok(json!({
+        "participants": participants,
+        "uri": uri,
+        "first_page_uri": format!("{path}?Page=0&PageSize=50"),
+        "next_page_uri": null,
+        "previous_page_uri": null,
+        "page": 0,
+        "page_size": 50,
+        "start": 0,
+        "end": end,
+        "account_sid": account,
+        "conference_sid": conf.sid,
+    })))
+}
+
+/// The wiremock adapter: one responder for every request, over the shared state.
+#[derive(Debug, Clone)]
+pub struct SimResponder {
+    /// The shared state.
+    pub space: Arc<Mutex<Space>>,
+    /// The shared journal.
+    pub journal: Arc<Mutex<Journal>>,
+}
+
+impl Respond for SimResponder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
+        let req = SimRequest {
+            method: request.method.as_str(),
+            path: request.url.path(),
+            query: request.url.query(),
+            authorization: header("authorization"),
+            content_type: header("content-type"),
+            body: &request.body,
+        };
+        let response = {
+            let mut space = self.space.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            handle(&mut space, &req)
+        };
+        let mut path = req.path.to_string();
+        if let Some(q) = req.query {
+            path.push('?');
+            path.push_str(q);
+        }
+        self.journal
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .record(JournalEntry {
+                method: req.method.to_string(),
+                path,
+                body: String::from_utf8_lossy(req.body).into_owned(),
+                status: response.status,
+            });
+        let template = ResponseTemplate::new(response.status);
+        match response.body {
+            Some(body) => template.set_body_raw(body.to_string().into_bytes(), "application/json"),
+            None => template,
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! A bounded record of the requests the simulated space received.
+//!
+//! Bounded so that a space serving for days keeps its memory flat; the oldest entries go first.
+
+use std::collections::VecDeque;
+
+/// How many requests the journal keeps before it forgets the oldest.
+pub const JOURNAL_CAPACITY: usize = 1000;
+
+/// One request as received, and the status it was answered with.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JournalEntry {
+    /// The HTTP method.
+    pub method: String,
+    /// The path and query.
+    pub path: String,
+    /// The form body, as received.
+    pub body: String,
+    /// The status answered.
+    pub status: u16,
+}
+
+/// The last [`JOURNAL_CAPACITY`] requests, oldest first.
+#[derive(Debug, Default)]
+pub struct Journal {
+    entries: VecDeque<JournalEntry>,
+}
+
+impl Journal {
+    /// Records one request, forgetting the oldest when full.
+    pub fn record(&mut self, entry: JournalEntry) {
+        if self.entries.len() == JOURNAL_CAPACITY {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(entry);
+    }
+
+    /// The entries kept, oldest first.
+    pub fn entries(&self) -> impl Iterator<Item = &JournalEntry> {
+        self.entries.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_only_the_newest() {
+        let mut j = Journal::default();
+        for i in 0..JOURNAL_CAPACITY + 5 {
+            j.record(JournalEntry {
+                method: "GET".into(),
+                path: i.to_string(),
+                body: String::new(),
+                status: 200,
+            });
+        }
+        assert_eq!(j.entries().count(), JOURNAL_CAPACITY);
+        assert_eq!(j.entries().next().unwrap().path, "5");
+    }
+}

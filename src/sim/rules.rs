@@ -1,0 +1,292 @@
+//! The rules of the simulated space: how an update is validated and applied, and the errors it
+//! answers with.
+//!
+//! An update is validated completely before anything changes, so a refused update leaves the
+//! participant exactly as it was (SPEC.md section 4).
+
+use serde_json::{Value, json};
+use time::{Duration, OffsetDateTime};
+
+use crate::spec::ErrorCode;
+use crate::spec::params::{self, ParamKind};
+
+use super::state::{Conference, ConferenceStatus, Participant};
+
+/// A refusal: the documented code and a message that says what to send instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The documented code, which fixes the HTTP status.
+    pub code: ErrorCode,
+    /// A sentence for the client's developer.
+    pub message: String,
+}
+
+impl ApiError {
+    /// A refusal with `code` and `message`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The documented error body `{code, message, more_info, status}`.
+    pub fn body(&self) -> Value {
+        json!({
+            "code": self.code.code(),
+            "message": self.message,
+            "more_info": self.code.more_info(),
+            "status": self.code.http_status(),
+        })
+    }
+}
+
+/// An update that passed validation of its own values; every field is what the request set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Update {
+    /// `Muted`.
+    pub muted: Option<bool>,
+    /// `Hold`.
+    pub hold: Option<bool>,
+    /// `HoldUrl`.
+    pub hold_url: Option<String>,
+    /// `HoldMethod`.
+    pub hold_method: Option<String>,
+    /// `AnnounceUrl`.
+    pub announce_url: Option<String>,
+    /// `AnnounceMethod`.
+    pub announce_method: Option<String>,
+    /// `Coaching`.
+    pub coaching: Option<bool>,
+    /// `CallSidToCoach`.
+    pub call_sid_to_coach: Option<String>,
+    /// `Beep`.
+    pub beep: Option<bool>,
+}
+
+/// Reads the form parameters of an update, refusing unknown keys, repeated keys and values of
+/// the wrong kind.
+pub fn parse_update(form: &[(String, String)]) -> Result<Update, ApiError> {
+    let mut update = Update::default();
+    let mut seen: Vec<&str> = Vec::new();
+    for (key, value) in form {
+        let Some(param) = params::param(key) else {
+            let hint = match params::suggest(key) {
+                Some(name) => format!("; did you mean {name}? Keys are PascalCase"),
+                None => "; see the documented parameter table".to_string(),
+            };
+            return Err(ApiError::new(
+                ErrorCode::InvalidArgument,
+                format!("Unknown parameter {key}{hint}"),
+            ));
+        };
+        if seen.contains(&param.name) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidArgument,
+                format!("{} is given more than once", param.name),
+            ));
+        }
+        seen.push(param.name);
+        if value.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidArgument,
+                format!("{} is blank; omit it or give a value", param.name),
+            ));
+        }
+        match param.kind {
+            ParamKind::Boolean => {
+                let b = params::parse_bool(value).ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::InvalidArgument,
+                        format!("{} must be true or false, not {value:?}", param.name),
+                    )
+                })?;
+                match param.name {
+                    "Muted" => update.muted = Some(b),
+                    "Hold" => update.hold = Some(b),
+                    "Coaching" => update.coaching = Some(b),
+                    _ => update.beep = Some(b),
+                }
+            }
+            ParamKind::Method => {
+                let upper = value.to_ascii_uppercase();
+                if !params::is_method(&upper) {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidMethod,
+                        format!("{} must be GET or POST, not {value:?}", param.name),
+                    ));
+                }
+                match param.name {
+                    "HoldMethod" => update.hold_method = Some(upper),
+                    _ => update.announce_method = Some(upper),
+                }
+            }
+            ParamKind::Url => {
+                if !params::is_absolute_url(value) {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidUrl,
+                        format!(
+                            "{} must be a fully qualified http or https URL, not {value:?}",
+                            param.name
+                        ),
+                    ));
+                }
+                match param.name {
+                    "HoldUrl" => update.hold_url = Some(value.clone()),
+                    _ => update.announce_url = Some(value.clone()),
+                }
+            }
+            ParamKind::Sid => update.call_sid_to_coach = Some(value.clone()),
+        }
+    }
+    Ok(update)
+}
+
+/// Checks what an update asks against the conference: the conference is running, and a coach
+/// coaches another participant of the same conference.
+pub fn check_against(update: &Update, conference: &Conference, me: &Participant) -> Result<(), ApiError> {
+    if conference.status == ConferenceStatus::Completed {
+        return Err(ApiError::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "Conference {} is completed; its participants can no longer be updated",
+                conference.sid
+            ),
+        ));
+    }
+    let coaching_after = update.coaching.unwrap_or(me.coaching);
+    if update.coaching == Some(true) && update.call_sid_to_coach.is_none() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidConferenceAttributes,
+            "Coaching=true needs CallSidToCoach: name the participant to coach",
+        ));
+    }
+    if let Some(target) = &update.call_sid_to_coach {
+        if !coaching_after {
+            return Err(ApiError::new(
+                ErrorCode::InvalidConferenceAttributes,
+                "CallSidToCoach names whom to coach; send it with Coaching=true",
+            ));
+        }
+        if target == &me.call_sid {
+            return Err(ApiError::new(
+                ErrorCode::InvalidConferenceAttributes,
+                "A participant cannot coach itself",
+            ));
+        }
+        if conference.participant(target).is_none() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidConferenceAttributes,
+                format!(
+                    "The participant to be coached ({target}) is not in conference {}",
+                    conference.sid
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Applies a validated update; `date_updated` moves forward by at least a second, so that two
+/// updates in the same second still show an order (RFC 2822 dates have no fractions).
+pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime) {
+    if let Some(m) = update.muted {
+        p.muted = m;
+    }
+    if let Some(h) = update.hold {
+        p.hold = h;
+    }
+    if let Some(u) = update.hold_url {
+        p.hold_url = Some(u);
+    }
+    if let Some(m) = update.hold_method {
+        p.hold_method = m;
+    }
+    if let Some(u) = update.announce_url {
+        p.announce_url = Some(u);
+    }
+    if let Some(m) = update.announce_method {
+        p.announce_method = m;
+    }
+    if let Some(b) = update.beep {
+        p.beep = b;
+    }
+    match update.coaching {
+        Some(false) => {
+            p.coaching = false;
+            p.call_sid_to_coach = None;
+        }
+        Some(true) => p.coaching = true,
+        None => {}
+    }
+    if let Some(target) = update.call_sid_to_coach {
+        p.call_sid_to_coach = Some(target);
+    }
+    p.date_updated = later_of(now, p.date_updated + Duration::SECOND);
+}
+
+fn later_of(a: OffsetDateTime, b: OffsetDateTime) -> OffsetDateTime {
+    if a > b { a } else { b }
+}
+
+/// The current time at the resolution of an RFC 2822 date.
+pub fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+/// Reads a `Muted` / `Hold` list filter.
+pub fn parse_filter(name: &str, value: &str) -> Result<bool, ApiError> {
+    params::parse_bool(value).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidArgument,
+            format!("The {name} filter must be true or false, not {value:?}"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn documented_examples_parse() {
+        let u = parse_update(&form(&[
+            ("Muted", "False"),
+            ("Coaching", "True"),
+            ("Beep", "False"),
+            ("CallSidToCoach", "x"),
+        ]))
+        .unwrap();
+        assert_eq!(u.muted, Some(false));
+        assert_eq!(u.coaching, Some(true));
+        assert_eq!(u.call_sid_to_coach.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn refusals_carry_their_documented_code() {
+        let code = |pairs: &[(&str, &str)]| parse_update(&form(pairs)).unwrap_err().code;
+        assert_eq!(code(&[("muted", "true")]), ErrorCode::InvalidArgument);
+        assert_eq!(code(&[("Muted", "yes")]), ErrorCode::InvalidArgument);
+        assert_eq!(code(&[("HoldMethod", "PUT")]), ErrorCode::InvalidMethod);
+        assert_eq!(code(&[("HoldUrl", "/hold")]), ErrorCode::InvalidUrl);
+        assert_eq!(code(&[("CallSidToCoach", "")]), ErrorCode::InvalidArgument);
+        assert_eq!(
+            code(&[("Muted", "true"), ("Muted", "false")]),
+            ErrorCode::InvalidArgument
+        );
+    }
+
+    #[test]
+    fn date_updated_always_moves_forward() {
+        let t = now();
+        let mut p = Participant::joined("a".into(), t);
+        apply(&mut p, Update::default(), t);
+        assert!(p.date_updated > t);
+        assert_eq!(p.date_created, t);
+    }
+}

@@ -1,0 +1,151 @@
+//! The simulated space's state: accounts own conferences, conferences own participants.
+//!
+//! The state is plain data; the rules that change it live in `rules.rs`, so a rule can be
+//! read (and broken on purpose) without reading the HTTP plumbing.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+use crate::credentials::Credentials;
+use crate::spec::{self, Dialect, participant::NOBODY};
+
+/// Every account of the space, by sid.
+#[derive(Debug, Default)]
+pub struct Space {
+    /// Accounts by AccountSid (the project id).
+    pub accounts: HashMap<String, Account>,
+}
+
+/// One account (a project): its token and its conferences.
+#[derive(Debug)]
+pub struct Account {
+    /// The project id, which is also the AccountSid.
+    pub sid: String,
+    /// The API token (kept as a [`crate::credentials::Secret`] so the state can be printed).
+    pub credentials: Credentials,
+    /// Conferences by ConferenceSid.
+    pub conferences: HashMap<String, Conference>,
+}
+
+/// Whether a conference still runs; a completed one refuses updates (code 10000).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConferenceStatus {
+    /// Calls are connected; participants can be updated.
+    InProgress,
+    /// The conference ended; its participants can be read but not changed.
+    Completed,
+}
+
+/// One conference and the participants in it, in the order they joined.
+#[derive(Debug)]
+pub struct Conference {
+    /// The ConferenceSid.
+    pub sid: String,
+    /// Running or ended.
+    pub status: ConferenceStatus,
+    /// Participants in joining order.
+    pub participants: Vec<Participant>,
+}
+
+impl Conference {
+    /// The participant with this call sid, if it is in the conference.
+    pub fn participant(&self, call_sid: &str) -> Option<&Participant> {
+        self.participants.iter().find(|p| p.call_sid == call_sid)
+    }
+
+    /// The participant with this call sid, to change it.
+    pub fn participant_mut(&mut self, call_sid: &str) -> Option<&mut Participant> {
+        self.participants.iter_mut().find(|p| p.call_sid == call_sid)
+    }
+}
+
+/// One participant: a call connected to a conference, and everything an update can set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Participant {
+    /// The CallSid.
+    pub call_sid: String,
+    /// Whether the participant is muted.
+    pub muted: bool,
+    /// Whether the participant is on hold.
+    pub hold: bool,
+    /// Hold music URL, once set.
+    pub hold_url: Option<String>,
+    /// Method for the hold URL (`POST` by default on this page).
+    pub hold_method: String,
+    /// Announcement URL, once set.
+    pub announce_url: Option<String>,
+    /// Method for the announcement URL (`POST` by default).
+    pub announce_method: String,
+    /// Whether the participant is coaching another.
+    pub coaching: bool,
+    /// Whom the participant coaches, while coaching.
+    pub call_sid_to_coach: Option<String>,
+    /// Whether a beep announces the participant; accepted and kept, never shown.
+    pub beep: bool,
+    /// Set when the call joined.
+    pub end_conference_on_exit: bool,
+    /// Set when the call joined.
+    pub start_conference_on_enter: bool,
+    /// When the call joined; never changes.
+    pub date_created: OffsetDateTime,
+    /// When the participant last changed; moves forward on every successful update.
+    pub date_updated: OffsetDateTime,
+}
+
+impl Participant {
+    /// A call that just joined: unmuted, not on hold, not coaching.
+    pub fn joined(call_sid: String, now: OffsetDateTime) -> Self {
+        Participant {
+            call_sid,
+            muted: false,
+            hold: false,
+            hold_url: None,
+            hold_method: "POST".into(),
+            announce_url: None,
+            announce_method: "POST".into(),
+            coaching: false,
+            call_sid_to_coach: None,
+            beep: true,
+            end_conference_on_exit: false,
+            start_conference_on_enter: true,
+            date_created: now,
+            date_updated: now,
+        }
+    }
+
+    /// The resource as JSON, fields in the documented order (driven by [`spec::FIELDS`]).
+    ///
+    /// `status` is `complete`, as every example of this page shows (errata 4), and
+    /// `call_sid_to_coach` is the nil uuid when nobody is coached, where the documentation
+    /// prints a placeholder (errata 7).
+    pub fn to_json(&self, account_sid: &str, conference_sid: &str) -> Value {
+        let mut map = Map::new();
+        for field in spec::FIELDS {
+            let value = match field.name {
+                "account_sid" => Value::from(account_sid),
+                "call_sid" => Value::from(self.call_sid.as_str()),
+                "conference_sid" => Value::from(conference_sid),
+                "date_created" => Value::from(spec::participant::format_date(self.date_created)),
+                "date_updated" => Value::from(spec::participant::format_date(self.date_updated)),
+                "end_conference_on_exit" => Value::from(self.end_conference_on_exit),
+                "muted" => Value::from(self.muted),
+                "hold" => Value::from(self.hold),
+                "status" => Value::from("complete"),
+                "start_conference_on_enter" => Value::from(self.start_conference_on_enter),
+                "coaching" => Value::from(self.coaching),
+                "call_sid_to_coach" => Value::from(self.call_sid_to_coach.as_deref().unwrap_or(NOBODY)),
+                "uri" => Value::from(spec::participant_path(
+                    Dialect::SignalWire,
+                    account_sid,
+                    conference_sid,
+                    &self.call_sid,
+                )),
+                other => unreachable!("spec::FIELDS names a field the simulated space does not know: {other}"),
+            };
+            map.insert(field.name.to_string(), value);
+        }
+        Value::Object(map)
+    }
+}

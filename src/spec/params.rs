@@ -1,0 +1,158 @@
+//! The form parameters an update may carry (SPEC.md section 1).
+//!
+//! The table is what both the simulated space validates against and the request check compares
+//! a sent request with, so a parameter added here is known to both at once.
+
+/// What kind of value a parameter takes, which decides how it is validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// `true` or `false`, in any case: the documentation writes lowercase, its cURL examples
+    /// send `True`/`False`, and clients in the wild send both.
+    Boolean,
+    /// The sid of another participant of the same conference.
+    Sid,
+    /// A fully qualified `http` or `https` URL.
+    Url,
+    /// `GET` or `POST`.
+    Method,
+}
+
+/// One documented form parameter of the update request.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    /// The PascalCase form key, exactly as the documentation spells it.
+    pub name: &'static str,
+    /// How its value is validated.
+    pub kind: ParamKind,
+    /// False for `Beep`, which the examples send but the table omits (errata 1).
+    pub in_table: bool,
+    /// The documentation's own sentence, so failure messages can quote it.
+    pub meaning: &'static str,
+}
+
+/// Every parameter an update may carry, in the documentation's order.
+pub const PARAMS: &[Param] = &[
+    Param {
+        name: "CallSidToCoach",
+        kind: ParamKind::Sid,
+        in_table: true,
+        meaning: "The participant being coached; only they hear the coach.",
+    },
+    Param {
+        name: "Coaching",
+        kind: ParamKind::Boolean,
+        in_table: true,
+        meaning: "Whether the participant is coaching another call; if true, CallSidToCoach must be set.",
+    },
+    Param {
+        name: "AnnounceMethod",
+        kind: ParamKind::Method,
+        in_table: true,
+        meaning: "Whether the request to AnnounceUrl is a GET or a POST. Default POST.",
+    },
+    Param {
+        name: "AnnounceUrl",
+        kind: ParamKind::Url,
+        in_table: true,
+        meaning: "The URL to send participant announcements to.",
+    },
+    Param {
+        name: "Hold",
+        kind: ParamKind::Boolean,
+        in_table: true,
+        meaning: "Whether the participant is on hold.",
+    },
+    Param {
+        name: "HoldMethod",
+        kind: ParamKind::Method,
+        in_table: true,
+        meaning: "Whether the request to HoldUrl is a GET or a POST. Default POST.",
+    },
+    Param {
+        name: "HoldUrl",
+        kind: ParamKind::Url,
+        in_table: true,
+        meaning: "The URL of hold music played while the participant is on hold.",
+    },
+    Param {
+        name: "Muted",
+        kind: ParamKind::Boolean,
+        in_table: true,
+        meaning: "Whether the participant is muted.",
+    },
+    Param {
+        name: "Beep",
+        kind: ParamKind::Boolean,
+        in_table: false,
+        meaning: "Sent by the coaching and monitoring examples; not in the table (errata 1).",
+    },
+];
+
+/// The documented parameter with exactly this key, if any: keys are case-sensitive PascalCase.
+pub fn param(name: &str) -> Option<&'static Param> {
+    PARAMS.iter().find(|p| p.name == name)
+}
+
+/// The documented key that `name` was probably meant to be (same letters, other case), so an
+/// error can say "did you mean …".
+pub fn suggest(name: &str) -> Option<&'static str> {
+    PARAMS
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name) || p.name.eq_ignore_ascii_case(&name.replace('_', "")))
+        .map(|p| p.name)
+}
+
+/// Parses a documented boolean value: `true`/`false` in any case, nothing else.
+pub fn parse_bool(value: &str) -> Option<bool> {
+    if value.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether `value` is one of the two documented HTTP methods for a callback URL.
+pub fn is_method(value: &str) -> bool {
+    value == "GET" || value == "POST"
+}
+
+/// Whether `value` is a fully qualified http(s) URL, as `HoldUrl` and `AnnounceUrl` must be.
+pub fn is_absolute_url(value: &str) -> bool {
+    url::Url::parse(value)
+        .map(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booleans_are_case_insensitive_and_nothing_else() {
+        assert_eq!(parse_bool("True"), Some(true));
+        assert_eq!(parse_bool("FALSE"), Some(false));
+        assert_eq!(parse_bool("1"), None);
+        assert_eq!(parse_bool("yes"), None);
+        assert_eq!(parse_bool(""), None);
+    }
+
+    #[test]
+    fn urls_must_be_fully_qualified_http() {
+        assert!(is_absolute_url("http://www.your-application.com/hold"));
+        assert!(is_absolute_url("https://example.com"));
+        assert!(!is_absolute_url("/hold"));
+        assert!(!is_absolute_url("www.your-application.com/hold"));
+        assert!(!is_absolute_url("ftp://example.com/hold"));
+    }
+
+    #[test]
+    fn keys_are_pascal_case_with_suggestions() {
+        assert!(param("Muted").is_some());
+        assert!(param("muted").is_none());
+        assert_eq!(suggest("callSidToCoach"), Some("CallSidToCoach"));
+        assert_eq!(suggest("hold_url"), Some("HoldUrl"));
+        assert_eq!(suggest("Volume"), None);
+    }
+}

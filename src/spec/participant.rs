@@ -1,0 +1,158 @@
+//! The participant resource: its fields, their types and formats (SPEC.md section 2).
+//!
+//! The field table drives both the simulated space's rendering (documented order) and the
+//! normaliser's placeholders, so a field's format is written down once.
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc2822;
+
+/// The format a field's value must have; the normaliser checks it before replacing the value
+/// by a placeholder, so a placeholder never hides a wrong value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldFormat {
+    /// The sid of the account in the request path.
+    AccountSid,
+    /// The sid of the conference in the request path.
+    ConferenceSid,
+    /// The sid of the participant in the request path.
+    CallSid,
+    /// The sid of some participant (uuid), or the documentation's placeholder for none.
+    AnySid,
+    /// An RFC 2822 date such as `Mon, 24 Sep 2018 21:00:00 +0000`.
+    Rfc2822,
+    /// A JSON boolean fixed when the call joined; the update does not control it.
+    JoinFlag,
+    /// A JSON boolean the update controls (`muted`, `hold`, `coaching`): kept verbatim.
+    Controlled,
+    /// One of the participant statuses any generation of the documentation lists.
+    Status,
+    /// The participant's own path, ending in `.json`.
+    OwnUri,
+}
+
+/// One documented field of the participant resource.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// The snake_case JSON key.
+    pub name: &'static str,
+    /// What its value must look like.
+    pub format: FieldFormat,
+}
+
+/// The thirteen fields of the resource, in the order the documentation prints them.
+pub const FIELDS: &[Field] = &[
+    Field {
+        name: "account_sid",
+        format: FieldFormat::AccountSid,
+    },
+    Field {
+        name: "call_sid",
+        format: FieldFormat::CallSid,
+    },
+    Field {
+        name: "conference_sid",
+        format: FieldFormat::ConferenceSid,
+    },
+    Field {
+        name: "date_created",
+        format: FieldFormat::Rfc2822,
+    },
+    Field {
+        name: "date_updated",
+        format: FieldFormat::Rfc2822,
+    },
+    Field {
+        name: "end_conference_on_exit",
+        format: FieldFormat::JoinFlag,
+    },
+    Field {
+        name: "muted",
+        format: FieldFormat::Controlled,
+    },
+    Field {
+        name: "hold",
+        format: FieldFormat::Controlled,
+    },
+    Field {
+        name: "status",
+        format: FieldFormat::Status,
+    },
+    Field {
+        name: "start_conference_on_enter",
+        format: FieldFormat::JoinFlag,
+    },
+    Field {
+        name: "coaching",
+        format: FieldFormat::Controlled,
+    },
+    Field {
+        name: "call_sid_to_coach",
+        format: FieldFormat::AnySid,
+    },
+    Field {
+        name: "uri",
+        format: FieldFormat::OwnUri,
+    },
+];
+
+/// The documented field named `name`, if any.
+pub fn field(name: &str) -> Option<&'static Field> {
+    FIELDS.iter().find(|f| f.name == name)
+}
+
+/// Every participant status any generation of the documentation lists (SPEC.md section 6).
+///
+/// This page shows only `complete`, even for active participants (errata 4); an implementation
+/// that follows a later generation is not wrong, so all of them are accepted.
+pub const STATUSES: &[&str] = &[
+    "complete",
+    "completed",
+    "in-progress",
+    "queued",
+    "connecting",
+    "ringing",
+    "connected",
+    "failed",
+];
+
+/// What `call_sid_to_coach` holds when nobody is coached: the documentation prints a placeholder
+/// here (errata 7); the simulated space sends the nil uuid, which is a valid uuid.
+pub const NOBODY: &str = "00000000-0000-0000-0000-000000000000";
+
+/// Formats a time as the documentation writes dates, e.g. `Mon, 24 Sep 2018 21:00:00 +0000`.
+pub fn format_date(at: OffsetDateTime) -> String {
+    at.format(&Rfc2822)
+        .expect("every OffsetDateTime after 1900 formats as RFC 2822")
+}
+
+/// Parses an RFC 2822 date strictly; `None` for anything else, including the documentation's
+/// own `Sept` (errata 8) and ISO 8601.
+pub fn parse_date(value: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(value, &Rfc2822).ok()
+}
+
+/// Whether `value` is a uuid in its hyphenated form, the only form the documentation uses.
+pub fn is_uuid(value: &str) -> bool {
+    value.len() == 36 && uuid::Uuid::try_parse(value).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_strict_rfc2822() {
+        let d = parse_date("Mon, 24 Sep 2018 21:00:00 +0000").expect("documented format");
+        assert_eq!(format_date(d), "Mon, 24 Sep 2018 21:00:00 +0000");
+        assert!(parse_date("Mon, 24 Sept 2018 21:00:00 +0000").is_none());
+        assert!(parse_date("2018-09-24T21:00:00Z").is_none());
+    }
+
+    #[test]
+    fn uuids_are_hyphenated() {
+        assert!(is_uuid(NOBODY));
+        assert!(is_uuid("b3877c40-da60-4998-90ad-b792e98472af"));
+        assert!(!is_uuid("b3877c40-da60-4998-90ad-b792e98472pa"));
+        assert!(!is_uuid("b3877c40da60499890adb792e98472af"));
+    }
+}

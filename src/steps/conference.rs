@@ -1,0 +1,82 @@
+//! Steps that arrange a conference and its participants' starting state.
+
+use cucumber::given;
+use laml_conformance::client::ParticipantUpdate;
+
+use super::{Conference, ConformanceWorld, with_exchange};
+
+/// Reads `"a", "b" and "c"` into names.
+fn names(list: &str) -> Vec<String> {
+    list.split('"').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+#[given(regex = r#"^a conference with participants? ((?:"[^"]+"(?:, | and )?)+)$"#)]
+async fn a_conference(world: &mut ConformanceWorld, list: String) -> Result<(), String> {
+    let names = names(&list);
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let arranged = world
+        .target
+        .arrange_conference(&refs)
+        .await
+        .map_err(|e| e.to_string())?;
+    let client = world.target.client(&arranged);
+    world.conference = Some(Conference { arranged, client });
+    Ok(())
+}
+
+/// Arranges a starting state through the endpoint itself; if the target refuses, the scenario
+/// cannot say anything about what follows, so the step fails and says why.
+async fn arrange(world: &mut ConformanceWorld, name: &str, params: &[(&str, &str)], what: &str) -> Result<(), String> {
+    let mut update = ParticipantUpdate::new();
+    for (k, v) in params {
+        update = update.param(*k, world.resolve(v));
+    }
+    let exchange = world
+        .client()?
+        .update_participant(&world.participant(name)?, &update)
+        .await
+        .map_err(|e| e.to_string())?;
+    if exchange.status != 200 {
+        return Err(with_exchange(
+            format!(
+                "could not arrange that {name:?} {what}: the update answered {}",
+                exchange.status
+            ),
+            &exchange,
+        ));
+    }
+    Ok(())
+}
+
+#[given(expr = "{string} is muted")]
+async fn is_muted(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
+    arrange(world, &name, &[("Muted", "true")], "is muted").await
+}
+
+#[given(expr = "{string} is on hold")]
+async fn is_on_hold(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
+    arrange(world, &name, &[("Hold", "true")], "is on hold").await
+}
+
+#[given(expr = "{string} is coaching {string}")]
+async fn is_coaching(world: &mut ConformanceWorld, name: String, coached: String) -> Result<(), String> {
+    arrange(
+        world,
+        &name,
+        &[("Coaching", "true"), ("CallSidToCoach", &coached)],
+        &format!("is coaching {coached:?}"),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_read_from_a_quoted_list() {
+        assert_eq!(
+            super::names(r#""agent", "customer" and "supervisor""#),
+            ["agent", "customer", "supervisor"]
+        );
+        assert_eq!(super::names(r#""agent""#), ["agent"]);
+    }
+}

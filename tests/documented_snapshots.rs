@@ -1,0 +1,28 @@
+//! Invariant 1: each committed snapshot is its documented example, normalised.
+//!
+//! If someone accepts an actual response as a snapshot, or edits one by hand, this fails: the
+//! snapshots cannot drift from the documentation.
+
+use laml_conformance::check::{shape, snapshot};
+use laml_conformance::spec::EXAMPLES;
+
+#[test]
+fn every_documented_example_reproduces_its_snapshot() {
+    for example in EXAMPLES {
+        snapshot::assert_documented_snapshot(example, &shape::documented_shape(example));
+    }
+}
+
+#[test]
+fn every_example_has_the_resource_fields_after_correction() {
+    for example in EXAMPLES {
+        let shape = shape::documented_shape(example);
+        let keys: Vec<&str> = shape.as_object().unwrap().keys().map(String::as_str).collect();
+        let fields: Vec<&str> = laml_conformance::spec::FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(
+            keys, fields,
+            "the corrected {} example is not the resource's thirteen fields",
+            example.name
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! The command line's promises: exit codes, clear errors, reports, undefined steps failing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+        .args(args)
+        .env("CUCUMBER_COLOR", "never")
+        .env_remove("CUCUMBER_FILTER_TAGS")
+        .output()
+        .expect("the binary starts")
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn a_failing_scenario_exits_1_and_names_the_field() {
+    let o = run(&["--features", &fixture("failing.feature")]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("muted") && out.contains("expected: <true> (boolean)"),
+        "{out}"
+    );
+    assert!(out.contains("actual:   <false> (boolean)"), "{out}");
+}
+
+#[test]
+fn an_undefined_step_fails_the_run() {
+    let o = run(&["--features", &fixture("undefined.feature")]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
+
+#[test]
+fn a_wrong_flag_exits_2() {
+    let o = run(&["--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--no-such-flag"), "{}", text(&o));
+}
+
+#[test]
+fn missing_features_exit_2_with_one_sentence() {
+    let o = run(&["--features", "/no/such/folder"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("/no/such/folder") && err.contains("--features"), "{err}");
+}
+
+#[test]
+fn an_unwritable_report_exits_2() {
+    let o = run(&["--junit", "/no/such/folder/report.xml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("JUnit"), "{}", text(&o));
+}
+
+#[test]
+fn reports_are_written_and_name_the_scenarios() {
+    let dir = std::env::temp_dir().join(format!("laml-reports-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (junit, json) = (dir.join("r.xml"), dir.join("r.json"));
+    let o = run(&[
+        "--tags",
+        "@mute",
+        "--junit",
+        junit.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("Mute a participant (documented example"), "{xml}");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(report.to_string().contains("Unmute a muted participant"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -83,6 +83,30 @@ pub struct Exchange {
     pub elapsed: Duration,
 }
 
+impl SentRequest {
+    /// The `Authorization` header as sent, with the token replaced by `[redacted]` before
+    /// encoding: the same form, so the request check can read it, and no secret in it.
+    pub fn redacted_authorization(&self) -> Option<String> {
+        let user = self.user.as_ref()?;
+        Some(format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:[redacted]"))
+        ))
+    }
+
+    /// The header `name` (lowercase) as sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The path of the URL, without query.
+    pub fn path(&self) -> String {
+        url::Url::parse(&self.url)
+            .map(|u| u.path().to_string())
+            .unwrap_or_default()
+    }
+}
+
 impl Exchange {
     /// The body as JSON, or an error that says what came instead.
     pub fn json(&self) -> Result<Value, Error> {
@@ -125,6 +149,9 @@ fn indent(text: &str) -> String {
     shown.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
 }
 
+/// The content type of an update's body.
+pub const FORM: &str = "application/x-www-form-urlencoded";
+
 /// A client of one target: base URL, path dialect and credentials.
 #[derive(Debug, Clone)]
 pub struct ApiClient {
@@ -163,7 +190,7 @@ impl ApiClient {
     /// POST an update to one participant.
     pub async fn update_participant(&self, p: &ParticipantRef, update: &ParticipantUpdate) -> Result<Exchange, Error> {
         let path = spec::participant_path(self.dialect, &p.account_sid, &p.conference_sid, &p.call_sid);
-        self.send(Method::POST, &path, Some(update.encode())).await
+        self.send(Method::POST, &path, Some((FORM, update.encode()))).await
     }
 
     /// GET one participant.
@@ -194,11 +221,18 @@ impl ApiClient {
     }
 
     /// Sends any method to any path of the target, for requests the typed methods cannot make.
-    pub async fn send(&self, method: Method, path: &str, form: Option<String>) -> Result<Exchange, Error> {
+    ///
+    /// `body` is `(content type, text)`; an update sends its form this way, and a scenario can
+    /// send JSON or anything else to see how the target refuses it.
+    pub async fn send(&self, method: Method, path: &str, body: Option<(&str, String)>) -> Result<Exchange, Error> {
         let url = format!("{}{}", self.base, path);
         let mut headers = vec![("accept".to_string(), "application/json".to_string())];
-        if form.is_some() {
-            headers.push(("content-type".into(), "application/x-www-form-urlencoded".into()));
+        let (content_type, body) = match body {
+            Some((content_type, text)) => (Some(content_type), text),
+            None => (None, String::new()),
+        };
+        if let Some(ct) = content_type {
+            headers.push(("content-type".into(), ct.to_string()));
         }
         let mut req = self.http.request(method.clone(), &url);
         for (k, v) in &headers {
@@ -209,8 +243,7 @@ impl ApiClient {
             let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
             req = req.header("authorization", format!("Basic {encoded}"));
         }
-        let body = form.unwrap_or_default();
-        if !body.is_empty() || method == Method::POST {
+        if content_type.is_some() {
             req = req.body(body.clone());
         }
         let started = Instant::now();

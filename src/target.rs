@@ -48,6 +48,35 @@ impl Target {
         }
     }
 
+    /// Arranges one more running conference in the account of `arranged`, for scenarios about
+    /// participants of two conferences.
+    pub async fn arrange_another_conference(
+        &self,
+        arranged: &ArrangedConference,
+        names: &[&str],
+    ) -> Result<ArrangedConference, Error> {
+        match self {
+            Target::Embedded(sim) => sim
+                .arrange_conference_in(&arranged.credentials.project_id, names)
+                .ok_or_else(|| Error::Config("the arranged account is gone from the simulated space".into())),
+        }
+    }
+
+    /// Ends the arranged conference, so its participants refuse updates.
+    pub async fn complete_conference(&self, arranged: &ArrangedConference) -> Result<(), Error> {
+        match self {
+            Target::Embedded(sim) => {
+                if sim.complete_conference(&arranged.credentials.project_id, &arranged.conference_sid) {
+                    Ok(())
+                } else {
+                    Err(Error::Config(
+                        "the arranged conference is gone from the simulated space".into(),
+                    ))
+                }
+            }
+        }
+    }
+
     /// A client of this target that authenticates as the arranged account.
     pub fn client(&self, arranged: &ArrangedConference) -> ApiClient {
         ApiClient::new(

@@ -3,13 +3,20 @@
 //! If someone accepts an actual response as a snapshot, or edits one by hand, this fails: the
 //! snapshots cannot drift from the documentation.
 
-use laml_conformance::check::{shape, snapshot};
-use laml_conformance::spec::EXAMPLES;
+use laml_conformance::check::{error, shape, snapshot};
+use laml_conformance::spec::{EXAMPLES, ErrorCode};
 
 #[test]
 fn every_documented_example_reproduces_its_snapshot() {
     for example in EXAMPLES {
         snapshot::assert_documented_snapshot(example, &shape::documented_shape(example));
+    }
+}
+
+#[test]
+fn every_documented_error_code_reproduces_its_snapshot() {
+    for code in ErrorCode::ALL {
+        snapshot::assert_error_snapshot(code, &error::documented_error_shape(code));
     }
 }
 

@@ -149,4 +149,24 @@ async fn the_journal_records_what_arrived() {
         (last.method.as_str(), last.status, last.body.as_str()),
         ("POST", 200, "Muted=True")
     );
+    assert!(last.conforms(), "{:?}", last.deviations);
+}
+
+#[tokio::test]
+async fn the_journal_names_how_a_request_deviates() {
+    let (sim, conf) = setup().await;
+    let c = client(&sim, &conf, Dialect::SignalWire).with_credentials(None);
+    let update = ParticipantUpdate::new()
+        .param("muted", "true")
+        .param("HoldMethod", "get");
+    let x = c.update_participant(&who(&conf, 0), &update).await.unwrap();
+    assert_eq!(x.status, 401);
+    let entry = sim.journal().pop().unwrap();
+    let paths: Vec<&str> = entry.deviations.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(paths, ["header Authorization", "form muted", "form HoldMethod"]);
+    assert!(
+        entry.deviations[1].expected.contains("did you mean Muted?"),
+        "{:?}",
+        entry.deviations[1]
+    );
 }

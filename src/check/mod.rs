@@ -3,6 +3,8 @@
 //! Checks return [`Deviation`]s instead of panicking, so a step can report every differing field
 //! at once, with the rule that was broken, and then show the exchange that produced it.
 
+pub mod error;
+pub mod request;
 pub mod shape;
 pub mod snapshot;
 pub mod values;
@@ -12,7 +14,7 @@ use std::fmt;
 use serde_json::Value;
 
 /// One way an answer differs from the documentation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Deviation {
     /// The JSON path of the field (`muted`, `participants[0].hold`), or `(body)`.
     pub path: String,

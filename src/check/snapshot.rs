@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::spec::DocumentedExample;
+use crate::spec::{DocumentedExample, ErrorCode};
 
 /// The folder of the committed snapshots.
 pub const SNAPSHOT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
@@ -16,9 +16,6 @@ pub const SNAPSHOT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots")
 /// Panics as insta does on a mismatch (after printing its diff); under `CI=true` nothing is
 /// written, locally a `.snap.new` waits for `cargo insta review`.
 pub fn assert_documented_snapshot(example: &DocumentedExample, normalised: &Value) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(SNAPSHOT_DIR);
-    settings.set_prepend_module_to_snapshot(false);
     let (_, notes) = super::shape::corrected(example);
     let mut description = format!(
         "The documented example \"{}\" (src/spec/documented/{}.json), normalised.",
@@ -28,7 +25,25 @@ pub fn assert_documented_snapshot(example: &DocumentedExample, normalised: &Valu
         description.push_str("\nCorrected: ");
         description.push_str(note);
     }
+    assert_named_snapshot(example.name, description, normalised);
+}
+
+/// Asserts that a normalised error body equals the committed snapshot of the documented error
+/// `code` (`error_<code>`), which is derived from the error table of SPEC.md section 4.
+pub fn assert_error_snapshot(code: ErrorCode, normalised: &Value) {
+    let description = format!(
+        "The documented error body {{code, message, more_info, status}} of code {} with HTTP status {}, normalised.",
+        code.code(),
+        code.http_status()
+    );
+    assert_named_snapshot(&format!("error_{}", code.code()), description, normalised);
+}
+
+fn assert_named_snapshot(name: &str, description: String, normalised: &Value) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(SNAPSHOT_DIR);
+    settings.set_prepend_module_to_snapshot(false);
     settings.set_description(description);
     settings.set_omit_expression(true);
-    settings.bind(|| insta::assert_json_snapshot!(example.name, normalised));
+    settings.bind(|| insta::assert_json_snapshot!(name, normalised));
 }

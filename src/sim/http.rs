@@ -9,28 +9,16 @@ use base64::Engine;
 use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
 
+use crate::check::request::{RequestView, check_request};
 use crate::spec::{self, Dialect, ErrorCode};
 
 use super::journal::{Journal, JournalEntry};
 use super::rules::{self, ApiError};
 use super::state::Space;
 
-/// A request as the space needs it, independent of the HTTP library.
-#[derive(Debug, Clone, Copy)]
-pub struct SimRequest<'a> {
-    /// The HTTP method, uppercase.
-    pub method: &'a str,
-    /// The path, without the query.
-    pub path: &'a str,
-    /// The query string, without `?`.
-    pub query: Option<&'a str>,
-    /// The `Authorization` header.
-    pub authorization: Option<&'a str>,
-    /// The `Content-Type` header.
-    pub content_type: Option<&'a str>,
-    /// The raw body.
-    pub body: &'a [u8],
-}
+/// A request as the space needs it, independent of the HTTP library: the same view the
+/// request check reads.
+pub type SimRequest<'a> = RequestView<'a>;
 
 /// A response of the space: a status and a JSON body (none for 204).
 #[derive(Debug, Clone, PartialEq)]
@@ -283,6 +271,7 @@ impl Respond for SimResponder {
                 path,
                 body: String::from_utf8_lossy(req.body).into_owned(),
                 status: response.status,
+                deviations: check_request(&req),
             });
         let template = ResponseTemplate::new(response.status);
         match response.body {

@@ -4,10 +4,13 @@
 
 use std::collections::VecDeque;
 
+use crate::check::Deviation;
+
 /// How many requests the journal keeps before it forgets the oldest.
 pub const JOURNAL_CAPACITY: usize = 1000;
 
-/// One request as received, and the status it was answered with.
+/// One request as received (never its `Authorization` header), the status it was answered
+/// with, and its verdict: how it deviates from the documented request, empty if it conforms.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct JournalEntry {
     /// The HTTP method.
@@ -18,6 +21,15 @@ pub struct JournalEntry {
     pub body: String,
     /// The status answered.
     pub status: u16,
+    /// How the request deviates from the documentation; empty when it conforms.
+    pub deviations: Vec<Deviation>,
+}
+
+impl JournalEntry {
+    /// Whether the request conformed to the documentation.
+    pub fn conforms(&self) -> bool {
+        self.deviations.is_empty()
+    }
 }
 
 /// The last [`JOURNAL_CAPACITY`] requests, oldest first.
@@ -54,6 +66,7 @@ mod tests {
                 path: i.to_string(),
                 body: String::new(),
                 status: 200,
+                deviations: vec![],
             });
         }
         assert_eq!(j.entries().count(), JOURNAL_CAPACITY);

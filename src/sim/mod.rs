@@ -73,15 +73,27 @@ impl Sim {
 
     /// Seeds a fresh account with one running conference whose participants have these names.
     pub fn arrange_conference(&self, names: &[&str]) -> ArrangedConference {
-        let now = rules::now();
         let account_sid = uuid::Uuid::new_v4().to_string();
-        let token = uuid::Uuid::new_v4().simple().to_string();
+        let credentials = Credentials::new(account_sid.clone(), uuid::Uuid::new_v4().simple().to_string());
+        let account = Account {
+            sid: account_sid.clone(),
+            credentials,
+            conferences: Default::default(),
+        };
+        self.space().accounts.insert(account_sid.clone(), account);
+        self.arrange_conference_in(&account_sid, names)
+            .expect("the account was inserted just above")
+    }
+
+    /// Seeds one more running conference in an existing account, for scenarios that need two
+    /// conferences of the same account; `None` if there is no such account.
+    pub fn arrange_conference_in(&self, account_sid: &str, names: &[&str]) -> Option<ArrangedConference> {
+        let now = rules::now();
         let conference_sid = uuid::Uuid::new_v4().to_string();
         let participants: Vec<(String, String)> = names
             .iter()
             .map(|n| (n.to_string(), uuid::Uuid::new_v4().to_string()))
             .collect();
-        let credentials = Credentials::new(account_sid.clone(), token);
         let conference = Conference {
             sid: conference_sid.clone(),
             status: ConferenceStatus::InProgress,
@@ -90,16 +102,30 @@ impl Sim {
                 .map(|(_, sid)| Participant::joined(sid.clone(), now))
                 .collect(),
         };
-        let account = Account {
-            sid: account_sid.clone(),
-            credentials: credentials.clone(),
-            conferences: [(conference_sid.clone(), conference)].into(),
-        };
-        self.space().accounts.insert(account_sid, account);
-        ArrangedConference {
-            credentials,
+        let mut space = self.space();
+        let account = space.accounts.get_mut(account_sid)?;
+        account.conferences.insert(conference_sid.clone(), conference);
+        Some(ArrangedConference {
+            credentials: account.credentials.clone(),
             conference_sid,
             participants,
+        })
+    }
+
+    /// Ends a conference: its participants stay readable but refuse updates (code 10000).
+    /// Returns false if there is no such conference.
+    pub fn complete_conference(&self, account_sid: &str, conference_sid: &str) -> bool {
+        let mut space = self.space();
+        let conference = space
+            .accounts
+            .get_mut(account_sid)
+            .and_then(|a| a.conferences.get_mut(conference_sid));
+        match conference {
+            Some(c) => {
+                c.status = ConferenceStatus::Completed;
+                true
+            }
+            None => false,
         }
     }
 

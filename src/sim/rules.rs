@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
 use crate::spec::ErrorCode;
-use crate::spec::params::{self, ParamKind};
+use crate::spec::params;
 
 use super::state::{Conference, ConferenceStatus, Participant};
 
@@ -93,50 +93,29 @@ pub fn parse_update(form: &[(String, String)]) -> Result<Update, ApiError> {
                 format!("{} is blank; omit it or give a value", param.name),
             ));
         }
-        match param.kind {
-            ParamKind::Boolean => {
-                let b = params::parse_bool(value).ok_or_else(|| {
-                    ApiError::new(
-                        ErrorCode::InvalidArgument,
-                        format!("{} must be true or false, not {value:?}", param.name),
-                    )
-                })?;
-                match param.name {
-                    "Muted" => update.muted = Some(b),
-                    "Hold" => update.hold = Some(b),
-                    "Coaching" => update.coaching = Some(b),
-                    _ => update.beep = Some(b),
-                }
+        if !param.kind.accepts(value) {
+            return Err(ApiError::new(
+                param.kind.error_code(),
+                format!("{} must be {}, not {value:?}", param.name, param.kind.expectation()),
+            ));
+        }
+        let value = value.clone();
+        match param.name {
+            "Muted" => update.muted = params::parse_bool(&value),
+            "Hold" => update.hold = params::parse_bool(&value),
+            "Coaching" => update.coaching = params::parse_bool(&value),
+            "Beep" => update.beep = params::parse_bool(&value),
+            "HoldMethod" => update.hold_method = Some(value),
+            "AnnounceMethod" => update.announce_method = Some(value),
+            "HoldUrl" => update.hold_url = Some(value),
+            "AnnounceUrl" => update.announce_url = Some(value),
+            "CallSidToCoach" => update.call_sid_to_coach = Some(value),
+            other => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidArgument,
+                    format!("{other} is documented but this simulated space does not implement it"),
+                ));
             }
-            ParamKind::Method => {
-                let upper = value.to_ascii_uppercase();
-                if !params::is_method(&upper) {
-                    return Err(ApiError::new(
-                        ErrorCode::InvalidMethod,
-                        format!("{} must be GET or POST, not {value:?}", param.name),
-                    ));
-                }
-                match param.name {
-                    "HoldMethod" => update.hold_method = Some(upper),
-                    _ => update.announce_method = Some(upper),
-                }
-            }
-            ParamKind::Url => {
-                if !params::is_absolute_url(value) {
-                    return Err(ApiError::new(
-                        ErrorCode::InvalidUrl,
-                        format!(
-                            "{} must be a fully qualified http or https URL, not {value:?}",
-                            param.name
-                        ),
-                    ));
-                }
-                match param.name {
-                    "HoldUrl" => update.hold_url = Some(value.clone()),
-                    _ => update.announce_url = Some(value.clone()),
-                }
-            }
-            ParamKind::Sid => update.call_sid_to_coach = Some(value.clone()),
         }
     }
     Ok(update)

@@ -24,6 +24,23 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every documented code, for tables and for finding a code by its number.
+    pub const ALL: [ErrorCode; 8] = [
+        ErrorCode::InvalidArgument,
+        ErrorCode::InvalidMethod,
+        ErrorCode::InvalidConferenceAttributes,
+        ErrorCode::AuthenticationFailed,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::NotFound,
+        ErrorCode::TooManyRequests,
+        ErrorCode::InvalidUrl,
+    ];
+
+    /// The documented code with this number, if any.
+    pub fn from_code(code: u32) -> Option<ErrorCode> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     /// The numeric `code` of the error body.
     pub fn code(self) -> u32 {
         match self {

@@ -3,6 +3,8 @@
 //! The table is what both the simulated space validates against and the request check compares
 //! a sent request with, so a parameter added here is known to both at once.
 
+use super::ErrorCode;
+
 /// What kind of value a parameter takes, which decides how it is validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamKind {
@@ -15,6 +17,38 @@ pub enum ParamKind {
     Url,
     /// `GET` or `POST`.
     Method,
+}
+
+impl ParamKind {
+    /// What a value of this kind must be, in the words failure messages use.
+    pub fn expectation(self) -> &'static str {
+        match self {
+            ParamKind::Boolean => "true or false (any case)",
+            ParamKind::Sid => "the sid of another participant of the same conference",
+            ParamKind::Url => "a fully qualified http or https URL",
+            ParamKind::Method => "GET or POST",
+        }
+    }
+
+    /// Whether `value` is a valid value of this kind; a blank value never is.
+    pub fn accepts(self, value: &str) -> bool {
+        match self {
+            ParamKind::Boolean => parse_bool(value).is_some(),
+            ParamKind::Sid => !value.is_empty(),
+            ParamKind::Url => is_absolute_url(value),
+            ParamKind::Method => is_method(value),
+        }
+    }
+
+    /// The documented code a server answers for a value of this kind that is not blank but
+    /// wrong (a blank value is always 10000).
+    pub fn error_code(self) -> ErrorCode {
+        match self {
+            ParamKind::Method => ErrorCode::InvalidMethod,
+            ParamKind::Url => ErrorCode::InvalidUrl,
+            ParamKind::Boolean | ParamKind::Sid => ErrorCode::InvalidArgument,
+        }
+    }
 }
 
 /// One documented form parameter of the update request.
@@ -113,7 +147,8 @@ pub fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
-/// Whether `value` is one of the two documented HTTP methods for a callback URL.
+/// Whether `value` is one of the two documented HTTP methods for a callback URL, spelled as the
+/// documentation spells them (uppercase).
 pub fn is_method(value: &str) -> bool {
     value == "GET" || value == "POST"
 }

@@ -1,12 +1,12 @@
-//! Steps that arrange a conference and its participants' starting state.
+//! Steps that arrange conferences, their participants, and the participants' starting state.
 
 use cucumber::given;
 use laml_conformance::client::ParticipantUpdate;
 
-use super::{Conference, ConformanceWorld, with_exchange};
+use super::{ConformanceWorld, with_exchange};
 
 /// Reads `"a", "b" and "c"` into names.
-fn names(list: &str) -> Vec<String> {
+pub(super) fn names(list: &str) -> Vec<String> {
     list.split('"').skip(1).step_by(2).map(str::to_string).collect()
 }
 
@@ -19,9 +19,31 @@ async fn a_conference(world: &mut ConformanceWorld, list: String) -> Result<(), 
         .arrange_conference(&refs)
         .await
         .map_err(|e| e.to_string())?;
-    let client = world.target.client(&arranged);
-    world.conference = Some(Conference { arranged, client });
+    world.add_conference(arranged);
     Ok(())
+}
+
+#[given(regex = r#"^another conference of the same account with participants? ((?:"[^"]+"(?:, | and )?)+)$"#)]
+async fn another_conference(world: &mut ConformanceWorld, list: String) -> Result<(), String> {
+    let names = names(&list);
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let first = world.conference()?;
+    let arranged = world
+        .target
+        .arrange_another_conference(first, &refs)
+        .await
+        .map_err(|e| e.to_string())?;
+    world.add_conference(arranged);
+    Ok(())
+}
+
+#[given(expr = "the conference has completed")]
+async fn completed(world: &mut ConformanceWorld) -> Result<(), String> {
+    world
+        .target
+        .complete_conference(world.conference()?)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Arranges a starting state through the endpoint itself; if the target refuses, the scenario
@@ -60,11 +82,12 @@ async fn is_on_hold(world: &mut ConformanceWorld, name: String) -> Result<(), St
 
 #[given(expr = "{string} is coaching {string}")]
 async fn is_coaching(world: &mut ConformanceWorld, name: String, coached: String) -> Result<(), String> {
+    let what = format!("is coaching {coached:?}");
     arrange(
         world,
         &name,
         &[("Coaching", "true"), ("CallSidToCoach", &coached)],
-        &format!("is coaching {coached:?}"),
+        &what,
     )
     .await
 }

@@ -1,11 +1,13 @@
 //! The cucumber World and the step definitions: thin glue from Gherkin to the library.
 //!
-//! One file per thing a step acts on: the conference (`conference.rs`), an update request
-//! (`update.rs`), the response's documented shape (`response.rs`), the participant's state
-//! (`state.rs`). Steps return `Result<(), String>`: the message is the failure a reader sees, so
-//! it names the field, the expectation, what came, and the exchange as a curl command.
+//! One file per thing a step acts on: the conference and its participants (`conference.rs`),
+//! an update request (`update.rs`), the request as sent (`request.rs`), the response and its
+//! documented shape (`response.rs`), the participant's state (`state.rs`). Steps return
+//! `Result<(), String>`: the message is the failure a reader sees, so it names the field, the
+//! expectation, what came, and the exchange as a curl command.
 
 mod conference;
+mod request;
 mod response;
 mod state;
 mod update;
@@ -24,40 +26,49 @@ use serde_json::Value;
 /// The target of this run, set once by `main` before the first scenario starts.
 pub static TARGET: OnceLock<Target> = OnceLock::new();
 
-/// A scenario's conference: the arrangement and a client authenticated for it.
-pub struct Conference {
-    arranged: ArrangedConference,
-    client: ApiClient,
+/// A participant the scenario named, and where it is.
+pub struct Named {
+    name: String,
+    at: ParticipantRef,
 }
 
-/// The last answer about a participant, with the participant's name.
+/// The last answer, and whom it was about (a participant's name, or what was asked for).
 pub struct Answer {
-    name: String,
+    about: String,
     exchange: Exchange,
 }
 
-/// What one scenario knows: its conference, what it sent and what came back.
+/// What one scenario knows: its conferences and participants, what it sent and what came back.
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
 pub struct ConformanceWorld {
     target: &'static Target,
-    conference: Option<Conference>,
+    /// The scenario's first conference ("the conference"), then any other.
+    conferences: Vec<ArrangedConference>,
+    client: Option<ApiClient>,
+    participants: Vec<Named>,
     last: Option<Answer>,
+    /// Every named participant as retrieved just before the last update.
     before: HashMap<String, Value>,
 }
 
 impl fmt::Debug for ConformanceWorld {
-    /// Printed by cucumber on failure (`-vv`): ids, names and the last exchange, never the target's
-    /// state or a token (credentials redact themselves).
+    /// Printed by cucumber on failure (`-vv`): ids, names and the last exchange, never the
+    /// target's state or a token (credentials redact themselves).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("ConformanceWorld");
-        if let Some(c) = &self.conference {
-            d.field("account", &c.arranged.credentials)
-                .field("conference_sid", &c.arranged.conference_sid)
-                .field("participants", &c.arranged.participants);
+        if let Some(c) = self.conferences.first() {
+            d.field("account", &c.credentials);
         }
+        let conferences: Vec<&str> = self.conferences.iter().map(|c| c.conference_sid.as_str()).collect();
+        let names: Vec<(&str, &str)> = self
+            .participants
+            .iter()
+            .map(|n| (n.name.as_str(), n.at.call_sid.as_str()))
+            .collect();
+        d.field("conferences", &conferences).field("participants", &names);
         if let Some(a) = &self.last {
-            d.field("last_answer_about", &a.name)
+            d.field("last_answer_about", &a.about)
                 .field("last_exchange", &a.exchange.describe());
         }
         d.finish()
@@ -71,48 +82,73 @@ impl ConformanceWorld {
         })?;
         Ok(ConformanceWorld {
             target,
-            conference: None,
+            conferences: Vec::new(),
+            client: None,
+            participants: Vec::new(),
             last: None,
             before: HashMap::new(),
         })
     }
 
-    fn conference(&self) -> Result<&Conference, String> {
-        self.conference
-            .as_ref()
-            .ok_or_else(|| "no conference was arranged: start the scenario (or its Background) with \"Given a conference with participants …\"".to_string())
+    /// The scenario's (first) conference.
+    fn conference(&self) -> Result<&ArrangedConference, String> {
+        self.conferences.first().ok_or_else(|| {
+            "no conference was arranged: start the scenario (or its Background) with \"Given a conference with participants …\"".to_string()
+        })
     }
 
     fn client(&self) -> Result<&ApiClient, String> {
-        Ok(&self.conference()?.client)
+        self.client
+            .as_ref()
+            .ok_or_else(|| "no conference was arranged, so there is no account to send as".to_string())
     }
 
-    /// The call sid of a named participant, with the known names in the error.
-    fn sid(&self, name: &str) -> Result<String, String> {
-        let c = self.conference()?;
-        c.arranged
-            .participants
+    /// Keeps an arranged conference and names its participants.
+    fn add_conference(&mut self, arranged: ArrangedConference) {
+        for (name, sid) in &arranged.participants {
+            self.participants.push(Named {
+                name: name.clone(),
+                at: ParticipantRef {
+                    account_sid: arranged.credentials.project_id.clone(),
+                    conference_sid: arranged.conference_sid.clone(),
+                    call_sid: sid.clone(),
+                },
+            });
+        }
+        if self.client.is_none() {
+            self.client = Some(self.target.client(&arranged));
+        }
+        self.conferences.push(arranged);
+    }
+
+    /// Where a named participant is, with the known names in the error.
+    fn participant(&self, name: &str) -> Result<ParticipantRef, String> {
+        self.participants
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, sid)| sid.clone())
+            .find(|n| n.name == name)
+            .map(|n| n.at.clone())
             .ok_or_else(|| {
-                let known: Vec<&str> = c.arranged.participants.iter().map(|(n, _)| n.as_str()).collect();
-                format!("no participant is named {name:?} in this conference; the names are {known:?}")
+                let known: Vec<&str> = self.participants.iter().map(|n| n.name.as_str()).collect();
+                format!("no participant is named {name:?} in this scenario; the names are {known:?}")
             })
+    }
+
+    /// The call sid of a named participant.
+    fn sid(&self, name: &str) -> Result<String, String> {
+        Ok(self.participant(name)?.call_sid)
+    }
+
+    /// The name of the participant with this call sid, if the scenario named it.
+    fn name_of(&self, sid: &str) -> Option<&str> {
+        self.participants
+            .iter()
+            .find(|n| n.at.call_sid == sid)
+            .map(|n| n.name.as_str())
     }
 
     /// A table value as sent: a participant's name stands for its sid.
     fn resolve(&self, value: &str) -> String {
         self.sid(value).unwrap_or_else(|_| value.to_string())
-    }
-
-    fn participant(&self, name: &str) -> Result<ParticipantRef, String> {
-        let c = self.conference()?;
-        Ok(ParticipantRef {
-            account_sid: c.arranged.credentials.project_id.clone(),
-            conference_sid: c.arranged.conference_sid.clone(),
-            call_sid: self.sid(name)?,
-        })
     }
 
     fn identity(&self, name: &str) -> Result<Identity, String> {
@@ -124,13 +160,20 @@ impl ConformanceWorld {
         })
     }
 
+    /// The last exchange, whatever it was about.
+    fn last(&self) -> Result<&Answer, String> {
+        self.last
+            .as_ref()
+            .ok_or_else(|| "nothing was sent yet; add a \"When … is updated …\" step".to_string())
+    }
+
     /// The last exchange, which must be about `name`.
     fn answer_about(&self, name: &str) -> Result<&Exchange, String> {
         match &self.last {
-            Some(a) if a.name == name => Ok(&a.exchange),
+            Some(a) if a.about == name => Ok(&a.exchange),
             Some(a) => Err(format!(
                 "the last request was about {:?}, not {name:?}; update {name:?} first",
-                a.name
+                a.about
             )),
             None => Err(format!(
                 "nothing was sent about {name:?} yet; add a \"When {name:?} is updated …\" step"
@@ -141,7 +184,7 @@ impl ConformanceWorld {
     /// The JSON body of the last exchange about `name`, or a message showing what came instead.
     fn body_about(&self, name: &str) -> Result<Value, String> {
         let exchange = self.answer_about(name)?;
-        exchange.json().map_err(|e| format!("{e}\n{}", exchange.describe()))
+        exchange.json().map_err(|e| with_exchange(e.to_string(), exchange))
     }
 
     /// Retrieves a participant; the exchange must be a 200 with JSON.
@@ -152,14 +195,24 @@ impl ConformanceWorld {
             .await
             .map_err(|e| e.to_string())?;
         if exchange.status != 200 {
-            return Err(format!(
-                "retrieving {name:?} answered {} instead of 200\n{}",
-                exchange.status,
-                exchange.describe()
+            return Err(with_exchange(
+                format!("retrieving {name:?} answered {} instead of 200", exchange.status),
+                &exchange,
             ));
         }
-        let body = exchange.json().map_err(|e| format!("{e}\n{}", exchange.describe()))?;
+        let body = exchange.json().map_err(|e| with_exchange(e.to_string(), &exchange))?;
         Ok((exchange, body))
+    }
+
+    /// Keeps every named participant's state, so later steps can tell what a request changed.
+    async fn remember_everyone(&mut self) -> Result<(), String> {
+        let mut before = HashMap::new();
+        for named in &self.participants {
+            let (_, body) = self.retrieve(&named.name).await?;
+            before.insert(named.name.clone(), body);
+        }
+        self.before = before;
+        Ok(())
     }
 }
 

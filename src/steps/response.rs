@@ -1,8 +1,8 @@
 //! Steps about the response to an update: its status and its documented shape.
 
 use cucumber::then;
-use laml_conformance::check::{report, shape, snapshot};
-use laml_conformance::spec::{EXAMPLES, documented, participant};
+use laml_conformance::check::{error, report, shape, snapshot};
+use laml_conformance::spec::{EXAMPLES, ErrorCode, documented, participant};
 use serde_json::Value;
 
 use super::{ConformanceWorld, with_exchange};
@@ -16,11 +16,8 @@ async fn succeeds_with_shape(world: &mut ConformanceWorld, name: String) -> Resu
         let known: Vec<&str> = EXAMPLES.iter().map(|e| e.name).collect();
         format!("there is no documented example {name:?}; the documented examples are {known:?}")
     })?;
-    let answer = world
-        .last
-        .as_ref()
-        .ok_or("nothing was sent yet; add a \"When … is updated …\" step")?;
-    let (who, exchange) = (answer.name.clone(), &answer.exchange);
+    let answer = world.last()?;
+    let (who, exchange) = (answer.about.clone(), &answer.exchange);
     if exchange.status != 200 {
         return Err(with_exchange(
             format!("the update of {who:?} answered {} instead of 200", exchange.status),
@@ -67,5 +64,29 @@ fn check_dates(before: &Value, after: &Value) -> Result<(), String> {
             before["date_updated"], after["date_updated"]
         ));
     }
+    Ok(())
+}
+
+/// A refusal: the documented status, and an error body of the documented shape whose `code` is
+/// the documented one and whose `status` equals the HTTP status.
+#[then(expr = "the update is refused with status {int} and code {int}")]
+async fn refused(world: &mut ConformanceWorld, status: u16, code: u32) -> Result<(), String> {
+    let documented = ErrorCode::from_code(code).ok_or_else(|| {
+        let known: Vec<u32> = ErrorCode::ALL.iter().map(|c| c.code()).collect();
+        format!("{code} is not a documented error code; the documented codes are {known:?}")
+    })?;
+    if documented.http_status() != status {
+        return Err(format!(
+            "the documentation gives code {code} with status {}, not {status}: fix the scenario",
+            documented.http_status()
+        ));
+    }
+    let exchange = &world.last()?.exchange;
+    let body = exchange.json().map_err(|e| with_exchange(e.to_string(), exchange))?;
+    if let Err(deviations) = error::check_error(exchange.status, &body, documented) {
+        let title = format!("the refusal differs from the documented error {code} with status {status}");
+        return Err(with_exchange(report(&title, &deviations), exchange));
+    }
+    snapshot::assert_error_snapshot(documented, &error::normalise_error(&body));
     Ok(())
 }

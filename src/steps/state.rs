@@ -46,8 +46,7 @@ async fn not_coaching(world: &mut ConformanceWorld, name: String) -> Result<(), 
         .get("call_sid_to_coach")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let conference = world.conference()?;
-    if let Some((who, _)) = conference.arranged.participants.iter().find(|(_, sid)| sid == named) {
+    if let Some(who) = world.name_of(named) {
         let exchange = world.answer_about(&name)?;
         return Err(with_exchange(
             format!(
@@ -100,13 +99,12 @@ async fn unchanged(world: &mut ConformanceWorld, name: String) -> Result<(), Str
 )]
 async fn listing(world: &mut ConformanceWorld, filter: String, value: String, list: String) -> Result<(), String> {
     let conference = world.conference()?;
-    let account = conference.arranged.credentials.project_id.clone();
     let exchange = world
         .client()?
         .list_participants(
-            &account,
-            &conference.arranged.conference_sid,
-            &[(filter.as_str(), value.as_str())],
+            &conference.credentials.project_id,
+            &conference.conference_sid,
+            &[(&filter, &value)],
         )
         .await
         .map_err(|e| e.to_string())?;
@@ -126,22 +124,43 @@ async fn listing(world: &mut ConformanceWorld, filter: String, value: String, li
     let mut got: Vec<String> = Vec::new();
     for item in items {
         let sid = item.get("call_sid").and_then(Value::as_str).unwrap_or_default();
-        let name = conference
-            .arranged
-            .participants
-            .iter()
-            .find(|(_, s)| s == sid)
-            .map(|(n, _)| n.clone());
-        got.push(name.unwrap_or_else(|| format!("<unknown sid {sid}>")));
+        got.push(
+            world
+                .name_of(sid)
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("<unknown sid {sid}>")),
+        );
     }
     got.sort();
-    let mut want: Vec<String> = list.split('"').skip(1).step_by(2).map(str::to_string).collect();
+    let mut want = super::conference::names(&list);
     want.sort();
     if got != want {
         return Err(with_exchange(
             format!("listing with {filter}={value}\n  participants\n    expected: {want:?}\n    actual:   {got:?}"),
             &exchange,
         ));
+    }
+    Ok(())
+}
+
+/// A refused (or any) request changed nobody: every named participant retrieves exactly as it
+/// did just before the request, `date_updated` included.
+#[then(expr = "no participant has changed")]
+async fn nobody_changed(world: &mut ConformanceWorld) -> Result<(), String> {
+    for (name, before) in &world.before {
+        let (exchange, now) = world.retrieve(name).await?;
+        values::check_unchanged_except(before, &now, &[]).map_err(|d| {
+            with_exchange(
+                report(
+                    &format!("{name:?} changed although the request was refused (expected: as before)"),
+                    &d,
+                ),
+                &exchange,
+            )
+        })?;
+    }
+    if world.before.is_empty() {
+        return Err("no participant state was recorded before the request; this step follows a \"When\" step".into());
     }
     Ok(())
 }

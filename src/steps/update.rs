@@ -1,26 +1,44 @@
-//! Steps that send an update to a participant.
+//! Steps that send an update: as documented, with other credentials, to ids that do not exist,
+//! or in a form the endpoint does not take.
 
 use cucumber::gherkin::Step;
 use cucumber::when;
-use laml_conformance::client::ParticipantUpdate;
+use laml_conformance::client::{ApiClient, FORM, ParticipantRef, ParticipantUpdate};
+use laml_conformance::credentials::Credentials;
+use laml_conformance::spec;
+use reqwest::Method;
 
 use super::{Answer, ConformanceWorld};
 
-/// Sends `update` to `name`, after keeping the participant's state from just before, so that
-/// later steps can tell what the update changed.
-async fn send(world: &mut ConformanceWorld, name: &str, update: ParticipantUpdate) -> Result<(), String> {
-    let (_, before) = world.retrieve(name).await?;
-    world.before.insert(name.to_string(), before);
-    let exchange = world
-        .client()?
-        .update_participant(&world.participant(name)?, &update)
+/// The update the refusal scenarios send when the parameters are not the point.
+fn mute() -> ParticipantUpdate {
+    ParticipantUpdate::new().param("Muted", "true")
+}
+
+/// Sends `update` to `to` with `client`, after keeping every named participant's state, so later
+/// steps can tell what the request changed.
+async fn send(
+    world: &mut ConformanceWorld,
+    about: &str,
+    client: ApiClient,
+    to: ParticipantRef,
+    update: ParticipantUpdate,
+) -> Result<(), String> {
+    world.remember_everyone().await?;
+    let exchange = client
+        .update_participant(&to, &update)
         .await
         .map_err(|e| e.to_string())?;
     world.last = Some(Answer {
-        name: name.to_string(),
+        about: about.to_string(),
         exchange,
     });
     Ok(())
+}
+
+async fn send_as_scenario(world: &mut ConformanceWorld, name: &str, update: ParticipantUpdate) -> Result<(), String> {
+    let (client, to) = (world.client()?.clone(), world.participant(name)?);
+    send(world, name, client, to, update).await
 }
 
 #[when(expr = "{string} is updated with:")]
@@ -33,16 +51,107 @@ async fn updated_with(world: &mut ConformanceWorld, name: String, step: &Step) -
     for row in &table.rows {
         let [key, value] = row.as_slice() else {
             return Err(format!(
-                "each row of the table has two cells, | Parameter | value |; this one has {}: {row:?}",
-                row.len()
+                "each row of the table has two cells, | Parameter | value |; this one has {row:?}"
             ));
         };
         update = update.param(key.clone(), world.resolve(value));
     }
-    send(world, &name, update).await
+    send_as_scenario(world, &name, update).await
 }
 
 #[when(expr = "{string} is updated with no parameters")]
 async fn updated_with_nothing(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
-    send(world, &name, ParticipantUpdate::new()).await
+    send_as_scenario(world, &name, ParticipantUpdate::new()).await
+}
+
+#[when(
+    regex = r#"^"([^"]+)" is muted (without credentials|with a wrong token|with the credentials of another account)$"#
+)]
+async fn with_other_credentials(world: &mut ConformanceWorld, name: String, how: String) -> Result<(), String> {
+    let own = world.conference()?.credentials.clone();
+    let credentials = match how.as_str() {
+        "without credentials" => None,
+        "with a wrong token" => Some(Credentials::new(own.project_id, "not-the-token")),
+        _ => Some(
+            world
+                .target
+                .arrange_conference(&["other"])
+                .await
+                .map_err(|e| e.to_string())?
+                .credentials,
+        ),
+    };
+    let (client, to) = (world.client()?.with_credentials(credentials), world.participant(&name)?);
+    send(world, &name, client, to, mute()).await
+}
+
+#[when(regex = r#"^"([^"]+)" is muted in an unknown (account|conference)$"#)]
+async fn in_unknown(world: &mut ConformanceWorld, name: String, what: String) -> Result<(), String> {
+    let mut to = world.participant(&name)?;
+    let unknown = uuid::Uuid::new_v4().to_string();
+    if what == "account" {
+        to.account_sid = unknown;
+    } else {
+        to.conference_sid = unknown;
+    }
+    let client = world.client()?.clone();
+    send(world, &format!("{name} in an unknown {what}"), client, to, mute()).await
+}
+
+#[when(expr = "a participant that is not in the conference is muted")]
+async fn unknown_participant(world: &mut ConformanceWorld) -> Result<(), String> {
+    let conference = world.conference()?;
+    let to = ParticipantRef {
+        account_sid: conference.credentials.project_id.clone(),
+        conference_sid: conference.conference_sid.clone(),
+        call_sid: uuid::Uuid::new_v4().to_string(),
+    };
+    let client = world.client()?.clone();
+    send(world, "an unknown participant", client, to, mute()).await
+}
+
+/// Sends any method and body to a named participant's URL, for requests an update cannot be.
+async fn send_raw(
+    world: &mut ConformanceWorld,
+    name: String,
+    method: Method,
+    body: (&str, String),
+) -> Result<(), String> {
+    world.remember_everyone().await?;
+    let p = world.participant(&name)?;
+    let path = spec::participant_path(world.target.dialect(), &p.account_sid, &p.conference_sid, &p.call_sid);
+    let exchange = world
+        .client()?
+        .send(method, &path, Some(body))
+        .await
+        .map_err(|e| e.to_string())?;
+    world.last = Some(Answer { about: name, exchange });
+    Ok(())
+}
+
+/// Sends a body that is not a form, with the content type a client would declare for it.
+#[when(expr = "{string} is updated with a {word} body:")]
+async fn updated_with_body(
+    world: &mut ConformanceWorld,
+    name: String,
+    kind: String,
+    step: &Step,
+) -> Result<(), String> {
+    let text = step
+        .docstring
+        .clone()
+        .ok_or("this step needs the body as a \"\"\" docstring")?;
+    let content_type = match kind.as_str() {
+        "JSON" => "application/json",
+        "text" => "text/plain",
+        other => return Err(format!("no body kind {other:?}; use JSON or text")),
+    };
+    send_raw(world, name, Method::POST, (content_type, text.trim().to_string())).await
+}
+
+/// Sends another HTTP method, with the form of a mute, to a participant's URL.
+#[when(expr = "a {word} request is sent to {string}")]
+async fn other_method(world: &mut ConformanceWorld, method: String, name: String) -> Result<(), String> {
+    let method = Method::from_bytes(method.as_bytes()).map_err(|e| format!("{method:?} is no HTTP method: {e}"))?;
+    send_raw(world, name, method, (FORM, mute().encode())).await
 }

@@ -1,0 +1,24 @@
+@auth @errors
+Feature: Authentication
+  Every request carries Basic authentication: the project id, which is also the AccountSid in
+  the path, and its API token. A request that fails authentication is refused with HTTP 401 and
+  code 20003, and changes nothing.
+
+  # Choice: valid credentials of another account are refused like wrong ones (401, 20003):
+  # they authenticate, but not for the account in the path, and the answer must not tell the
+  # other account anything about this one.
+
+  Background:
+    Given a conference with participants "agent" and "customer"
+
+  @live-safe
+  Scenario Outline: A mute sent <case> is refused
+    When "agent" is muted <case>
+    Then the update is refused with status 401 and code 20003
+    And no participant has changed
+
+    Examples:
+      | case                                     |
+      | without credentials                      |
+      | with a wrong token                       |
+      | with the credentials of another account  |

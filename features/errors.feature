@@ -1,0 +1,116 @@
+@errors
+Feature: Refused updates
+  An update the documentation does not allow is refused with an error body of the documented
+  shape, {code, message, more_info, status}, whose status equals the HTTP status. A refused
+  update changes nothing: every participant retrieves afterwards exactly as before, down to
+  date_updated.
+
+  # Choice (booleans, SPEC.md sections 5 and 7): Muted, Hold, Coaching and Beep take true or
+  # false in any case (the table writes true, the cURL examples send True). Anything else,
+  # 1, yes or on included, is refused with 400 and code 10000: the documentation says
+  # "Possible values are true or false", and guessing would let a client's bug pass silently.
+  # Choice (methods): HoldMethod and AnnounceMethod are GET or POST as the documentation
+  # spells them; a lowercase get is refused with 13221 like any other value.
+  # Choice (errata 3): an empty CallSidToCoach, as one tab of the barge example sends, is a
+  # blank argument (10000); the other tabs omit it, and so must clients.
+  # Choice: a method the resource does not allow answers 405 with code 20004, as the Twilio
+  # API does; this page documents no code for it.
+
+  Background:
+    Given a conference with participants "agent", "customer" and "supervisor"
+
+  @live-safe
+  Scenario Outline: An update of <case> is refused as not found
+    When <request>
+    Then the update is refused with status 404 and code 20404
+    And no participant has changed
+
+    Examples:
+      | case                                     | request                                                 |
+      | a participant in an unknown account      | "agent" is muted in an unknown account                  |
+      | a participant in an unknown conference   | "agent" is muted in an unknown conference               |
+      | a participant that is not in it          | a participant that is not in the conference is muted    |
+
+  @live-safe
+  Scenario Outline: A parameter with <case> is refused
+    When "supervisor" is updated with:
+      | <parameter> | <value> |
+    Then the update is refused with status 400 and code <code>
+    And no participant has changed
+
+    Examples:
+      | case                                | parameter      | value                          | code  |
+      | HoldMethod PUT                      | HoldMethod     | PUT                            | 13221 |
+      | HoldMethod in lowercase             | HoldMethod     | get                            | 13221 |
+      | AnnounceMethod DELETE               | AnnounceMethod | DELETE                         | 13221 |
+      | HoldUrl a relative path             | HoldUrl        | /hold                          | 21402 |
+      | HoldUrl without a scheme            | HoldUrl        | www.your-application.com/hold  | 21402 |
+      | AnnounceUrl not over http           | AnnounceUrl    | ftp://www.your-application.com | 21402 |
+      | Muted neither true nor false        | Muted          | yes                            | 10000 |
+      | Hold as a number                    | Hold           | 1                              | 10000 |
+      | Coaching as on                      | Coaching       | on                             | 10000 |
+      | Muted blank                         | Muted          |                                | 10000 |
+      | an unknown key                      | Volume         | 5                              | 10000 |
+      | a camelCase key, as one SDK tab     | callSidToCoach | agent                          | 10000 |
+
+  @live-safe
+  Scenario: Coaching without naming whom to coach is refused
+    When "supervisor" is updated with:
+      | Coaching | true |
+    Then the update is refused with status 400 and code 16002
+    And no participant has changed
+
+  @live-safe
+  Scenario: Coaching a participant of another conference is refused
+    Given another conference of the same account with participant "stranger"
+    When "supervisor" is updated with:
+      | Coaching       | true     |
+      | CallSidToCoach | stranger |
+    Then the update is refused with status 400 and code 16002
+    And no participant has changed
+
+  @live-safe
+  Scenario: A participant cannot coach itself
+    When "supervisor" is updated with:
+      | Coaching       | true       |
+      | CallSidToCoach | supervisor |
+    Then the update is refused with status 400 and code 16002
+    And no participant has changed
+
+  @live-safe
+  Scenario: An empty CallSidToCoach is refused as blank
+    Given "supervisor" is coaching "agent"
+    When "supervisor" is updated with:
+      | Muted          | False |
+      | Coaching       | False |
+      | CallSidToCoach |       |
+    Then the update is refused with status 400 and code 10000
+    And no participant has changed
+
+  @live-safe
+  Scenario: A JSON body instead of a form is refused
+    When "agent" is updated with a JSON body:
+      """
+      {"Muted": true}
+      """
+    Then the update is refused with status 400 and code 10000
+    And no participant has changed
+
+  @needs-setup
+  Scenario: A participant of a completed conference cannot be updated
+    Given the conference has completed
+    When "agent" is updated with:
+      | Muted | true |
+    Then the update is refused with status 400 and code 10000
+    And no participant has changed
+
+  @live-safe
+  Scenario Outline: A <method> request is refused as a method the resource does not allow
+    When a <method> request is sent to "agent"
+    Then the update is refused with status 405 and code 20004
+    And no participant has changed
+
+    Examples:
+      | method |
+      | PUT    |
+      | PATCH  |

@@ -1,0 +1,81 @@
+//! Error bodies: `{code, message, more_info, status}` (SPEC.md section 4), normalised.
+//!
+//! The code and status are what a scenario controls and stay as they came; the message and the
+//! URL become placeholders once they are checked to be a non-empty string and an absolute URL.
+
+use serde_json::{Map, Value, json};
+
+use crate::spec::errors::{ERROR_FIELDS, ErrorCode};
+use crate::spec::params::is_absolute_url;
+
+use super::{Deviation, shape};
+
+/// The placeholder of a non-empty message.
+pub const MESSAGE: &str = "[a message]";
+/// The placeholder of an absolute `more_info` URL.
+pub const MORE_INFO: &str = "[an absolute URL]";
+
+/// The documented error body for `code`, as normalised bodies are compared with it.
+pub fn documented_error_shape(code: ErrorCode) -> Value {
+    json!({ "code": code.code(), "message": MESSAGE, "more_info": MORE_INFO, "status": code.http_status() })
+}
+
+/// Documented keys first, in order, with placeholders where the value has the right form;
+/// other keys after them, verbatim.
+pub fn normalise_error(body: &Value) -> Value {
+    let Value::Object(fields) = body else {
+        return body.clone();
+    };
+    let mut out = Map::new();
+    for key in ERROR_FIELDS {
+        if let Some(v) = fields.get(*key) {
+            let text = v.as_str();
+            let placeholder = match *key {
+                "message" => text.filter(|t| !t.trim().is_empty()).map(|_| MESSAGE),
+                "more_info" => text.filter(|t| is_absolute_url(t)).map(|_| MORE_INFO),
+                _ => None,
+            };
+            out.insert(
+                key.to_string(),
+                placeholder.map(Value::from).unwrap_or_else(|| v.clone()),
+            );
+        }
+    }
+    for (k, v) in fields {
+        if !ERROR_FIELDS.contains(&k.as_str()) {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+/// The HTTP status and the normalised body against the documented refusal `code`.
+pub fn check_error(http_status: u16, body: &Value, code: ErrorCode) -> Result<(), Vec<Deviation>> {
+    let mut deviations = Vec::new();
+    if http_status != code.http_status() {
+        deviations.push(Deviation::values(
+            "(HTTP status)",
+            &json!(code.http_status()),
+            &json!(http_status),
+        ));
+    }
+    if let Err(more) = shape::check_shape(&normalise_error(body), &documented_error_shape(code)) {
+        deviations.extend(more);
+    }
+    if deviations.is_empty() { Ok(()) } else { Err(deviations) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_documented_body_passes_and_a_mismatched_status_field_fails() {
+        let good = json!({"code": 20003, "message": "no", "more_info": "https://x.y/20003", "status": 401});
+        assert_eq!(check_error(401, &good, ErrorCode::AuthenticationFailed), Ok(()));
+        let bad = json!({"code": 20003, "message": "", "more_info": "/20003", "status": "401"});
+        let d = check_error(400, &bad, ErrorCode::AuthenticationFailed).unwrap_err();
+        let paths: Vec<_> = d.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, ["(HTTP status)", "message", "more_info", "status"]);
+    }
+}

@@ -1,0 +1,232 @@
+//! A request as sent (or received), compared with the documented request (SPEC.md section 1).
+//!
+//! Used two ways: the simulated space gives every request it receives a verdict in its journal,
+//! and the step "the request conforms to the documentation" checks what the harness sent. A
+//! client author pointing a client at the simulated space reads the journal to learn where the
+//! requests it builds deviate.
+
+use base64::Engine;
+
+use crate::client::SentRequest;
+use crate::spec::params::{self, PARAMS};
+
+use super::Deviation;
+
+/// What the check needs of a request, whichever side of the wire it was read on.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestView<'a> {
+    /// The HTTP method.
+    pub method: &'a str,
+    /// The path, without query.
+    pub path: &'a str,
+    /// The query string, without `?` (list filters).
+    pub query: Option<&'a str>,
+    /// The `Authorization` header, if any (only its form is checked; it is never kept).
+    pub authorization: Option<&'a str>,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<&'a str>,
+    /// The body as sent.
+    pub body: &'a [u8],
+}
+
+/// Which documented endpoint a path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Participant,
+    List,
+}
+
+/// Every way the request deviates from the documentation; empty when it conforms.
+pub fn check_request(req: &RequestView<'_>) -> Vec<Deviation> {
+    let mut out = Vec::new();
+    let endpoint = check_path(req.path, &mut out);
+    let allowed: &[&str] = match endpoint {
+        Some(Endpoint::List) => &["GET"],
+        _ => &["GET", "POST", "DELETE"],
+    };
+    if !allowed.contains(&req.method) {
+        out.push(dev(
+            "method",
+            format!("one of {allowed:?}"),
+            format!("<{}>", req.method),
+        ));
+    }
+    if !is_basic_auth(req.authorization) {
+        out.push(dev(
+            "header Authorization",
+            "Basic base64(ProjectID:AuthToken)",
+            if req.authorization.is_some() {
+                "another scheme or a malformed pair"
+            } else {
+                "missing"
+            },
+        ));
+    }
+    if req.method == "POST" {
+        check_form(req, &mut out);
+    } else if !req.body.is_empty() {
+        out.push(dev(
+            "body",
+            format!("none on a {}", req.method),
+            format!("{} bytes", req.body.len()),
+        ));
+    }
+    out
+}
+
+/// The request a client sent, as its [`SentRequest`] recorded it (token already redacted).
+pub fn check_sent(sent: &SentRequest) -> Vec<Deviation> {
+    let authorization = sent.redacted_authorization();
+    let path = sent.path();
+    check_request(&RequestView {
+        method: &sent.method,
+        path: &path,
+        query: None,
+        authorization: authorization.as_deref(),
+        content_type: sent.header("content-type"),
+        body: sent.body.as_bytes(),
+    })
+}
+
+fn dev(path: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) -> Deviation {
+    Deviation {
+        path: path.into(),
+        expected: expected.into(),
+        actual: actual.into(),
+    }
+}
+
+fn check_path(path: &str, out: &mut Vec<Deviation>) -> Option<Endpoint> {
+    const TEMPLATE: &str =
+        "/api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json";
+    let rest = ["/api/laml/2010-04-01", "/2010-04-01"]
+        .iter()
+        .find_map(|p| path.strip_prefix(p));
+    let segments: Vec<&str> = rest.map(|r| r.split('/').collect()).unwrap_or_default();
+    let endpoint = match segments.as_slice() {
+        ["", "Accounts", a, "Conferences", c, "Participants.json"] if !a.is_empty() && !c.is_empty() => {
+            Some(Endpoint::List)
+        }
+        ["", "Accounts", a, "Conferences", c, "Participants", p] if !a.is_empty() && !c.is_empty() => {
+            if p.strip_suffix(".json").is_none_or(str::is_empty) {
+                out.push(dev("path", format!("{TEMPLATE} (ends in .json)"), format!("<{path}>")));
+            }
+            Some(Endpoint::Participant)
+        }
+        _ => None,
+    };
+    if endpoint.is_none() {
+        out.push(dev("path", TEMPLATE, format!("<{path}>")));
+    }
+    endpoint
+}
+
+fn is_basic_auth(header: Option<&str>) -> bool {
+    header
+        .and_then(|h| h.strip_prefix("Basic "))
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+        .and_then(|d| String::from_utf8(d).ok())
+        .is_some_and(|pair| {
+            pair.split_once(':')
+                .is_some_and(|(u, p)| !u.is_empty() && !p.is_empty())
+        })
+}
+
+fn check_form(req: &RequestView<'_>, out: &mut Vec<Deviation>) {
+    if req.body.is_empty() {
+        return;
+    }
+    let is_form = req
+        .content_type
+        .and_then(|c| c.split(';').next())
+        .is_some_and(|c| c.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+    if !is_form {
+        out.push(dev(
+            "header Content-Type",
+            "application/x-www-form-urlencoded",
+            format!("<{}>", req.content_type.unwrap_or("missing")),
+        ));
+        return;
+    }
+    let Ok(form) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(req.body) else {
+        out.push(dev("body", "a form-urlencoded body", "a body that does not decode"));
+        return;
+    };
+    let mut seen = Vec::new();
+    for (key, value) in &form {
+        let path = format!("form {key}");
+        let Some(param) = params::param(key) else {
+            let expected = match params::suggest(key) {
+                Some(name) => format!("a documented PascalCase key: did you mean {name}?"),
+                None => format!(
+                    "one of the documented keys {:?}",
+                    PARAMS.iter().map(|p| p.name).collect::<Vec<_>>()
+                ),
+            };
+            out.push(dev(path, expected, "an undocumented key"));
+            continue;
+        };
+        if seen.contains(&param.name) {
+            out.push(dev(path.clone(), "each key once", "given again"));
+        }
+        seen.push(param.name);
+        if !param.kind.accepts(value) {
+            out.push(dev(path, param.kind.expectation(), format!("<{value:?}>")));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATH: &str = "/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants/p.json";
+    const AUTH: &str = "Basic dXNlcjpwYXNz";
+
+    fn view<'a>(path: &'a str, body: &'a str, auth: Option<&'a str>) -> RequestView<'a> {
+        RequestView {
+            method: "POST",
+            path,
+            query: None,
+            authorization: auth,
+            content_type: Some("application/x-www-form-urlencoded"),
+            body: body.as_bytes(),
+        }
+    }
+
+    #[test]
+    fn the_documented_examples_conform() {
+        for body in [
+            "",
+            "Muted=False&Coaching=True&Beep=False&CallSidToCoach=x",
+            "Hold=True&HoldUrl=http%3A%2F%2Fwww.your-application.com%2Fhold",
+            "HoldMethod=GET&AnnounceUrl=https%3A%2F%2Fa.b%2Fc&AnnounceMethod=POST",
+        ] {
+            assert_eq!(check_request(&view(PATH, body, Some(AUTH))), vec![], "{body}");
+        }
+    }
+
+    #[test]
+    fn each_deviation_is_named() {
+        let paths = |v: RequestView<'_>| check_request(&v).into_iter().map(|d| d.path).collect::<Vec<_>>();
+        assert_eq!(paths(view(PATH, "", None)), ["header Authorization"]);
+        assert_eq!(
+            paths(view(
+                "/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants/p",
+                "",
+                Some(AUTH)
+            )),
+            ["path"]
+        );
+        assert_eq!(paths(view(PATH, "muted=true", Some(AUTH))), ["form muted"]);
+        assert_eq!(
+            paths(view(PATH, "Muted=yes&HoldUrl=%2Fhold&HoldMethod=get", Some(AUTH))),
+            ["form Muted", "form HoldUrl", "form HoldMethod"]
+        );
+        let json = RequestView {
+            content_type: Some("application/json"),
+            ..view(PATH, "{}", Some(AUTH))
+        };
+        assert_eq!(paths(json), ["header Content-Type"]);
+    }
+}

@@ -14,22 +14,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use wiremock::{Mock, MockServer, matchers};
 
-use crate::credentials::Credentials;
 use crate::error::Error;
 
 use self::journal::{Journal, JournalEntry};
-use self::state::{Account, Conference, ConferenceStatus, Participant, Space};
+use self::state::Space;
 
-/// A conference seeded for one scenario: its own account, token and participants.
-#[derive(Debug, Clone)]
-pub struct ArrangedConference {
-    /// The credentials of the fresh account.
-    pub credentials: Credentials,
-    /// The ConferenceSid.
-    pub conference_sid: String,
-    /// `(name, call sid)` of each participant, in the order asked.
-    pub participants: Vec<(String, String)>,
-}
+pub use self::state::ArrangedConference;
 
 /// A running simulated space and the handles to its state.
 #[derive(Debug)]
@@ -73,60 +63,18 @@ impl Sim {
 
     /// Seeds a fresh account with one running conference whose participants have these names.
     pub fn arrange_conference(&self, names: &[&str]) -> ArrangedConference {
-        let account_sid = uuid::Uuid::new_v4().to_string();
-        let credentials = Credentials::new(account_sid.clone(), uuid::Uuid::new_v4().simple().to_string());
-        let account = Account {
-            sid: account_sid.clone(),
-            credentials,
-            conferences: Default::default(),
-        };
-        self.space().accounts.insert(account_sid.clone(), account);
-        self.arrange_conference_in(&account_sid, names)
-            .expect("the account was inserted just above")
+        self.space().arrange_conference(names)
     }
 
-    /// Seeds one more running conference in an existing account, for scenarios that need two
-    /// conferences of the same account; `None` if there is no such account.
+    /// Seeds one more running conference in an existing account; `None` if there is no such
+    /// account.
     pub fn arrange_conference_in(&self, account_sid: &str, names: &[&str]) -> Option<ArrangedConference> {
-        let now = rules::now();
-        let conference_sid = uuid::Uuid::new_v4().to_string();
-        let participants: Vec<(String, String)> = names
-            .iter()
-            .map(|n| (n.to_string(), uuid::Uuid::new_v4().to_string()))
-            .collect();
-        let conference = Conference {
-            sid: conference_sid.clone(),
-            status: ConferenceStatus::InProgress,
-            participants: participants
-                .iter()
-                .map(|(_, sid)| Participant::joined(sid.clone(), now))
-                .collect(),
-        };
-        let mut space = self.space();
-        let account = space.accounts.get_mut(account_sid)?;
-        account.conferences.insert(conference_sid.clone(), conference);
-        Some(ArrangedConference {
-            credentials: account.credentials.clone(),
-            conference_sid,
-            participants,
-        })
+        self.space().arrange_conference_in(account_sid, names)
     }
 
-    /// Ends a conference: its participants stay readable but refuse updates (code 10000).
-    /// Returns false if there is no such conference.
+    /// Ends a conference; false if there is no such conference.
     pub fn complete_conference(&self, account_sid: &str, conference_sid: &str) -> bool {
-        let mut space = self.space();
-        let conference = space
-            .accounts
-            .get_mut(account_sid)
-            .and_then(|a| a.conferences.get_mut(conference_sid));
-        match conference {
-            Some(c) => {
-                c.status = ConferenceStatus::Completed;
-                true
-            }
-            None => false,
-        }
+        self.space().complete_conference(account_sid, conference_sid)
     }
 
     /// The state, to arrange or inspect it in-process.

@@ -11,11 +11,97 @@ use time::OffsetDateTime;
 use crate::credentials::Credentials;
 use crate::spec::{self, Dialect, participant::NOBODY};
 
+/// A conference seeded for one scenario: its own account, token and participants.
+#[derive(Debug, Clone)]
+pub struct ArrangedConference {
+    /// The credentials of the fresh account.
+    pub credentials: Credentials,
+    /// The ConferenceSid.
+    pub conference_sid: String,
+    /// `(name, call sid)` of each participant, in the order asked.
+    pub participants: Vec<(String, String)>,
+}
+
 /// Every account of the space, by sid.
 #[derive(Debug, Default)]
 pub struct Space {
     /// Accounts by AccountSid (the project id).
     pub accounts: HashMap<String, Account>,
+}
+
+impl Space {
+    /// Seeds a fresh account with one running conference whose participants have these names;
+    /// every id is a fresh uuid, so arrangements never share state.
+    pub fn arrange_conference(&mut self, names: &[&str]) -> ArrangedConference {
+        let sid = uuid::Uuid::new_v4().to_string();
+        let credentials = Credentials::new(sid.clone(), uuid::Uuid::new_v4().simple().to_string());
+        let account = Account {
+            sid: sid.clone(),
+            credentials,
+            conferences: HashMap::new(),
+        };
+        self.accounts.insert(sid.clone(), account);
+        self.arrange_conference_in(&sid, names)
+            .expect("the account was inserted just above")
+    }
+
+    /// Seeds one more running conference in an existing account, for scenarios that need two
+    /// conferences of the same account; `None` if there is no such account.
+    pub fn arrange_conference_in(&mut self, account_sid: &str, names: &[&str]) -> Option<ArrangedConference> {
+        let now = super::rules::now();
+        let conference_sid = uuid::Uuid::new_v4().to_string();
+        let participants: Vec<(String, String)> = names
+            .iter()
+            .map(|n| (n.to_string(), uuid::Uuid::new_v4().to_string()))
+            .collect();
+        let conference = Conference {
+            sid: conference_sid.clone(),
+            status: ConferenceStatus::InProgress,
+            participants: participants
+                .iter()
+                .map(|(_, sid)| Participant::joined(sid.clone(), now))
+                .collect(),
+        };
+        let account = self.accounts.get_mut(account_sid)?;
+        account.conferences.insert(conference_sid.clone(), conference);
+        Some(ArrangedConference {
+            credentials: account.credentials.clone(),
+            conference_sid,
+            participants,
+        })
+    }
+
+    /// Ends a conference: its participants stay readable but refuse updates (code 10000).
+    /// Returns false if there is no such conference.
+    pub fn complete_conference(&mut self, account_sid: &str, conference_sid: &str) -> bool {
+        let conference = self
+            .accounts
+            .get_mut(account_sid)
+            .and_then(|a| a.conferences.get_mut(conference_sid));
+        match conference {
+            Some(c) => {
+                c.status = ConferenceStatus::Completed;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Every participant of these accounts as JSON, sorted: two equal snapshots mean that
+    /// nothing changed there, which is how tests prove a refused request changed nothing.
+    pub fn snapshot(&self, accounts: &[&str]) -> Vec<Value> {
+        let mut all: Vec<Value> = accounts
+            .iter()
+            .filter_map(|sid| self.accounts.get(*sid))
+            .flat_map(|a| {
+                a.conferences
+                    .values()
+                    .flat_map(move |c| c.participants.iter().map(move |p| p.to_json(&a.sid, &c.sid)))
+            })
+            .collect();
+        all.sort_by_key(|v| v.to_string());
+        all
+    }
 }
 
 /// One account (a project): its token and its conferences.

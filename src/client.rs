@@ -112,7 +112,11 @@ impl Exchange {
     pub fn json(&self) -> Result<Value, Error> {
         serde_json::from_str(&self.body).map_err(|e| Error::NotJson {
             status: self.status,
-            detail: e.to_string(),
+            detail: if self.body.trim().is_empty() {
+                "the body is empty".into()
+            } else {
+                e.to_string()
+            },
             snippet: self.body.chars().take(120).collect(),
         })
     }
@@ -134,13 +138,28 @@ impl Exchange {
 
     /// The exchange as a person reads it under a failure: the curl command, then the response.
     pub fn describe(&self) -> String {
+        let redirect = match self.header("location") {
+            Some(to) if (300..400).contains(&self.status) => {
+                format!(" (a redirect to {to}, not followed: credentials never follow a redirect)")
+            }
+            _ => String::new(),
+        };
+        let body = if self.body.is_empty() {
+            "  (empty body)".to_string()
+        } else {
+            indent(&self.body)
+        };
         format!(
-            "request:  {}\nresponse: {} after {} ms\n{}",
+            "request:  {}\nresponse: {}{redirect} after {} ms\n{body}",
             self.curl(),
             self.status,
             self.elapsed.as_millis(),
-            indent(&self.body)
         )
+    }
+
+    /// The response header `name` (lowercase), if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -156,6 +175,7 @@ pub const FORM: &str = "application/x-www-form-urlencoded";
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     http: reqwest::Client,
+    timeout: Duration,
     base: String,
     dialect: Dialect,
     credentials: Option<Credentials>,
@@ -173,6 +193,7 @@ impl ApiClient {
             .expect("a client with no TLS settings always builds");
         ApiClient {
             http,
+            timeout,
             base: base.trim_end_matches('/').to_string(),
             dialect,
             credentials,
@@ -247,38 +268,95 @@ impl ApiClient {
             req = req.body(body.clone());
         }
         let started = Instant::now();
-        let response = req.send().await.map_err(|e| Error::Unreachable {
+        let user = self.credentials.as_ref().map(|c| c.project_id.clone());
+        let sent = SentRequest {
+            method: method.to_string(),
             url: url.clone(),
-            reason: describe(&e),
-        })?;
-        let status = response.status().as_u16();
-        let resp_headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let bytes = response.bytes().await.map_err(|e| Error::Unreachable {
-            url: url.clone(),
-            reason: describe(&e),
-        })?;
-        Ok(Exchange {
-            request: SentRequest {
-                method: method.to_string(),
-                url,
-                user: self.credentials.as_ref().map(|c| c.project_id.clone()),
+            user,
+            headers,
+            body,
+        };
+        let mut retries = 0;
+        loop {
+            let request = req.try_clone().expect("bodies are in memory, so requests clone");
+            let response = request
+                .send()
+                .await
+                .map_err(|e| transport_error(&url, self.timeout, &e))?;
+            let status = response.status().as_u16();
+            let headers: Vec<(String, String)> = response
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            if status == 429 && retries < MAX_RETRIES {
+                retries += 1;
+                tokio::time::sleep(retry_after(&headers)).await;
+                continue;
+            }
+            let body = read_bounded(response, &url, self.timeout).await?;
+            return Ok(Exchange {
+                request: sent,
+                status,
                 headers,
-                body,
-            },
-            status,
-            headers: resp_headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-            elapsed: started.elapsed(),
-        })
+                body: String::from_utf8_lossy(&body).into_owned(),
+                elapsed: started.elapsed(),
+            });
+        }
+    }
+}
+
+/// How many times a 429 is retried before it is reported.
+pub const MAX_RETRIES: u32 = 3;
+/// The longest `Retry-After` honoured; a target asking for more is waited on this long.
+pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(5);
+/// The largest response body read; a target sending more is a failure, not a memory problem.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// The wait a 429 asks for (`Retry-After` in seconds), at most [`MAX_RETRY_WAIT`], at least a
+/// tenth of a second.
+fn retry_after(headers: &[(String, String)]) -> Duration {
+    let asked = headers
+        .iter()
+        .find(|(k, _)| k == "retry-after")
+        .and_then(|(_, v)| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(Duration::from_secs(1));
+    asked.clamp(Duration::from_millis(100), MAX_RETRY_WAIT)
+}
+
+/// Reads a body up to [`MAX_BODY`] bytes.
+async fn read_bounded(mut response: reqwest::Response, url: &str, timeout: Duration) -> Result<Vec<u8>, Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(url, timeout, &e))? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(Error::BodyTooLarge {
+                url: url.to_string(),
+                limit: MAX_BODY,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn transport_error(url: &str, timeout: Duration, e: &reqwest::Error) -> Error {
+    if e.is_timeout() {
+        Error::Timeout {
+            url: url.to_string(),
+            seconds: timeout.as_secs_f64(),
+        }
+    } else {
+        Error::Unreachable {
+            url: url.to_string(),
+            reason: describe(e),
+        }
     }
 }
 

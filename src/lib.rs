@@ -58,6 +58,7 @@
 
 pub mod check;
 pub mod client;
+pub mod config;
 pub mod credentials;
 pub mod error;
 pub mod sim;

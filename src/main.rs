@@ -1,17 +1,22 @@
-//! The `laml-conformance` command: runs every feature against the embedded simulated space and
-//! prints the cucumber report.
+//! The `laml-conformance` command: runs every feature against a target (the embedded simulated
+//! space by default) and prints the cucumber report; `serve` runs the simulated space alone.
 //!
-//! Exit codes: 0 every scenario passed; 1 a scenario failed; 2 a usage or configuration error.
+//! Exit codes: 0 every scenario passed; 1 a scenario failed; 2 a usage or configuration error;
+//! 3 the target cannot be reached at all; 4 a live participant could not be restored.
 
+mod serve;
 mod steps;
 
 use std::fs::File;
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 
 use cucumber::writer::{Coloring, Stats as _};
 use cucumber::{World as _, WriterExt as _, cli, writer};
+use futures::FutureExt as _;
+use laml_conformance::config::{self, TargetFlags};
 use laml_conformance::target::Target;
 
 use steps::ConformanceWorld;
@@ -31,6 +36,8 @@ struct RunOptions {
     /// Also write a Cucumber JSON report to this file.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    #[command(flatten)]
+    target: TargetFlags,
 }
 
 fn main() -> ExitCode {
@@ -38,6 +45,9 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return config_error(&format!("could not start the async runtime: {e}")),
     };
+    if std::env::args().nth(1).as_deref() == Some("serve") {
+        return runtime.block_on(serve::main());
+    }
     runtime.block_on(run())
 }
 
@@ -58,6 +68,31 @@ fn report_file(path: &Option<PathBuf>, what: &str) -> Result<Box<dyn io::Write>,
     }
 }
 
+/// The process environment first, then `.env` in the working directory.
+fn lookup() -> Result<impl Fn(&str) -> Option<String>, String> {
+    let dotenv = config::read_dotenv(std::path::Path::new(".env")).map_err(|e| e.to_string())?;
+    Ok(move |key: &str| std::env::var(key).ok().or_else(|| dotenv.get(key).cloned()))
+}
+
+/// Whether the target answers at all: one clear sentence beats a failure per scenario.
+async fn reachable(target: &Target) -> Result<(), String> {
+    let Target::Remote(_) = target else { return Ok(()) };
+    let base = target.base_url();
+    let url = url::Url::parse(&base).map_err(|e| e.to_string())?;
+    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
+    let port = url.port_or_known_default().unwrap_or(443);
+    match tokio::time::timeout(target.timeout(), tokio::net::TcpStream::connect((host.as_str(), port))).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!(
+            "cannot reach the target {base}: {e}; start it, or check --target"
+        )),
+        Err(_) => Err(format!(
+            "the target {base} did not accept a connection within {} s; check --target, or raise --timeout",
+            target.timeout().as_secs_f64()
+        )),
+    }
+}
+
 async fn run() -> ExitCode {
     let opts = cli::Opts::<_, _, _, RunOptions>::parsed();
     let custom = opts.custom.clone();
@@ -67,18 +102,38 @@ async fn run() -> ExitCode {
             custom.features.display()
         ));
     }
+    let settings = match lookup().and_then(|var| config::settings(&custom.target, &var).map_err(|e| e.to_string())) {
+        Ok(s) => s,
+        Err(e) => return config_error(&e),
+    };
     let (junit, json) = match (report_file(&custom.junit, "JUnit"), report_file(&custom.json, "JSON")) {
         (Ok(j), Ok(s)) => (j, s),
         (Err(e), _) | (_, Err(e)) => return config_error(&e),
     };
-    let target = match Target::embedded().await {
+    let target = match Target::from_settings(&settings).await {
         Ok(t) => t,
         Err(e) => return config_error(&e.to_string()),
     };
+    if let Err(e) = reachable(&target).await {
+        eprintln!("laml-conformance: {e}");
+        return ExitCode::from(3);
+    }
+    let serial = target.shares_participants();
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");
     }
-    let result = ConformanceWorld::cucumber()
+    let cucumber = ConformanceWorld::cucumber::<PathBuf>()
+        .with_parser(steps::needs::Marking(cucumber::parser::Basic::new()))
+        .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
+        .after(|_, _, _, _, world| {
+            async move {
+                if let Some(w) = world {
+                    w.restore().await
+                }
+            }
+            .boxed_local()
+        });
+    let result = cucumber
         .with_writer(
             writer::Basic::raw(io::stdout(), Coloring::Auto, 0)
                 .summarized()
@@ -90,6 +145,13 @@ async fn run() -> ExitCode {
         .with_cli(opts)
         .run(custom.features)
         .await;
+    let failed_restores = steps::FAILED_RESTORES.load(Ordering::SeqCst);
+    if failed_restores > 0 {
+        eprintln!(
+            "laml-conformance: {failed_restores} participant(s) could not be restored to their state before the run; check them on the target now"
+        );
+        return ExitCode::from(4);
+    }
     if result.execution_has_failed() {
         ExitCode::from(1)
     } else {

@@ -1,11 +1,17 @@
 //! The target a run talks to, and how participant state is arranged on it.
 //!
 //! Steps ask the target for a conference with named participants and get back ids and
-//! credentials; they never know whether a simulated space or another server answers.
+//! credentials; they never know whether the embedded simulated space, a setup endpoint or a
+//! configured live conference answers. What a target cannot arrange it says up front
+//! ([`Target::cannot_arrange`]), so such scenarios are reported as skipped with the reason.
 
 use std::time::Duration;
 
+use serde_json::{Value, json};
+
 use crate::client::ApiClient;
+use crate::config::{Arrangement, RemoteConfig, Settings};
+use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::sim::{ArrangedConference, Sim};
 use crate::spec::Dialect;
@@ -13,11 +19,34 @@ use crate::spec::Dialect;
 /// How long a request may take before it counts as a failure of the target.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A state a scenario needs arranged before it can say anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// A running conference with participants of these names.
+    Participants(Vec<String>),
+    /// A second conference in the same account.
+    AnotherConference,
+    /// A conference that has ended.
+    CompletedConference,
+    /// Valid credentials of a second account.
+    AnotherAccount,
+}
+
 /// The server the suite runs against.
 #[derive(Debug)]
 pub enum Target {
     /// The simulated space, started in this process on a loopback port.
     Embedded(Sim),
+    /// An implementation elsewhere.
+    Remote(Remote),
+}
+
+/// A remote target and the client its setup requests go through.
+#[derive(Debug)]
+pub struct Remote {
+    config: RemoteConfig,
+    timeout: Duration,
+    http: reqwest::Client,
 }
 
 impl Target {
@@ -26,10 +55,30 @@ impl Target {
         Ok(Target::Embedded(Sim::start().await?))
     }
 
+    /// The target the settings name: the embedded space, or a remote one.
+    pub async fn from_settings(settings: &Settings) -> Result<Self, Error> {
+        match &settings.remote {
+            None => Self::embedded().await,
+            Some(config) => {
+                let http = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .timeout(settings.timeout)
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build an HTTP client: {e}")))?;
+                Ok(Target::Remote(Remote {
+                    config: config.clone(),
+                    timeout: settings.timeout,
+                    http,
+                }))
+            }
+        }
+    }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> String {
         match self {
             Target::Embedded(sim) => sim.base_url(),
+            Target::Remote(r) => r.config.base_url.clone(),
         }
     }
 
@@ -37,19 +86,77 @@ impl Target {
     pub fn dialect(&self) -> Dialect {
         match self {
             Target::Embedded(_) => Dialect::SignalWire,
+            Target::Remote(r) => r.config.dialect,
+        }
+    }
+
+    /// The per-request timeout.
+    pub fn timeout(&self) -> Duration {
+        match self {
+            Target::Embedded(_) => DEFAULT_TIMEOUT,
+            Target::Remote(r) => r.timeout,
+        }
+    }
+
+    /// Whether scenarios share participants here (a configured conference): they must then run
+    /// one at a time and restore what they change.
+    pub fn shares_participants(&self) -> bool {
+        matches!(
+            self,
+            Target::Remote(Remote {
+                config: RemoteConfig {
+                    arrangement: Arrangement::Configured { .. },
+                    ..
+                },
+                ..
+            })
+        )
+    }
+
+    /// Why this target cannot arrange `need`, or `None` if it can.
+    pub fn cannot_arrange(&self, need: &Need) -> Option<String> {
+        let Target::Remote(Remote {
+            config:
+                RemoteConfig {
+                    arrangement: Arrangement::Configured { participants, .. },
+                    ..
+                },
+            ..
+        }) = self
+        else {
+            return None;
+        };
+        match need {
+            Need::Participants(names) => {
+                let missing: Vec<&String> = names
+                    .iter()
+                    .filter(|n| !participants.iter().any(|(p, _)| p == *n))
+                    .collect();
+                (!missing.is_empty())
+                    .then(|| format!("needs participants named {missing:?}: add --participant NAME=SID"))
+            }
+            Need::AnotherConference => {
+                Some("needs a second conference: only a setup endpoint (--setup-url) gives one".into())
+            }
+            Need::CompletedConference => {
+                Some("needs a completed conference: only a setup endpoint (--setup-url) can end one".into())
+            }
+            Need::AnotherAccount => {
+                Some("needs a second account: only a setup endpoint (--setup-url) gives one".into())
+            }
         }
     }
 
     /// Arranges a running conference with participants of these names, isolated from every
-    /// other scenario's.
+    /// other scenario's (except on a configured conference, which they share).
     pub async fn arrange_conference(&self, names: &[&str]) -> Result<ArrangedConference, Error> {
         match self {
             Target::Embedded(sim) => Ok(sim.arrange_conference(names)),
+            Target::Remote(r) => r.arrange(names, None).await,
         }
     }
 
-    /// Arranges one more running conference in the account of `arranged`, for scenarios about
-    /// participants of two conferences.
+    /// Arranges one more running conference in the account of `arranged`.
     pub async fn arrange_another_conference(
         &self,
         arranged: &ArrangedConference,
@@ -59,6 +166,7 @@ impl Target {
             Target::Embedded(sim) => sim
                 .arrange_conference_in(&arranged.credentials.project_id, names)
                 .ok_or_else(|| Error::Config("the arranged account is gone from the simulated space".into())),
+            Target::Remote(r) => r.arrange(names, Some(arranged)).await,
         }
     }
 
@@ -74,6 +182,7 @@ impl Target {
                     ))
                 }
             }
+            Target::Remote(r) => r.complete(arranged).await,
         }
     }
 
@@ -83,7 +192,137 @@ impl Target {
             &self.base_url(),
             self.dialect(),
             Some(arranged.credentials.clone()),
-            DEFAULT_TIMEOUT,
+            self.timeout(),
         )
+    }
+}
+
+impl Remote {
+    async fn arrange(
+        &self,
+        names: &[&str],
+        same_account_as: Option<&ArrangedConference>,
+    ) -> Result<ArrangedConference, Error> {
+        match &self.config.arrangement {
+            Arrangement::Configured {
+                conference_sid,
+                participants,
+            } => {
+                if same_account_as.is_some() {
+                    return Err(Error::Config(
+                        "a configured conference cannot give a second conference".into(),
+                    ));
+                }
+                let credentials = self
+                    .config
+                    .credentials
+                    .clone()
+                    .ok_or_else(|| Error::Config("no credentials".into()))?;
+                let mut chosen = Vec::new();
+                for name in names {
+                    let (_, sid) = participants.iter().find(|(n, _)| n == name).ok_or_else(|| {
+                        Error::Config(format!(
+                            "no participant named {name:?} is configured: add --participant {name}=SID"
+                        ))
+                    })?;
+                    chosen.push((name.to_string(), sid.clone()));
+                }
+                Ok(ArrangedConference {
+                    credentials,
+                    conference_sid: conference_sid.clone(),
+                    participants: chosen,
+                })
+            }
+            Arrangement::Setup { url } => {
+                let mut ask = json!({ "participants": names });
+                if let Some(a) = same_account_as {
+                    ask["account_sid"] = Value::from(a.credentials.project_id.as_str());
+                }
+                let answer = self.post_setup(&format!("{url}/conferences"), &ask).await?;
+                self.arranged_from(url, &answer, same_account_as)
+            }
+        }
+    }
+
+    async fn complete(&self, arranged: &ArrangedConference) -> Result<(), Error> {
+        let Arrangement::Setup { url } = &self.config.arrangement else {
+            return Err(Error::Config(
+                "a configured conference cannot be ended by the harness".into(),
+            ));
+        };
+        let ask = json!({ "account_sid": arranged.credentials.project_id });
+        self.post_setup(&format!("{url}/conferences/{}/complete", arranged.conference_sid), &ask)
+            .await
+            .map(drop)
+    }
+
+    async fn post_setup(&self, url: &str, ask: &Value) -> Result<Value, Error> {
+        let response = self
+            .http
+            .post(url)
+            .header("content-type", "application/json")
+            .body(ask.to_string())
+            .send()
+            .await
+            .map_err(|e| Error::Unreachable {
+                url: url.to_string(),
+                reason: e.to_string(),
+            })?;
+        let status = response.status().as_u16();
+        let text = response.text().await.map_err(|e| Error::Unreachable {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
+        if !(200..300).contains(&status) {
+            return Err(Error::Setup {
+                url: url.to_string(),
+                detail: format!("it answered {status}: {text:.200}"),
+            });
+        }
+        if text.trim().is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_str(&text).map_err(|e| Error::Setup {
+            url: url.to_string(),
+            detail: format!("its answer is not JSON ({e})"),
+        })
+    }
+
+    fn arranged_from(
+        &self,
+        url: &str,
+        answer: &Value,
+        same_account_as: Option<&ArrangedConference>,
+    ) -> Result<ArrangedConference, Error> {
+        let bad = |what: &str| Error::Setup {
+            url: url.to_string(),
+            detail: format!("its answer lacks {what}"),
+        };
+        let text = |key: &str| answer.get(key).and_then(Value::as_str).map(str::to_string);
+        let account = text("account_sid").ok_or_else(|| bad("\"account_sid\""))?;
+        let conference_sid = text("conference_sid").ok_or_else(|| bad("\"conference_sid\""))?;
+        let credentials = match (text("api_token"), same_account_as, &self.config.credentials) {
+            (Some(token), _, _) => Credentials::new(account, token),
+            (None, Some(a), _) => a.credentials.clone(),
+            (None, None, Some(c)) => c.clone(),
+            (None, None, None) => return Err(bad("\"api_token\" (and LAML_API_TOKEN is not set)")),
+        };
+        let map = answer
+            .get("participants")
+            .and_then(Value::as_object)
+            .ok_or_else(|| bad("\"participants\""))?;
+        let participants = map
+            .iter()
+            .map(|(name, sid)| {
+                sid.as_str()
+                    .map(|s| (name.clone(), s.to_string()))
+                    .ok_or_else(|| bad("string sids"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ArrangedConference {
+            credentials,
+            conference_sid,
+            participants,
+        })
     }
 }

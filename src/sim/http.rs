@@ -12,6 +12,7 @@ use wiremock::{Request, Respond, ResponseTemplate};
 use crate::check::request::{RequestView, check_request};
 use crate::spec::{self, Dialect, ErrorCode};
 
+use super::control;
 use super::journal::{Journal, JournalEntry};
 use super::rules::{self, ApiError};
 use super::state::Space;
@@ -254,6 +255,10 @@ impl Respond for SimResponder {
             content_type: header("content-type"),
             body: &request.body,
         };
+        if req.path.starts_with(control::PREFIX) {
+            let (status, body) = control::handle(&self.space, &self.journal, &req);
+            return json_template(status, body);
+        }
         let response = {
             let mut space = self.space.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             handle(&mut space, &req)
@@ -273,10 +278,17 @@ impl Respond for SimResponder {
                 status: response.status,
                 deviations: check_request(&req),
             });
-        let template = ResponseTemplate::new(response.status);
         match response.body {
-            Some(body) => template.set_body_raw(body.to_string().into_bytes(), "application/json"),
-            None => template,
+            Some(body) => json_template(response.status, Some(body)),
+            None => ResponseTemplate::new(response.status),
         }
+    }
+}
+
+fn json_template(status: u16, body: Option<Value>) -> ResponseTemplate {
+    let template = ResponseTemplate::new(status);
+    match body {
+        Some(body) => template.set_body_raw(body.to_string().into_bytes(), "application/json"),
+        None => template,
     }
 }

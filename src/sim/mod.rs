@@ -5,6 +5,7 @@
 //! wiremock; [`Sim::arrange_conference`] seeds it in-process with fresh ids, so scenarios never
 //! share state.
 
+pub mod control;
 pub mod http;
 pub mod journal;
 pub mod rules;

@@ -22,11 +22,17 @@ pub struct ArrangedConference {
     pub participants: Vec<(String, String)>,
 }
 
+/// How many accounts the space keeps; arranging one more forgets the oldest, so a space serving
+/// for days keeps its memory flat.
+pub const MAX_ACCOUNTS: usize = 10_000;
+
 /// Every account of the space, by sid.
 #[derive(Debug, Default)]
 pub struct Space {
     /// Accounts by AccountSid (the project id).
     pub accounts: HashMap<String, Account>,
+    /// Account sids in the order they were arranged, oldest first.
+    order: std::collections::VecDeque<String>,
 }
 
 impl Space {
@@ -43,6 +49,17 @@ impl Space {
         self.accounts.insert(sid.clone(), account);
         self.arrange_conference_in(&sid, names)
             .expect("the account was inserted just above")
+    }
+
+    /// Adds an account, forgetting the oldest beyond [`MAX_ACCOUNTS`].
+    pub fn add_account(&mut self, account: Account) {
+        while self.order.len() >= MAX_ACCOUNTS {
+            if let Some(oldest) = self.order.pop_front() {
+                self.accounts.remove(&oldest);
+            }
+        }
+        self.order.push_back(account.sid.clone());
+        self.accounts.insert(account.sid.clone(), account);
     }
 
     /// Seeds one more running conference in an existing account, for scenarios that need two

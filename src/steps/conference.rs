@@ -19,8 +19,7 @@ async fn a_conference(world: &mut ConformanceWorld, list: String) -> Result<(), 
         .arrange_conference(&refs)
         .await
         .map_err(|e| e.to_string())?;
-    world.add_conference(arranged);
-    Ok(())
+    world.add_conference(arranged).await
 }
 
 #[given(regex = r#"^another conference of the same account with participants? ((?:"[^"]+"(?:, | and )?)+)$"#)]
@@ -33,8 +32,7 @@ async fn another_conference(world: &mut ConformanceWorld, list: String) -> Resul
         .arrange_another_conference(first, &refs)
         .await
         .map_err(|e| e.to_string())?;
-    world.add_conference(arranged);
-    Ok(())
+    world.add_conference(arranged).await
 }
 
 #[given(expr = "the conference has completed")]

@@ -7,10 +7,14 @@
 //! expectation, what came, and the exchange as a curl command.
 
 mod conference;
+pub mod needs;
 mod request;
 mod response;
+mod restore;
 mod state;
 mod update;
+
+pub use restore::FAILED_RESTORES;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -50,6 +54,9 @@ pub struct ConformanceWorld {
     last: Option<Answer>,
     /// Every named participant as retrieved just before the last update.
     before: HashMap<String, Value>,
+    /// On a target whose participants are shared, each one as it was when the scenario began,
+    /// to restore afterwards.
+    initial: Vec<(String, Value)>,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -87,6 +94,7 @@ impl ConformanceWorld {
             participants: Vec::new(),
             last: None,
             before: HashMap::new(),
+            initial: Vec::new(),
         })
     }
 
@@ -103,8 +111,9 @@ impl ConformanceWorld {
             .ok_or_else(|| "no conference was arranged, so there is no account to send as".to_string())
     }
 
-    /// Keeps an arranged conference and names its participants.
-    fn add_conference(&mut self, arranged: ArrangedConference) {
+    /// Keeps an arranged conference and names its participants; on a target whose participants
+    /// are shared, also keeps their state to restore after the scenario.
+    async fn add_conference(&mut self, arranged: ArrangedConference) -> Result<(), String> {
         for (name, sid) in &arranged.participants {
             self.participants.push(Named {
                 name: name.clone(),
@@ -118,7 +127,15 @@ impl ConformanceWorld {
         if self.client.is_none() {
             self.client = Some(self.target.client(&arranged));
         }
+        let names: Vec<String> = arranged.participants.iter().map(|(n, _)| n.clone()).collect();
         self.conferences.push(arranged);
+        if self.target.shares_participants() {
+            for name in names {
+                let (_, state) = self.retrieve(&name).await?;
+                self.initial.push((name, state));
+            }
+        }
+        Ok(())
     }
 
     /// Where a named participant is, with the known names in the error.

@@ -1,0 +1,383 @@
+//! Where a run sends its requests and how it may arrange state there, from flags, the
+//! environment and a `.env` file.
+//!
+//! Credentials come only from the environment (never from flags, which other users of the
+//! machine can read in the process list). The names users of this API already have
+//! (`SIGNALWIRE_PROJECT_ID`, `SIGNALWIRE_API_TOKEN`, `SIGNALWIRE_SPACE_URL`) are accepted beside
+//! the harness's own `LAML_*` names, which win when both are set.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::credentials::Credentials;
+use crate::spec::Dialect;
+
+/// Target options of a run, as flags (each also read from the `LAML_*` variable named).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct TargetFlags {
+    /// Base URL of the implementation to test (LAML_TARGET); `space` means $SIGNALWIRE_SPACE_URL.
+    /// Without it, the embedded simulated space is the target.
+    #[arg(long, value_name = "URL|space")]
+    pub target: Option<String>,
+    /// Path form the target speaks: `signalwire` (/api/laml/2010-04-01) or `twilio` (/2010-04-01).
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<String>,
+    /// State-setup endpoint of the target (LAML_SETUP_URL): the harness POSTs the conference it
+    /// needs there and gets the ids back (see the README).
+    #[arg(long, value_name = "URL")]
+    pub setup_url: Option<String>,
+    /// Sid of an active conference whose participants the scenarios may use (LAML_CONFERENCE_SID).
+    #[arg(long, value_name = "SID")]
+    pub conference: Option<String>,
+    /// A participant of that conference and the name scenarios call it by, as NAME=SID; repeat
+    /// for each name (LAML_PARTICIPANTS, comma-separated).
+    #[arg(long = "participant", value_name = "NAME=SID")]
+    pub participants: Vec<String>,
+    /// Seconds a request may take before it counts as a failure of the target (LAML_TIMEOUT).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Confirms that the run may change live calls on a non-loopback target; every scenario
+    /// restores the muted, hold and coaching state it touched.
+    #[arg(long)]
+    pub allow_live_changes: bool,
+}
+
+/// How state is arranged on a remote target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arrangement {
+    /// Participants of an active conference, named in configuration; scenarios share them, so
+    /// they run one at a time and restore what they change.
+    Configured {
+        /// The ConferenceSid.
+        conference_sid: String,
+        /// `(name, call sid)` pairs.
+        participants: Vec<(String, String)>,
+    },
+    /// A state-setup endpoint of the implementation, asked for fresh state per scenario.
+    Setup {
+        /// Its base URL.
+        url: String,
+    },
+}
+
+/// A remote target, fully checked.
+#[derive(Debug, Clone)]
+pub struct RemoteConfig {
+    /// Scheme, host and port.
+    pub base_url: String,
+    /// The path form it speaks.
+    pub dialect: Dialect,
+    /// Credentials from the environment, if given (a setup endpoint may hand out its own).
+    pub credentials: Option<Credentials>,
+    /// How scenarios arrange their state there.
+    pub arrangement: Arrangement,
+    /// Whether the host is a loopback address.
+    pub loopback: bool,
+}
+
+/// Everything a run needs to know about its target.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `None` for the embedded simulated space.
+    pub remote: Option<RemoteConfig>,
+    /// The per-request timeout.
+    pub timeout: Duration,
+}
+
+/// A setting that is wrong, with what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+fn err<T>(message: impl Into<String>) -> Result<T, ConfigError> {
+    Err(ConfigError(message.into()))
+}
+
+/// Reads `KEY=VALUE` lines (`export ` and quotes allowed, `#` comments) from a `.env` file; a
+/// missing file is no error.
+pub fn read_dotenv(path: &Path) -> Result<HashMap<String, String>, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => {
+            return err(format!(
+                "cannot read {}: {e}; fix its permissions or remove it",
+                path.display()
+            ));
+        }
+    };
+    let mut vars = HashMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((key, value)) = line.split_once('=') else {
+            return err(format!(
+                "{} line {}: expected KEY=VALUE; fix or remove the line",
+                path.display(),
+                n + 1
+            ));
+        };
+        let value = value.trim();
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        vars.insert(key.trim().to_string(), value.to_string());
+    }
+    Ok(vars)
+}
+
+/// Builds the settings of a run from its flags and a variable lookup (the process environment,
+/// then `.env`), refusing anything unsafe or incomplete.
+pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+    let var = |k: &str| var(k).filter(|v| !v.trim().is_empty());
+    let timeout = match flags
+        .timeout
+        .or_else(|| var("LAML_TIMEOUT").and_then(|t| t.parse().ok()))
+    {
+        Some(t) if t > 0.0 && t <= 600.0 => Duration::from_secs_f64(t),
+        Some(t) => {
+            return err(format!(
+                "a timeout of {t} s makes no sense; give --timeout between 0 and 600 seconds"
+            ));
+        }
+        None => crate::target::DEFAULT_TIMEOUT,
+    };
+    let target = flags.target.clone().or_else(|| var("LAML_TARGET"));
+    let Some(target) = target.filter(|t| t != "embedded") else {
+        return Ok(Settings { remote: None, timeout });
+    };
+    let target = if target == "space" {
+        let Some(space) = var("SIGNALWIRE_SPACE_URL") else {
+            return err(
+                "--target space needs SIGNALWIRE_SPACE_URL (e.g. example.signalwire.com); set it or give --target URL",
+            );
+        };
+        if space.contains("://") {
+            space
+        } else {
+            format!("https://{space}")
+        }
+    } else {
+        target
+    };
+    let url = url::Url::parse(&target).or_else(|_| {
+        err(format!(
+            "the target {target:?} is not a URL; give a base URL such as https://example.signalwire.com"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return err(format!(
+            "the target {target:?} is not an http(s) URL; give one such as https://example.signalwire.com"
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return err(
+            "the target URL carries credentials; remove them and set LAML_PROJECT_ID and LAML_API_TOKEN instead",
+        );
+    }
+    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
+    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let base_url = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default())
+        + &url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    if !loopback && !flags.allow_live_changes && var("LAML_ALLOW_LIVE_CHANGES").is_none() {
+        return err(format!(
+            "{host} is not a loopback host: this run would change live calls; pass --allow-live-changes to confirm"
+        ));
+    }
+    if !loopback && url.scheme() == "http" {
+        return err(format!(
+            "credentials are never sent over plain http to {host}; use https://{host}"
+        ));
+    }
+    let dialect = match flags.dialect.clone().or_else(|| var("LAML_DIALECT")).as_deref() {
+        None | Some("signalwire") => Dialect::SignalWire,
+        Some("twilio") => Dialect::Twilio,
+        Some(other) => {
+            return err(format!(
+                "no dialect {other:?}; use --dialect signalwire or --dialect twilio"
+            ));
+        }
+    };
+    let project = var("LAML_PROJECT_ID").or_else(|| var("SIGNALWIRE_PROJECT_ID"));
+    let token = var("LAML_API_TOKEN").or_else(|| var("SIGNALWIRE_API_TOKEN"));
+    let credentials = match (project, token) {
+        (Some(p), Some(t)) => Some(Credentials::new(p, t)),
+        (None, None) => None,
+        (Some(_), None) => return err("LAML_PROJECT_ID is set but LAML_API_TOKEN is not; set both (or neither)"),
+        (None, Some(_)) => return err("LAML_API_TOKEN is set but LAML_PROJECT_ID is not; set both (or neither)"),
+    };
+    let setup = flags.setup_url.clone().or_else(|| var("LAML_SETUP_URL"));
+    let conference = flags.conference.clone().or_else(|| var("LAML_CONFERENCE_SID"));
+    let mut pairs = flags.participants.clone();
+    if pairs.is_empty()
+        && let Some(list) = var("LAML_PARTICIPANTS")
+    {
+        pairs = list
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+    }
+    let mut participants = Vec::new();
+    for pair in pairs {
+        let Some((name, sid)) = pair.split_once('=').filter(|(n, s)| !n.is_empty() && !s.is_empty()) else {
+            return err(format!(
+                "--participant {pair:?} is not NAME=SID; write e.g. --participant agent=CA0123…"
+            ));
+        };
+        participants.push((name.trim().to_string(), sid.trim().to_string()));
+    }
+    let arrangement = match (setup, conference) {
+        (Some(url), _) => {
+            if url::Url::parse(&url).is_err() {
+                return err(format!(
+                    "the setup URL {url:?} is not a URL; give e.g. http://127.0.0.1:8080/__laml/setup"
+                ));
+            }
+            Arrangement::Setup {
+                url: url.trim_end_matches('/').to_string(),
+            }
+        }
+        (None, Some(conference_sid)) => {
+            if participants.is_empty() {
+                return err(
+                    "--conference needs its participants: add --participant NAME=SID for agent, customer and supervisor",
+                );
+            }
+            if credentials.is_none() {
+                return err("a configured conference needs credentials: set LAML_PROJECT_ID and LAML_API_TOKEN");
+            }
+            Arrangement::Configured {
+                conference_sid,
+                participants,
+            }
+        }
+        (None, None) => {
+            return err(
+                "a remote target needs a way to arrange state: --setup-url URL, or --conference SID with --participant NAME=SID",
+            );
+        }
+    };
+    Ok(Settings {
+        remote: Some(RemoteConfig {
+            base_url,
+            dialect,
+            credentials,
+            arrangement,
+            loopback,
+        }),
+        timeout,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(flags: TargetFlags, env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        settings(&flags, &|k| env.get(k).cloned())
+    }
+
+    fn flags(target: &str) -> TargetFlags {
+        TargetFlags {
+            target: Some(target.into()),
+            setup_url: Some("http://127.0.0.1:1/setup".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn embedded_is_the_default() {
+        assert!(with(TargetFlags::default(), &[]).unwrap().remote.is_none());
+        assert!(
+            with(TargetFlags::default(), &[("SIGNALWIRE_SPACE_URL", "x.signalwire.com")])
+                .unwrap()
+                .remote
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn live_hosts_need_the_flag_and_https() {
+        let e = with(flags("https://x.signalwire.com"), &[]).unwrap_err();
+        assert!(e.0.contains("--allow-live-changes"), "{e}");
+        let f = TargetFlags {
+            allow_live_changes: true,
+            ..flags("http://x.signalwire.com")
+        };
+        assert!(with(f, &[]).unwrap_err().0.contains("plain http"));
+        let f = TargetFlags {
+            allow_live_changes: true,
+            ..flags("https://x.signalwire.com/some/path")
+        };
+        let s = with(f, &[]).unwrap().remote.unwrap();
+        assert_eq!((s.base_url.as_str(), s.loopback), ("https://x.signalwire.com", false));
+    }
+
+    #[test]
+    fn the_names_users_already_have_are_accepted() {
+        let f = TargetFlags {
+            target: Some("space".into()),
+            allow_live_changes: true,
+            ..flags("")
+        };
+        let env = [
+            ("SIGNALWIRE_SPACE_URL", "x.signalwire.com"),
+            ("SIGNALWIRE_PROJECT_ID", "p"),
+            ("SIGNALWIRE_API_TOKEN", "t"),
+        ];
+        let r = with(f, &env).unwrap().remote.unwrap();
+        assert_eq!(r.base_url, "https://x.signalwire.com");
+        assert_eq!(r.credentials.unwrap().project_id, "p");
+    }
+
+    #[test]
+    fn a_configured_conference_needs_names_and_credentials() {
+        let f = TargetFlags {
+            target: Some("http://127.0.0.1:9".into()),
+            conference: Some("CF1".into()),
+            ..Default::default()
+        };
+        assert!(with(f.clone(), &[]).unwrap_err().0.contains("--participant"));
+        let f = TargetFlags {
+            participants: vec!["agent=CA1".into()],
+            ..f
+        };
+        assert!(with(f.clone(), &[]).unwrap_err().0.contains("LAML_PROJECT_ID"));
+        let r = with(f, &[("LAML_PROJECT_ID", "p"), ("LAML_API_TOKEN", "t")])
+            .unwrap()
+            .remote
+            .unwrap();
+        assert_eq!(
+            r.arrangement,
+            Arrangement::Configured {
+                conference_sid: "CF1".into(),
+                participants: vec![("agent".into(), "CA1".into())]
+            }
+        );
+    }
+
+    #[test]
+    fn dotenv_lines_are_read() {
+        let dir = std::env::temp_dir().join(format!("laml-dotenv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(".env");
+        std::fs::write(
+            &file,
+            "# c\nexport LAML_TARGET=\"http://127.0.0.1:1\"\nLAML_API_TOKEN='x=y'\n\n",
+        )
+        .unwrap();
+        let vars = read_dotenv(&file).unwrap();
+        assert_eq!(vars["LAML_TARGET"], "http://127.0.0.1:1");
+        assert_eq!(vars["LAML_API_TOKEN"], "x=y");
+        assert!(read_dotenv(&dir.join("missing")).unwrap().is_empty());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

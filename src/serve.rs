@@ -1,0 +1,67 @@
+//! `laml-conformance serve`: the simulated space as a standalone loopback server, for running
+//! the suite out of process and for pointing a client library at it.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use laml_conformance::sim::Sim;
+use laml_conformance::sim::control::SETUP_PATH;
+
+/// Serve the simulated space on loopback until interrupted.
+#[derive(Parser, Debug)]
+#[command(name = "laml-conformance serve")]
+struct ServeOptions {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+}
+
+/// Runs the server until Ctrl-C; exit 2 if the port cannot be bound.
+pub async fn main() -> ExitCode {
+    let opts = ServeOptions::parse_from(std::env::args().skip(1));
+    let listener = match std::net::TcpListener::bind(("127.0.0.1", opts.port)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!(
+                "laml-conformance serve: cannot listen on 127.0.0.1:{}: {e}; choose another --port",
+                opts.port
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let sim = match Sim::on(listener).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("laml-conformance serve: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let base = sim.base_url();
+    let conference = sim.arrange_conference(&["agent", "customer", "supervisor"]);
+    let participants: Vec<String> = conference
+        .participants
+        .iter()
+        .map(|(n, s)| format!("{n}={s}"))
+        .collect();
+    println!("laml-conformance serve: the simulated space listens on {base}");
+    println!("  setup endpoint: {base}{SETUP_PATH}");
+    println!("  request journal with verdicts: {base}/__laml/journal");
+    println!("  a conference to point a client at (these lines work as a .env file):");
+    println!("LAML_PROJECT_ID={}", conference.credentials.project_id);
+    println!("LAML_API_TOKEN={}", conference.credentials.token.expose());
+    println!("LAML_CONFERENCE_SID={}", conference.conference_sid);
+    println!("LAML_PARTICIPANTS={}", participants.join(","));
+    println!("  run the suite against it:");
+    println!("    laml-conformance --target {base} --setup-url {base}{SETUP_PATH}");
+    println!("  Ctrl-C stops it.");
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => {
+            println!("laml-conformance serve: stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("laml-conformance serve: cannot wait for Ctrl-C: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! The control plane of the simulated space, under `/__laml/`: the state-setup endpoint a
+//! remote run arranges its conferences with, and the request journal with its verdicts.
+//!
+//! Setup protocol (what any implementation may offer to be tested with fresh state):
+//! - `POST {setup}/conferences` with `{"participants": ["agent", …], "account_sid"?: "…"}`
+//!   answers 201 `{"account_sid", "api_token", "conference_sid", "participants": {"agent": sid, …}}`;
+//!   with `account_sid`, the conference is arranged in that existing account.
+//! - `POST {setup}/conferences/{ConferenceSid}/complete` with `{"account_sid": "…"}` ends the
+//!   conference and answers 204.
+//!
+//! `GET /__laml/journal` answers the journal: the last requests, each with its verdict.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+
+use super::http::SimRequest;
+use super::journal::Journal;
+use super::state::{ArrangedConference, Space};
+
+/// Where the control plane lives.
+pub const PREFIX: &str = "/__laml/";
+/// The setup endpoint's path, to be appended to the base URL.
+pub const SETUP_PATH: &str = "/__laml/setup";
+
+fn problem(status: u16, message: &str) -> (u16, Option<Value>) {
+    (status, Some(json!({ "message": message })))
+}
+
+/// Answers one control request.
+pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequest<'_>) -> (u16, Option<Value>) {
+    let rest = req.path.strip_prefix(PREFIX).unwrap_or_default();
+    let segments: Vec<&str> = rest.split('/').collect();
+    match (req.method, segments.as_slice()) {
+        ("GET", ["journal"]) => {
+            let entries: Vec<Value> = journal
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entries()
+                .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
+                .collect();
+            (200, Some(json!({ "requests": entries })))
+        }
+        ("POST", ["setup", "conferences"]) => {
+            let Ok(ask) = serde_json::from_slice::<Value>(req.body) else {
+                return problem(400, "send JSON: {\"participants\": [\"agent\", …]}");
+            };
+            let Some(names) = ask.get("participants").and_then(Value::as_array) else {
+                return problem(400, "\"participants\" must be an array of names");
+            };
+            let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+            let mut space = space.lock().unwrap_or_else(|p| p.into_inner());
+            let arranged = match ask.get("account_sid").and_then(Value::as_str) {
+                Some(account) => match space.arrange_conference_in(account, &names) {
+                    Some(a) => a,
+                    None => return problem(404, "no such account"),
+                },
+                None => space.arrange_conference(&names),
+            };
+            (201, Some(describe(&arranged)))
+        }
+        ("POST", ["setup", "conferences", conference, "complete"]) => {
+            let account = serde_json::from_slice::<Value>(req.body)
+                .ok()
+                .and_then(|v| v.get("account_sid").and_then(Value::as_str).map(str::to_string));
+            let Some(account) = account else {
+                return problem(400, "send JSON: {\"account_sid\": \"…\"}");
+            };
+            let mut space = space.lock().unwrap_or_else(|p| p.into_inner());
+            if space.complete_conference(&account, conference) {
+                (204, None)
+            } else {
+                problem(404, "no such conference in that account")
+            }
+        }
+        _ => problem(
+            404,
+            "control endpoints: GET /__laml/journal, POST /__laml/setup/conferences",
+        ),
+    }
+}
+
+/// The setup answer: ids, and the token of the account (loopback only: this is a test server).
+fn describe(a: &ArrangedConference) -> Value {
+    let participants: serde_json::Map<String, Value> = a
+        .participants
+        .iter()
+        .map(|(n, s)| (n.clone(), Value::from(s.as_str())))
+        .collect();
+    json!({
+        "account_sid": a.credentials.project_id,
+        "api_token": a.credentials.token.expose(),
+        "conference_sid": a.conference_sid,
+        "participants": participants,
+    })
+}

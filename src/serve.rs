@@ -4,10 +4,12 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use laml_conformance::credentials::Credentials;
 use laml_conformance::sim::Sim;
 use laml_conformance::sim::control::SETUP_PATH;
 
-/// Serve the simulated space on loopback until interrupted.
+/// Serve the simulated space on loopback until interrupted. Its first account uses
+/// LAML_PROJECT_ID and LAML_API_TOKEN when both are set, so a client keeps its configuration.
 #[derive(Parser, Debug)]
 #[command(name = "laml-conformance serve")]
 struct ServeOptions {
@@ -37,7 +39,13 @@ pub async fn main() -> ExitCode {
         }
     };
     let base = sim.base_url();
-    let conference = sim.arrange_conference(&["agent", "customer", "supervisor"]);
+    let names = ["agent", "customer", "supervisor"];
+    let conference = match (std::env::var("LAML_PROJECT_ID"), std::env::var("LAML_API_TOKEN")) {
+        (Ok(project), Ok(token)) if !project.is_empty() && !token.is_empty() => {
+            sim.arrange_conference_for(Credentials::new(project, token), &names)
+        }
+        _ => sim.arrange_conference(&names),
+    };
     let participants: Vec<String> = conference
         .participants
         .iter()

@@ -18,7 +18,8 @@ use wiremock::{Mock, MockServer, matchers};
 use crate::error::Error;
 
 use self::journal::{Journal, JournalEntry};
-use self::state::Space;
+use self::state::{Account, Space};
+use crate::credentials::Credentials;
 
 pub use self::state::ArrangedConference;
 
@@ -65,6 +66,21 @@ impl Sim {
     /// Seeds a fresh account with one running conference whose participants have these names.
     pub fn arrange_conference(&self, names: &[&str]) -> ArrangedConference {
         self.space().arrange_conference(names)
+    }
+
+    /// Seeds an account with the given credentials (replacing one of the same id) and one
+    /// running conference, for a server whose clients bring their own configuration.
+    pub fn arrange_conference_for(&self, credentials: Credentials, names: &[&str]) -> ArrangedConference {
+        let mut space = self.space();
+        let sid = credentials.project_id.clone();
+        space.add_account(Account {
+            sid: sid.clone(),
+            credentials,
+            conferences: Default::default(),
+        });
+        space
+            .arrange_conference_in(&sid, names)
+            .expect("the account was added just above")
     }
 
     /// Seeds one more running conference in an existing account; `None` if there is no such

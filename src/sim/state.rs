@@ -53,6 +53,9 @@ impl Space {
 
     /// Adds an account, forgetting the oldest beyond [`MAX_ACCOUNTS`].
     pub fn add_account(&mut self, account: Account) {
+        if self.accounts.contains_key(&account.sid) {
+            self.order.retain(|sid| sid != &account.sid);
+        }
         while self.order.len() >= MAX_ACCOUNTS {
             if let Some(oldest) = self.order.pop_front() {
                 self.accounts.remove(&oldest);

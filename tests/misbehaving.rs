@@ -1,0 +1,192 @@
+//! A misbehaving target is a failed scenario with a clear message, never a hang or a panic.
+//! Each misbehaviour is produced by a small wiremock server.
+
+use std::process::Command;
+use std::time::Duration;
+
+use laml_conformance::client::{ApiClient, MAX_BODY, ParticipantRef, ParticipantUpdate};
+use laml_conformance::credentials::Credentials;
+use laml_conformance::error::Error;
+use laml_conformance::spec::Dialect;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TIMEOUT: Duration = Duration::from_millis(500);
+
+fn who() -> ParticipantRef {
+    ParticipantRef {
+        account_sid: "AC1".into(),
+        conference_sid: "CF1".into(),
+        call_sid: "CA1".into(),
+    }
+}
+
+fn client(base: &str) -> ApiClient {
+    ApiClient::new(
+        base,
+        Dialect::SignalWire,
+        Some(Credentials::new("AC1", "token-xyz")),
+        TIMEOUT,
+    )
+}
+
+async fn serving(template: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(template).mount(&server).await;
+    server
+}
+
+async fn update(base: &str) -> Result<laml_conformance::client::Exchange, Error> {
+    client(base)
+        .update_participant(&who(), &ParticipantUpdate::new().param("Muted", "true"))
+        .await
+}
+
+#[tokio::test]
+async fn connection_refused_says_the_target_is_unreachable() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = update(&format!("http://127.0.0.1:{port}")).await.unwrap_err();
+    assert!(matches!(e, Error::Unreachable { .. }), "{e:?}");
+    assert!(e.to_string().contains("could not reach the target"), "{e}");
+}
+
+#[tokio::test]
+async fn a_slow_target_times_out() {
+    let server = serving(ResponseTemplate::new(200).set_delay(Duration::from_secs(3))).await;
+    let e = update(&server.uri()).await.unwrap_err();
+    assert!(matches!(e, Error::Timeout { .. }), "{e:?}");
+    assert!(e.to_string().contains("did not answer within 0.5 s"), "{e}");
+}
+
+#[tokio::test]
+async fn an_html_page_is_not_json() {
+    let html = "<html><body>502 Bad Gateway</body></html>";
+    let server = serving(ResponseTemplate::new(200).set_body_raw(html, "text/html")).await;
+    let e = update(&server.uri()).await.unwrap().json().unwrap_err();
+    assert!(
+        e.to_string().contains("not JSON") && e.to_string().contains("<html>"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_body_says_so() {
+    let server = serving(ResponseTemplate::new(200)).await;
+    let e = update(&server.uri()).await.unwrap().json().unwrap_err();
+    assert!(e.to_string().contains("the body is empty"), "{e}");
+}
+
+#[tokio::test]
+async fn a_5xx_is_an_exchange_a_step_reports() {
+    let server = serving(ResponseTemplate::new(503).set_body_raw("{}", "application/json")).await;
+    let x = update(&server.uri()).await.unwrap();
+    assert_eq!(x.status, 503);
+    assert!(x.describe().contains("response: 503"), "{}", x.describe());
+}
+
+#[tokio::test]
+async fn a_huge_body_is_not_read_past_the_bound() {
+    let server = serving(ResponseTemplate::new(200).set_body_raw(vec![b'x'; MAX_BODY + 1], "application/json")).await;
+    let e = update(&server.uri()).await.unwrap_err();
+    assert!(matches!(e, Error::BodyTooLarge { .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_and_credentials_stay() {
+    let elsewhere = MockServer::start().await;
+    let to = format!("{}/stolen", elsewhere.uri().replace("127.0.0.1", "localhost"));
+    let server = serving(ResponseTemplate::new(302).insert_header("location", to.as_str())).await;
+    let x = update(&server.uri()).await.unwrap();
+    assert_eq!(x.status, 302);
+    assert!(x.describe().contains("not followed"), "{}", x.describe());
+    assert_eq!(
+        elsewhere.received_requests().await.unwrap().len(),
+        0,
+        "the redirect was followed"
+    );
+}
+
+#[tokio::test]
+async fn too_many_requests_is_retried_a_bounded_number_of_times() {
+    let server = MockServer::start().await;
+    let busy = ResponseTemplate::new(429).insert_header("retry-after", "0");
+    Mock::given(any())
+        .respond_with(busy.clone())
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
+        .mount(&server)
+        .await;
+    let x = update(&server.uri()).await.unwrap();
+    assert_eq!(x.status, 200);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+
+    let always_busy = serving(busy).await;
+    let x = update(&always_busy.uri()).await.unwrap();
+    assert_eq!(x.status, 429);
+    assert_eq!(
+        always_busy.received_requests().await.unwrap().len(),
+        1 + laml_conformance::client::MAX_RETRIES as usize
+    );
+}
+
+/// The whole binary against a target that answers HTML: failed scenarios that say so, exit 1.
+#[tokio::test]
+async fn the_suite_against_an_html_target_fails_with_the_reason() {
+    let server = serving(ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html")).await;
+    let base = server.uri();
+    let o = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+            .args(["--target", &base, "--conference", "CF1", "--participant", "agent=CA1"])
+            .args([
+                "--participant",
+                "customer=CA2",
+                "--participant",
+                "supervisor=CA3",
+                "--tags",
+                "@mute",
+            ])
+            .env("LAML_PROJECT_ID", "AC1")
+            .env("LAML_API_TOKEN", "token-xyz")
+            .env("CUCUMBER_COLOR", "never")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("not JSON") && out.contains("<html>maintenance</html>"),
+        "{out}"
+    );
+    assert!(!out.contains("token-xyz"));
+}
+
+#[test]
+fn an_unreachable_target_ends_the_run_at_once_with_exit_3() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+        .args([
+            "--target",
+            &format!("http://127.0.0.1:{port}"),
+            "--setup-url",
+            "http://127.0.0.1:1/setup",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cannot reach the target"), "{err}");
+}

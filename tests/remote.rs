@@ -1,0 +1,171 @@
+//! The suite against `serve` started as a separate process, both ways of arranging state, the
+//! clean stop on Ctrl-C, and a sentinel token that must appear nowhere the run writes.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_laml-conformance");
+
+/// A `serve` process and what it printed about itself.
+struct Serve {
+    child: Child,
+    base: String,
+    env: Vec<(String, String)>,
+}
+
+impl Serve {
+    fn start(env: &[(&str, &str)]) -> Serve {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--port", "0"])
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let (mut base, mut vars) = (String::new(), Vec::new());
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            if let Some(rest) = line.strip_prefix("laml-conformance serve: the simulated space listens on ") {
+                base = rest.trim().to_string();
+            }
+            if let Some((k, v)) = line.split_once('=').filter(|(k, _)| k.starts_with("LAML_")) {
+                vars.push((k.to_string(), v.to_string()));
+            }
+            if line.contains("Ctrl-C stops it") {
+                break;
+            }
+        }
+        std::thread::spawn(move || lines.for_each(drop));
+        assert!(base.starts_with("http://127.0.0.1:"), "serve printed no base URL");
+        Serve { child, base, env: vars }
+    }
+
+    /// Stops it as a user does, with Ctrl-C (SIGINT), and returns its exit status.
+    fn interrupt(mut self) -> std::process::ExitStatus {
+        let status = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        std::mem::forget(self);
+        exit
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+fn run(args: &[&str], env: &[(String, String)], dir: &Path) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .env("CUCUMBER_COLOR", "never")
+        .env_remove("CUCUMBER_FILTER_TAGS")
+        .current_dir(dir)
+        .output()
+        .expect("the binary starts")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("laml-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_whole_suite_passes_against_serve_through_its_setup_endpoint() {
+    let serve = Serve::start(&[]);
+    let setup = format!("{}/__laml/setup", serve.base);
+    let o = run(
+        &["--target", &serve.base, "--setup-url", &setup],
+        &[],
+        &temp_dir("setup"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(!out.contains("skipped") && !out.contains("failed"), "{out}");
+    assert!(serve.interrupt().success(), "serve did not stop cleanly on Ctrl-C");
+}
+
+#[test]
+fn against_a_configured_conference_what_cannot_be_arranged_is_skipped_with_its_reason() {
+    let serve = Serve::start(&[]);
+    let o = run(&["--target", &serve.base], &serve.env, &temp_dir("configured"));
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("cannot be arranged on this target: it needs a second conference"),
+        "{out}"
+    );
+    assert!(
+        out.contains("cannot run on this target: it is not tagged @live-safe"),
+        "{out}"
+    );
+    assert!(out.contains("skipped)") && !out.contains("failed"), "{out}");
+}
+
+#[test]
+fn a_sentinel_token_appears_nowhere_the_run_writes() {
+    const SENTINEL: &str = "sentinel-token-5f1c9e";
+    let project = ("LAML_PROJECT_ID", "sentinel-project");
+    let serve = Serve::start(&[project, ("LAML_API_TOKEN", SENTINEL)]);
+    let dir = temp_dir("sentinel");
+    let failing = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/failing.feature");
+    let mut env = serve.env.clone();
+    env.retain(|(k, _)| k != "LAML_API_TOKEN" && k != "LAML_PROJECT_ID");
+    env.push((project.0.into(), project.1.into()));
+    env.push(("LAML_API_TOKEN".into(), SENTINEL.into()));
+    let snapshots_before = snapshot_files();
+    for (verbosity, features) in [("-v", None), ("-vv", Some(failing.to_str().unwrap()))] {
+        let (junit, json) = (dir.join("r.xml"), dir.join("r.json"));
+        let mut args = vec!["--target", &serve.base, verbosity, "--junit", junit.to_str().unwrap()];
+        args.extend(["--json", json.to_str().unwrap()]);
+        if let Some(f) = features {
+            args.extend(["--features", f]);
+        }
+        let o = run(&args, &env, &dir);
+        let mut written = text(&o);
+        written.push_str(&std::fs::read_to_string(&junit).unwrap());
+        written.push_str(&std::fs::read_to_string(&json).unwrap());
+        assert!(!written.contains(SENTINEL), "the token leaked at {verbosity}");
+        if features.is_some() {
+            assert_eq!(o.status.code(), Some(1), "{written}");
+            assert!(
+                written.contains("ConformanceWorld"),
+                "-vv printed no World dump: {written}"
+            );
+            assert!(
+                written.contains("sentinel-project"),
+                "the dump does not show the account it used"
+            );
+        } else {
+            // Every scenario passed, so serve accepted the sentinel: the run really sent it.
+            assert_eq!(o.status.code(), Some(0), "{written}");
+        }
+    }
+    assert_eq!(snapshots_before, snapshot_files(), "the run wrote snapshot files");
+}
+
+fn snapshot_files() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}

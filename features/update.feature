@@ -31,6 +31,12 @@ Feature: Update a participant
       | Muted | true |
     Then the update succeeds with the documented "mute" shape
     And "agent" is muted
-    When "customer" is updated with no parameters
-    Then the update succeeds with the documented "participant" shape
-    And "customer" is not muted
+    And no participant but "agent" has changed
+
+  Scenario: Updating a participant leaves the account's other conferences alone
+    Given another conference of the same account with participants "caller" and "host"
+    When "agent" is updated with:
+      | Muted | true |
+    Then the update succeeds with the documented "mute" shape
+    And "agent" is muted
+    And no participant but "agent" has changed

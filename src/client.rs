@@ -128,7 +128,14 @@ impl Exchange {
         if let Some(user) = &self.request.user {
             cmd.push_str(&format!(" -u \"{user}:$LAML_API_TOKEN\""));
         }
-        if !self.request.body.is_empty() {
+        let is_form = self.request.header("content-type").is_none_or(|c| c == FORM);
+        if !self.request.body.is_empty() && !is_form {
+            let content_type = self.request.header("content-type").unwrap_or_default();
+            cmd.push_str(&format!(
+                " -H 'Content-Type: {content_type}' --data-raw '{}'",
+                self.request.body
+            ));
+        } else if !self.request.body.is_empty() {
             for (k, v) in serde_urlencoded::from_str::<Vec<(String, String)>>(&self.request.body).unwrap_or_default() {
                 cmd.push_str(&format!(" --data-urlencode '{k}={v}'"));
             }

@@ -1,9 +1,11 @@
 //! The `laml-conformance` command: runs every feature against a target (the embedded simulated
-//! space by default) and prints the cucumber report; `serve` runs the simulated space alone.
+//! space by default) and prints the cucumber report; `serve` runs the simulated space alone;
+//! `faults` runs the suite against every fault of the catalogue and prints what catches what.
 //!
 //! Exit codes: 0 every scenario passed; 1 a scenario failed; 2 a usage or configuration error;
 //! 3 the target cannot be reached at all; 4 a live participant could not be restored.
 
+mod matrix;
 mod serve;
 mod steps;
 
@@ -17,6 +19,7 @@ use cucumber::writer::{Coloring, Stats as _};
 use cucumber::{World as _, WriterExt as _, cli, writer};
 use futures::FutureExt as _;
 use laml_conformance::config::{self, TargetFlags};
+use laml_conformance::sim::faults;
 use laml_conformance::target::Target;
 
 use steps::ConformanceWorld;
@@ -38,6 +41,9 @@ struct RunOptions {
     json: Option<PathBuf>,
     #[command(flatten)]
     target: TargetFlags,
+    /// Break the embedded simulated space with this fault (`laml-conformance faults` lists them).
+    #[arg(long, value_name = "NAME")]
+    fault: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -45,8 +51,10 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return config_error(&format!("could not start the async runtime: {e}")),
     };
-    if std::env::args().nth(1).as_deref() == Some("serve") {
-        return runtime.block_on(serve::main());
+    match std::env::args().nth(1).as_deref() {
+        Some("serve") => return runtime.block_on(serve::main()),
+        Some("faults") => return matrix::main(),
+        _ => {}
     }
     runtime.block_on(run())
 }
@@ -110,7 +118,11 @@ async fn run() -> ExitCode {
         (Ok(j), Ok(s)) => (j, s),
         (Err(e), _) | (_, Err(e)) => return config_error(&e),
     };
-    let target = match Target::from_settings(&settings).await {
+    let fault = match custom.fault.as_deref().map(faults::by_name).transpose() {
+        Ok(f) => f,
+        Err(e) => return config_error(&e),
+    };
+    let target = match Target::from_settings(&settings, fault).await {
         Ok(t) => t,
         Err(e) => return config_error(&e.to_string()),
     };

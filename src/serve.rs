@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use laml_conformance::credentials::Credentials;
-use laml_conformance::sim::Sim;
 use laml_conformance::sim::control::SETUP_PATH;
+use laml_conformance::sim::{Sim, faults};
 
 /// Serve the simulated space on loopback until interrupted. Its first account uses
 /// LAML_PROJECT_ID and LAML_API_TOKEN when both are set, so a client keeps its configuration.
@@ -16,6 +16,9 @@ struct ServeOptions {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Serve a space broken by this fault (`laml-conformance faults` lists them).
+    #[arg(long, value_name = "NAME")]
+    fault: Option<String>,
 }
 
 /// Runs the server until Ctrl-C; exit 2 if the port cannot be bound.
@@ -31,6 +34,13 @@ pub async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let fault = match opts.fault.as_deref().map(faults::by_name).transpose() {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("laml-conformance serve: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let sim = match Sim::on(listener).await {
         Ok(s) => s,
         Err(e) => {
@@ -38,6 +48,10 @@ pub async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    sim.space().fault = fault;
+    if let Some(name) = &opts.fault {
+        println!("laml-conformance serve: broken on purpose by the fault {name}");
+    }
     let base = sim.base_url();
     let names = ["agent", "customer", "supervisor"];
     let conference = match (std::env::var("LAML_PROJECT_ID"), std::env::var("LAML_API_TOKEN")) {

@@ -13,6 +13,7 @@ use crate::client::ApiClient;
 use crate::config::{Arrangement, RemoteConfig, Settings};
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::sim::faults::Fault;
 use crate::sim::{ArrangedConference, Sim};
 use crate::spec::Dialect;
 
@@ -55,10 +56,14 @@ impl Target {
         Ok(Target::Embedded(Sim::start().await?))
     }
 
-    /// The target the settings name: the embedded space, or a remote one.
-    pub async fn from_settings(settings: &Settings) -> Result<Self, Error> {
+    /// The target the settings name: the embedded space (broken by `fault`, if given), or a
+    /// remote one.
+    pub async fn from_settings(settings: &Settings, fault: Option<Fault>) -> Result<Self, Error> {
         match &settings.remote {
-            None => Self::embedded().await,
+            None => Ok(Target::Embedded(Sim::start_with(fault).await?)),
+            Some(_) if fault.is_some() => Err(Error::Config(
+                "--fault breaks the embedded simulated space; it cannot be used with --target".into(),
+            )),
             Some(config) => {
                 let http = reqwest::Client::builder()
                     .redirect(reqwest::redirect::Policy::none())

@@ -13,9 +13,10 @@ use crate::check::request::{RequestView, check_request};
 use crate::spec::{self, Dialect, ErrorCode};
 
 use super::control;
+use super::faults::{self, Fault};
 use super::journal::{Journal, JournalEntry};
 use super::rules::{self, ApiError};
-use super::state::Space;
+use super::state::{Account, Participant, Space};
 
 /// A request as the space needs it, independent of the HTTP library: the same view the
 /// request check reads.
@@ -63,13 +64,31 @@ fn not_found(what: &str) -> ApiError {
 
 /// Answers one request from the state; never panics, whatever it is given.
 pub fn handle(space: &mut Space, req: &SimRequest<'_>) -> SimResponse {
-    match route(space, req) {
+    let mut response = match route(space, req) {
         Ok(r) => r,
         Err(e) => e.into(),
+    };
+    if let Some(fault) = space.fault {
+        distort(fault, &mut response);
+    }
+    response
+}
+
+/// Applies a fault's distortion of the rendered answer: participants (alone or listed) and
+/// error bodies.
+fn distort(fault: Fault, response: &mut SimResponse) {
+    let Some(body) = response.body.as_mut() else { return };
+    if response.status >= 400 {
+        faults::distort_error(fault, &mut response.status, body);
+    } else if let Some(Value::Array(items)) = body.get_mut("participants") {
+        items.iter_mut().for_each(|p| faults::distort_participant(fault, p));
+    } else {
+        faults::distort_participant(fault, body);
     }
 }
 
 fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiError> {
+    let fault = space.fault;
     let rest = [Dialect::SignalWire, Dialect::Twilio]
         .iter()
         .find_map(|d| req.path.strip_prefix(d.prefix()))
@@ -85,7 +104,11 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
         }
         _ => return Err(not_found(req.path)),
     };
-    let user = authenticate(space, req.authorization)?;
+    let user = if fault == Some(Fault::AuthNotChecked) {
+        account
+    } else {
+        authenticate(space, req.authorization)?
+    };
     if user != account {
         return Err(if space.accounts.contains_key(account) {
             ApiError::new(
@@ -96,7 +119,10 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
             not_found(&format!("Account {account}"))
         });
     }
-    let acct = space.accounts.get_mut(account).ok_or_else(|| not_found(account))?;
+    let acct = space
+        .accounts
+        .get_mut(account)
+        .ok_or_else(|| not_found(&format!("Account {account}")))?;
     match target {
         Route::List { conference } => {
             if req.method != "GET" {
@@ -106,7 +132,7 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                 .conferences
                 .get(conference)
                 .ok_or_else(|| not_found(&format!("Conference {conference}")))?;
-            list(account, conf, req.query)
+            list(account, conf, req.query, fault)
         }
         Route::Participant { conference, call } => {
             let conf = acct
@@ -117,16 +143,13 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                 .participant(call)
                 .ok_or_else(|| not_found(&format!("Participant {call}")))?
                 .clone();
-            match req.method {
+            let method = match req.method {
+                "PUT" | "PATCH" if fault == Some(Fault::PutAccepted) => "POST",
+                m => m,
+            };
+            match method {
                 "GET" => Ok(SimResponse::ok(me.to_json(account, conference))),
-                "POST" => {
-                    let form = read_form(req)?;
-                    let update = rules::parse_update(&form)?;
-                    rules::check_against(&update, conf, &me)?;
-                    let p = conf.participant_mut(call).ok_or_else(|| not_found(call))?;
-                    rules::apply(p, update, rules::now());
-                    Ok(SimResponse::ok(p.to_json(account, conference)))
-                }
+                "POST" => update(acct, conference, &me, req, fault),
                 "DELETE" => {
                     conf.participants.retain(|p| p.call_sid != call);
                     Ok(SimResponse {
@@ -138,6 +161,50 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
             }
         }
     }
+}
+
+/// An update: validated completely, then applied (to the right participant, unless a fault
+/// says otherwise), then rendered.
+fn update(
+    acct: &mut Account,
+    conference: &str,
+    me: &Participant,
+    req: &SimRequest<'_>,
+    fault: Option<Fault>,
+) -> Result<SimResponse, ApiError> {
+    let form = read_form(req, fault)?;
+    let update = rules::parse_update(&form, fault)?;
+    let conf = acct
+        .conferences
+        .get_mut(conference)
+        .ok_or_else(|| not_found(conference))?;
+    rules::check_against(&update, conf, me, fault)?;
+    let place = conf
+        .participants
+        .iter()
+        .position(|p| p.call_sid == me.call_sid)
+        .unwrap_or_default();
+    let target = match fault {
+        Some(Fault::WrongParticipantUpdated) => (place + 1) % conf.participants.len(),
+        _ => place,
+    };
+    let now = rules::now();
+    rules::apply(&mut conf.participants[target], update.clone(), now, fault);
+    if target != place {
+        rules::apply(&mut conf.participants[place], rules::Update::default(), now, fault);
+    }
+    let answer = conf.participants[place].to_json(&acct.sid, conference);
+    if fault == Some(Fault::HoldNotPersisted) {
+        conf.participants[place].hold = me.hold;
+    }
+    if fault == Some(Fault::StateLeaksAcrossConferences) {
+        for other in acct.conferences.values_mut().filter(|c| c.sid != conference) {
+            if let Some(p) = other.participants.get_mut(place) {
+                rules::apply(p, update.clone(), now, fault);
+            }
+        }
+    }
+    Ok(SimResponse::ok(answer))
 }
 
 fn method_not_allowed(method: &str, allow: &'static str) -> ApiError {
@@ -169,9 +236,17 @@ fn authenticate<'s>(space: &'s Space, header: Option<&str>) -> Result<&'s str, A
 }
 
 /// The form parameters of a POST; a body in any other encoding is refused, not guessed at.
-fn read_form(req: &SimRequest<'_>) -> Result<Vec<(String, String)>, ApiError> {
+fn read_form(req: &SimRequest<'_>, fault: Option<Fault>) -> Result<Vec<(String, String)>, ApiError> {
     if req.body.is_empty() {
         return Ok(Vec::new());
+    }
+    if fault == Some(Fault::JsonBodyAccepted)
+        && let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(req.body)
+    {
+        return Ok(fields
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+            .collect());
     }
     let is_form = req
         .content_type
@@ -190,7 +265,12 @@ fn read_form(req: &SimRequest<'_>) -> Result<Vec<(String, String)>, ApiError> {
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The form body cannot be read: {e}")))
 }
 
-fn list(account: &str, conf: &super::state::Conference, query: Option<&str>) -> Result<SimResponse, ApiError> {
+fn list(
+    account: &str,
+    conf: &super::state::Conference,
+    query: Option<&str>,
+    fault: Option<Fault>,
+) -> Result<SimResponse, ApiError> {
     let filters: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The query cannot be read: {e}")))?;
     let mut muted = None;
@@ -211,7 +291,10 @@ fn list(account: &str, conf: &super::state::Conference, query: Option<&str>) -> 
     let participants: Vec<Value> = conf
         .participants
         .iter()
-        .filter(|p| muted.is_none_or(|m| p.muted == m) && hold.is_none_or(|h| p.hold == h))
+        .filter(|p| {
+            fault == Some(Fault::ListFilterIgnored)
+                || (muted.is_none_or(|m| p.muted == m) && hold.is_none_or(|h| p.hold == h))
+        })
         .map(|p| p.to_json(account, &conf.sid))
         .collect();
     let path = spec::participants_path(Dialect::SignalWire, account, &conf.sid);
@@ -259,9 +342,9 @@ impl Respond for SimResponder {
             let (status, body) = control::handle(&self.space, &self.journal, &req);
             return json_template(status, body);
         }
-        let response = {
+        let (response, fault) = {
             let mut space = self.space.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            handle(&mut space, &req)
+            (handle(&mut space, &req), space.fault)
         };
         let mut path = req.path.to_string();
         if let Some(q) = req.query {
@@ -278,10 +361,11 @@ impl Respond for SimResponder {
                 status: response.status,
                 deviations: check_request(&req),
             });
-        match response.body {
-            Some(body) => json_template(response.status, Some(body)),
-            None => ResponseTemplate::new(response.status),
+        if fault == Some(Fault::ErrorsAsHtml) && response.status >= 400 {
+            let page = format!("<html><body><h1>Error {}</h1></body></html>", response.status);
+            return ResponseTemplate::new(response.status).set_body_raw(page.into_bytes(), "text/html");
         }
+        json_template(response.status, response.body)
     }
 }
 

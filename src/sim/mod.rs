@@ -6,6 +6,7 @@
 //! share state.
 
 pub mod control;
+pub mod faults;
 pub mod http;
 pub mod journal;
 pub mod rules;
@@ -17,6 +18,7 @@ use wiremock::{Mock, MockServer, matchers};
 
 use crate::error::Error;
 
+use self::faults::Fault;
 use self::journal::{Journal, JournalEntry};
 use self::state::{Account, Space};
 use crate::credentials::Credentials;
@@ -32,6 +34,13 @@ pub struct Sim {
 }
 
 impl Sim {
+    /// Starts the space on a free loopback port, broken by `fault` if one is given.
+    pub async fn start_with(fault: Option<Fault>) -> Result<Self, Error> {
+        let sim = Self::start().await?;
+        sim.space().fault = fault;
+        Ok(sim)
+    }
+
     /// Starts the space on a free loopback port.
     pub async fn start() -> Result<Self, Error> {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| Error::SimStart(e.to_string()))?;

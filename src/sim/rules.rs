@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
 use crate::spec::ErrorCode;
-use crate::spec::params;
+use crate::spec::params::{self, ParamKind};
+
+use super::faults::Fault;
 
 use super::state::{Conference, ConferenceStatus, Participant};
 
@@ -66,11 +68,14 @@ pub struct Update {
 
 /// Reads the form parameters of an update, refusing unknown keys, repeated keys and values of
 /// the wrong kind.
-pub fn parse_update(form: &[(String, String)]) -> Result<Update, ApiError> {
+pub fn parse_update(form: &[(String, String)], fault: Option<Fault>) -> Result<Update, ApiError> {
     let mut update = Update::default();
     let mut seen: Vec<&str> = Vec::new();
     for (key, value) in form {
         let Some(param) = params::param(key) else {
+            if fault == Some(Fault::UnknownParametersIgnored) {
+                continue;
+            }
             let hint = match params::suggest(key) {
                 Some(name) => format!("; did you mean {name}? Keys are PascalCase"),
                 None => "; see the documented parameter table".to_string(),
@@ -93,7 +98,20 @@ pub fn parse_update(form: &[(String, String)]) -> Result<Update, ApiError> {
                 format!("{} is blank; omit it or give a value", param.name),
             ));
         }
-        if !param.kind.accepts(value) {
+        let lenient = match (fault, param.kind) {
+            (Some(Fault::MethodNotValidated), ParamKind::Method) | (Some(Fault::UrlNotValidated), ParamKind::Url) => {
+                true
+            }
+            (Some(Fault::BooleansNotValidated), ParamKind::Boolean) => true,
+            (Some(Fault::BooleansCaseSensitive), ParamKind::Boolean) if value != "true" && value != "false" => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidArgument,
+                    format!("{} must be true or false", param.name),
+                ));
+            }
+            _ => false,
+        };
+        if !lenient && !param.kind.accepts(value) {
             return Err(ApiError::new(
                 param.kind.error_code(),
                 format!("{} must be {}, not {value:?}", param.name, param.kind.expectation()),
@@ -101,10 +119,10 @@ pub fn parse_update(form: &[(String, String)]) -> Result<Update, ApiError> {
         }
         let value = value.clone();
         match param.name {
-            "Muted" => update.muted = params::parse_bool(&value),
-            "Hold" => update.hold = params::parse_bool(&value),
-            "Coaching" => update.coaching = params::parse_bool(&value),
-            "Beep" => update.beep = params::parse_bool(&value),
+            "Muted" => update.muted = read_bool(&value),
+            "Hold" => update.hold = read_bool(&value),
+            "Coaching" => update.coaching = read_bool(&value),
+            "Beep" => update.beep = read_bool(&value),
             "HoldMethod" => update.hold_method = Some(value),
             "AnnounceMethod" => update.announce_method = Some(value),
             "HoldUrl" => update.hold_url = Some(value),
@@ -121,10 +139,20 @@ pub fn parse_update(form: &[(String, String)]) -> Result<Update, ApiError> {
     Ok(update)
 }
 
+/// A boolean already validated (or, under a fault, anything: what is not true is false).
+fn read_bool(value: &str) -> Option<bool> {
+    Some(params::parse_bool(value).unwrap_or(false))
+}
+
 /// Checks what an update asks against the conference: the conference is running, and a coach
 /// coaches another participant of the same conference.
-pub fn check_against(update: &Update, conference: &Conference, me: &Participant) -> Result<(), ApiError> {
-    if conference.status == ConferenceStatus::Completed {
+pub fn check_against(
+    update: &Update,
+    conference: &Conference,
+    me: &Participant,
+    fault: Option<Fault>,
+) -> Result<(), ApiError> {
+    if conference.status == ConferenceStatus::Completed && fault != Some(Fault::CompletedConferenceUpdatable) {
         return Err(ApiError::new(
             ErrorCode::InvalidArgument,
             format!(
@@ -134,13 +162,20 @@ pub fn check_against(update: &Update, conference: &Conference, me: &Participant)
         ));
     }
     let coaching_after = update.coaching.unwrap_or(me.coaching);
-    if update.coaching == Some(true) && update.call_sid_to_coach.is_none() {
+    if update.coaching == Some(true)
+        && update.call_sid_to_coach.is_none()
+        && fault != Some(Fault::CoachingWithoutCallSidAccepted)
+    {
         return Err(ApiError::new(
             ErrorCode::InvalidConferenceAttributes,
             "Coaching=true needs CallSidToCoach: name the participant to coach",
         ));
     }
-    if let Some(target) = &update.call_sid_to_coach {
+    if let Some(target) = update
+        .call_sid_to_coach
+        .as_ref()
+        .filter(|_| fault != Some(Fault::CoachTargetNotValidated))
+    {
         if !coaching_after {
             return Err(ApiError::new(
                 ErrorCode::InvalidConferenceAttributes,
@@ -168,8 +203,8 @@ pub fn check_against(update: &Update, conference: &Conference, me: &Participant)
 
 /// Applies a validated update; `date_updated` moves forward by at least a second, so that two
 /// updates in the same second still show an order (RFC 2822 dates have no fractions).
-pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime) {
-    if let Some(m) = update.muted {
+pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime, fault: Option<Fault>) {
+    if let Some(m) = update.muted.filter(|_| fault != Some(Fault::IgnoreMuted)) {
         p.muted = m;
     }
     if let Some(h) = update.hold {
@@ -193,15 +228,25 @@ pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime) {
     match update.coaching {
         Some(false) => {
             p.coaching = false;
-            p.call_sid_to_coach = None;
+            if fault != Some(Fault::StopCoachingKeepsTarget) {
+                p.call_sid_to_coach = None;
+            }
         }
         Some(true) => p.coaching = true,
         None => {}
     }
-    if let Some(target) = update.call_sid_to_coach {
+    if let Some(target) = update
+        .call_sid_to_coach
+        .filter(|_| fault != Some(Fault::CoachingWithoutTarget))
+    {
         p.call_sid_to_coach = Some(target);
     }
-    p.date_updated = later_of(now, p.date_updated + Duration::SECOND);
+    if fault != Some(Fault::DateUpdatedFrozen) {
+        p.date_updated = later_of(now, p.date_updated + Duration::SECOND);
+    }
+    if fault == Some(Fault::DateCreatedMoves) {
+        p.date_created = p.date_updated;
+    }
 }
 
 fn later_of(a: OffsetDateTime, b: OffsetDateTime) -> OffsetDateTime {
@@ -234,12 +279,15 @@ mod tests {
 
     #[test]
     fn documented_examples_parse() {
-        let u = parse_update(&form(&[
-            ("Muted", "False"),
-            ("Coaching", "True"),
-            ("Beep", "False"),
-            ("CallSidToCoach", "x"),
-        ]))
+        let u = parse_update(
+            &form(&[
+                ("Muted", "False"),
+                ("Coaching", "True"),
+                ("Beep", "False"),
+                ("CallSidToCoach", "x"),
+            ]),
+            None,
+        )
         .unwrap();
         assert_eq!(u.muted, Some(false));
         assert_eq!(u.coaching, Some(true));
@@ -248,7 +296,7 @@ mod tests {
 
     #[test]
     fn refusals_carry_their_documented_code() {
-        let code = |pairs: &[(&str, &str)]| parse_update(&form(pairs)).unwrap_err().code;
+        let code = |pairs: &[(&str, &str)]| parse_update(&form(pairs), None).unwrap_err().code;
         assert_eq!(code(&[("muted", "true")]), ErrorCode::InvalidArgument);
         assert_eq!(code(&[("Muted", "yes")]), ErrorCode::InvalidArgument);
         assert_eq!(code(&[("HoldMethod", "PUT")]), ErrorCode::InvalidMethod);
@@ -264,7 +312,7 @@ mod tests {
     fn date_updated_always_moves_forward() {
         let t = now();
         let mut p = Participant::joined("a".into(), t);
-        apply(&mut p, Update::default(), t);
+        apply(&mut p, Update::default(), t, None);
         assert!(p.date_updated > t);
         assert_eq!(p.date_created, t);
     }

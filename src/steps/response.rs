@@ -82,6 +82,13 @@ async fn refused(world: &mut ConformanceWorld, status: u16, code: u32) -> Result
         ));
     }
     let exchange = &world.last()?.exchange;
+    if exchange.status < 400 {
+        let title = format!(
+            "the request was answered {} where the documentation refuses it with status {status} and code {code}",
+            exchange.status
+        );
+        return Err(with_exchange(title, exchange));
+    }
     let body = exchange.json().map_err(|e| with_exchange(e.to_string(), exchange))?;
     if let Err(deviations) = error::check_error(exchange.status, &body, documented) {
         let title = format!("the refusal differs from the documented error {code} with status {status}");

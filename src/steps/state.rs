@@ -149,24 +149,33 @@ async fn listing(world: &mut ConformanceWorld, filter: String, value: String, li
     Ok(())
 }
 
-/// A refused (or any) request changed nobody: every named participant retrieves exactly as it
-/// did just before the request, `date_updated` included.
+/// A refused request changed nobody: every named participant retrieves exactly as it did
+/// just before the request, `date_updated` included.
 #[then(expr = "no participant has changed")]
 async fn nobody_changed(world: &mut ConformanceWorld) -> Result<(), String> {
-    for (name, before) in &world.before {
-        let (exchange, now) = world.retrieve(name).await?;
-        values::check_unchanged_except(before, &now, &[]).map_err(|d| {
-            with_exchange(
-                report(
-                    &format!("{name:?} changed although the request was refused (expected: as before)"),
-                    &d,
-                ),
-                &exchange,
-            )
-        })?;
-    }
+    unchanged_but(world, None).await
+}
+
+/// An update changed only its own participant: every other named participant, in this
+/// conference or another, retrieves exactly as before.
+#[then(expr = "no participant but {string} has changed")]
+async fn only_one_changed(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
+    world.sid(&name)?;
+    unchanged_but(world, Some(&name)).await
+}
+
+async fn unchanged_but(world: &ConformanceWorld, except: Option<&str>) -> Result<(), String> {
     if world.before.is_empty() {
         return Err("no participant state was recorded before the request; this step follows a \"When\" step".into());
+    }
+    let mut names: Vec<&String> = world.before.keys().filter(|n| Some(n.as_str()) != except).collect();
+    names.sort();
+    for name in names {
+        let (exchange, now) = world.retrieve(name).await?;
+        values::check_unchanged_except(&world.before[name], &now, &[]).map_err(|d| {
+            let title = format!("{name:?} changed, but the request was not about it (expected: as before)");
+            with_exchange(report(&title, &d), &exchange)
+        })?;
     }
     Ok(())
 }

@@ -1,0 +1,465 @@
+//! A catalogue of named faults: realistic ways an implementation deviates from the
+//! documentation, which the simulated space can be started with (`--fault NAME`).
+//!
+//! Each fault names, next to itself, the scenarios declared to catch it. `laml-conformance
+//! faults` (and `tests/faults.rs`) runs the suite once per fault and proves that each declared
+//! scenario fails, and that the healthy space passes everything: a check that no fault makes
+//! fail would be a check that cannot fail. A fault no scenario catches is a gap in the suite:
+//! sharpen a scenario, never delete the fault.
+
+use serde_json::{Value, json};
+
+/// One way the simulated space can be broken on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The `hold` field is missing from every participant.
+    DropHold,
+    /// `muted` is sent as the string "true"/"false".
+    MutedAsString,
+    /// `coaching` is sent as 0/1.
+    CoachingAsNumber,
+    /// Dates are ISO 8601 instead of RFC 2822.
+    IsoDates,
+    /// `uri` lacks `.json`.
+    UriWithoutJson,
+    /// `uri` names another participant.
+    UriOfAnotherParticipant,
+    /// `status` is a value no generation documents.
+    UndocumentedStatus,
+    /// An undocumented field is added.
+    ExtraField,
+    /// `account_sid` is another account's.
+    WrongAccountSid,
+    /// `call_sid_to_coach` is null when nobody is coached (a later generation's habit).
+    NullCallSidToCoach,
+    /// `Muted` is accepted and ignored.
+    IgnoreMuted,
+    /// `Hold` is answered but not persisted.
+    HoldNotPersisted,
+    /// `coaching` is set but `call_sid_to_coach` is not.
+    CoachingWithoutTarget,
+    /// `Coaching=false` leaves `call_sid_to_coach` naming the coached participant.
+    StopCoachingKeepsTarget,
+    /// `CallSidToCoach` is not validated (self, other conference).
+    CoachTargetNotValidated,
+    /// `Coaching=true` without `CallSidToCoach` is accepted.
+    CoachingWithoutCallSidAccepted,
+    /// Boolean values are not validated: anything but `true` reads as false.
+    BooleansNotValidated,
+    /// Booleans are case-sensitive: `True` is refused.
+    BooleansCaseSensitive,
+    /// `HoldMethod` / `AnnounceMethod` take any value.
+    MethodNotValidated,
+    /// `HoldUrl` / `AnnounceUrl` take relative and non-http URLs.
+    UrlNotValidated,
+    /// Unknown parameters are ignored instead of refused.
+    UnknownParametersIgnored,
+    /// A JSON body is read as if it were the form.
+    JsonBodyAccepted,
+    /// `date_updated` does not move.
+    DateUpdatedFrozen,
+    /// `date_created` moves with every update.
+    DateCreatedMoves,
+    /// An update also applies to the participants at the same place in the account's other
+    /// conferences.
+    StateLeaksAcrossConferences,
+    /// The update is applied to the next participant of the conference.
+    WrongParticipantUpdated,
+    /// Basic auth is not checked.
+    AuthNotChecked,
+    /// A participant of a completed conference can still be updated.
+    CompletedConferenceUpdatable,
+    /// PUT and PATCH are treated as POST.
+    PutAccepted,
+    /// The list ignores its `Muted` and `Hold` filters.
+    ListFilterIgnored,
+    /// 404 is answered as 400.
+    NotFoundAs400,
+    /// Errors come back as an HTML page.
+    ErrorsAsHtml,
+    /// The error body's `status` is a string.
+    ErrorStatusAsString,
+    /// The error body lacks `more_info`.
+    ErrorWithoutMoreInfo,
+}
+
+/// A fault, its command-line name, what it does, and the scenarios declared to catch it.
+#[derive(Debug, Clone, Copy)]
+pub struct FaultInfo {
+    /// The fault.
+    pub fault: Fault,
+    /// Its name on the command line.
+    pub name: &'static str,
+    /// What an implementation with this fault does.
+    pub what: &'static str,
+    /// Scenario names (as the report prints them) that must fail under this fault.
+    pub caught_by: &'static [&'static str],
+}
+
+const MUTE: &str = "Mute a participant (documented example \"Mute a Participant\")";
+const COACH: &str = "A supervisor starts coaching the agent (documented example \"Coaching a Participant\")";
+const MONITOR: &str = "A supervisor monitors the agent (documented example \"Monitoring a Conference\")";
+const BARGE: &str = "A coaching supervisor barges in (documented example \"Barge a Conference\")";
+const HOLD: &str = "Put a participant on hold with hold music (documented example \"Put a Participant on Hold\")";
+const NO_PARAMS: &str = "An update with no parameters changes nothing but the update date";
+
+/// Every fault, with the scenarios declared to catch it.
+pub const CATALOGUE: &[FaultInfo] = &[
+    FaultInfo {
+        fault: Fault::DropHold,
+        name: "drop-hold",
+        what: "omits the hold field",
+        caught_by: &[MUTE, HOLD, NO_PARAMS],
+    },
+    FaultInfo {
+        fault: Fault::MutedAsString,
+        name: "muted-as-string",
+        what: "sends muted as the string \"true\"/\"false\"",
+        caught_by: &[MUTE, "Unmute a muted participant"],
+    },
+    FaultInfo {
+        fault: Fault::CoachingAsNumber,
+        name: "coaching-as-number",
+        what: "sends coaching as 0/1",
+        caught_by: &[COACH, BARGE],
+    },
+    FaultInfo {
+        fault: Fault::IsoDates,
+        name: "iso-dates",
+        what: "writes dates in ISO 8601 instead of RFC 2822",
+        caught_by: &[MUTE, COACH, NO_PARAMS],
+    },
+    FaultInfo {
+        fault: Fault::UriWithoutJson,
+        name: "uri-without-json",
+        what: "writes uri without .json",
+        caught_by: &[MUTE, HOLD],
+    },
+    FaultInfo {
+        fault: Fault::UriOfAnotherParticipant,
+        name: "uri-of-another-participant",
+        what: "writes a uri naming another participant",
+        caught_by: &[MUTE, COACH],
+    },
+    FaultInfo {
+        fault: Fault::UndocumentedStatus,
+        name: "undocumented-status",
+        what: "answers status \"active\", which no generation documents",
+        caught_by: &[MUTE, NO_PARAMS],
+    },
+    FaultInfo {
+        fault: Fault::ExtraField,
+        name: "extra-field",
+        what: "adds an undocumented field (queue_time)",
+        caught_by: &[MUTE, MONITOR],
+    },
+    FaultInfo {
+        fault: Fault::WrongAccountSid,
+        name: "wrong-account-sid",
+        what: "answers another account's sid in account_sid",
+        caught_by: &[MUTE, BARGE],
+    },
+    FaultInfo {
+        fault: Fault::NullCallSidToCoach,
+        name: "null-call-sid-to-coach",
+        what: "answers call_sid_to_coach null when nobody is coached",
+        caught_by: &[MUTE, BARGE, NO_PARAMS],
+    },
+    FaultInfo {
+        fault: Fault::IgnoreMuted,
+        name: "ignore-muted",
+        what: "accepts Muted and ignores it",
+        caught_by: &[MUTE, MONITOR, "Only muted participants are listed as muted"],
+    },
+    FaultInfo {
+        fault: Fault::HoldNotPersisted,
+        name: "hold-not-persisted",
+        what: "answers the held participant but does not keep it on hold",
+        caught_by: &[HOLD, "Only participants on hold are listed as on hold"],
+    },
+    FaultInfo {
+        fault: Fault::CoachingWithoutTarget,
+        name: "coaching-without-target",
+        what: "sets coaching but never call_sid_to_coach",
+        caught_by: &[COACH, MONITOR, "A coach turns to coaching another participant"],
+    },
+    FaultInfo {
+        fault: Fault::StopCoachingKeepsTarget,
+        name: "stop-coaching-keeps-target",
+        what: "leaves call_sid_to_coach naming the coached participant after Coaching=false",
+        caught_by: &[BARGE, "A supervisor stops coaching and stays muted"],
+    },
+    FaultInfo {
+        fault: Fault::CoachTargetNotValidated,
+        name: "coach-target-not-validated",
+        what: "accepts a CallSidToCoach of another conference, or the participant itself",
+        caught_by: &[
+            "Coaching a participant of another conference is refused",
+            "A participant cannot coach itself",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::CoachingWithoutCallSidAccepted,
+        name: "coaching-without-call-sid-accepted",
+        what: "accepts Coaching=true without CallSidToCoach",
+        caught_by: &["Coaching without naming whom to coach is refused"],
+    },
+    FaultInfo {
+        fault: Fault::BooleansNotValidated,
+        name: "booleans-not-validated",
+        what: "reads any boolean value but true as false (200 for invalid input)",
+        caught_by: &[
+            "A parameter with Muted neither true nor false is refused",
+            "A parameter with Hold as a number is refused",
+            "A parameter with Coaching as on is refused",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::BooleansCaseSensitive,
+        name: "booleans-case-sensitive",
+        what: "refuses True and TRUE, accepting only lowercase",
+        caught_by: &[MUTE, COACH, "Muted is read in any case: uppercase"],
+    },
+    FaultInfo {
+        fault: Fault::MethodNotValidated,
+        name: "method-not-validated",
+        what: "accepts any HoldMethod or AnnounceMethod",
+        caught_by: &[
+            "A parameter with HoldMethod PUT is refused",
+            "A parameter with AnnounceMethod DELETE is refused",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::UrlNotValidated,
+        name: "url-not-validated",
+        what: "accepts relative and non-http HoldUrl and AnnounceUrl",
+        caught_by: &[
+            "A parameter with HoldUrl a relative path is refused",
+            "A parameter with AnnounceUrl not over http is refused",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::UnknownParametersIgnored,
+        name: "unknown-parameters-ignored",
+        what: "ignores unknown and camelCase keys instead of refusing them",
+        caught_by: &[
+            "A parameter with an unknown key is refused",
+            "A parameter with a camelCase key, as one SDK tab is refused",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::JsonBodyAccepted,
+        name: "json-body-accepted",
+        what: "reads a JSON body as if it were the form",
+        caught_by: &["A JSON body instead of a form is refused"],
+    },
+    FaultInfo {
+        fault: Fault::DateUpdatedFrozen,
+        name: "date-updated-frozen",
+        what: "never moves date_updated",
+        caught_by: &[NO_PARAMS, MUTE],
+    },
+    FaultInfo {
+        fault: Fault::DateCreatedMoves,
+        name: "date-created-moves",
+        what: "moves date_created with every update",
+        caught_by: &[NO_PARAMS, HOLD],
+    },
+    FaultInfo {
+        fault: Fault::StateLeaksAcrossConferences,
+        name: "state-leaks-across-conferences",
+        what: "applies an update to the same place in the account's other conferences too",
+        caught_by: &["Updating a participant leaves the account's other conferences alone"],
+    },
+    FaultInfo {
+        fault: Fault::WrongParticipantUpdated,
+        name: "wrong-participant-updated",
+        what: "applies the update to the next participant of the conference",
+        caught_by: &[MUTE, "Updating one participant leaves the others as they were"],
+    },
+    FaultInfo {
+        fault: Fault::AuthNotChecked,
+        name: "auth-not-checked",
+        what: "does not check Basic auth",
+        caught_by: &[
+            "A mute sent without credentials is refused",
+            "A mute sent with a wrong token is refused",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::CompletedConferenceUpdatable,
+        name: "completed-conference-updatable",
+        what: "updates participants of a completed conference",
+        caught_by: &["A participant of a completed conference cannot be updated"],
+    },
+    FaultInfo {
+        fault: Fault::PutAccepted,
+        name: "put-accepted",
+        what: "treats PUT and PATCH as POST",
+        caught_by: &[
+            "A PUT request is refused as a method the resource does not allow",
+            "A PATCH request is refused as a method the resource does not allow",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::ListFilterIgnored,
+        name: "list-filter-ignored",
+        what: "lists every participant whatever the Muted and Hold filters say",
+        caught_by: &[
+            "Only muted participants are listed as muted",
+            "Only participants on hold are listed as on hold",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::NotFoundAs400,
+        name: "not-found-as-400",
+        what: "answers 400 where the documentation says 404",
+        caught_by: &[
+            "An update of a participant in an unknown conference is refused as not found",
+            "An update of a participant that is not in it is refused as not found",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::ErrorsAsHtml,
+        name: "errors-as-html",
+        what: "answers errors with an HTML page",
+        caught_by: &[
+            "A mute sent with a wrong token is refused",
+            "A parameter with HoldMethod PUT is refused",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::ErrorStatusAsString,
+        name: "error-status-as-string",
+        what: "writes the error body's status as a string",
+        caught_by: &[
+            "A mute sent without credentials is refused",
+            "A JSON body instead of a form is refused",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::ErrorWithoutMoreInfo,
+        name: "error-without-more-info",
+        what: "leaves more_info out of error bodies",
+        caught_by: &[
+            "A participant cannot coach itself",
+            "An update of a participant in an unknown account is refused as not found",
+        ],
+    },
+];
+
+/// The fault with this command-line name, or the list of names in the error.
+pub fn by_name(name: &str) -> Result<Fault, String> {
+    CATALOGUE
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| f.fault)
+        .ok_or_else(|| {
+            let names: Vec<&str> = CATALOGUE.iter().map(|f| f.name).collect();
+            format!("no fault named {name:?}; the faults are: {}", names.join(", "))
+        })
+}
+
+/// Distorts one rendered participant as the fault would.
+pub fn distort_participant(fault: Fault, p: &mut Value) {
+    let Value::Object(fields) = p else { return };
+    match fault {
+        Fault::DropHold => {
+            fields.remove("hold");
+        }
+        Fault::MutedAsString => {
+            let muted = fields.get("muted").and_then(Value::as_bool).unwrap_or(false);
+            fields.insert("muted".into(), Value::from(muted.to_string()));
+        }
+        Fault::CoachingAsNumber => {
+            let coaching = fields.get("coaching").and_then(Value::as_bool).unwrap_or(false);
+            fields.insert("coaching".into(), Value::from(u8::from(coaching)));
+        }
+        Fault::IsoDates => {
+            for key in ["date_created", "date_updated"] {
+                if let Some(d) = fields
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .and_then(crate::spec::participant::parse_date)
+                {
+                    let iso = d
+                        .format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default();
+                    fields.insert(key.into(), Value::from(iso));
+                }
+            }
+        }
+        Fault::UriWithoutJson => {
+            if let Some(uri) = fields
+                .get("uri")
+                .and_then(Value::as_str)
+                .map(|u| u.trim_end_matches(".json").to_string())
+            {
+                fields.insert("uri".into(), Value::from(uri));
+            }
+        }
+        Fault::UriOfAnotherParticipant => {
+            let call = fields
+                .get("call_sid")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            if let Some(uri) = fields
+                .get("uri")
+                .and_then(Value::as_str)
+                .map(|u| u.replace(&call, crate::spec::participant::NOBODY))
+            {
+                fields.insert("uri".into(), Value::from(uri));
+            }
+        }
+        Fault::UndocumentedStatus => {
+            fields.insert("status".into(), Value::from("active"));
+        }
+        Fault::ExtraField => {
+            fields.insert("queue_time".into(), Value::from("0"));
+        }
+        Fault::WrongAccountSid => {
+            fields.insert(
+                "account_sid".into(),
+                Value::from("0c0ffee0-0000-4000-8000-000000000000"),
+            );
+        }
+        Fault::NullCallSidToCoach if fields.get("coaching") == Some(&Value::Bool(false)) => {
+            fields.insert("call_sid_to_coach".into(), Value::Null);
+        }
+        _ => {}
+    }
+}
+
+/// Distorts an error body (and its HTTP status) as the fault would.
+pub fn distort_error(fault: Fault, status: &mut u16, body: &mut Value) {
+    match fault {
+        Fault::NotFoundAs400 if *status == 404 => {
+            *status = 400;
+            body["status"] = json!(400);
+        }
+        Fault::ErrorStatusAsString => body["status"] = Value::from(status.to_string()),
+        Fault::ErrorWithoutMoreInfo => {
+            if let Value::Object(fields) = body {
+                fields.remove("more_info");
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_every_fault_declares_its_catchers() {
+        let mut names: Vec<&str> = CATALOGUE.iter().map(|f| f.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), CATALOGUE.len());
+        assert!(CATALOGUE.len() >= 25);
+        assert!(CATALOGUE.iter().all(|f| !f.caught_by.is_empty()));
+        assert!(by_name("no-such-fault").unwrap_err().contains("drop-hold"));
+    }
+}

@@ -101,8 +101,23 @@ async fn reachable(target: &Target) -> Result<(), String> {
     }
 }
 
+const ABOUT: &str = "Runs the conformance suite of the LaML \"Update a Participant\" endpoint against a target (the embedded simulated space by default).";
+
+/// cucumber's options and ours, under this command's own name and description; usage errors
+/// exit 2, as clap does.
+fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, R, W, RunOptions> {
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let command = cli::Opts::<P, R, W, RunOptions>::command()
+        .name("laml-conformance")
+        .about(ABOUT)
+        .long_about(ABOUT)
+        .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
+    let matches = command.get_matches();
+    cli::Opts::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
 async fn run() -> ExitCode {
-    let opts = cli::Opts::<_, _, _, RunOptions>::parsed();
+    let opts = parse_options();
     let custom = opts.custom.clone();
     if !custom.features.exists() {
         return config_error(&format!(

@@ -3,7 +3,7 @@
 use cucumber::given;
 use laml_conformance::client::ParticipantUpdate;
 
-use super::{ConformanceWorld, with_exchange};
+use super::ConformanceWorld;
 
 /// Reads `"a", "b" and "c"` into names.
 pub(super) fn names(list: &str) -> Vec<String> {
@@ -51,21 +51,9 @@ async fn arrange(world: &mut ConformanceWorld, name: &str, params: &[(&str, &str
     for (k, v) in params {
         update = update.param(*k, world.resolve(v));
     }
-    let exchange = world
-        .client()?
-        .update_participant(&world.participant(name)?, &update)
+    world
+        .update_ok(name, &update, &format!("could not arrange that {name:?} {what}"))
         .await
-        .map_err(|e| e.to_string())?;
-    if exchange.status != 200 {
-        return Err(with_exchange(
-            format!(
-                "could not arrange that {name:?} {what}: the update answered {}",
-                exchange.status
-            ),
-            &exchange,
-        ));
-    }
-    Ok(())
 }
 
 #[given(expr = "{string} is muted")]

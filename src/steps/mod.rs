@@ -21,7 +21,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use laml_conformance::check::shape::Identity;
-use laml_conformance::client::{ApiClient, Exchange, ParticipantRef};
+use laml_conformance::client::{ApiClient, Exchange, ParticipantRef, ParticipantUpdate};
 use laml_conformance::error::Error;
 use laml_conformance::sim::ArrangedConference;
 use laml_conformance::target::Target;
@@ -219,6 +219,24 @@ impl ConformanceWorld {
         }
         let body = exchange.json().map_err(|e| with_exchange(e.to_string(), &exchange))?;
         Ok((exchange, body))
+    }
+
+    /// Sends an update that must succeed (arranging or restoring state, not the behaviour under
+    /// test); `why` says what it was for in the failure message.
+    async fn update_ok(&self, name: &str, update: &ParticipantUpdate, why: &str) -> Result<(), String> {
+        let to = self.participant(name)?;
+        let exchange = self
+            .client()?
+            .update_participant(&to, update)
+            .await
+            .map_err(|e| e.to_string())?;
+        if exchange.status != 200 {
+            return Err(with_exchange(
+                format!("{why}: the update answered {}", exchange.status),
+                &exchange,
+            ));
+        }
+        Ok(())
     }
 
     /// Keeps every named participant's state, so later steps can tell what a request changed.

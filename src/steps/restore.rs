@@ -43,17 +43,7 @@ impl ConformanceWorld {
             }
             _ => update.param("Coaching", "false"),
         };
-        let exchange = self
-            .client()?
-            .update_participant(&self.participant(name)?, &update)
-            .await
-            .map_err(|e| e.to_string())?;
-        if exchange.status != 200 {
-            return Err(super::with_exchange(
-                format!("the restoring update answered {}", exchange.status),
-                &exchange,
-            ));
-        }
+        self.update_ok(name, &update, "the restoring update failed").await?;
         let (_, after) = self.retrieve(name).await?;
         match RESTORED.iter().find(|k| after.get(**k) != initial.get(**k)) {
             None => Ok(()),

@@ -258,6 +258,11 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
                 participants,
             }
         }
+        // On loopback, the setup endpoint of `laml-conformance serve` is the natural guess; if
+        // the target is something else, the first scenario says so clearly.
+        (None, None) if loopback => Arrangement::Setup {
+            url: format!("{base_url}{}", crate::sim::control::SETUP_PATH),
+        },
         (None, None) => {
             return err(
                 "a remote target needs a way to arrange state: --setup-url URL, or --conference SID with --participant NAME=SID",
@@ -362,6 +367,27 @@ mod tests {
                 participants: vec![("agent".into(), "CA1".into())]
             }
         );
+    }
+
+    #[test]
+    fn a_loopback_target_defaults_to_the_setup_endpoint_of_serve() {
+        let f = TargetFlags {
+            target: Some("http://127.0.0.1:8080".into()),
+            ..Default::default()
+        };
+        let r = with(f, &[]).unwrap().remote.unwrap();
+        assert_eq!(
+            r.arrangement,
+            Arrangement::Setup {
+                url: "http://127.0.0.1:8080/__laml/setup".into()
+            }
+        );
+        let f = TargetFlags {
+            target: Some("https://x.example".into()),
+            allow_live_changes: true,
+            ..Default::default()
+        };
+        assert!(with(f, &[]).unwrap_err().0.contains("--setup-url"));
     }
 
     #[test]

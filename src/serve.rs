@@ -74,7 +74,7 @@ pub async fn main() -> ExitCode {
     println!("LAML_CONFERENCE_SID={}", conference.conference_sid);
     println!("LAML_PARTICIPANTS={}", participants.join(","));
     println!("  run the suite against it:");
-    println!("    laml-conformance --target {base} --setup-url {base}{SETUP_PATH}");
+    println!("    laml-conformance --target {base}      (the setup endpoint is found on loopback)");
     println!("  Ctrl-C stops it.");
     match tokio::signal::ctrl_c().await {
         Ok(()) => {

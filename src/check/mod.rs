@@ -62,6 +62,19 @@ pub fn show(v: &Value) -> String {
     format!("<{text}> ({kind})")
 }
 
+/// A JSON answer must say it is JSON: client libraries choose their parser by `Content-Type`.
+pub fn check_json_content_type(content_type: Option<&str>) -> Result<(), Deviation> {
+    let media = content_type.and_then(|c| c.split(';').next()).map(str::trim);
+    if media.is_some_and(|m| m.eq_ignore_ascii_case("application/json")) {
+        return Ok(());
+    }
+    Err(Deviation {
+        path: "(header Content-Type)".into(),
+        expected: "application/json".into(),
+        actual: content_type.map_or("missing".to_string(), |c| format!("<{c}>")),
+    })
+}
+
 /// Renders deviations under a title, one block per field path, for a step's failure message.
 pub fn report(title: &str, deviations: &[Deviation]) -> String {
     let mut text = format!("{title}: {} field(s) differ\n", deviations.len());

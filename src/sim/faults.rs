@@ -81,6 +81,8 @@ pub enum Fault {
     ErrorStatusAsString,
     /// The error body lacks `more_info`.
     ErrorWithoutMoreInfo,
+    /// JSON answers are labelled `text/plain`.
+    ContentTypeNotJson,
 }
 
 /// A fault, its command-line name, what it does, and the scenarios declared to catch it.
@@ -345,6 +347,12 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "A participant cannot coach itself",
             "An update of a participant in an unknown account is refused as not found",
         ],
+    },
+    FaultInfo {
+        fault: Fault::ContentTypeNotJson,
+        name: "content-type-not-json",
+        what: "labels its JSON answers text/plain",
+        caught_by: &[MUTE, "A mute sent with a wrong token is refused"],
     },
 ];
 

@@ -365,14 +365,23 @@ impl Respond for SimResponder {
             let page = format!("<html><body><h1>Error {}</h1></body></html>", response.status);
             return ResponseTemplate::new(response.status).set_body_raw(page.into_bytes(), "text/html");
         }
-        json_template(response.status, response.body)
+        let content_type = if fault == Some(Fault::ContentTypeNotJson) {
+            "text/plain"
+        } else {
+            "application/json"
+        };
+        json_template_as(response.status, response.body, content_type)
     }
 }
 
 fn json_template(status: u16, body: Option<Value>) -> ResponseTemplate {
+    json_template_as(status, body, "application/json")
+}
+
+fn json_template_as(status: u16, body: Option<Value>, content_type: &str) -> ResponseTemplate {
     let template = ResponseTemplate::new(status);
     match body {
-        Some(body) => template.set_body_raw(body.to_string().into_bytes(), "application/json"),
+        Some(body) => template.set_body_raw(body.to_string().into_bytes(), content_type),
         None => template,
     }
 }

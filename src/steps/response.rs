@@ -1,7 +1,7 @@
 //! Steps about the response to an update: its status and its documented shape.
 
 use cucumber::then;
-use laml_conformance::check::{error, report, shape, snapshot};
+use laml_conformance::check::{check_json_content_type, error, report, shape, snapshot};
 use laml_conformance::spec::{EXAMPLES, ErrorCode, documented, participant};
 use serde_json::Value;
 
@@ -27,7 +27,11 @@ async fn succeeds_with_shape(world: &mut ConformanceWorld, name: String) -> Resu
     let body = world.body_about(&who)?;
     let actual = shape::normalise(&body, &world.identity(&who)?);
     let expected = shape::documented_shape(example);
-    if let Err(deviations) = shape::check_shape(&actual, &expected) {
+    let mut deviations = shape::check_shape(&actual, &expected).err().unwrap_or_default();
+    if let Err(d) = check_json_content_type(exchange.header("content-type")) {
+        deviations.insert(0, d);
+    }
+    if !deviations.is_empty() {
         let title = format!(
             "the response differs from the documented \"{}\" shape ({})",
             example.name, example.title
@@ -90,7 +94,13 @@ async fn refused(world: &mut ConformanceWorld, status: u16, code: u32) -> Result
         return Err(with_exchange(title, exchange));
     }
     let body = exchange.json().map_err(|e| with_exchange(e.to_string(), exchange))?;
-    if let Err(deviations) = error::check_error(exchange.status, &body, documented) {
+    let mut deviations = error::check_error(exchange.status, &body, documented)
+        .err()
+        .unwrap_or_default();
+    if let Err(d) = check_json_content_type(exchange.header("content-type")) {
+        deviations.insert(0, d);
+    }
+    if !deviations.is_empty() {
         let title = format!("the refusal differs from the documented error {code} with status {status}");
         return Err(with_exchange(report(&title, &deviations), exchange));
     }

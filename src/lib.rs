@@ -6,8 +6,9 @@
 //!
 //! Map: [`spec`] the documentation as data · [`sim`] the simulated space · [`client`] the typed
 //! client and its [`client::Exchange`]s · [`check`] normaliser, shape, values and snapshots ·
-//! [`target`] where a run sends its requests · [`credentials`] secrets that redact themselves ·
-//! [`error`] what callers branch on.
+//! [`target`] where a run sends its requests · [`config`] choosing and checking a target ·
+//! [`credentials`] secrets that redact themselves · [`error`] what callers branch on. The
+//! simulated space's fault catalogue is [`sim::faults`].
 //!
 //! ## A scenario, by hand
 //!

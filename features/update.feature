@@ -32,7 +32,9 @@ Feature: Update a participant
     Then the update succeeds with the documented "mute" shape
     And "agent" is muted
     And no participant but "agent" has changed
+    And a retrieve of "agent" shows the same participant
 
+  @live-safe
   Scenario: Updating a participant leaves the account's other conferences alone
     Given another conference of the same account with participants "caller" and "host"
     When "agent" is updated with:
@@ -40,3 +42,4 @@ Feature: Update a participant
     Then the update succeeds with the documented "mute" shape
     And "agent" is muted
     And no participant but "agent" has changed
+    And a retrieve of "agent" shows the same participant

@@ -16,8 +16,13 @@ struct Serve {
 
 impl Serve {
     fn start(env: &[(&str, &str)]) -> Serve {
+        Self::start_with(&[], env)
+    }
+
+    fn start_with(args: &[&str], env: &[(&str, &str)]) -> Serve {
         let mut child = Command::new(BIN)
             .args(["serve", "--port", "0"])
+            .args(args)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .spawn()
@@ -116,6 +121,53 @@ fn against_a_configured_conference_what_cannot_be_arranged_is_skipped_with_its_r
         "{out}"
     );
     assert!(out.contains("skipped)") && !out.contains("failed"), "{out}");
+    let listed = list_flags(&serve);
+    assert!(
+        listed.iter().all(|flags| flags == &[false, false, false]),
+        "not restored: {listed:?}"
+    );
+}
+
+/// `[muted, hold, coaching]` of each participant of serve's configured conference.
+fn list_flags(serve: &Serve) -> Vec<[bool; 3]> {
+    let var = |k: &str| serve.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
+    let (project, token, conference) = (
+        var("LAML_PROJECT_ID"),
+        var("LAML_API_TOKEN"),
+        var("LAML_CONFERENCE_SID"),
+    );
+    let url = format!(
+        "{}/api/laml/2010-04-01/Accounts/{project}/Conferences/{conference}/Participants.json",
+        serve.base
+    );
+    let out = Command::new("curl")
+        .args(["-s", "-u", &format!("{project}:{token}"), &url])
+        .output()
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the list is JSON");
+    body["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| ["muted", "hold", "coaching"].map(|k| p[k].as_bool().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_restore_that_fails_is_reported_and_ends_the_run_with_4() {
+    // Under this fault every update lands on the next participant, so restoring one fails.
+    let serve = Serve::start_with(&["--fault", "wrong-participant-updated"], &[]);
+    let o = run(
+        &["--target", &serve.base, "--tags", "@mute"],
+        &serve.env,
+        &temp_dir("restore"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(4), "{out}");
+    assert!(
+        out.contains("could not restore") && out.contains("check them on the target now"),
+        "{out}"
+    );
 }
 
 #[test]

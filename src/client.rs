@@ -164,6 +164,17 @@ impl Exchange {
         )
     }
 
+    /// The server's clock when it answered, from the `Date` header (one-second resolution).
+    pub fn server_date(&self) -> Option<time::OffsetDateTime> {
+        let format = time::format_description::parse_borrowed::<2>(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT",
+        )
+        .ok()?;
+        time::PrimitiveDateTime::parse(self.header("date")?.trim(), &format)
+            .ok()
+            .map(|t| t.assume_utc())
+    }
+
     /// The response header `name` (lowercase), if present.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())

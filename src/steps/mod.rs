@@ -24,6 +24,7 @@ use laml_conformance::check::shape::Identity;
 use laml_conformance::client::{ApiClient, Exchange, ParticipantRef, ParticipantUpdate};
 use laml_conformance::error::Error;
 use laml_conformance::sim::ArrangedConference;
+use laml_conformance::spec::participant;
 use laml_conformance::target::Target;
 use serde_json::Value;
 
@@ -57,6 +58,8 @@ pub struct ConformanceWorld {
     /// On a target whose participants are shared, each one as it was when the scenario began,
     /// to restore afterwards.
     initial: Vec<(String, Value)>,
+    /// The target's clock (its `Date` header) when the states in `before` were read.
+    server_now: Option<time::OffsetDateTime>,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -95,6 +98,7 @@ impl ConformanceWorld {
             last: None,
             before: HashMap::new(),
             initial: Vec::new(),
+            server_now: None,
         })
     }
 
@@ -242,12 +246,35 @@ impl ConformanceWorld {
     /// Keeps every named participant's state, so later steps can tell what a request changed.
     async fn remember_everyone(&mut self) -> Result<(), String> {
         let mut before = HashMap::new();
+        let mut server_now = None;
         for named in &self.participants {
-            let (_, body) = self.retrieve(&named.name).await?;
+            let (exchange, body) = self.retrieve(&named.name).await?;
+            server_now = exchange.server_date();
             before.insert(named.name.clone(), body);
         }
         self.before = before;
+        self.server_now = server_now;
         Ok(())
+    }
+
+    /// Waits until the target's clock has passed `name`'s `date_updated`, so that a correct
+    /// server must answer the coming update with a strictly later date (RFC 2822 dates count
+    /// whole seconds). Without a `Date` header to read the target's clock, waits a second.
+    async fn wait_for_a_later_second(&self, name: &str) {
+        let updated = self
+            .before
+            .get(name)
+            .and_then(|b| b["date_updated"].as_str())
+            .and_then(participant::parse_date);
+        let wait = match (updated, self.server_now) {
+            (Some(updated), Some(now)) if updated < now => std::time::Duration::ZERO,
+            (Some(updated), Some(now)) => {
+                let seconds = (updated - now).whole_seconds().clamp(0, 4) as u64 + 1;
+                std::time::Duration::from_secs(seconds)
+            }
+            _ => std::time::Duration::from_secs(1),
+        };
+        tokio::time::sleep(wait).await;
     }
 }
 

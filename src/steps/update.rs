@@ -25,6 +25,9 @@ async fn send(
     update: ParticipantUpdate,
 ) -> Result<(), String> {
     world.remember_everyone().await?;
+    if world.participants.iter().any(|n| n.name == about) {
+        world.wait_for_a_later_second(about).await;
+    }
     let exchange = client
         .update_participant(&to, &update)
         .await

@@ -4,10 +4,12 @@ Feature: Announce to a participant
   or POST (POST by default). An announcement changes nothing else: the participant keeps
   their muted, hold and coaching state.
 
+  # Not @live-safe: a live server would play the example's announcement, fetched from a
+  # third party, to a real caller.
+
   Background:
     Given a conference with participants "agent" and "customer"
 
-  @live-safe
   Scenario: Play an announcement to a participant
     When "customer" is updated with:
       | AnnounceUrl | https://www.your-application.com/announce |
@@ -15,7 +17,6 @@ Feature: Announce to a participant
     And "customer" is unchanged but for its update date
     And a retrieve of "customer" shows the same participant
 
-  @live-safe
   Scenario Outline: The announcement is fetched with <method>
     When "customer" is updated with:
       | AnnounceUrl    | https://www.your-application.com/announce |
@@ -29,7 +30,6 @@ Feature: Announce to a participant
       | GET    |
       | POST   |
 
-  @live-safe
   Scenario: An announcement to a muted participant keeps them muted
     Given "customer" is muted
     When "customer" is updated with:

@@ -5,8 +5,8 @@ Feature: Authentication
   code 20003, and changes nothing.
 
   # Choice: valid credentials of another account are refused like wrong ones (401, 20003):
-  # they authenticate, but not for the account in the path, and the answer must not tell the
-  # other account anything about this one.
+  # they authenticate, but not for the account in the path. (An account that does not exist
+  # at all is 404, 20404, as SPEC.md section 4 has it: see errors.feature.)
 
   Background:
     Given a conference with participants "agent" and "customer"

@@ -15,6 +15,17 @@ Feature: Refused updates
   # blank argument (10000); the other tabs omit it, and so must clients.
   # Choice: a method the resource does not allow answers 405 with code 20004, as the Twilio
   # API does; this page documents no code for it.
+  # Choice (unknown keys): a key that is not in the parameter table (or Beep) is refused with
+  # 10000, camelCase spellings included. The page lists every parameter an update takes, and
+  # errata 2 shows SDK tabs whose camelCase keys are silently lost: refusing them is the only
+  # way a client learns its update did not say what it meant. (Twilio ignores unknown keys.)
+  # Choice (coaching, SPEC.md section 4): Coaching=true without CallSidToCoach, a
+  # CallSidToCoach that is not another participant of the same conference, and a
+  # CallSidToCoach sent without Coaching=true are all refused with 16002, the code for
+  # conference attributes that are invalid or missing.
+  # Choice (body): a body that is not form-urlencoded is an invalid argument (10000): the
+  # documentation sends forms only, and reading JSON would accept requests no client of this
+  # API sends.
 
   Background:
     Given a conference with participants "agent", "customer" and "supervisor"
@@ -66,6 +77,13 @@ Feature: Refused updates
     When "supervisor" is updated with:
       | Coaching       | true     |
       | CallSidToCoach | stranger |
+    Then the update is refused with status 400 and code 16002
+    And no participant has changed
+
+  @live-safe
+  Scenario: Naming whom to coach without coaching is refused
+    When "supervisor" is updated with:
+      | CallSidToCoach | agent |
     Then the update is refused with status 400 and code 16002
     And no participant has changed
 

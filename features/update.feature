@@ -9,6 +9,11 @@ Feature: Update a participant
   uri, status) have been checked and replaced by typed placeholders; what the update controls
   (muted, hold, coaching) is compared as it is.
 
+  # Choice (generations, SPEC.md section 6): the answer is held to this page's generation.
+  # call_sid_to_coach is a sid even when nobody is coached (this page prints a placeholder;
+  # later generations send null, reported here as a deviation from this page), the resource
+  # has exactly its thirteen fields (Twilio's label and queue_time are reported as extra),
+  # and the status may be any status some generation documents (errata 4).
   # Choice (errata 9): the documentation's first example sends no parameters and shows no
   # response. We hold it to the resource page's sample participant: the answer is the
   # participant, unchanged but for date_updated, which moves forward on every successful

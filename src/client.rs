@@ -6,13 +6,12 @@
 
 use std::time::{Duration, Instant};
 
-use base64::Engine;
 use reqwest::Method;
 use serde_json::Value;
 
 use crate::credentials::Credentials;
 use crate::error::Error;
-use crate::spec::{self, Dialect};
+use crate::spec::{self, Dialect, wire};
 
 /// The three sids that name one participant: its account, its conference and its call.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -87,11 +86,7 @@ impl SentRequest {
     /// The `Authorization` header as sent, with the token replaced by `[redacted]` before
     /// encoding: the same form, so the request check can read it, and no secret in it.
     pub fn redacted_authorization(&self) -> Option<String> {
-        let user = self.user.as_ref()?;
-        Some(format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{user}:[redacted]"))
-        ))
+        Some(wire::basic_header(self.user.as_ref()?, "[redacted]"))
     }
 
     /// The header `name` (lowercase) as sent.
@@ -124,20 +119,18 @@ impl Exchange {
     /// A curl command that reproduces the request; the token comes from `$LAML_API_TOKEN`, so
     /// the command can be pasted into a report or a ticket without leaking it.
     pub fn curl(&self) -> String {
-        let mut cmd = format!("curl -X {} '{}'", self.request.method, self.request.url);
+        let mut cmd = format!("curl -X {} {}", self.request.method, quoted(&self.request.url));
         if let Some(user) = &self.request.user {
             cmd.push_str(&format!(" -u \"{user}:$LAML_API_TOKEN\""));
         }
         let is_form = self.request.header("content-type").is_none_or(|c| c == FORM);
         if !self.request.body.is_empty() && !is_form {
             let content_type = self.request.header("content-type").unwrap_or_default();
-            cmd.push_str(&format!(
-                " -H 'Content-Type: {content_type}' --data-raw '{}'",
-                self.request.body
-            ));
+            let header = quoted(&format!("Content-Type: {content_type}"));
+            cmd.push_str(&format!(" -H {header} --data-raw {}", quoted(&self.request.body)));
         } else if !self.request.body.is_empty() {
             for (k, v) in serde_urlencoded::from_str::<Vec<(String, String)>>(&self.request.body).unwrap_or_default() {
-                cmd.push_str(&format!(" --data-urlencode '{k}={v}'"));
+                cmd.push_str(&format!(" --data-urlencode {}", quoted(&format!("{k}={v}"))));
             }
         }
         cmd
@@ -181,13 +174,17 @@ impl Exchange {
     }
 }
 
+/// `text` in single quotes for a POSIX shell, with every `'` inside escaped.
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
 fn indent(text: &str) -> String {
     let shown: String = text.chars().take(2000).collect();
     shown.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
 }
 
-/// The content type of an update's body.
-pub const FORM: &str = "application/x-www-form-urlencoded";
+pub use crate::spec::wire::FORM;
 
 /// A client of one target: base URL, path dialect and credentials.
 #[derive(Debug, Clone)]
@@ -278,9 +275,7 @@ impl ApiClient {
             req = req.header(k, v);
         }
         if let Some(c) = &self.credentials {
-            let pair = format!("{}:{}", c.project_id, c.token.expose());
-            let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
-            req = req.header("authorization", format!("Basic {encoded}"));
+            req = req.header("authorization", wire::basic_header(&c.project_id, c.token.expose()));
         }
         if content_type.is_some() {
             req = req.body(body.clone());
@@ -322,10 +317,25 @@ impl ApiClient {
                 request: sent,
                 status,
                 headers,
-                body: String::from_utf8_lossy(&body).into_owned(),
+                body: self.scrubbed(String::from_utf8_lossy(&body).into_owned()),
                 elapsed: started.elapsed(),
             });
         }
+    }
+}
+
+impl ApiClient {
+    /// A body with this client's token (and its Basic header) taken out: a target or proxy that
+    /// echoes request headers must not put the token into a failure message or a report.
+    fn scrubbed(&self, body: String) -> String {
+        let Some(c) = &self.credentials else { return body };
+        let header = wire::basic_header(&c.project_id, c.token.expose());
+        let encoded = header.trim_start_matches("Basic ");
+        let mut body = body.replace(encoded, "[redacted]");
+        if !c.token.expose().is_empty() {
+            body = body.replace(c.token.expose(), "[redacted]");
+        }
+        body
     }
 }
 
@@ -350,7 +360,11 @@ fn retry_after(headers: &[(String, String)]) -> Duration {
 }
 
 /// Reads a body up to [`MAX_BODY`] bytes.
-async fn read_bounded(mut response: reqwest::Response, url: &str, timeout: Duration) -> Result<Vec<u8>, Error> {
+pub(crate) async fn read_bounded(
+    mut response: reqwest::Response,
+    url: &str,
+    timeout: Duration,
+) -> Result<Vec<u8>, Error> {
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(url, timeout, &e))? {
         if body.len() + chunk.len() > MAX_BODY {

@@ -94,6 +94,11 @@ fn err<T>(message: impl Into<String>) -> Result<T, ConfigError> {
     Err(ConfigError(message.into()))
 }
 
+/// Whether a host name or address is this machine's loopback.
+pub fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Reads `KEY=VALUE` lines (`export ` and quotes allowed, `#` comments) from a `.env` file; a
 /// missing file is no error.
 pub fn read_dotenv(path: &Path) -> Result<HashMap<String, String>, ConfigError> {
@@ -136,10 +141,15 @@ pub fn read_dotenv(path: &Path) -> Result<HashMap<String, String>, ConfigError> 
 /// then `.env`), refusing anything unsafe or incomplete.
 pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
     let var = |k: &str| var(k).filter(|v| !v.trim().is_empty());
-    let timeout = match flags
-        .timeout
-        .or_else(|| var("LAML_TIMEOUT").and_then(|t| t.parse().ok()))
-    {
+    let from_env = match var("LAML_TIMEOUT") {
+        Some(t) => Some(t.trim().parse::<f64>().or_else(|_| {
+            err(format!(
+                "LAML_TIMEOUT={t:?} is not a number of seconds; set it to e.g. 5, or unset it"
+            ))
+        })?),
+        None => None,
+    };
+    let timeout = match flags.timeout.or(from_env) {
         Some(t) if t > 0.0 && t <= 600.0 => Duration::from_secs_f64(t),
         Some(t) => {
             return err(format!(
@@ -182,7 +192,7 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
         );
     }
     let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
-    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let loopback = is_loopback(&host);
     let base_url = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default())
         + &url.port().map(|p| format!(":{p}")).unwrap_or_default();
     if !loopback && !flags.allow_live_changes && var("LAML_ALLOW_LIVE_CHANGES").is_none() {
@@ -235,9 +245,25 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
     }
     let arrangement = match (setup, conference) {
         (Some(url), _) => {
-            if url::Url::parse(&url).is_err() {
+            let Ok(parsed) = url::Url::parse(&url) else {
                 return err(format!(
                     "the setup URL {url:?} is not a URL; give e.g. http://127.0.0.1:8080/__laml/setup"
+                ));
+            };
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+                return err(format!(
+                    "the setup URL {url:?} is not an http(s) URL; give e.g. http://127.0.0.1:8080/__laml/setup"
+                ));
+            }
+            if !parsed.username().is_empty() || parsed.password().is_some() {
+                return err(
+                    "the setup URL carries credentials; remove them, the setup endpoint is not authenticated by the harness",
+                );
+            }
+            let setup_host = parsed.host_str().unwrap_or_default().trim_matches(['[', ']']);
+            if parsed.scheme() == "http" && !is_loopback(setup_host) {
+                return err(format!(
+                    "the setup endpoint hands out credentials, so plain http to {setup_host} is refused; use https"
                 ));
             }
             Arrangement::Setup {
@@ -388,6 +414,36 @@ mod tests {
             ..Default::default()
         };
         assert!(with(f, &[]).unwrap_err().0.contains("--setup-url"));
+    }
+
+    #[test]
+    fn a_timeout_that_is_not_a_number_is_refused() {
+        let e = with(TargetFlags::default(), &[("LAML_TIMEOUT", "abc")]).unwrap_err();
+        assert!(e.0.contains("LAML_TIMEOUT") && e.0.contains("abc"), "{e}");
+    }
+
+    #[test]
+    fn a_setup_url_is_held_to_the_target_rules() {
+        let f = |setup: &str| TargetFlags {
+            target: Some("https://x.example".into()),
+            allow_live_changes: true,
+            setup_url: Some(setup.into()),
+            ..Default::default()
+        };
+        assert!(
+            with(f("http://setup.example/x"), &[])
+                .unwrap_err()
+                .0
+                .contains("plain http")
+        );
+        assert!(
+            with(f("https://u:p@setup.example/x"), &[])
+                .unwrap_err()
+                .0
+                .contains("credentials")
+        );
+        assert!(with(f("ftp://setup.example/x"), &[]).is_err());
+        assert!(with(f("https://setup.example/x"), &[]).is_ok());
     }
 
     #[test]

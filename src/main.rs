@@ -179,6 +179,17 @@ async fn run() -> ExitCode {
         );
         return ExitCode::from(4);
     }
+    if result.parsing_errors() > 0 {
+        eprintln!(
+            "laml-conformance: {} feature file(s) could not be parsed (see above); fix their Gherkin",
+            result.parsing_errors()
+        );
+        return ExitCode::from(2);
+    }
+    if result.passed_steps() + result.skipped_steps() + result.failed_steps() == 0 {
+        eprintln!("laml-conformance: no scenario ran, so nothing was checked; check --features, --tags and --name");
+        return ExitCode::from(2);
+    }
     if result.execution_has_failed() {
         ExitCode::from(1)
     } else {

@@ -40,10 +40,10 @@ struct Outcome {
 fn run(exe: &Path, dir: &Path, fault: Option<&str>) -> Result<Outcome, String> {
     let report = dir.join(format!("{}.json", fault.unwrap_or("healthy")));
     let mut cmd = Command::new(exe);
-    cmd.arg("--json")
+    // The embedded target, whatever the environment or a .env file says.
+    cmd.args(["--target", "embedded", "--json"])
         .arg(&report)
-        .env_remove("CUCUMBER_FILTER_TAGS")
-        .env_remove("LAML_TARGET");
+        .env_remove("CUCUMBER_FILTER_TAGS");
     if let Some(f) = fault {
         cmd.args(["--fault", f]);
     }
@@ -127,7 +127,16 @@ pub fn main() -> ExitCode {
             .chunks(names.len().div_ceil(4).max(1))
             .map(|batch| scope.spawn(|| batch.iter().map(|f| run(&exe, &dir, *f)).collect::<Vec<_>>()))
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        // A batch whose thread panicked still yields one result per fault, so the zip below
+        // never pairs a fault with another's outcome.
+        handles
+            .into_iter()
+            .zip(names.chunks(names.len().div_ceil(4).max(1)))
+            .flat_map(|(h, batch)| {
+                h.join()
+                    .unwrap_or_else(|_| batch.iter().map(|_| Err("the run panicked".to_string())).collect())
+            })
+            .collect()
     });
     std::fs::remove_dir_all(&dir).ok();
     let mut outcomes = outcomes.into_iter();

@@ -41,24 +41,29 @@ pub async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let sim = match Sim::on(listener).await {
+    let sim = match Sim::on(listener, fault).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("laml-conformance serve: {e}");
             return ExitCode::from(2);
         }
     };
-    sim.space().fault = fault;
     if let Some(name) = &opts.fault {
         println!("laml-conformance serve: broken on purpose by the fault {name}");
     }
     let base = sim.base_url();
     let names = ["agent", "customer", "supervisor"];
-    let conference = match (std::env::var("LAML_PROJECT_ID"), std::env::var("LAML_API_TOKEN")) {
-        (Ok(project), Ok(token)) if !project.is_empty() && !token.is_empty() => {
-            sim.arrange_conference_for(Credentials::new(project, token), &names)
+    // A token from the environment may be a real one: it is used, never printed.
+    let (conference, token_line) = match (std::env::var("LAML_PROJECT_ID"), std::env::var("LAML_API_TOKEN")) {
+        (Ok(project), Ok(token)) if !project.is_empty() && !token.is_empty() => (
+            sim.arrange_conference_for(Credentials::new(project, token), &names),
+            "# LAML_API_TOKEN is the one in your environment (not printed)".to_string(),
+        ),
+        _ => {
+            let conference = sim.arrange_conference(&names);
+            let line = format!("LAML_API_TOKEN={}", conference.credentials.token.expose());
+            (conference, line)
         }
-        _ => sim.arrange_conference(&names),
     };
     let participants: Vec<String> = conference
         .participants
@@ -70,7 +75,7 @@ pub async fn main() -> ExitCode {
     println!("  request journal with verdicts: {base}/__laml/journal");
     println!("  a conference to point a client at (these lines work as a .env file):");
     println!("LAML_PROJECT_ID={}", conference.credentials.project_id);
-    println!("LAML_API_TOKEN={}", conference.credentials.token.expose());
+    println!("{token_line}");
     println!("LAML_CONFERENCE_SID={}", conference.conference_sid);
     println!("LAML_PARTICIPANTS={}", participants.join(","));
     println!("  run the suite against it:");

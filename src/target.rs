@@ -274,10 +274,8 @@ impl Remote {
                 reason: e.to_string(),
             })?;
         let status = response.status().as_u16();
-        let text = response.text().await.map_err(|e| Error::Unreachable {
-            url: url.to_string(),
-            reason: e.to_string(),
-        })?;
+        let bytes = crate::client::read_bounded(response, url, self.timeout).await?;
+        let text = String::from_utf8_lossy(&bytes);
         if !(200..300).contains(&status) {
             return Err(Error::Setup {
                 url: url.to_string(),
@@ -306,10 +304,21 @@ impl Remote {
         let text = |key: &str| answer.get(key).and_then(Value::as_str).map(str::to_string);
         let account = text("account_sid").ok_or_else(|| bad("\"account_sid\""))?;
         let conference_sid = text("conference_sid").ok_or_else(|| bad("\"conference_sid\""))?;
+        if let Some(a) = same_account_as
+            && a.credentials.project_id != account
+        {
+            return Err(Error::Setup {
+                url: url.to_string(),
+                detail: format!(
+                    "asked for a conference in account {}, it answered one in {account}",
+                    a.credentials.project_id
+                ),
+            });
+        }
         let credentials = match (text("api_token"), same_account_as, &self.config.credentials) {
             (Some(token), _, _) => Credentials::new(account, token),
             (None, Some(a), _) => a.credentials.clone(),
-            (None, None, Some(c)) => c.clone(),
+            (None, None, Some(c)) => Credentials::new(account, c.token.expose()),
             (None, None, None) => return Err(bad("\"api_token\" (and LAML_API_TOKEN is not set)")),
         };
         let map = answer

@@ -47,6 +47,28 @@ fn an_undefined_step_fails_the_run() {
 }
 
 #[test]
+fn a_request_with_an_undocumented_key_does_not_conform() {
+    let o = run(&["--features", &fixture("nonconforming.feature")]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("form muted") && out.contains("did you mean Muted?"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_run_where_no_scenario_runs_exits_2() {
+    let o = run(&["--tags", "@no-scenario-has-this-tag"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no scenario ran"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
 fn a_wrong_flag_exits_2() {
     let o = run(&["--no-such-flag"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));

@@ -80,6 +80,29 @@ async fn an_empty_body_says_so() {
     assert!(e.to_string().contains("the body is empty"), "{e}");
 }
 
+/// A target (or proxy) that echoes the request's headers into its body.
+struct Echo;
+
+impl wiremock::Respond for Echo {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let headers: Vec<String> = request.headers.iter().map(|(k, v)| format!("{k}: {v:?}")).collect();
+        ResponseTemplate::new(400).set_body_raw(headers.join("\n"), "text/plain")
+    }
+}
+
+#[tokio::test]
+async fn a_target_that_echoes_the_credentials_does_not_put_them_in_the_exchange() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(Echo).mount(&server).await;
+    let x = update(&server.uri()).await.unwrap();
+    let shown = format!("{}{:?}{}", x.describe(), x, x.json().unwrap_err());
+    assert!(x.body.contains("authorization"), "the echo did not happen: {}", x.body);
+    assert!(
+        !shown.contains("token-xyz") && !shown.contains("QUMxOnRva2VuLXh5eg"),
+        "{shown}"
+    );
+}
+
 #[tokio::test]
 async fn a_5xx_is_an_exchange_a_step_reports() {
     let server = serving(ResponseTemplate::new(503).set_body_raw("{}", "application/json")).await;

@@ -12,6 +12,8 @@ struct Serve {
     child: Child,
     base: String,
     env: Vec<(String, String)>,
+    /// Everything it printed so far.
+    printed: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Serve {
@@ -28,9 +30,10 @@ impl Serve {
             .spawn()
             .expect("serve starts");
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let (mut base, mut vars) = (String::new(), Vec::new());
+        let (mut base, mut vars, mut before) = (String::new(), Vec::new(), Vec::new());
         for line in lines.by_ref() {
             let line = line.unwrap();
+            before.push(line.clone());
             if let Some(rest) = line.strip_prefix("laml-conformance serve: the simulated space listens on ") {
                 base = rest.trim().to_string();
             }
@@ -41,9 +44,28 @@ impl Serve {
                 break;
             }
         }
-        std::thread::spawn(move || lines.for_each(drop));
+        let printed = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let rest = printed.clone();
+        rest.lock().unwrap().push_str(&before.join("\n"));
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                rest.lock().unwrap().push_str(&line);
+            }
+        });
         assert!(base.starts_with("http://127.0.0.1:"), "serve printed no base URL");
-        Serve { child, base, env: vars }
+        Serve {
+            child,
+            base,
+            env: vars,
+            printed,
+        }
+    }
+
+    /// Stops it with Ctrl-C and returns everything it printed.
+    fn interrupt_output(self) -> String {
+        let printed = self.printed.clone();
+        assert!(self.interrupt().success());
+        printed.lock().unwrap().clone()
     }
 
     /// Stops it as a user does, with Ctrl-C (SIGINT), and returns its exit status.
@@ -210,6 +232,11 @@ fn a_sentinel_token_appears_nowhere_the_run_writes() {
         }
     }
     assert_eq!(snapshots_before, snapshot_files(), "the run wrote snapshot files");
+    let printed = serve.interrupt_output();
+    assert!(
+        !printed.contains(SENTINEL),
+        "serve printed the token it was given: {printed}"
+    );
 }
 
 fn snapshot_files() -> Vec<String> {

@@ -5,10 +5,9 @@
 //! client author pointing a client at the simulated space reads the journal to learn where the
 //! requests it builds deviate.
 
-use base64::Engine;
-
 use crate::client::SentRequest;
 use crate::spec::params::{self, PARAMS};
+use crate::spec::wire;
 
 use super::Deviation;
 
@@ -122,25 +121,14 @@ fn check_path(path: &str, out: &mut Vec<Deviation>) -> Option<Endpoint> {
 }
 
 fn is_basic_auth(header: Option<&str>) -> bool {
-    header
-        .and_then(|h| h.strip_prefix("Basic "))
-        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
-        .and_then(|d| String::from_utf8(d).ok())
-        .is_some_and(|pair| {
-            pair.split_once(':')
-                .is_some_and(|(u, p)| !u.is_empty() && !p.is_empty())
-        })
+    wire::basic_credentials(header).is_some_and(|(u, p)| !u.is_empty() && !p.is_empty())
 }
 
 fn check_form(req: &RequestView<'_>, out: &mut Vec<Deviation>) {
     if req.body.is_empty() {
         return;
     }
-    let is_form = req
-        .content_type
-        .and_then(|c| c.split(';').next())
-        .is_some_and(|c| c.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
-    if !is_form {
+    if !wire::is_form(req.content_type) {
         out.push(dev(
             "header Content-Type",
             "application/x-www-form-urlencoded",

@@ -18,8 +18,8 @@ pub const ACCOUNT_SID: &str = "[the account's sid]";
 pub const CONFERENCE_SID: &str = "[the conference's sid]";
 /// The placeholder of the participant's own call sid.
 pub const CALL_SID: &str = "[the participant's call sid]";
-/// The placeholder of any uuid.
-pub const UUID: &str = "[a uuid]";
+/// The placeholder of any call sid (a uuid, or Twilio's `CA` and 32 hex digits).
+pub const CALL_SID_OF_ANYONE: &str = "[a call sid]";
 /// The placeholder of an RFC 2822 date.
 pub const DATE: &str = "[an RFC 2822 date]";
 /// The placeholder of a boolean the update does not control.
@@ -85,7 +85,7 @@ fn placeholder(format: FieldFormat, v: &Value, who: &Identity) -> Value {
         FieldFormat::AccountSid => (text == Some(&who.account_sid)).then_some(ACCOUNT_SID),
         FieldFormat::ConferenceSid => (text == Some(&who.conference_sid)).then_some(CONFERENCE_SID),
         FieldFormat::CallSid => (text == Some(&who.call_sid)).then_some(CALL_SID),
-        FieldFormat::AnySid => text.filter(|t| participant::is_uuid(t)).map(|_| UUID),
+        FieldFormat::AnySid => text.filter(|t| participant::is_call_sid(t)).map(|_| CALL_SID_OF_ANYONE),
         FieldFormat::Rfc2822 => text.filter(|t| participant::parse_date(t).is_some()).map(|_| DATE),
         FieldFormat::JoinFlag => v.is_boolean().then_some(BOOLEAN),
         FieldFormat::Status => text.filter(|t| STATUSES.contains(t)).map(|_| STATUS),
@@ -245,7 +245,7 @@ mod tests {
         let shape = documented_shape(example("coaching").unwrap());
         assert_eq!(shape["conference_sid"], CONFERENCE_SID);
         assert_eq!(shape["date_created"], DATE);
-        assert_eq!(shape["call_sid_to_coach"], UUID);
+        assert_eq!(shape["call_sid_to_coach"], CALL_SID_OF_ANYONE);
         assert_eq!(shape["coaching"], true);
     }
 }

@@ -29,7 +29,8 @@ pub fn assert_documented_snapshot(example: &DocumentedExample, normalised: &Valu
 }
 
 /// Asserts that a normalised error body equals the committed snapshot of the documented error
-/// `code` (`error_<code>`), which is derived from the error table of SPEC.md section 4.
+/// `code` (`error_<code>`), which is derived from the error table of SPEC.md section 4 (and,
+/// for 20004, from the choice errors.feature explains).
 pub fn assert_error_snapshot(code: ErrorCode, normalised: &Value) {
     let description = format!(
         "The documented error body {{code, message, more_info, status}} of code {} with HTTP status {}, normalised.",

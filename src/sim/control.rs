@@ -4,7 +4,8 @@
 //! Setup protocol (what any implementation may offer to be tested with fresh state):
 //! - `POST {setup}/conferences` with `{"participants": ["agent", …], "account_sid"?: "…"}`
 //!   answers 201 `{"account_sid", "api_token", "conference_sid", "participants": {"agent": sid, …}}`;
-//!   with `account_sid`, the conference is arranged in that existing account.
+//!   with `account_sid`, the conference is arranged in that existing account and no token is
+//!   answered (the caller has it).
 //! - `POST {setup}/conferences/{ConferenceSid}/complete` with `{"account_sid": "…"}` ends the
 //!   conference and answers 204.
 //!
@@ -20,6 +21,8 @@ use super::state::{ArrangedConference, Space};
 
 /// Where the control plane lives.
 pub const PREFIX: &str = "/__laml/";
+/// The most participants one setup request may ask for.
+const MAX_NAMES: usize = 100;
 /// The setup endpoint's path, to be appended to the base URL.
 pub const SETUP_PATH: &str = "/__laml/setup";
 
@@ -49,15 +52,18 @@ pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequ
                 return problem(400, "\"participants\" must be an array of names");
             };
             let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+            if names.len() > MAX_NAMES {
+                return problem(400, "at most 100 participants per conference");
+            }
             let mut space = space.lock().unwrap_or_else(|p| p.into_inner());
-            let arranged = match ask.get("account_sid").and_then(Value::as_str) {
+            match ask.get("account_sid").and_then(Value::as_str) {
+                // The caller has this account's token already: it is not handed out again.
                 Some(account) => match space.arrange_conference_in(account, &names) {
-                    Some(a) => a,
-                    None => return problem(404, "no such account"),
+                    Some(a) => (201, Some(describe(&a, false))),
+                    None => problem(404, "no such account, or it holds 100 conferences already"),
                 },
-                None => space.arrange_conference(&names),
-            };
-            (201, Some(describe(&arranged)))
+                None => (201, Some(describe(&space.arrange_conference(&names), true))),
+            }
         }
         ("POST", ["setup", "conferences", conference, "complete"]) => {
             let account = serde_json::from_slice::<Value>(req.body)
@@ -80,17 +86,20 @@ pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequ
     }
 }
 
-/// The setup answer: ids, and the token of the account (loopback only: this is a test server).
-fn describe(a: &ArrangedConference) -> Value {
+/// The setup answer: ids, and the token of a new account (loopback only: a test server).
+fn describe(a: &ArrangedConference, with_token: bool) -> Value {
     let participants: serde_json::Map<String, Value> = a
         .participants
         .iter()
         .map(|(n, s)| (n.clone(), Value::from(s.as_str())))
         .collect();
-    json!({
+    let mut answer = json!({
         "account_sid": a.credentials.project_id,
-        "api_token": a.credentials.token.expose(),
         "conference_sid": a.conference_sid,
         "participants": participants,
-    })
+    });
+    if with_token {
+        answer["api_token"] = Value::from(a.credentials.token.expose());
+    }
+    answer
 }

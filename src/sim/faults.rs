@@ -152,7 +152,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
     FaultInfo {
         fault: Fault::ExtraField,
         name: "extra-field",
-        what: "adds an undocumented field (queue_time)",
+        what: "adds a field this page's resource does not have (Twilio's queue_time)",
         caught_by: &[MUTE, MONITOR],
     },
     FaultInfo {
@@ -164,7 +164,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
     FaultInfo {
         fault: Fault::NullCallSidToCoach,
         name: "null-call-sid-to-coach",
-        what: "answers call_sid_to_coach null when nobody is coached",
+        what: "answers call_sid_to_coach null when nobody is coached, as later generations do, where this page shows a sid",
         caught_by: &[MUTE, BARGE, NO_PARAMS],
     },
     FaultInfo {

@@ -5,16 +5,15 @@
 
 use std::sync::{Arc, Mutex};
 
-use base64::Engine;
 use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
 
 use crate::check::request::{RequestView, check_request};
-use crate::spec::{self, Dialect, ErrorCode};
+use crate::spec::{self, Dialect, ErrorCode, wire};
 
 use super::control;
 use super::faults::{self, Fault};
-use super::journal::{Journal, JournalEntry};
+use super::journal::{JOURNAL_BODY, Journal, JournalEntry};
 use super::rules::{self, ApiError};
 use super::state::{Account, Participant, Space};
 
@@ -152,6 +151,14 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                 "POST" => update(acct, conference, &me, req, fault),
                 "DELETE" => {
                     conf.participants.retain(|p| p.call_sid != call);
+                    for coach in conf
+                        .participants
+                        .iter_mut()
+                        .filter(|p| p.call_sid_to_coach.as_deref() == Some(call))
+                    {
+                        coach.coaching = false;
+                        coach.call_sid_to_coach = None;
+                    }
                     Ok(SimResponse {
                         status: 204,
                         body: None,
@@ -222,13 +229,8 @@ fn authenticate<'s>(space: &'s Space, header: Option<&str>) -> Result<&'s str, A
             "Authentication failed: send Basic auth with your project id and API token",
         )
     };
-    let encoded = header.and_then(|h| h.strip_prefix("Basic ")).ok_or_else(refused)?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .map_err(|_| refused())?;
-    let text = String::from_utf8(decoded).map_err(|_| refused())?;
-    let (user, token) = text.split_once(':').ok_or_else(refused)?;
-    let account = space.accounts.get(user).ok_or_else(refused)?;
+    let (user, token) = wire::basic_credentials(header).ok_or_else(refused)?;
+    let account = space.accounts.get(&user).ok_or_else(refused)?;
     if account.credentials.token.expose() != token {
         return Err(refused());
     }
@@ -248,11 +250,7 @@ fn read_form(req: &SimRequest<'_>, fault: Option<Fault>) -> Result<Vec<(String, 
             .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
             .collect());
     }
-    let is_form = req
-        .content_type
-        .and_then(|c| c.split(';').next())
-        .is_some_and(|c| c.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
-    if !is_form {
+    if !wire::is_form(req.content_type) {
         return Err(ApiError::new(
             ErrorCode::InvalidArgument,
             format!(
@@ -357,7 +355,7 @@ impl Respond for SimResponder {
             .record(JournalEntry {
                 method: req.method.to_string(),
                 path,
-                body: String::from_utf8_lossy(req.body).into_owned(),
+                body: String::from_utf8_lossy(&req.body[..req.body.len().min(JOURNAL_BODY)]).into_owned(),
                 status: response.status,
                 deviations: check_request(&req),
             });

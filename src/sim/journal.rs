@@ -6,6 +6,9 @@ use std::collections::VecDeque;
 
 use crate::check::Deviation;
 
+/// How many bytes of each request body the journal keeps.
+pub const JOURNAL_BODY: usize = 4096;
+
 /// How many requests the journal keeps before it forgets the oldest.
 pub const JOURNAL_CAPACITY: usize = 1000;
 
@@ -17,7 +20,7 @@ pub struct JournalEntry {
     pub method: String,
     /// The path and query.
     pub path: String,
-    /// The form body, as received.
+    /// The body as received, at most [`JOURNAL_BODY`] bytes of it.
     pub body: String,
     /// The status answered.
     pub status: u16,

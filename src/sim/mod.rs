@@ -36,25 +36,26 @@ pub struct Sim {
 impl Sim {
     /// Starts the space on a free loopback port, broken by `fault` if one is given.
     pub async fn start_with(fault: Option<Fault>) -> Result<Self, Error> {
-        let sim = Self::start().await?;
-        sim.space().fault = fault;
-        Ok(sim)
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| Error::SimStart(e.to_string()))?;
+        Self::on(listener, fault).await
     }
 
     /// Starts the space on a free loopback port.
     pub async fn start() -> Result<Self, Error> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| Error::SimStart(e.to_string()))?;
-        Self::on(listener).await
+        Self::start_with(None).await
     }
 
-    /// Starts the space on a listener the caller bound (a fixed port for `serve`).
-    pub async fn on(listener: std::net::TcpListener) -> Result<Self, Error> {
+    /// Starts the space on a listener the caller bound (a fixed port for `serve`), broken by
+    /// `fault` from its first request on.
+    pub async fn on(listener: std::net::TcpListener, fault: Option<Fault>) -> Result<Self, Error> {
         let server = MockServer::builder()
             .listener(listener)
             .disable_request_recording()
             .start()
             .await;
-        let space = Arc::new(Mutex::new(Space::default()));
+        let mut state = Space::default();
+        state.fault = fault;
+        let space = Arc::new(Mutex::new(state));
         let journal = Arc::new(Mutex::new(Journal::default()));
         let responder = http::SimResponder {
             space: space.clone(),
@@ -77,8 +78,9 @@ impl Sim {
         self.space().arrange_conference(names)
     }
 
-    /// Seeds an account with the given credentials (replacing one of the same id) and one
-    /// running conference, for a server whose clients bring their own configuration.
+    /// Seeds an account with the given credentials (replacing one of the same id, and never
+    /// forgotten) and one running conference, for a server whose clients bring their own
+    /// configuration.
     pub fn arrange_conference_for(&self, credentials: Credentials, names: &[&str]) -> ArrangedConference {
         let mut space = self.space();
         let sid = credentials.project_id.clone();
@@ -87,6 +89,7 @@ impl Sim {
             credentials,
             conferences: Default::default(),
         });
+        space.pin(&sid);
         space
             .arrange_conference_in(&sid, names)
             .expect("the account was added just above")

@@ -26,6 +26,9 @@ pub struct ArrangedConference {
 /// for days keeps its memory flat.
 pub const MAX_ACCOUNTS: usize = 10_000;
 
+/// How many conferences one account may hold; arranging more is refused.
+pub const MAX_CONFERENCES_PER_ACCOUNT: usize = 100;
+
 /// Every account of the space, by sid.
 #[derive(Debug, Default)]
 pub struct Space {
@@ -43,17 +46,21 @@ impl Space {
     pub fn arrange_conference(&mut self, names: &[&str]) -> ArrangedConference {
         let sid = uuid::Uuid::new_v4().to_string();
         let credentials = Credentials::new(sid.clone(), uuid::Uuid::new_v4().simple().to_string());
-        let account = Account {
+        self.add_account(Account {
             sid: sid.clone(),
             credentials,
             conferences: HashMap::new(),
-        };
-        self.accounts.insert(sid.clone(), account);
+        });
         self.arrange_conference_in(&sid, names)
-            .expect("the account was inserted just above")
+            .expect("the account was added just above")
     }
 
-    /// Adds an account, forgetting the oldest beyond [`MAX_ACCOUNTS`].
+    /// Keeps an account out of the eviction order, for the one `serve` prints.
+    pub fn pin(&mut self, account_sid: &str) {
+        self.order.retain(|sid| sid != account_sid);
+    }
+
+    /// Adds an account, forgetting the oldest (unpinned) beyond [`MAX_ACCOUNTS`].
     pub fn add_account(&mut self, account: Account) {
         if self.accounts.contains_key(&account.sid) {
             self.order.retain(|sid| sid != &account.sid);
@@ -68,8 +75,12 @@ impl Space {
     }
 
     /// Seeds one more running conference in an existing account, for scenarios that need two
-    /// conferences of the same account; `None` if there is no such account.
+    /// conferences of the same account; `None` if there is no such account or it already holds
+    /// [`MAX_CONFERENCES_PER_ACCOUNT`].
     pub fn arrange_conference_in(&mut self, account_sid: &str, names: &[&str]) -> Option<ArrangedConference> {
+        if self.accounts.get(account_sid)?.conferences.len() >= MAX_CONFERENCES_PER_ACCOUNT {
+            return None;
+        }
         let now = super::rules::now();
         let conference_sid = uuid::Uuid::new_v4().to_string();
         let participants: Vec<(String, String)> = names

@@ -10,6 +10,7 @@ pub mod documented;
 pub mod errors;
 pub mod params;
 pub mod participant;
+pub mod wire;
 
 pub use documented::{DocumentedExample, EXAMPLES};
 pub use errors::ErrorCode;

@@ -16,7 +16,8 @@ pub enum FieldFormat {
     ConferenceSid,
     /// The sid of the participant in the request path.
     CallSid,
-    /// The sid of some participant (uuid), or the documentation's placeholder for none.
+    /// The sid of some participant (a uuid, or Twilio's `CA…`), or the documentation's
+    /// placeholder for none.
     AnySid,
     /// An RFC 2822 date such as `Mon, 24 Sep 2018 21:00:00 +0000`.
     Rfc2822,
@@ -131,6 +132,15 @@ pub fn parse_date(value: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(value, &Rfc2822).ok()
 }
 
+/// Whether `value` is a call sid: a uuid as this page writes them, or `CA` and 32 hex digits as
+/// the Twilio generation does (SPEC.md section 6).
+pub fn is_call_sid(value: &str) -> bool {
+    is_uuid(value)
+        || value
+            .strip_prefix("CA")
+            .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Whether `value` is a uuid in its hyphenated form, the only form the documentation uses.
 pub fn is_uuid(value: &str) -> bool {
     value.len() == 36 && uuid::Uuid::try_parse(value).is_ok()
@@ -154,5 +164,7 @@ mod tests {
         assert!(is_uuid("b3877c40-da60-4998-90ad-b792e98472af"));
         assert!(!is_uuid("b3877c40-da60-4998-90ad-b792e98472pa"));
         assert!(!is_uuid("b3877c40da60499890adb792e98472af"));
+        assert!(is_call_sid("CA0123456789abcdef0123456789abcdef"));
+        assert!(!is_call_sid("CA0123"));
     }
 }

@@ -83,6 +83,10 @@ pub enum Fault {
     ErrorWithoutMoreInfo,
     /// JSON answers are labelled `text/plain`.
     ContentTypeNotJson,
+    /// The parameters of a refused update that are valid alone are applied anyway.
+    RefusedUpdatePartlyApplied,
+    /// Playing an announcement unmutes the participant.
+    AnnounceUnmutes,
 }
 
 /// A fault, its command-line name, what it does, and the scenarios declared to catch it.
@@ -353,6 +357,18 @@ pub const CATALOGUE: &[FaultInfo] = &[
         name: "content-type-not-json",
         what: "labels its JSON answers text/plain",
         caught_by: &[MUTE, "A mute sent with a wrong token is refused"],
+    },
+    FaultInfo {
+        fault: Fault::RefusedUpdatePartlyApplied,
+        name: "refused-update-partly-applied",
+        what: "refuses an update but applies those of its parameters that are valid on their own",
+        caught_by: &["An empty CallSidToCoach is refused as blank"],
+    },
+    FaultInfo {
+        fault: Fault::AnnounceUnmutes,
+        name: "announce-unmutes",
+        what: "unmutes a participant to play an announcement",
+        caught_by: &["An announcement to a muted participant keeps them muted"],
     },
 ];
 

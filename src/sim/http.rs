@@ -180,12 +180,21 @@ fn update(
     fault: Option<Fault>,
 ) -> Result<SimResponse, ApiError> {
     let form = read_form(req, fault)?;
-    let update = rules::parse_update(&form, fault)?;
     let conf = acct
         .conferences
         .get_mut(conference)
         .ok_or_else(|| not_found(conference))?;
-    rules::check_against(&update, conf, me, fault)?;
+    let update = rules::parse_update(&form, fault)
+        .and_then(|update| rules::check_against(&update, conf, me, fault).map(|()| update));
+    let update = match update {
+        Ok(update) => update,
+        Err(refusal) => {
+            if fault == Some(Fault::RefusedUpdatePartlyApplied) {
+                partly_apply(conf, me, &form);
+            }
+            return Err(refusal);
+        }
+    };
     let place = conf
         .participants
         .iter()
@@ -212,6 +221,17 @@ fn update(
         }
     }
     Ok(SimResponse::ok(answer))
+}
+
+/// The fault of applying, one by one, the parameters of a refused update that are valid alone.
+fn partly_apply(conf: &mut super::state::Conference, me: &Participant, form: &[(String, String)]) {
+    for pair in form {
+        if let Ok(one) = rules::parse_update(std::slice::from_ref(pair), None)
+            && let Some(p) = conf.participant_mut(&me.call_sid)
+        {
+            rules::apply(p, one, rules::now(), None);
+        }
+    }
 }
 
 fn method_not_allowed(method: &str, allow: &'static str) -> ApiError {

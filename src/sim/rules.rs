@@ -219,6 +219,9 @@ pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime, fault: Op
     }
     if let Some(u) = update.announce_url {
         p.announce_url = Some(u);
+        if fault == Some(Fault::AnnounceUnmutes) {
+            p.muted = false;
+        }
     }
     if let Some(m) = update.announce_method {
         p.announce_method = m;

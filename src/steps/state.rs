@@ -173,7 +173,10 @@ async fn unchanged_but(world: &ConformanceWorld, except: Option<&str>) -> Result
     for name in names {
         let (exchange, now) = world.retrieve(name).await?;
         values::check_unchanged_except(&world.before[name], &now, &[]).map_err(|d| {
-            let title = format!("{name:?} changed, but the request was not about it (expected: as before)");
+            let title = match except {
+                None => format!("{name:?} changed although the request was refused (expected: as before)"),
+                Some(_) => format!("{name:?} changed, but the request was not about it (expected: as before)"),
+            };
             with_exchange(report(&title, &d), &exchange)
         })?;
     }

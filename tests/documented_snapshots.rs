@@ -9,6 +9,7 @@ use laml_conformance::spec::{EXAMPLES, ErrorCode};
 #[test]
 fn every_documented_example_reproduces_its_snapshot() {
     for example in EXAMPLES {
+        assert_committed(example.name);
         snapshot::assert_documented_snapshot(example, &shape::documented_shape(example));
     }
 }
@@ -16,6 +17,7 @@ fn every_documented_example_reproduces_its_snapshot() {
 #[test]
 fn every_documented_error_code_reproduces_its_snapshot() {
     for code in ErrorCode::ALL {
+        assert_committed(&format!("error_{}", code.code()));
         snapshot::assert_error_snapshot(code, &error::documented_error_shape(code));
     }
 }
@@ -32,4 +34,14 @@ fn every_example_has_the_resource_fields_after_correction() {
             example.name
         );
     }
+}
+
+/// The snapshot file exists: without it the comparison would be skipped (see `check::snapshot`).
+fn assert_committed(name: &str) {
+    let file = std::path::Path::new(snapshot::SNAPSHOT_DIR).join(format!("{name}.snap"));
+    assert!(
+        file.is_file(),
+        "{} is missing: snapshots are committed, reviewed files",
+        file.display()
+    );
 }

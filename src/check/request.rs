@@ -7,7 +7,7 @@
 
 use crate::client::SentRequest;
 use crate::spec::params::{self, PARAMS};
-use crate::spec::wire;
+use crate::spec::{self, ApiPath, wire};
 
 use super::Deviation;
 
@@ -98,26 +98,19 @@ fn dev(path: impl Into<String>, expected: impl Into<String>, actual: impl Into<S
 fn check_path(path: &str, out: &mut Vec<Deviation>) -> Option<Endpoint> {
     const TEMPLATE: &str =
         "/api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json";
-    let rest = ["/api/laml/2010-04-01", "/2010-04-01"]
-        .iter()
-        .find_map(|p| path.strip_prefix(p));
-    let segments: Vec<&str> = rest.map(|r| r.split('/').collect()).unwrap_or_default();
-    let endpoint = match segments.as_slice() {
-        ["", "Accounts", a, "Conferences", c, "Participants.json"] if !a.is_empty() && !c.is_empty() => {
-            Some(Endpoint::List)
-        }
-        ["", "Accounts", a, "Conferences", c, "Participants", p] if !a.is_empty() && !c.is_empty() => {
-            if p.strip_suffix(".json").is_none_or(str::is_empty) {
+    match spec::parse_path(path) {
+        Some(ApiPath::List { .. }) => Some(Endpoint::List),
+        Some(ApiPath::Participant { json, .. }) => {
+            if !json {
                 out.push(dev("path", format!("{TEMPLATE} (ends in .json)"), format!("<{path}>")));
             }
             Some(Endpoint::Participant)
         }
-        _ => None,
-    };
-    if endpoint.is_none() {
-        out.push(dev("path", TEMPLATE, format!("<{path}>")));
+        None => {
+            out.push(dev("path", TEMPLATE, format!("<{path}>")));
+            None
+        }
     }
-    endpoint
 }
 
 fn is_basic_auth(header: Option<&str>) -> bool {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
 
 use crate::check::request::{RequestView, check_request};
-use crate::spec::{self, Dialect, ErrorCode, wire};
+use crate::spec::{self, ApiPath, Dialect, ErrorCode, wire};
 
 use super::control;
 use super::faults::{self, Fault};
@@ -88,20 +88,15 @@ fn distort(fault: Fault, response: &mut SimResponse) {
 
 fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiError> {
     let fault = space.fault;
-    let rest = [Dialect::SignalWire, Dialect::Twilio]
-        .iter()
-        .find_map(|d| req.path.strip_prefix(d.prefix()))
-        .ok_or_else(|| not_found(req.path))?;
-    let segments: Vec<&str> = rest.split('/').collect();
-    let (account, target) = match segments.as_slice() {
-        ["", "Accounts", account, "Conferences", conference, "Participants.json"] => {
-            (*account, Route::List { conference })
-        }
-        ["", "Accounts", account, "Conferences", conference, "Participants", call] => {
-            let call = call.strip_suffix(".json").unwrap_or(call);
-            (*account, Route::Participant { conference, call })
-        }
-        _ => return Err(not_found(req.path)),
+    let (account, target) = match spec::parse_path(req.path) {
+        Some(ApiPath::List { account, conference }) => (account, Route::List { conference }),
+        Some(ApiPath::Participant {
+            account,
+            conference,
+            call,
+            ..
+        }) => (account, Route::Participant { conference, call }),
+        None => return Err(not_found(req.path)),
     };
     let user = if fault == Some(Fault::AuthNotChecked) {
         account

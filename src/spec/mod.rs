@@ -57,3 +57,96 @@ pub fn participants_path(dialect: Dialect, account: &str, conference: &str) -> S
         dialect.prefix()
     )
 }
+
+/// A path of this API, taken apart: one reading for the simulated space, which routes by it,
+/// and for the request check, which judges clients by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiPath<'a> {
+    /// `…/Participants/{CallSid}.json`; `json` is false when the suffix is missing.
+    Participant {
+        /// The AccountSid.
+        account: &'a str,
+        /// The ConferenceSid.
+        conference: &'a str,
+        /// The CallSid, without `.json`.
+        call: &'a str,
+        /// Whether the path ends in `.json`, as the documentation writes it.
+        json: bool,
+    },
+    /// `…/Conferences/{ConferenceSid}/Participants.json`.
+    List {
+        /// The AccountSid.
+        account: &'a str,
+        /// The ConferenceSid.
+        conference: &'a str,
+    },
+}
+
+/// Reads a path of either dialect; `None` for anything that is not a participant or a list.
+pub fn parse_path(path: &str) -> Option<ApiPath<'_>> {
+    let rest = [Dialect::SignalWire, Dialect::Twilio]
+        .iter()
+        .find_map(|d| path.strip_prefix(d.prefix()))?;
+    let segments: Vec<&str> = rest.split('/').collect();
+    match segments.as_slice() {
+        ["", "Accounts", account, "Conferences", conference, "Participants.json"]
+            if !account.is_empty() && !conference.is_empty() =>
+        {
+            Some(ApiPath::List { account, conference })
+        }
+        ["", "Accounts", account, "Conferences", conference, "Participants", call]
+            if !account.is_empty() && !conference.is_empty() =>
+        {
+            let (call, json) = match call.strip_suffix(".json") {
+                Some(c) => (c, true),
+                None => (*call, false),
+            };
+            (!call.is_empty()).then_some(ApiPath::Participant {
+                account,
+                conference,
+                call,
+                json,
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_dialects_and_the_missing_suffix_are_read() {
+        assert_eq!(
+            parse_path("/2010-04-01/Accounts/a/Conferences/c/Participants/p.json"),
+            Some(ApiPath::Participant {
+                account: "a",
+                conference: "c",
+                call: "p",
+                json: true
+            })
+        );
+        assert_eq!(
+            parse_path("/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants/p"),
+            Some(ApiPath::Participant {
+                account: "a",
+                conference: "c",
+                call: "p",
+                json: false
+            })
+        );
+        assert_eq!(
+            parse_path("/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants.json"),
+            Some(ApiPath::List {
+                account: "a",
+                conference: "c"
+            })
+        );
+        assert_eq!(
+            parse_path("/api/laml/2010-04-01/Accounts//Conferences/c/Participants/p.json"),
+            None
+        );
+        assert_eq!(parse_path("/Accounts/a/Conferences/c/Participants/p.json"), None);
+    }
+}

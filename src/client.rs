@@ -13,16 +13,7 @@ use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::spec::{self, Dialect, wire};
 
-/// The three sids that name one participant: its account, its conference and its call.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
-pub struct ParticipantRef {
-    /// The AccountSid (the project id).
-    pub account_sid: String,
-    /// The ConferenceSid.
-    pub conference_sid: String,
-    /// The participant's CallSid.
-    pub call_sid: String,
-}
+pub use crate::spec::ParticipantRef;
 
 /// The form parameters of one update, in the order they are sent.
 ///
@@ -225,13 +216,13 @@ impl ApiClient {
 
     /// POST an update to one participant.
     pub async fn update_participant(&self, p: &ParticipantRef, update: &ParticipantUpdate) -> Result<Exchange, Error> {
-        let path = spec::participant_path(self.dialect, &p.account_sid, &p.conference_sid, &p.call_sid);
+        let path = p.path(self.dialect);
         self.send(Method::POST, &path, Some((FORM, update.encode()))).await
     }
 
     /// GET one participant.
     pub async fn retrieve_participant(&self, p: &ParticipantRef) -> Result<Exchange, Error> {
-        let path = spec::participant_path(self.dialect, &p.account_sid, &p.conference_sid, &p.call_sid);
+        let path = p.path(self.dialect);
         self.send(Method::GET, &path, None).await
     }
 
@@ -252,7 +243,7 @@ impl ApiClient {
 
     /// DELETE (kick) one participant.
     pub async fn delete_participant(&self, p: &ParticipantRef) -> Result<Exchange, Error> {
-        let path = spec::participant_path(self.dialect, &p.account_sid, &p.conference_sid, &p.call_sid);
+        let path = p.path(self.dialect);
         self.send(Method::DELETE, &path, None).await
     }
 

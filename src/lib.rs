@@ -13,7 +13,7 @@
 //! ## A scenario, by hand
 //!
 //! ```
-//! use laml_conformance::check::shape::{self, Identity};
+//! use laml_conformance::check::shape;
 //! use laml_conformance::client::{ParticipantRef, ParticipantUpdate};
 //! use laml_conformance::{spec, target::Target};
 //!
@@ -37,12 +37,7 @@
 //! assert_eq!(exchange.status, 200);
 //!
 //! // 3. the answer, normalised, has the documented "mute" shape
-//! let identity = Identity {
-//!     account_sid: who.account_sid.clone(),
-//!     conference_sid: who.conference_sid.clone(),
-//!     call_sid: who.call_sid.clone(),
-//! };
-//! let actual = shape::normalise(&exchange.json()?, &identity);
+//! let actual = shape::normalise(&exchange.json()?, &who);
 //! let expected = shape::documented_shape(spec::documented::example("mute").unwrap());
 //! assert_eq!(shape::check_shape(&actual, &expected), Ok(()));
 //! # Ok(())

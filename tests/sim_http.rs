@@ -115,12 +115,7 @@ async fn a_json_body_is_refused_and_changes_nothing() {
     let (sim, conf) = setup().await;
     let c = client(&sim, &conf, Dialect::SignalWire);
     let before = c.retrieve_participant(&who(&conf, 0)).await.unwrap().json().unwrap();
-    let path = laml_conformance::spec::participant_path(
-        Dialect::SignalWire,
-        &conf.credentials.project_id,
-        &conf.conference_sid,
-        &conf.participants[0].1,
-    );
+    let path = who(&conf, 0).path(Dialect::SignalWire);
     // `send` declares a form; the space must look at the body it gets, so send JSON bytes
     // through the raw request of a second client that declares JSON.
     let raw = reqwest::Client::new()

@@ -6,9 +6,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec::documented::{DOCUMENTED_IDS, DocumentedExample};
+use crate::spec::FIELDS;
+use crate::spec::ParticipantRef;
+use crate::spec::documented::{DocumentedExample, documented_participant};
 use crate::spec::participant::{self, FieldFormat, NOBODY, STATUSES};
-use crate::spec::{self, Dialect, FIELDS};
 
 use super::Deviation;
 
@@ -29,39 +30,9 @@ pub const STATUS: &str = "[a documented status]";
 /// The placeholder of the participant's own path with `.json`.
 pub const OWN_URI: &str = "[the participant's own uri, ending in .json]";
 
-/// Which participant a response is about: its sids decide the identity placeholders.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
-    /// The AccountSid of the request.
-    pub account_sid: String,
-    /// The ConferenceSid of the request.
-    pub conference_sid: String,
-    /// The CallSid of the request.
-    pub call_sid: String,
-}
-
-impl Identity {
-    /// The participant every documented example is about.
-    pub fn documented() -> Self {
-        let (a, c, p) = DOCUMENTED_IDS;
-        Identity {
-            account_sid: a.into(),
-            conference_sid: c.into(),
-            call_sid: p.into(),
-        }
-    }
-
-    /// Whether `uri` is this participant's own path, in either dialect.
-    fn is_own_uri(&self, uri: &str) -> bool {
-        [Dialect::SignalWire, Dialect::Twilio]
-            .iter()
-            .any(|d| uri == spec::participant_path(*d, &self.account_sid, &self.conference_sid, &self.call_sid))
-    }
-}
-
 /// Normalises a participant body: known fields in the documented order with placeholders where
 /// the value has the documented format, unknown fields after them, verbatim.
-pub fn normalise(body: &Value, who: &Identity) -> Value {
+pub fn normalise(body: &Value, who: &ParticipantRef) -> Value {
     let Value::Object(fields) = body else {
         return body.clone();
     };
@@ -79,7 +50,7 @@ pub fn normalise(body: &Value, who: &Identity) -> Value {
     Value::Object(out)
 }
 
-fn placeholder(format: FieldFormat, v: &Value, who: &Identity) -> Value {
+fn placeholder(format: FieldFormat, v: &Value, who: &ParticipantRef) -> Value {
     let text = v.as_str();
     let typed = match format {
         FieldFormat::AccountSid => (text == Some(&who.account_sid)).then_some(ACCOUNT_SID),
@@ -151,7 +122,7 @@ const ERRATA_3: &str = "errata 3/6: call_sid_to_coach added, as the resource pag
 
 /// The documented shape of an example: corrected, then normalised like any actual response.
 pub fn documented_shape(example: &DocumentedExample) -> Value {
-    normalise(&corrected(example).0, &Identity::documented())
+    normalise(&corrected(example).0, &documented_participant())
 }
 
 /// Every field where a normalised body differs from a documented shape: missing, extra, or
@@ -190,8 +161,8 @@ mod tests {
     use crate::spec::documented::example;
     use serde_json::json;
 
-    fn who() -> Identity {
-        Identity {
+    fn who() -> ParticipantRef {
+        ParticipantRef {
             account_sid: "a".into(),
             conference_sid: "c".into(),
             call_sid: "p".into(),

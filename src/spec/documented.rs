@@ -34,6 +34,16 @@ pub const DOCUMENTED_IDS: (&str, &str, &str) = (
     "b3877c40-da60-4998-90ad-b792e98472ca",
 );
 
+/// The participant every documented example is about.
+pub fn documented_participant() -> super::ParticipantRef {
+    let (account, conference, call) = DOCUMENTED_IDS;
+    super::ParticipantRef {
+        account_sid: account.into(),
+        conference_sid: conference.into(),
+        call_sid: call.into(),
+    }
+}
+
 /// Every documented response, in the order the page shows them; the resource page's sample last.
 pub const EXAMPLES: &[DocumentedExample] = &[
     DocumentedExample {

@@ -40,6 +40,32 @@ impl Dialect {
     }
 }
 
+/// The three sids that name one participant: its account, its conference and its call. They
+/// make its path, and they decide which values of an answer are "its own".
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct ParticipantRef {
+    /// The AccountSid (the project id).
+    pub account_sid: String,
+    /// The ConferenceSid.
+    pub conference_sid: String,
+    /// The participant's CallSid.
+    pub call_sid: String,
+}
+
+impl ParticipantRef {
+    /// The participant's own path in `dialect`.
+    pub fn path(&self, dialect: Dialect) -> String {
+        participant_path(dialect, &self.account_sid, &self.conference_sid, &self.call_sid)
+    }
+
+    /// Whether `uri` is this participant's own path, in either dialect.
+    pub fn is_own_uri(&self, uri: &str) -> bool {
+        [Dialect::SignalWire, Dialect::Twilio]
+            .iter()
+            .any(|d| uri == self.path(*d))
+    }
+}
+
 /// The path of one participant, as the documented `uri` field and the request line write it.
 ///
 /// One template for the request path and the `uri` field, so the two cannot drift apart.

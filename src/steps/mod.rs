@@ -20,7 +20,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use laml_conformance::check::shape::Identity;
 use laml_conformance::client::{ApiClient, Exchange, ParticipantRef, ParticipantUpdate};
 use laml_conformance::error::Error;
 use laml_conformance::sim::ArrangedConference;
@@ -170,15 +169,6 @@ impl ConformanceWorld {
     /// A table value as sent: a participant's name stands for its sid.
     fn resolve(&self, value: &str) -> String {
         self.sid(value).unwrap_or_else(|_| value.to_string())
-    }
-
-    fn identity(&self, name: &str) -> Result<Identity, String> {
-        let p = self.participant(name)?;
-        Ok(Identity {
-            account_sid: p.account_sid,
-            conference_sid: p.conference_sid,
-            call_sid: p.call_sid,
-        })
     }
 
     /// The last exchange, whatever it was about.

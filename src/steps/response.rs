@@ -25,7 +25,7 @@ async fn succeeds_with_shape(world: &mut ConformanceWorld, name: String) -> Resu
         ));
     }
     let body = world.body_about(&who)?;
-    let actual = shape::normalise(&body, &world.identity(&who)?);
+    let actual = shape::normalise(&body, &world.participant(&who)?);
     let expected = shape::documented_shape(example);
     let mut deviations = shape::check_shape(&actual, &expected).err().unwrap_or_default();
     if let Err(d) = check_json_content_type(exchange.header("content-type")) {

@@ -5,7 +5,6 @@ use cucumber::gherkin::Step;
 use cucumber::when;
 use laml_conformance::client::{ApiClient, FORM, ParticipantRef, ParticipantUpdate};
 use laml_conformance::credentials::Credentials;
-use laml_conformance::spec;
 use reqwest::Method;
 
 use super::{Answer, ConformanceWorld};
@@ -126,7 +125,7 @@ async fn send_raw(
 ) -> Result<(), String> {
     world.remember_everyone().await?;
     let p = world.participant(&name)?;
-    let path = spec::participant_path(world.target.dialect(), &p.account_sid, &p.conference_sid, &p.call_sid);
+    let path = p.path(world.target.dialect());
     let exchange = world
         .client()?
         .send(method, &path, Some(body))

@@ -34,7 +34,8 @@ pub struct TargetFlags {
     /// for each name (LAML_PARTICIPANTS, comma-separated).
     #[arg(long = "participant", value_name = "NAME=SID")]
     pub participants: Vec<String>,
-    /// Seconds a request may take before it counts as a failure of the target (LAML_TIMEOUT).
+    /// Seconds a request to a remote target may take before it counts as a failure of the
+    /// target (LAML_TIMEOUT); the embedded space always has 5.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
     /// Confirms that the run may change live calls on a non-loopback target; every scenario

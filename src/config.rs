@@ -95,6 +95,28 @@ fn err<T>(message: impl Into<String>) -> Result<T, ConfigError> {
     Err(ConfigError(message.into()))
 }
 
+/// An http(s) URL without credentials in it, and its host; `what` and `example` go into the
+/// error, which says what to give instead.
+fn checked_url(what: &str, text: &str, example: &str) -> Result<(url::Url, String), ConfigError> {
+    let Ok(url) = url::Url::parse(text) else {
+        return err(format!("the {what} {text:?} is not a URL; give one such as {example}"));
+    };
+    let Some(host) = url.host_str().map(|h| h.trim_matches(['[', ']']).to_string()) else {
+        return err(format!("the {what} {text:?} has no host; give one such as {example}"));
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return err(format!(
+            "the {what} {text:?} is not an http(s) URL; give one such as {example}"
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return err(format!(
+            "the {what} carries credentials; remove them (credentials come from LAML_PROJECT_ID and LAML_API_TOKEN)"
+        ));
+    }
+    Ok((url, host))
+}
+
 /// Whether a host name or address is this machine's loopback.
 pub fn is_loopback(host: &str) -> bool {
     host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
@@ -177,22 +199,7 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
     } else {
         target
     };
-    let url = url::Url::parse(&target).or_else(|_| {
-        err(format!(
-            "the target {target:?} is not a URL; give a base URL such as https://example.signalwire.com"
-        ))
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return err(format!(
-            "the target {target:?} is not an http(s) URL; give one such as https://example.signalwire.com"
-        ));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return err(
-            "the target URL carries credentials; remove them and set LAML_PROJECT_ID and LAML_API_TOKEN instead",
-        );
-    }
-    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
+    let (url, host) = checked_url("target", &target, "https://example.signalwire.com")?;
     let loopback = is_loopback(&host);
     let base_url = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default())
         + &url.port().map(|p| format!(":{p}")).unwrap_or_default();
@@ -246,23 +253,8 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
     }
     let arrangement = match (setup, conference) {
         (Some(url), _) => {
-            let Ok(parsed) = url::Url::parse(&url) else {
-                return err(format!(
-                    "the setup URL {url:?} is not a URL; give e.g. http://127.0.0.1:8080/__laml/setup"
-                ));
-            };
-            if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-                return err(format!(
-                    "the setup URL {url:?} is not an http(s) URL; give e.g. http://127.0.0.1:8080/__laml/setup"
-                ));
-            }
-            if !parsed.username().is_empty() || parsed.password().is_some() {
-                return err(
-                    "the setup URL carries credentials; remove them, the setup endpoint is not authenticated by the harness",
-                );
-            }
-            let setup_host = parsed.host_str().unwrap_or_default().trim_matches(['[', ']']);
-            if parsed.scheme() == "http" && !is_loopback(setup_host) {
+            let (parsed, setup_host) = checked_url("setup URL", &url, "http://127.0.0.1:8080/__laml/setup")?;
+            if parsed.scheme() == "http" && !is_loopback(&setup_host) {
                 return err(format!(
                     "the setup endpoint hands out credentials, so plain http to {setup_host} is refused; use https"
                 ));

@@ -52,7 +52,7 @@ async fn arrange(world: &mut ConformanceWorld, name: &str, params: &[(&str, &str
         update = update.param(*k, world.resolve(v));
     }
     world
-        .update_ok(name, &update, &format!("could not arrange that {name:?} {what}"))
+        .update_ok(name, &update, &format!("the update arranging that {name:?} {what}"))
         .await
 }
 

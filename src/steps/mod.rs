@@ -205,13 +205,7 @@ impl ConformanceWorld {
             .retrieve_participant(&self.participant(name)?)
             .await
             .map_err(|e| e.to_string())?;
-        if exchange.status != 200 {
-            return Err(with_exchange(
-                format!("retrieving {name:?} answered {} instead of 200", exchange.status),
-                &exchange,
-            ));
-        }
-        let body = exchange.json().map_err(|e| with_exchange(e.to_string(), &exchange))?;
+        let body = ok_json(&exchange, &format!("retrieving {name:?}"))?;
         Ok((exchange, body))
     }
 
@@ -224,13 +218,7 @@ impl ConformanceWorld {
             .update_participant(&to, update)
             .await
             .map_err(|e| e.to_string())?;
-        if exchange.status != 200 {
-            return Err(with_exchange(
-                format!("{why}: the update answered {}", exchange.status),
-                &exchange,
-            ));
-        }
-        Ok(())
+        ok_json(&exchange, why).map(drop)
     }
 
     /// Keeps every named participant's state, so later steps can tell what a request changed.
@@ -266,6 +254,19 @@ impl ConformanceWorld {
         };
         tokio::time::sleep(wait).await;
     }
+}
+
+/// The JSON body of an exchange that must be a 200; `what` names the request in the failure.
+fn ok_json(exchange: &Exchange, what: &str) -> Result<Value, String> {
+    if exchange.status != 200 {
+        return Err(with_exchange(
+            format!("{what} answered {} instead of 200", exchange.status),
+            exchange,
+        ));
+    }
+    exchange
+        .json()
+        .map_err(|e| with_exchange(format!("{what}: {e}"), exchange))
 }
 
 /// Appends the exchange to a failure message, so every failure shows what was sent and received.

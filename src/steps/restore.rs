@@ -43,7 +43,7 @@ impl ConformanceWorld {
             }
             _ => update.param("Coaching", "false"),
         };
-        self.update_ok(name, &update, "the restoring update failed").await?;
+        self.update_ok(name, &update, "the restoring update").await?;
         let (_, after) = self.retrieve(name).await?;
         match RESTORED.iter().find(|k| after.get(**k) != initial.get(**k)) {
             None => Ok(()),

@@ -109,13 +109,7 @@ async fn listing(world: &mut ConformanceWorld, filter: String, value: String, li
         )
         .await
         .map_err(|e| e.to_string())?;
-    if exchange.status != 200 {
-        return Err(with_exchange(
-            format!("listing answered {} instead of 200", exchange.status),
-            &exchange,
-        ));
-    }
-    let body = exchange.json().map_err(|e| with_exchange(e.to_string(), &exchange))?;
+    let body = super::ok_json(&exchange, &format!("listing with {filter}={value}"))?;
     let Some(items) = body.get("participants").and_then(Value::as_array) else {
         return Err(with_exchange(
             "the list has no \"participants\" array".into(),

@@ -20,7 +20,6 @@ Feature: Coach a participant
       | Beep           | False |
       | CallSidToCoach | agent |
     Then the update succeeds with the documented "coaching" shape
-    And the request conforms to the documentation
     And "supervisor" is coaching "agent"
     And "supervisor" is not muted
     And a retrieve of "supervisor" shows the same participant

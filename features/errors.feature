@@ -21,8 +21,11 @@ Feature: Refused updates
   # way a client learns its update did not say what it meant. (Twilio ignores unknown keys.)
   # Choice (coaching, SPEC.md section 4): Coaching=true without CallSidToCoach, a
   # CallSidToCoach that is not another participant of the same conference, and a
-  # CallSidToCoach sent without Coaching=true are all refused with 16002, the code for
-  # conference attributes that are invalid or missing.
+  # CallSidToCoach on a participant that will not be coaching after the update (Coaching=false,
+  # or no Coaching from a participant who coaches nobody) are all refused with 16002, the code
+  # for conference attributes that are invalid or missing. A participant who already coaches
+  # may name a new CallSidToCoach alone. Names in tables stand for the participants' sids;
+  # `unknown sid` is a sid no participant has.
   # Choice (body): a body that is not form-urlencoded is an invalid argument (10000): the
   # documentation sends forms only, and reading JSON would accept requests no client of this
   # API sends.
@@ -61,8 +64,17 @@ Feature: Refused updates
       | Hold as a number                    | Hold           | 1                              | 10000 |
       | Coaching as on                      | Coaching       | on                             | 10000 |
       | Muted blank                         | Muted          |                                | 10000 |
-      | an unknown key                      | Volume         | 5                              | 10000 |
-      | a camelCase key, as one SDK tab     | callSidToCoach | agent                          | 10000 |
+
+  @live-safe
+  Scenario Outline: An undocumented key, <case>, is refused
+    When "supervisor" is updated with the undocumented parameter "<key>" set to "<value>"
+    Then the update is refused with status 400 and code 10000
+    And no participant has changed
+
+    Examples:
+      | case                            | key            | value |
+      | a key of no generation          | Volume         | 5     |
+      | a camelCase key, as one SDK tab | callSidToCoach | agent |
 
   @live-safe
   Scenario: Coaching without naming whom to coach is refused
@@ -77,6 +89,14 @@ Feature: Refused updates
     When "supervisor" is updated with:
       | Coaching       | true     |
       | CallSidToCoach | stranger |
+    Then the update is refused with status 400 and code 16002
+    And no participant has changed
+
+  @live-safe
+  Scenario: Coaching a call sid that no participant has is refused
+    When "supervisor" is updated with:
+      | Coaching       | true        |
+      | CallSidToCoach | unknown sid |
     Then the update is refused with status 400 and code 16002
     And no participant has changed
 

@@ -14,7 +14,6 @@ Feature: Monitor a conference
       | Beep           | False |
       | CallSidToCoach | agent |
     Then the update succeeds with the documented "monitoring" shape
-    And the request conforms to the documentation
     And "supervisor" is coaching "agent"
     And "supervisor" is muted
     And a retrieve of "supervisor" shows the same participant

@@ -170,8 +170,16 @@ fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
 
+/// How much of a body a failure shows: every documented answer fits many times over, so only a
+/// runaway body is cut, and then with a marker that says how much is missing.
+const SHOWN_BODY: usize = 16_000;
+
 fn indent(text: &str) -> String {
-    let shown: String = text.chars().take(2000).collect();
+    let mut shown: String = text.chars().take(SHOWN_BODY).collect();
+    let rest = text.chars().count().saturating_sub(SHOWN_BODY);
+    if rest > 0 {
+        shown.push_str(&format!("… ({rest} more characters not shown)"));
+    }
     shown.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
 }
 

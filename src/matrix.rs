@@ -5,7 +5,7 @@
 //! own simulated space and the report is the one users get. Exit 0 when the healthy space passes
 //! every scenario and every fault makes each scenario declared to catch it fail; 1 otherwise.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
@@ -32,8 +32,13 @@ struct FaultsOptions {
 #[derive(Debug, Default)]
 struct Outcome {
     scenarios: usize,
-    /// Failing scenario name → the first failure message.
+    /// Every scenario name the run reported.
+    names: BTreeSet<String>,
+    /// Scenario name → the message of its failing `Then` step: the scenario caught something.
     failing: BTreeMap<String, String>,
+    /// Scenario name → the message of a `Given`, `When` or Background step that failed: the
+    /// scenario never reached its checks, which is no catch.
+    broken: BTreeMap<String, String>,
 }
 
 /// Runs the suite as a child process, with `fault` if given, and reads its JSON report.
@@ -60,29 +65,41 @@ fn run(exe: &Path, dir: &Path, fault: Option<&str>) -> Result<Outcome, String> {
     Ok(read_report(&features))
 }
 
-/// Scenarios and their failures from a Cucumber JSON report; a failing Background step counts
-/// against the scenario that follows it.
+/// Scenarios and their failures from a Cucumber JSON report. Only a failing `Then` step (or an
+/// `And`/`But` that continues one) counts: a scenario whose `Given`, `When` or Background
+/// failed never reached its checks, so it cannot be said to catch anything.
 fn read_report(features: &Value) -> Outcome {
     let mut outcome = Outcome::default();
     for feature in features.as_array().into_iter().flatten() {
-        let mut background_failure: Option<String> = None;
         for element in feature["elements"].as_array().into_iter().flatten() {
-            let failure = element["steps"].as_array().into_iter().flatten().find_map(|s| {
-                (s["result"]["status"] == "failed").then(|| {
-                    s["result"]["error_message"]
-                        .as_str()
-                        .unwrap_or("(no message)")
-                        .to_string()
-                })
-            });
             if element["type"] == "background" {
-                background_failure = failure;
                 continue;
             }
+            let name = element["name"].as_str().unwrap_or_default().to_string();
+            outcome.names.insert(name.clone());
             outcome.scenarios += 1;
-            if let Some(message) = background_failure.take().or(failure) {
-                let name = element["name"].as_str().unwrap_or_default().to_string();
-                outcome.failing.entry(name).or_insert(message);
+            let mut primary = String::new();
+            for step in element["steps"].as_array().into_iter().flatten() {
+                let keyword = step["keyword"].as_str().unwrap_or_default().trim();
+                if !matches!(keyword, "And" | "But" | "*") {
+                    primary = keyword.to_string();
+                }
+                if step["result"]["status"] != "failed" {
+                    continue;
+                }
+                let message = step["result"]["error_message"].as_str().unwrap_or("(no message)");
+                if primary == "Then" {
+                    outcome
+                        .failing
+                        .entry(name.clone())
+                        .or_insert_with(|| message.to_string());
+                } else {
+                    outcome
+                        .broken
+                        .entry(name.clone())
+                        .or_insert_with(|| format!("{primary} step failed: {message}"));
+                }
+                break;
             }
         }
     }
@@ -148,7 +165,23 @@ pub fn main() -> ExitCode {
         }
         None => return ExitCode::from(2),
     };
-    let mut ok = healthy.failing.is_empty();
+    let mut unknown: Vec<(&str, &str)> = chosen
+        .iter()
+        .flat_map(|f| f.caught_by.iter().map(move |s| (f.name, *s)))
+        .filter(|(_, s)| !healthy.names.contains(*s))
+        .collect();
+    unknown.sort();
+    if !unknown.is_empty() {
+        for (fault, scenario) in &unknown {
+            eprintln!(
+                "laml-conformance faults: the fault {fault} declares the scenario {scenario:?}, which no feature has; fix its name in src/sim/faults.rs"
+            );
+        }
+        return ExitCode::from(2);
+    }
+    let mut unhealthy: BTreeMap<&String, &String> = healthy.failing.iter().collect();
+    unhealthy.extend(healthy.broken.iter());
+    let mut ok = unhealthy.is_empty();
     println!(
         "The fault catalogue: {} faults against {} scenarios.\n",
         chosen.len(),
@@ -157,8 +190,8 @@ pub fn main() -> ExitCode {
     if ok {
         println!("✔ the healthy space passes all {} scenarios", healthy.scenarios);
     } else {
-        println!("✘ the healthy space fails {} scenario(s):", healthy.failing.len());
-        healthy.failing.keys().for_each(|n| println!("    {n}"));
+        println!("✘ the healthy space fails {} scenario(s):", unhealthy.len());
+        unhealthy.keys().for_each(|n| println!("    {n}"));
     }
     let mut summary = Vec::new();
     for (info, outcome) in chosen.iter().zip(outcomes) {
@@ -180,12 +213,14 @@ pub fn main() -> ExitCode {
         let mark = if missed.is_empty() { "✔" } else { "✘" };
         println!("\n{mark} {} — {}", info.name, info.what);
         for s in info.caught_by {
-            let seen = if missed.contains(s) {
-                "✘ did not fail:"
-            } else {
-                "caught by"
-            };
-            println!("    {seen} {s}");
+            match outcome.broken.get(*s) {
+                _ if !missed.contains(s) => println!("    caught by {s}"),
+                Some(why) => println!(
+                    "    ✘ did not reach its checks: {s}\n        {}",
+                    why.lines().next().unwrap_or_default()
+                ),
+                None => println!("    ✘ did not fail: {s}"),
+            }
         }
         let others: Vec<&String> = outcome
             .failing
@@ -214,7 +249,7 @@ pub fn main() -> ExitCode {
     }
     if let Some(path) = &opts.summary {
         let doc = json!({
-            "healthy": { "scenarios": healthy.scenarios, "failing": healthy.failing.keys().collect::<Vec<_>>() },
+            "healthy": { "scenarios": healthy.scenarios, "failing": unhealthy.keys().collect::<Vec<_>>() },
             "faults": summary,
         });
         if let Err(e) = std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap_or_default()) {
@@ -230,5 +265,30 @@ pub fn main() -> ExitCode {
             "\nA fault that its scenarios do not catch is a gap in the suite: sharpen the scenario, never delete the fault."
         );
         ExitCode::from(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(keyword: &str, status: &str) -> Value {
+        json!({ "keyword": keyword, "name": "x", "result": { "status": status, "error_message": format!("{keyword} broke") } })
+    }
+
+    #[test]
+    fn only_a_failing_then_step_counts_as_a_catch() {
+        let report = json!([{ "elements": [
+            { "type": "background", "name": "", "steps": [step("Given ", "failed")] },
+            { "type": "scenario", "name": "given fails", "steps": [step("Given ", "failed"), step("Then ", "skipped")] },
+            { "type": "scenario", "name": "when fails", "steps": [step("Given ", "passed"), step("And ", "passed"), step("When ", "failed")] },
+            { "type": "scenario", "name": "and after then fails", "steps": [step("When ", "passed"), step("Then ", "passed"), step("And ", "failed")] },
+            { "type": "scenario", "name": "passes", "steps": [step("Then ", "passed")] },
+        ]}]);
+        let o = read_report(&report);
+        assert_eq!(o.scenarios, 4);
+        assert_eq!(o.failing.keys().collect::<Vec<_>>(), ["and after then fails"]);
+        assert_eq!(o.broken.keys().collect::<Vec<_>>(), ["given fails", "when fails"]);
+        assert!(o.names.contains("passes"));
     }
 }

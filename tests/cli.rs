@@ -47,12 +47,24 @@ fn an_undefined_step_fails_the_run() {
 }
 
 #[test]
-fn a_request_with_an_undocumented_key_does_not_conform() {
-    let o = run(&["--features", &fixture("nonconforming.feature")]);
+fn a_misspelt_parameter_stops_the_run_before_any_request() {
+    let o = run(&["--features", &fixture("misspelt_key.feature")]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        err.contains("misspelt_key.feature:9:") && err.contains("\"muted\"") && err.contains("did you mean Muted?"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn an_undefined_participant_name_fails_the_step_instead_of_being_sent() {
+    let o = run(&["--features", &fixture("undefined_name.feature")]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(
-        out.contains("form muted") && out.contains("did you mean Muted?"),
+        out.contains("no participant is named \"agnet\" in this scenario; the names are [\"agent\", \"supervisor\"]"),
         "{out}"
     );
 }

@@ -249,8 +249,8 @@ pub const CATALOGUE: &[FaultInfo] = &[
         name: "unknown-parameters-ignored",
         what: "ignores unknown and camelCase keys instead of refusing them",
         caught_by: &[
-            "A parameter with an unknown key is refused",
-            "A parameter with a camelCase key, as one SDK tab is refused",
+            "An undocumented key, a key of no generation, is refused",
+            "An undocumented key, a camelCase key, as one SDK tab, is refused",
         ],
     },
     FaultInfo {

@@ -136,6 +136,12 @@ pub fn suggest(name: &str) -> Option<&'static str> {
         .map(|p| p.name)
 }
 
+/// Whether `key`, in any spelling a client might use, is a parameter whose value is a call sid:
+/// scenarios write participants' names there, which the steps turn into sids.
+pub fn takes_call_sid(key: &str) -> bool {
+    suggest(key).and_then(param).is_some_and(|p| p.kind == ParamKind::Sid)
+}
+
 /// Parses a documented boolean value: `true`/`false` in any case, nothing else.
 pub fn parse_bool(value: &str) -> Option<bool> {
     if value.eq_ignore_ascii_case("true") {

@@ -49,7 +49,7 @@ async fn completed(world: &mut ConformanceWorld) -> Result<(), String> {
 async fn arrange(world: &mut ConformanceWorld, name: &str, params: &[(&str, &str)], what: &str) -> Result<(), String> {
     let mut update = ParticipantUpdate::new();
     for (k, v) in params {
-        update = update.param(*k, world.resolve(v));
+        update = update.param(*k, world.resolve(k, v)?);
     }
     world
         .update_ok(name, &update, &format!("the update arranging that {name:?} {what}"))

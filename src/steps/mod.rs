@@ -1,17 +1,17 @@
 //! The cucumber World and the step definitions: thin glue from Gherkin to the library.
 //!
 //! One file per thing a step acts on: the conference and its participants (`conference.rs`),
-//! an update request (`update.rs`), the request as sent (`request.rs`), the response and its
+//! an update request (`update.rs`), the parameter tables of the features (`tables.rs`), the response and its
 //! documented shape (`response.rs`), the participant's state (`state.rs`). Steps return
 //! `Result<(), String>`: the message is the failure a reader sees, so it names the field, the
 //! expectation, what came, and the exchange as a curl command.
 
 mod conference;
 pub mod needs;
-mod request;
 mod response;
 mod restore;
 mod state;
+mod tables;
 mod update;
 
 pub use restore::FAILED_RESTORES;
@@ -23,9 +23,14 @@ use std::sync::OnceLock;
 use laml_conformance::client::{ApiClient, Exchange, ParticipantRef, ParticipantUpdate};
 use laml_conformance::error::Error;
 use laml_conformance::sim::ArrangedConference;
-use laml_conformance::spec::participant;
+use laml_conformance::spec::{params, participant};
 use laml_conformance::target::Target;
 use serde_json::Value;
+
+/// The prefix of a literal call sid in a table (`sid:CA…`): written out, never guessed.
+pub const LITERAL_SID: &str = "sid:";
+/// A call sid that no participant has, written where a scenario means one.
+pub const UNKNOWN_SID: &str = "unknown sid";
 
 /// The target of this run, set once by `main` before the first scenario starts.
 pub static TARGET: OnceLock<Target> = OnceLock::new();
@@ -166,9 +171,25 @@ impl ConformanceWorld {
             .map(|n| n.name.as_str())
     }
 
-    /// A table value as sent: a participant's name stands for its sid.
-    fn resolve(&self, value: &str) -> String {
-        self.sid(value).unwrap_or_else(|_| value.to_string())
+    /// A table value as sent. For a parameter that takes a call sid (`CallSidToCoach`, in any
+    /// spelling) the value must be a name the scenario defined, `sid:…` for a literal sid,
+    /// `unknown sid` for a sid no participant has, or blank; a name is never guessed, so a
+    /// misspelt name fails here instead of being sent as text. Other values are sent as written.
+    fn resolve(&self, key: &str, value: &str) -> Result<String, String> {
+        if !params::takes_call_sid(key) || value.is_empty() {
+            return Ok(value.to_string());
+        }
+        if let Some(literal) = value.strip_prefix(LITERAL_SID) {
+            return Ok(literal.to_string());
+        }
+        if value == UNKNOWN_SID {
+            return Ok(uuid::Uuid::new_v4().to_string());
+        }
+        self.sid(value).map_err(|e| {
+            format!(
+                "{key} takes a call sid: {e}; write a participant's name, `{LITERAL_SID}…` for a literal sid, or `{UNKNOWN_SID}`"
+            )
+        })
     }
 
     /// The last exchange, whatever it was about.

@@ -74,6 +74,7 @@ fn mark_scenario(scenario: &mut Scenario, background_skipped: bool, target: &Tar
 
 /// Marks the scenarios of one feature that the run's target cannot arrange.
 pub fn mark(feature: parser::Result<Feature>) -> parser::Result<Feature> {
+    let feature = feature.and_then(checked_tables);
     let Some(target) = TARGET.get() else {
         return feature;
     };
@@ -94,6 +95,24 @@ pub fn mark(feature: parser::Result<Feature>) -> parser::Result<Feature> {
         }
         f
     })
+}
+
+/// A feature whose update tables name only documented parameters; otherwise each problem is
+/// printed with its line and the feature counts as one that does not parse (exit 2), so no
+/// request is sent on a misspelt key.
+fn checked_tables(feature: Feature) -> parser::Result<Feature> {
+    let problems = super::tables::problems(&feature);
+    if problems.is_empty() {
+        return Ok(feature);
+    }
+    for p in &problems {
+        eprintln!("laml-conformance: {p}");
+    }
+    let path = feature.path.clone().unwrap_or_default();
+    let source = std::io::Error::other(problems.join("; "));
+    Err(parser::Error::Parsing(std::sync::Arc::new(
+        cucumber::gherkin::ParseFileError::Reading { path, source },
+    )))
 }
 
 /// The parser of a run: cucumber's own, then [`mark`].

@@ -5,6 +5,7 @@ use cucumber::gherkin::Step;
 use cucumber::when;
 use laml_conformance::client::{ApiClient, FORM, ParticipantRef, ParticipantUpdate};
 use laml_conformance::credentials::Credentials;
+use laml_conformance::spec::params;
 use reqwest::Method;
 
 use super::{Answer, ConformanceWorld};
@@ -56,8 +57,26 @@ async fn updated_with(world: &mut ConformanceWorld, name: String, step: &Step) -
                 "each row of the table has two cells, | Parameter | value |; this one has {row:?}"
             ));
         };
-        update = update.param(key.clone(), world.resolve(value));
+        update = update.param(key.clone(), world.resolve(key, value)?);
     }
+    send_as_scenario(world, &name, update).await
+}
+
+/// A key that is not a documented parameter, sent on purpose; a documented key here is a
+/// mistake of the scenario, which the update table is for.
+#[when(expr = "{string} is updated with the undocumented parameter {string} set to {string}")]
+async fn updated_with_undocumented(
+    world: &mut ConformanceWorld,
+    name: String,
+    key: String,
+    value: String,
+) -> Result<(), String> {
+    if params::param(&key).is_some() {
+        return Err(format!(
+            "{key} is a documented parameter; send it with \"When {name:?} is updated with:\" and a table"
+        ));
+    }
+    let update = ParticipantUpdate::new().param(key.clone(), world.resolve(&key, &value)?);
     send_as_scenario(world, &name, update).await
 }
 

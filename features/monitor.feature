@@ -13,9 +13,10 @@ Feature: Monitor a conference
       | Coaching       | True  |
       | Beep           | False |
       | CallSidToCoach | agent |
-    Then the update succeeds with the documented "monitoring" shape
+    Then the update succeeds as in the documented "monitoring" example
     And "supervisor" is coaching "agent"
     And "supervisor" is muted
+    And "supervisor" is otherwise unchanged
     And a retrieve of "supervisor" shows the same participant
 
   @live-safe
@@ -24,7 +25,8 @@ Feature: Monitor a conference
     And "supervisor" is coaching "agent"
     When "supervisor" is updated with:
       | Muted | false |
-    Then the update succeeds with the documented "coaching" shape
+    Then the update succeeds
     And "supervisor" is coaching "agent"
     And "supervisor" is not muted
+    And "supervisor" is otherwise unchanged
     And a retrieve of "supervisor" shows the same participant

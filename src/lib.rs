@@ -5,7 +5,7 @@
 //! space by default) and compare the answers with the documented JSON shapes.
 //!
 //! Map: [`spec`] the documentation as data · [`sim`] the simulated space · [`client`] the typed
-//! client and its [`client::Exchange`]s · [`check`] normaliser, shape, values and snapshots ·
+//! client and its [`client::Exchange`]s · [`check`] one comparison engine: normaliser, shapes, values, dates, errors, snapshots ·
 //! [`target`] where a run sends its requests · [`config`] choosing and checking a target ·
 //! [`credentials`] secrets that redact themselves · [`error`] what callers branch on. The
 //! simulated space's fault catalogue is [`sim::faults`].
@@ -13,9 +13,9 @@
 //! ## A scenario, by hand
 //!
 //! ```
-//! use laml_conformance::check::shape;
+//! use laml_conformance::check::{self, shape, snapshot};
 //! use laml_conformance::client::{ParticipantRef, ParticipantUpdate};
-//! use laml_conformance::{spec, target::Target};
+//! use laml_conformance::target::Target;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), laml_conformance::error::Error> {
@@ -36,10 +36,11 @@
 //!     .await?;
 //! assert_eq!(exchange.status, 200);
 //!
-//! // 3. the answer, normalised, has the documented "mute" shape
-//! let actual = shape::normalise(&exchange.json()?, &who);
-//! let expected = shape::documented_shape(spec::documented::example("mute").unwrap());
-//! assert_eq!(shape::check_shape(&actual, &expected), Ok(()));
+//! // 3. the answer, normalised, is the committed snapshot of the documented "mute" example
+//! let subject = shape::Subject { who, dialect: target.dialect(), others: vec![conf.participants[0].1.clone()] };
+//! let actual = shape::normalise(&exchange.json()?, &subject);
+//! let expected = snapshot::committed("mute").unwrap();
+//! assert_eq!(check::compare(&expected, &actual), vec![]);
 //! # Ok(())
 //! # }
 //! ```

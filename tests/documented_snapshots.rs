@@ -1,25 +1,77 @@
-//! Invariant 1: each committed snapshot is its documented example, normalised.
+//! Invariant 1: each committed snapshot is the documentation, normalised.
 //!
-//! If someone accepts an actual response as a snapshot, or edits one by hand, this fails: the
-//! snapshots cannot drift from the documentation.
+//! Each documented example, the resource shape they share and each documented error body must
+//! reproduce its committed snapshot exactly. If someone accepts an actual response as a
+//! snapshot, or edits one by hand, this fails: the snapshots the checks compare with cannot
+//! drift from the documentation.
 
 use laml_conformance::check::{error, shape, snapshot};
 use laml_conformance::spec::{EXAMPLES, ErrorCode};
+use serde_json::Value;
+
+const SNAPSHOT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
+
+/// insta's comparison with the committed file (under `CI=true` nothing is written; locally a
+/// `.snap.new` waits for `cargo insta review`), then the compiled-in copy the checks use.
+fn assert_reproduces(name: &str, description: String, value: &Value) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(SNAPSHOT_DIR);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_description(description);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_json_snapshot!(name, value));
+    assert_eq!(
+        snapshot::committed(name).as_ref(),
+        Some(value),
+        "the compiled-in snapshot {name} differs from the documentation"
+    );
+}
 
 #[test]
 fn every_documented_example_reproduces_its_snapshot() {
     for example in EXAMPLES {
-        assert_committed(example.name);
-        snapshot::assert_documented_snapshot(example, &shape::documented_shape(example));
+        assert_reproduces(
+            snapshot::example_name(example),
+            snapshot::example_description(example),
+            &shape::documented_shape(example),
+        );
+    }
+}
+
+#[test]
+fn the_resource_shape_reproduces_from_every_documented_example() {
+    for example in EXAMPLES {
+        assert_reproduces(
+            snapshot::RESOURCE,
+            snapshot::RESOURCE_DESCRIPTION.to_string(),
+            &shape::resource(&shape::documented_shape(example)),
+        );
     }
 }
 
 #[test]
 fn every_documented_error_code_reproduces_its_snapshot() {
     for code in ErrorCode::ALL {
-        assert_committed(&format!("error_{}", code.code()));
-        snapshot::assert_error_snapshot(code, &error::documented_error_shape(code));
+        assert_reproduces(
+            &snapshot::error_name(code),
+            snapshot::error_description(code),
+            &error::documented_error_shape(code),
+        );
     }
+}
+
+#[test]
+fn every_committed_snapshot_but_the_fault_texts_is_compiled_in() {
+    let mut files: Vec<String> = std::fs::read_dir(SNAPSHOT_DIR)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".snap").map(str::to_string))
+        .filter(|n| !n.starts_with("fault_"))
+        .collect();
+    files.sort();
+    let mut compiled: Vec<String> = snapshot::names().map(str::to_string).collect();
+    compiled.sort();
+    assert_eq!(files, compiled);
 }
 
 #[test]
@@ -34,14 +86,4 @@ fn every_example_has_the_resource_fields_after_correction() {
             example.name
         );
     }
-}
-
-/// The snapshot file exists: without it the comparison would be skipped (see `check::snapshot`).
-fn assert_committed(name: &str) {
-    let file = std::path::Path::new(snapshot::SNAPSHOT_DIR).join(format!("{name}.snap"));
-    assert!(
-        file.is_file(),
-        "{} is missing: snapshots are committed, reviewed files",
-        file.display()
-    );
 }

@@ -8,14 +8,15 @@ use serde_json::{Map, Value, json};
 use crate::spec::errors::{ERROR_FIELDS, ErrorCode};
 use crate::spec::params::is_absolute_url;
 
-use super::{Deviation, shape};
+use super::{Deviation, snapshot};
 
 /// The placeholder of a non-empty message.
 pub const MESSAGE: &str = "[a message]";
 /// The placeholder of an absolute `more_info` URL.
 pub const MORE_INFO: &str = "[an absolute URL]";
 
-/// The documented error body for `code`, as normalised bodies are compared with it.
+/// The documented error body for `code`, from the error table: what its committed snapshot must
+/// reproduce (`tests/documented_snapshots.rs`), and so what normalised bodies are compared with.
 pub fn documented_error_shape(code: ErrorCode) -> Value {
     json!({ "code": code.code(), "message": MESSAGE, "more_info": MORE_INFO, "status": code.http_status() })
 }
@@ -49,7 +50,8 @@ pub fn normalise_error(body: &Value) -> Value {
     Value::Object(out)
 }
 
-/// The HTTP status and the normalised body against the documented refusal `code`.
+/// The HTTP status and the normalised body against the committed snapshot of the documented
+/// refusal `code`.
 pub fn check_error(http_status: u16, body: &Value, code: ErrorCode) -> Result<(), Vec<Deviation>> {
     let mut deviations = Vec::new();
     if http_status != code.http_status() {
@@ -59,8 +61,13 @@ pub fn check_error(http_status: u16, body: &Value, code: ErrorCode) -> Result<()
             &json!(http_status),
         ));
     }
-    if let Err(more) = shape::check_shape(&normalise_error(body), &documented_error_shape(code)) {
-        deviations.extend(more);
+    match snapshot::committed(&snapshot::error_name(code)) {
+        Some(expected) => deviations.extend(super::compare(&expected, &normalise_error(body))),
+        None => deviations.push(Deviation {
+            path: "(snapshot)".into(),
+            expected: format!("the committed snapshot {}", snapshot::error_name(code)),
+            actual: "missing: this build of laml-conformance lacks it".into(),
+        }),
     }
     if deviations.is_empty() { Ok(()) } else { Err(deviations) }
 }

@@ -1,8 +1,7 @@
 //! A request as sent (or received), compared with the documented request (SPEC.md section 1).
 //!
-//! Used two ways: the simulated space gives every request it receives a verdict in its journal,
-//! and the step "the request conforms to the documentation" checks what the harness sent. A
-//! client author pointing a client at the simulated space reads the journal to learn where the
+//! The simulated space gives every request it receives a verdict in its journal, so a client
+//! author pointing a client at the simulated space reads the journal to learn where the
 //! requests it builds deviate.
 
 use crate::client::SentRequest;

@@ -1,21 +1,72 @@
-//! Snapshots: the committed, reviewed form of each documented shape.
+//! The committed, reviewed snapshots, compiled in: what every documented-shape comparison
+//! compares with.
 //!
-//! One place sets where snapshots live and how they are named, so the test that proves each
-//! snapshot reproduces its documented example and the steps that compare actual responses
-//! with it read the same file.
+//! A snapshot is the normalised form of what the documentation shows: each documented example
+//! (`<example>.snap`), the resource shape they all share (`resource.snap`), each documented error
+//! body (`error_<code>.snap`). `tests/documented_snapshots.rs` proves with insta that each one
+//! reproduces exactly from the documentation as data, so they cannot drift from it; the steps
+//! compare every actual answer, normalised the same way, with the snapshot's content through
+//! the one engine of [`super::compare`]. The snapshot comparison is therefore the check, made
+//! once, and a binary installed without the source still has its snapshots.
 
 use serde_json::Value;
 
 use crate::spec::{DocumentedExample, ErrorCode};
 
-/// The folder of the committed snapshots.
-pub const SNAPSHOT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
+/// The name of the snapshot of the resource shape that every success is judged by.
+pub const RESOURCE: &str = "resource";
 
-/// Asserts that `normalised` equals the committed snapshot of the documented `example`.
-///
-/// Panics as insta does on a mismatch (after printing its diff); under `CI=true` nothing is
-/// written, locally a `.snap.new` waits for `cargo insta review`.
-pub fn assert_documented_snapshot(example: &DocumentedExample, normalised: &Value) {
+/// Every committed snapshot the checks compare with, by name.
+const COMMITTED: &[(&str, &str)] = &[
+    ("coaching", include_str!("../../snapshots/coaching.snap")),
+    ("monitoring", include_str!("../../snapshots/monitoring.snap")),
+    ("barge", include_str!("../../snapshots/barge.snap")),
+    ("mute", include_str!("../../snapshots/mute.snap")),
+    ("hold", include_str!("../../snapshots/hold.snap")),
+    ("participant", include_str!("../../snapshots/participant.snap")),
+    (RESOURCE, include_str!("../../snapshots/resource.snap")),
+    ("error_10000", include_str!("../../snapshots/error_10000.snap")),
+    ("error_13221", include_str!("../../snapshots/error_13221.snap")),
+    ("error_16002", include_str!("../../snapshots/error_16002.snap")),
+    ("error_20003", include_str!("../../snapshots/error_20003.snap")),
+    ("error_20004", include_str!("../../snapshots/error_20004.snap")),
+    ("error_20404", include_str!("../../snapshots/error_20404.snap")),
+    ("error_20429", include_str!("../../snapshots/error_20429.snap")),
+    ("error_21402", include_str!("../../snapshots/error_21402.snap")),
+];
+
+/// The names of every committed snapshot the checks compare with.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    COMMITTED.iter().map(|(name, _)| *name)
+}
+
+/// The content of the committed snapshot `name`, as JSON; `None` when there is no such
+/// snapshot or its content is not JSON (which `tests/documented_snapshots.rs` rules out).
+pub fn committed(name: &str) -> Option<Value> {
+    let (_, text) = COMMITTED.iter().find(|(n, _)| *n == name)?;
+    serde_json::from_str(body(text)).ok()
+}
+
+/// The part of an insta snapshot file after its `---` header.
+fn body(file: &str) -> &str {
+    file.strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---\n"))
+        .map_or(file, |(_, body)| body)
+}
+
+/// The snapshot name of a documented example.
+pub fn example_name(example: &DocumentedExample) -> &'static str {
+    example.name
+}
+
+/// The snapshot name of a documented error code.
+pub fn error_name(code: ErrorCode) -> String {
+    format!("error_{}", code.code())
+}
+
+/// What a documented example's snapshot stands for, with every correction of the
+/// documentation's contradictions it carries: the description a reviewer reads.
+pub fn example_description(example: &DocumentedExample) -> String {
     let (_, notes) = super::shape::corrected(example);
     let mut description = format!(
         "The documented example \"{}\" (src/spec/documented/{}.json), normalised.",
@@ -25,32 +76,37 @@ pub fn assert_documented_snapshot(example: &DocumentedExample, normalised: &Valu
         description.push_str("\nCorrected: ");
         description.push_str(note);
     }
-    assert_named_snapshot(example.name, description, normalised);
+    description
 }
 
-/// Asserts that a normalised error body equals the committed snapshot of the documented error
-/// `code` (`error_<code>`), which is derived from the error table of SPEC.md section 4 (and,
-/// for 20004, from the choice errors.feature explains).
-pub fn assert_error_snapshot(code: ErrorCode, normalised: &Value) {
-    let description = format!(
+/// What a documented error code's snapshot stands for.
+pub fn error_description(code: ErrorCode) -> String {
+    format!(
         "The documented error body {{code, message, more_info, status}} of code {} with HTTP status {}, normalised.",
         code.code(),
         code.http_status()
-    );
-    assert_named_snapshot(&format!("error_{}", code.code()), description, normalised);
+    )
 }
 
-/// Without the project's `snapshots/` folder (a binary copied or installed elsewhere), the
-/// comparison with the compiled-in documented shape, which every caller makes first, is the
-/// whole check: insta is skipped rather than failing every scenario for a missing file.
-fn assert_named_snapshot(name: &str, description: String, normalised: &Value) {
-    if !std::path::Path::new(SNAPSHOT_DIR).is_dir() {
-        return;
+/// What the resource snapshot stands for.
+pub const RESOURCE_DESCRIPTION: &str = "The participant resource: every documented example, corrected, normalised, with the flags an update controls (muted, hold, coaching) as [a boolean]. Every successful answer is judged by it.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_file_reads_as_its_body() {
+        let file = "---\nsource: x\ndescription: \"a\\nb\"\n---\n{\n  \"a\": 1\n}\n";
+        assert_eq!(body(file), "{\n  \"a\": 1\n}\n");
+        assert_eq!(body("{}"), "{}");
     }
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(SNAPSHOT_DIR);
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_description(description);
-    settings.set_omit_expression(true);
-    settings.bind(|| insta::assert_json_snapshot!(name, normalised));
+
+    #[test]
+    fn every_committed_snapshot_is_json() {
+        for name in names() {
+            assert!(committed(name).is_some_and(|v| v.is_object()), "{name}");
+        }
+        assert_eq!(committed("no-such-snapshot"), None);
+    }
 }

@@ -1,32 +1,31 @@
-//! Values a scenario controls, compared with assert-json-diff in inclusive mode: the expected
-//! object names only the fields the update controls, and every differing path is reported.
+//! Values a scenario controls and states before and after, compared field by field with the
+//! one engine of [`super::compare`], so their failures read like every other.
 
-use assert_json_diff::{CompareMode, Config, assert_json_matches_no_panic};
 use serde_json::Value;
 
 use super::Deviation;
 
-/// Checks that `actual` holds every field of `expected` with the same value.
-pub fn check_values(actual: &Value, expected: &Value) -> Result<(), String> {
-    assert_json_matches_no_panic(actual, expected, Config::new(CompareMode::Inclusive))
+/// Checks that `actual` holds every field of `expected` with the same value (other fields are
+/// not looked at).
+pub fn check_values(actual: &Value, expected: &Value) -> Result<(), Vec<Deviation>> {
+    let deviations = super::compare_fields(expected, actual);
+    if deviations.is_empty() { Ok(()) } else { Err(deviations) }
 }
 
 /// Every field that differs between two states of the same participant, except those in
 /// `except`: an update must change only what it was asked to (and `date_updated`).
 pub fn check_unchanged_except(before: &Value, after: &Value, except: &[&str]) -> Result<(), Vec<Deviation>> {
-    let (Value::Object(b), Value::Object(a)) = (before, after) else {
-        return Err(vec![Deviation::values("(body)", before, after)]);
+    let keep = |v: &Value| match v {
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .filter(|(k, _)| !except.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
     };
-    let mut deviations = Vec::new();
-    for key in b.keys().chain(a.keys().filter(|k| !b.contains_key(*k))) {
-        if except.contains(&key.as_str()) {
-            continue;
-        }
-        let (was, now) = (b.get(key).unwrap_or(&Value::Null), a.get(key).unwrap_or(&Value::Null));
-        if was != now {
-            deviations.push(Deviation::values(key.clone(), was, now));
-        }
-    }
+    let deviations = super::compare(&keep(before), &keep(after));
     if deviations.is_empty() { Ok(()) } else { Err(deviations) }
 }
 
@@ -36,13 +35,14 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn inclusive_comparison_names_each_path() {
-        let err = check_values(
+    fn values_name_each_differing_path() {
+        let d = check_values(
             &json!({"muted": false, "hold": true, "x": 1}),
             &json!({"muted": true, "hold": false}),
         )
         .unwrap_err();
-        assert!(err.contains(".muted") && err.contains(".hold"), "{err}");
+        let paths: Vec<_> = d.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!(paths, ["muted", "hold"]);
         assert!(check_values(&json!({"muted": true, "x": 1}), &json!({"muted": true})).is_ok());
     }
 
@@ -59,6 +59,11 @@ mod tests {
         );
         let d = check_unchanged_except(&before, &json!({"muted": true, "date_updated": "b"}), &["date_updated"])
             .unwrap_err();
+        assert_eq!(d.len(), 1);
         assert_eq!(d[0].path, "muted");
+        let gone = check_unchanged_except(&before, &json!({"date_updated": "a"}), &[]).unwrap_err();
+        assert_eq!((gone[0].path.as_str(), gone[0].actual.as_str()), ("muted", "missing"));
+        let added = check_unchanged_except(&before, &json!({"muted": false, "date_updated": "a", "x": 1}), &[]);
+        assert_eq!(added.unwrap_err()[0].path, "x");
     }
 }

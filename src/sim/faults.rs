@@ -87,6 +87,14 @@ pub enum Fault {
     RefusedUpdatePartlyApplied,
     /// Playing an announcement unmutes the participant.
     AnnounceUnmutes,
+    /// `status` is `failed`: documented, but not for a participant still in the conference.
+    StatusFailed,
+    /// `uri` is in the other path form than the request's (no `/api/laml`).
+    UriInOtherPathForm,
+    /// `call_sid_to_coach` names a call that is not the coached participant's.
+    CoachesAnotherCall,
+    /// Every muted participant is also answered as on hold.
+    MutedAlsoHolds,
 }
 
 /// A fault, its command-line name, what it does, and the scenarios declared to catch it.
@@ -370,6 +378,38 @@ pub const CATALOGUE: &[FaultInfo] = &[
         what: "unmutes a participant to play an announcement",
         caught_by: &["An announcement to a muted participant keeps them muted"],
     },
+    FaultInfo {
+        fault: Fault::StatusFailed,
+        name: "status-failed",
+        what: "answers status \"failed\", a documented status but not of a participant still in the conference",
+        caught_by: &[MUTE, NO_PARAMS],
+    },
+    FaultInfo {
+        fault: Fault::UriInOtherPathForm,
+        name: "uri-in-other-path-form",
+        what: "writes uri without /api/laml, in the other path form than the request's",
+        caught_by: &[MUTE, HOLD],
+    },
+    FaultInfo {
+        fault: Fault::CoachesAnotherCall,
+        name: "coaches-another-call",
+        what: "answers a call_sid_to_coach that is not the coached participant's while coaching",
+        caught_by: &[
+            COACH,
+            MONITOR,
+            "A monitoring supervisor unmutes to whisper to the agent, and keeps coaching",
+        ],
+    },
+    FaultInfo {
+        fault: Fault::MutedAlsoHolds,
+        name: "muted-also-holds",
+        what: "answers every muted participant as on hold too",
+        caught_by: &[
+            MUTE,
+            "Updating one participant leaves the others as they were",
+            "Muted is read in any case: uppercase",
+        ],
+    },
 ];
 
 /// The fault with this command-line name, or the list of names in the error.
@@ -450,6 +490,28 @@ pub fn distort_participant(fault: Fault, p: &mut Value) {
         }
         Fault::NullCallSidToCoach if fields.get("coaching") == Some(&Value::Bool(false)) => {
             fields.insert("call_sid_to_coach".into(), Value::Null);
+        }
+        Fault::StatusFailed => {
+            fields.insert("status".into(), Value::from("failed"));
+        }
+        Fault::UriInOtherPathForm => {
+            if let Some(uri) = fields
+                .get("uri")
+                .and_then(Value::as_str)
+                .and_then(|u| u.strip_prefix("/api/laml"))
+                .map(str::to_string)
+            {
+                fields.insert("uri".into(), Value::from(uri));
+            }
+        }
+        Fault::CoachesAnotherCall if fields.get("coaching") == Some(&Value::Bool(true)) => {
+            fields.insert(
+                "call_sid_to_coach".into(),
+                Value::from("0c0ffee0-0000-4000-8000-0000000000ca"),
+            );
+        }
+        Fault::MutedAlsoHolds if fields.get("muted") == Some(&Value::Bool(true)) => {
+            fields.insert("hold".into(), Value::Bool(true));
         }
         _ => {}
     }

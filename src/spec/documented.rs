@@ -34,6 +34,10 @@ pub const DOCUMENTED_IDS: (&str, &str, &str) = (
     "b3877c40-da60-4998-90ad-b792e98472ca",
 );
 
+/// The participant the coaching and monitoring examples coach: the documentation prints a
+/// placeholder (errata 7), which the corrected examples read as this uuid of the same conference.
+pub const DOCUMENTED_COACHED: &str = "b3877c40-da60-4998-90ad-b792e98472cb";
+
 /// The participant every documented example is about.
 pub fn documented_participant() -> super::ParticipantRef {
     let (account, conference, call) = DOCUMENTED_IDS;

@@ -57,13 +57,6 @@ impl ParticipantRef {
     pub fn path(&self, dialect: Dialect) -> String {
         participant_path(dialect, &self.account_sid, &self.conference_sid, &self.call_sid)
     }
-
-    /// Whether `uri` is this participant's own path, in either dialect.
-    pub fn is_own_uri(&self, uri: &str) -> bool {
-        [Dialect::SignalWire, Dialect::Twilio]
-            .iter()
-            .any(|d| uri == self.path(*d))
-    }
 }
 
 /// The path of one participant, as the documented `uri` field and the request line write it.

@@ -62,6 +62,10 @@ pub struct Param {
     pub in_table: bool,
     /// The documentation's own sentence, so failure messages can quote it.
     pub meaning: &'static str,
+    /// The fields of the resource an update with this parameter may change; every other field
+    /// but `date_updated` must stay as it was. `Coaching` and `CallSidToCoach` each may move
+    /// both coaching fields (stopping clears whom; naming whom may start coaching).
+    pub sets: &'static [&'static str],
 }
 
 /// Every parameter an update may carry, in the documentation's order.
@@ -71,54 +75,63 @@ pub const PARAMS: &[Param] = &[
         kind: ParamKind::Sid,
         in_table: true,
         meaning: "The participant being coached; only they hear the coach.",
+        sets: &["call_sid_to_coach", "coaching"],
     },
     Param {
         name: "Coaching",
         kind: ParamKind::Boolean,
         in_table: true,
         meaning: "Whether the participant is coaching another call; if true, CallSidToCoach must be set.",
+        sets: &["coaching", "call_sid_to_coach"],
     },
     Param {
         name: "AnnounceMethod",
         kind: ParamKind::Method,
         in_table: true,
         meaning: "Whether the request to AnnounceUrl is a GET or a POST. Default POST.",
+        sets: &[],
     },
     Param {
         name: "AnnounceUrl",
         kind: ParamKind::Url,
         in_table: true,
         meaning: "The URL to send participant announcements to.",
+        sets: &[],
     },
     Param {
         name: "Hold",
         kind: ParamKind::Boolean,
         in_table: true,
         meaning: "Whether the participant is on hold.",
+        sets: &["hold"],
     },
     Param {
         name: "HoldMethod",
         kind: ParamKind::Method,
         in_table: true,
         meaning: "Whether the request to HoldUrl is a GET or a POST. Default POST.",
+        sets: &[],
     },
     Param {
         name: "HoldUrl",
         kind: ParamKind::Url,
         in_table: true,
         meaning: "The URL of hold music played while the participant is on hold.",
+        sets: &[],
     },
     Param {
         name: "Muted",
         kind: ParamKind::Boolean,
         in_table: true,
         meaning: "Whether the participant is muted.",
+        sets: &["muted"],
     },
     Param {
         name: "Beep",
         kind: ParamKind::Boolean,
         in_table: false,
         meaning: "Sent by the coaching and monitoring examples; not in the table (errata 1).",
+        sets: &[],
     },
 ];
 
@@ -140,6 +153,19 @@ pub fn suggest(name: &str) -> Option<&'static str> {
 /// scenarios write participants' names there, which the steps turn into sids.
 pub fn takes_call_sid(key: &str) -> bool {
     suggest(key).and_then(param).is_some_and(|p| p.kind == ParamKind::Sid)
+}
+
+/// The resource fields that an update with these form keys may change (keys that are not
+/// documented parameters change nothing).
+pub fn fields_set_by<'a>(keys: impl IntoIterator<Item = &'a str>) -> Vec<&'static str> {
+    let mut fields: Vec<&'static str> = keys
+        .into_iter()
+        .filter_map(param)
+        .flat_map(|p| p.sets.iter().copied())
+        .collect();
+    fields.sort_unstable();
+    fields.dedup();
+    fields
 }
 
 /// Parses a documented boolean value: `true`/`false` in any case, nothing else.

@@ -16,18 +16,19 @@ pub enum FieldFormat {
     ConferenceSid,
     /// The sid of the participant in the request path.
     CallSid,
-    /// The sid of some participant (a uuid, or Twilio's `CA…`), or the documentation's
-    /// placeholder for none.
-    AnySid,
+    /// Whom the participant coaches: while `coaching` is true, the call sid of another
+    /// participant of the same conference; otherwise a call sid that names no participant (the
+    /// documentation prints a placeholder uuid there, errata 7).
+    CoachTarget,
     /// An RFC 2822 date such as `Mon, 24 Sep 2018 21:00:00 +0000`.
     Rfc2822,
     /// A JSON boolean fixed when the call joined; the update does not control it.
     JoinFlag,
     /// A JSON boolean the update controls (`muted`, `hold`, `coaching`): kept verbatim.
     Controlled,
-    /// One of the participant statuses any generation of the documentation lists.
+    /// A status that a participant still in the conference may have ([`ACTIVE_STATUSES`]).
     Status,
-    /// The participant's own path, ending in `.json`.
+    /// The participant's own path, in the path form the request used, ending in `.json`.
     OwnUri,
 }
 
@@ -88,7 +89,7 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         name: "call_sid_to_coach",
-        format: FieldFormat::AnySid,
+        format: FieldFormat::CoachTarget,
     },
     Field {
         name: "uri",
@@ -115,6 +116,13 @@ pub const STATUSES: &[&str] = &[
     "connected",
     "failed",
 ];
+
+/// The statuses of [`STATUSES`] that a participant still in the conference can have, which is
+/// what every participant a scenario updates is: `complete`, which this page prints for the
+/// active participants of every example (errata 4); `in-progress`, SignalWire's current word;
+/// `connected`, Twilio's. A participant that is `queued`, `ringing`, `connecting`, `failed` or
+/// `completed` has not joined or has left, so an update cannot have just succeeded on it.
+pub const ACTIVE_STATUSES: &[&str] = &["complete", "in-progress", "connected"];
 
 /// What `call_sid_to_coach` holds when nobody is coached: the documentation prints a placeholder
 /// here (errata 7); the simulated space sends the nil uuid, which is a valid uuid.

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
+use laml_conformance::check::shape;
 use laml_conformance::client::{ApiClient, Exchange, ParticipantRef, ParticipantUpdate};
 use laml_conformance::error::Error;
 use laml_conformance::sim::ArrangedConference;
@@ -156,6 +157,23 @@ impl ConformanceWorld {
                 let known: Vec<&str> = self.participants.iter().map(|n| n.name.as_str()).collect();
                 format!("no participant is named {name:?} in this scenario; the names are {known:?}")
             })
+    }
+
+    /// What the normaliser needs to judge an answer about `name`: its ids, the path form in use,
+    /// and the other participants of its conference (whom it may coach).
+    fn subject(&self, name: &str) -> Result<shape::Subject, String> {
+        let who = self.participant(name)?;
+        let others = self
+            .participants
+            .iter()
+            .filter(|n| n.at.conference_sid == who.conference_sid && n.at.call_sid != who.call_sid)
+            .map(|n| n.at.call_sid.clone())
+            .collect();
+        Ok(shape::Subject {
+            who,
+            dialect: self.target.dialect(),
+            others,
+        })
     }
 
     /// The call sid of a named participant.

@@ -2,18 +2,19 @@
 //! shows afterwards.
 
 use cucumber::then;
-use laml_conformance::check::{report, values};
+use laml_conformance::check::{Deviation, report, values};
+use laml_conformance::spec::params;
 use serde_json::{Value, json};
 
 use super::{ConformanceWorld, with_exchange};
 
-/// Checks the values an update controls in the last answer about `name` (inclusive: only the
-/// named fields), with the exchange under any failure.
+/// Checks the values an update controls in the last answer about `name` (only the named
+/// fields), with the exchange under any failure.
 fn expect_values(world: &ConformanceWorld, name: &str, expected: Value) -> Result<(), String> {
     let body = world.body_about(name)?;
-    values::check_values(&body, &expected).map_err(|diff| {
+    values::check_values(&body, &expected).map_err(|d| {
         with_exchange(
-            format!("{name:?} is not in the expected state:\n{diff}"),
+            report(&format!("{name:?} is not in the expected state"), &d),
             world.answer_about(name).expect("checked by body_about"),
         )
     })
@@ -42,17 +43,19 @@ async fn not_coaching(world: &mut ConformanceWorld, name: String) -> Result<(), 
         json!({ "call_sid": world.sid(&name)?, "coaching": false }),
     )?;
     let body = world.body_about(&name)?;
-    let named = body
-        .get("call_sid_to_coach")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if let Some(who) = world.name_of(named) {
-        let exchange = world.answer_about(&name)?;
+    let named = body.get("call_sid_to_coach").cloned().unwrap_or(Value::Null);
+    if let Some(who) = named.as_str().and_then(|sid| world.name_of(sid)) {
+        let d = Deviation {
+            path: "call_sid_to_coach".into(),
+            expected: "no participant of the conference".into(),
+            actual: format!("{} (the call sid of {who:?})", laml_conformance::check::show(&named)),
+        };
         return Err(with_exchange(
-            format!(
-                "{name:?} stopped coaching but call_sid_to_coach still names {who:?}\n  call_sid_to_coach\n    expected: no participant of the conference\n    actual:   <{named:?}> ({who})"
+            report(
+                &format!("{name:?} stopped coaching but still names whom it coached"),
+                &[d],
             ),
-            exchange,
+            world.answer_about(&name)?,
         ));
     }
     Ok(())
@@ -77,18 +80,31 @@ async fn retrieve_same(world: &mut ConformanceWorld, name: String) -> Result<(),
     })
 }
 
-/// The update changed nothing but `date_updated` (whose move the success step checks).
-#[then(expr = "{string} is unchanged but for its update date")]
-async fn unchanged(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
+/// The update changed nothing but `date_updated` and the fields its parameters set (none for
+/// an announcement or an empty update): `Muted` must not touch `hold`, and so on.
+#[then(expr = "{string} is otherwise unchanged")]
+async fn otherwise_unchanged(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
     let before = world
         .before
         .get(&name)
         .ok_or("the state before the update was not recorded")?;
     let after = world.body_about(&name)?;
-    values::check_unchanged_except(before, &after, &["date_updated"]).map_err(|d| {
+    let exchange = world.answer_about(&name)?;
+    let sent: Vec<(String, String)> = serde_urlencoded::from_str(&exchange.request.body).unwrap_or_default();
+    let mut except = params::fields_set_by(sent.iter().map(|(k, _)| k.as_str()));
+    except.push("date_updated");
+    values::check_unchanged_except(before, &after, &except).map_err(|d| {
+        let set = if except.len() > 1 {
+            format!("but for {}", except.join(", "))
+        } else {
+            "but for date_updated".to_string()
+        };
         with_exchange(
-            report(&format!("the update changed {name:?} (expected: as it was before)"), &d),
-            world.answer_about(&name).expect("checked by body_about"),
+            report(
+                &format!("the update changed {name:?} (expected: as it was before, {set})"),
+                &d,
+            ),
+            exchange,
         )
     })
 }
@@ -122,12 +138,17 @@ async fn listing(world: &mut ConformanceWorld, filter: String, value: String, li
         .filter_map(|item| item.get("call_sid").and_then(Value::as_str))
         .filter_map(|sid| world.name_of(sid).map(str::to_string))
         .collect();
-    if items
+    if let Some(i) = items
         .iter()
-        .any(|item| !item.get("call_sid").is_some_and(Value::is_string))
+        .position(|item| !item.get("call_sid").is_some_and(Value::is_string))
     {
+        let d = Deviation {
+            path: format!("participants[{i}].call_sid"),
+            expected: "a call sid (string)".into(),
+            actual: laml_conformance::check::show(items[i].get("call_sid").unwrap_or(&Value::Null)),
+        };
         return Err(with_exchange(
-            "a listed participant has no string call_sid".into(),
+            report("a listed participant has no call sid", &[d]),
             &exchange,
         ));
     }
@@ -135,8 +156,9 @@ async fn listing(world: &mut ConformanceWorld, filter: String, value: String, li
     let mut want = super::conference::names(&list);
     want.sort();
     if got != want {
+        let d = Deviation::values("participants (the scenario's, by name)", &json!(want), &json!(got));
         return Err(with_exchange(
-            format!("listing with {filter}={value}\n  participants\n    expected: {want:?}\n    actual:   {got:?}"),
+            report(&format!("listing with {filter}={value}"), &[d]),
             &exchange,
         ));
     }

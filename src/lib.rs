@@ -8,7 +8,8 @@
 //! client and its [`client::Exchange`]s · [`check`] one comparison engine: normaliser, shapes, values, dates, errors, snapshots ·
 //! [`target`] where a run sends its requests · [`config`] choosing and checking a target ·
 //! [`credentials`] secrets that redact themselves · [`error`] what callers branch on. The
-//! simulated space's fault catalogue is [`sim::faults`].
+//! simulated space's fault catalogue is [`sim::faults`]; each fault wraps the healthy space from
+//! outside ([`sim::sabotage`]).
 //!
 //! ## A scenario, by hand
 //!

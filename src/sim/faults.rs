@@ -237,7 +237,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
     FaultInfo {
         fault: Fault::MethodNotValidated,
         name: "method-not-validated",
-        what: "accepts any HoldMethod or AnnounceMethod",
+        what: "accepts any HoldMethod or AnnounceMethod (and ignores it)",
         caught_by: &[
             "A parameter with HoldMethod PUT is refused",
             "A parameter with AnnounceMethod DELETE is refused",
@@ -246,7 +246,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
     FaultInfo {
         fault: Fault::UrlNotValidated,
         name: "url-not-validated",
-        what: "accepts relative and non-http HoldUrl and AnnounceUrl",
+        what: "accepts relative and non-http HoldUrl and AnnounceUrl (and ignores them)",
         caught_by: &[
             "A parameter with HoldUrl a relative path is refused",
             "A parameter with AnnounceUrl not over http is refused",

@@ -12,9 +12,10 @@ use crate::check::request::{RequestView, check_request};
 use crate::spec::{self, ApiPath, Dialect, ErrorCode, wire};
 
 use super::control;
-use super::faults::{self, Fault};
+use super::faults::Fault;
 use super::journal::{JOURNAL_BODY, Journal, JournalEntry};
 use super::rules::{self, ApiError};
+use super::sabotage;
 use super::state::{Account, Participant, Space};
 
 /// A request as the space needs it, independent of the HTTP library: the same view the
@@ -28,6 +29,9 @@ pub struct SimResponse {
     pub status: u16,
     /// The JSON body; `None` only for 204.
     pub body: Option<Value>,
+    /// What goes on the wire instead of the JSON body, with its content type: the healthy
+    /// space never sets it; a fault that answers in HTML or mislabels JSON does.
+    pub wire: Option<(&'static str, String)>,
 }
 
 impl SimResponse {
@@ -35,6 +39,7 @@ impl SimResponse {
         SimResponse {
             status: 200,
             body: Some(body),
+            wire: None,
         }
     }
 }
@@ -44,6 +49,7 @@ impl From<ApiError> for SimResponse {
         SimResponse {
             status: e.code.http_status(),
             body: Some(e.body()),
+            wire: None,
         }
     }
 }
@@ -61,33 +67,16 @@ fn not_found(what: &str) -> ApiError {
     )
 }
 
-/// Answers one request from the state; never panics, whatever it is given.
+/// Answers one request from the state, as the documentation says a server does; never
+/// panics, whatever it is given. (Faults wrap this function from outside: `sabotage.rs`.)
 pub fn handle(space: &mut Space, req: &SimRequest<'_>) -> SimResponse {
-    let mut response = match route(space, req) {
+    match route(space, req) {
         Ok(r) => r,
         Err(e) => e.into(),
-    };
-    if let Some(fault) = space.fault {
-        distort(fault, &mut response);
-    }
-    response
-}
-
-/// Applies a fault's distortion of the rendered answer: participants (alone or listed) and
-/// error bodies.
-fn distort(fault: Fault, response: &mut SimResponse) {
-    let Some(body) = response.body.as_mut() else { return };
-    if response.status >= 400 {
-        faults::distort_error(fault, &mut response.status, body);
-    } else if let Some(Value::Array(items)) = body.get_mut("participants") {
-        items.iter_mut().for_each(|p| faults::distort_participant(fault, p));
-    } else {
-        faults::distort_participant(fault, body);
     }
 }
 
 fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiError> {
-    let fault = space.fault;
     let (account, target) = match spec::parse_path(req.path) {
         Some(ApiPath::List { account, conference }) => (account, Route::List { conference }),
         Some(ApiPath::Participant {
@@ -98,11 +87,7 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
         }) => (account, Route::Participant { conference, call }),
         None => return Err(not_found(req.path)),
     };
-    let user = if fault == Some(Fault::AuthNotChecked) {
-        account
-    } else {
-        authenticate(space, req.authorization)?
-    };
+    let user = authenticate(space, req.authorization)?;
     if user != account {
         return Err(if space.accounts.contains_key(account) {
             ApiError::new(
@@ -126,7 +111,7 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                 .conferences
                 .get(conference)
                 .ok_or_else(|| not_found(&format!("Conference {conference}")))?;
-            list(account, conf, req.query, fault)
+            list(account, conf, req.query)
         }
         Route::Participant { conference, call } => {
             let conf = acct
@@ -137,13 +122,9 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                 .participant(call)
                 .ok_or_else(|| not_found(&format!("Participant {call}")))?
                 .clone();
-            let method = match req.method {
-                "PUT" | "PATCH" if fault == Some(Fault::PutAccepted) => "POST",
-                m => m,
-            };
-            match method {
+            match req.method {
                 "GET" => Ok(SimResponse::ok(me.to_json(account, conference))),
-                "POST" => update(acct, conference, &me, req, fault),
+                "POST" => update(acct, conference, &me, req),
                 "DELETE" => {
                     conf.participants.retain(|p| p.call_sid != call);
                     for coach in conf
@@ -157,6 +138,7 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                     Ok(SimResponse {
                         status: 204,
                         body: None,
+                        wire: None,
                     })
                 }
                 other => Err(method_not_allowed(other, "GET, POST, DELETE")),
@@ -165,68 +147,25 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
     }
 }
 
-/// An update: validated completely, then applied (to the right participant, unless a fault
-/// says otherwise), then rendered.
+/// An update: validated completely, then applied, then rendered.
 fn update(
     acct: &mut Account,
     conference: &str,
     me: &Participant,
     req: &SimRequest<'_>,
-    fault: Option<Fault>,
 ) -> Result<SimResponse, ApiError> {
-    let form = read_form(req, fault)?;
+    let form = read_form(req)?;
     let conf = acct
         .conferences
         .get_mut(conference)
         .ok_or_else(|| not_found(conference))?;
-    let update = rules::parse_update(&form, fault)
-        .and_then(|update| rules::check_against(&update, conf, me, fault).map(|()| update));
-    let update = match update {
-        Ok(update) => update,
-        Err(refusal) => {
-            if fault == Some(Fault::RefusedUpdatePartlyApplied) {
-                partly_apply(conf, me, &form);
-            }
-            return Err(refusal);
-        }
-    };
-    let place = conf
-        .participants
-        .iter()
-        .position(|p| p.call_sid == me.call_sid)
-        .unwrap_or_default();
-    let target = match fault {
-        Some(Fault::WrongParticipantUpdated) => (place + 1) % conf.participants.len(),
-        _ => place,
-    };
-    let now = rules::now();
-    rules::apply(&mut conf.participants[target], update.clone(), now, fault);
-    if target != place {
-        rules::apply(&mut conf.participants[place], rules::Update::default(), now, fault);
-    }
-    let answer = conf.participants[place].to_json(&acct.sid, conference);
-    if fault == Some(Fault::HoldNotPersisted) {
-        conf.participants[place].hold = me.hold;
-    }
-    if fault == Some(Fault::StateLeaksAcrossConferences) {
-        for other in acct.conferences.values_mut().filter(|c| c.sid != conference) {
-            if let Some(p) = other.participants.get_mut(place) {
-                rules::apply(p, update.clone(), now, fault);
-            }
-        }
-    }
-    Ok(SimResponse::ok(answer))
-}
-
-/// The fault of applying, one by one, the parameters of a refused update that are valid alone.
-fn partly_apply(conf: &mut super::state::Conference, me: &Participant, form: &[(String, String)]) {
-    for pair in form {
-        if let Ok(one) = rules::parse_update(std::slice::from_ref(pair), None)
-            && let Some(p) = conf.participant_mut(&me.call_sid)
-        {
-            rules::apply(p, one, rules::now(), None);
-        }
-    }
+    let update = rules::parse_update(&form)?;
+    rules::check_against(&update, conf, me)?;
+    let p = conf
+        .participant_mut(&me.call_sid)
+        .ok_or_else(|| not_found(&me.call_sid))?;
+    rules::apply(p, update, rules::now());
+    Ok(SimResponse::ok(p.to_json(&acct.sid, conference)))
 }
 
 fn method_not_allowed(method: &str, allow: &'static str) -> ApiError {
@@ -253,17 +192,9 @@ fn authenticate<'s>(space: &'s Space, header: Option<&str>) -> Result<&'s str, A
 }
 
 /// The form parameters of a POST; a body in any other encoding is refused, not guessed at.
-fn read_form(req: &SimRequest<'_>, fault: Option<Fault>) -> Result<Vec<(String, String)>, ApiError> {
+fn read_form(req: &SimRequest<'_>) -> Result<Vec<(String, String)>, ApiError> {
     if req.body.is_empty() {
         return Ok(Vec::new());
-    }
-    if fault == Some(Fault::JsonBodyAccepted)
-        && let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(req.body)
-    {
-        return Ok(fields
-            .into_iter()
-            .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
-            .collect());
     }
     if !wire::is_form(req.content_type) {
         return Err(ApiError::new(
@@ -278,12 +209,7 @@ fn read_form(req: &SimRequest<'_>, fault: Option<Fault>) -> Result<Vec<(String, 
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The form body cannot be read: {e}")))
 }
 
-fn list(
-    account: &str,
-    conf: &super::state::Conference,
-    query: Option<&str>,
-    fault: Option<Fault>,
-) -> Result<SimResponse, ApiError> {
+fn list(account: &str, conf: &super::state::Conference, query: Option<&str>) -> Result<SimResponse, ApiError> {
     let filters: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The query cannot be read: {e}")))?;
     let mut muted = None;
@@ -304,10 +230,7 @@ fn list(
     let participants: Vec<Value> = conf
         .participants
         .iter()
-        .filter(|p| {
-            fault == Some(Fault::ListFilterIgnored)
-                || (muted.is_none_or(|m| p.muted == m) && hold.is_none_or(|h| p.hold == h))
-        })
+        .filter(|p| muted.is_none_or(|m| p.muted == m) && hold.is_none_or(|h| p.hold == h))
         .map(|p| p.to_json(account, &conf.sid))
         .collect();
     let path = spec::participants_path(Dialect::SignalWire, account, &conf.sid);
@@ -338,6 +261,8 @@ pub struct SimResponder {
     pub space: Arc<Mutex<Space>>,
     /// The shared journal.
     pub journal: Arc<Mutex<Journal>>,
+    /// The fault that wraps the healthy space, if it was started broken.
+    pub fault: Option<Fault>,
 }
 
 impl Respond for SimResponder {
@@ -355,9 +280,12 @@ impl Respond for SimResponder {
             let (status, body) = control::handle(&self.space, &self.journal, &req);
             return json_template(status, body);
         }
-        let (response, fault) = {
+        let response = {
             let mut space = self.space.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            (handle(&mut space, &req), space.fault)
+            match self.fault {
+                None => handle(&mut space, &req),
+                Some(fault) => sabotage::handle_with(fault, &mut space, &req),
+            }
         };
         let mut path = req.path.to_string();
         if let Some(q) = req.query {
@@ -374,27 +302,19 @@ impl Respond for SimResponder {
                 status: response.status,
                 deviations: check_request(&req),
             });
-        if fault == Some(Fault::ErrorsAsHtml) && response.status >= 400 {
-            let page = format!("<html><body><h1>Error {}</h1></body></html>", response.status);
-            return ResponseTemplate::new(response.status).set_body_raw(page.into_bytes(), "text/html");
+        match response.wire {
+            Some((content_type, bytes)) => {
+                ResponseTemplate::new(response.status).set_body_raw(bytes.into_bytes(), content_type)
+            }
+            None => json_template(response.status, response.body),
         }
-        let content_type = if fault == Some(Fault::ContentTypeNotJson) {
-            "text/plain"
-        } else {
-            "application/json"
-        };
-        json_template_as(response.status, response.body, content_type)
     }
 }
 
 fn json_template(status: u16, body: Option<Value>) -> ResponseTemplate {
-    json_template_as(status, body, "application/json")
-}
-
-fn json_template_as(status: u16, body: Option<Value>, content_type: &str) -> ResponseTemplate {
     let template = ResponseTemplate::new(status);
     match body {
-        Some(body) => template.set_body_raw(body.to_string().into_bytes(), content_type),
+        Some(body) => template.set_body_raw(body.to_string().into_bytes(), spec::wire::JSON),
         None => template,
     }
 }

@@ -10,6 +10,7 @@ pub mod faults;
 pub mod http;
 pub mod journal;
 pub mod rules;
+pub mod sabotage;
 pub mod state;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -53,13 +54,12 @@ impl Sim {
             .disable_request_recording()
             .start()
             .await;
-        let mut state = Space::default();
-        state.fault = fault;
-        let space = Arc::new(Mutex::new(state));
+        let space = Arc::new(Mutex::new(Space::default()));
         let journal = Arc::new(Mutex::new(Journal::default()));
         let responder = http::SimResponder {
             space: space.clone(),
             journal: journal.clone(),
+            fault,
         };
         Mock::given(matchers::any())
             .respond_with(responder)

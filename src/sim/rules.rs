@@ -8,9 +8,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use crate::spec::ErrorCode;
-use crate::spec::params::{self, ParamKind};
-
-use super::faults::Fault;
+use crate::spec::params;
 
 use super::state::{Conference, ConferenceStatus, Participant};
 
@@ -68,14 +66,11 @@ pub struct Update {
 
 /// Reads the form parameters of an update, refusing unknown keys, repeated keys and values of
 /// the wrong kind.
-pub fn parse_update(form: &[(String, String)], fault: Option<Fault>) -> Result<Update, ApiError> {
+pub fn parse_update(form: &[(String, String)]) -> Result<Update, ApiError> {
     let mut update = Update::default();
     let mut seen: Vec<&str> = Vec::new();
     for (key, value) in form {
         let Some(param) = params::param(key) else {
-            if fault == Some(Fault::UnknownParametersIgnored) {
-                continue;
-            }
             let hint = match params::suggest(key) {
                 Some(name) => format!("; did you mean {name}? Keys are PascalCase"),
                 None => "; see the documented parameter table".to_string(),
@@ -98,20 +93,7 @@ pub fn parse_update(form: &[(String, String)], fault: Option<Fault>) -> Result<U
                 format!("{} is blank; omit it or give a value", param.name),
             ));
         }
-        let lenient = match (fault, param.kind) {
-            (Some(Fault::MethodNotValidated), ParamKind::Method) | (Some(Fault::UrlNotValidated), ParamKind::Url) => {
-                true
-            }
-            (Some(Fault::BooleansNotValidated), ParamKind::Boolean) => true,
-            (Some(Fault::BooleansCaseSensitive), ParamKind::Boolean) if value != "true" && value != "false" => {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidArgument,
-                    format!("{} must be true or false", param.name),
-                ));
-            }
-            _ => false,
-        };
-        if !lenient && !param.kind.accepts(value) {
+        if !param.kind.accepts(value) {
             return Err(ApiError::new(
                 param.kind.error_code(),
                 format!("{} must be {}, not {value:?}", param.name, param.kind.expectation()),
@@ -139,20 +121,15 @@ pub fn parse_update(form: &[(String, String)], fault: Option<Fault>) -> Result<U
     Ok(update)
 }
 
-/// A boolean already validated (or, under a fault, anything: what is not true is false).
+/// A boolean already validated.
 fn read_bool(value: &str) -> Option<bool> {
-    Some(params::parse_bool(value).unwrap_or(false))
+    params::parse_bool(value)
 }
 
 /// Checks what an update asks against the conference: the conference is running, and a coach
 /// coaches another participant of the same conference.
-pub fn check_against(
-    update: &Update,
-    conference: &Conference,
-    me: &Participant,
-    fault: Option<Fault>,
-) -> Result<(), ApiError> {
-    if conference.status == ConferenceStatus::Completed && fault != Some(Fault::CompletedConferenceUpdatable) {
+pub fn check_against(update: &Update, conference: &Conference, me: &Participant) -> Result<(), ApiError> {
+    if conference.status == ConferenceStatus::Completed {
         return Err(ApiError::new(
             ErrorCode::InvalidArgument,
             format!(
@@ -162,20 +139,13 @@ pub fn check_against(
         ));
     }
     let coaching_after = update.coaching.unwrap_or(me.coaching);
-    if update.coaching == Some(true)
-        && update.call_sid_to_coach.is_none()
-        && fault != Some(Fault::CoachingWithoutCallSidAccepted)
-    {
+    if update.coaching == Some(true) && update.call_sid_to_coach.is_none() {
         return Err(ApiError::new(
             ErrorCode::InvalidConferenceAttributes,
             "Coaching=true needs CallSidToCoach: name the participant to coach",
         ));
     }
-    if let Some(target) = update
-        .call_sid_to_coach
-        .as_ref()
-        .filter(|_| fault != Some(Fault::CoachTargetNotValidated))
-    {
+    if let Some(target) = &update.call_sid_to_coach {
         if !coaching_after {
             return Err(ApiError::new(
                 ErrorCode::InvalidConferenceAttributes,
@@ -204,8 +174,8 @@ pub fn check_against(
 /// Applies a validated update. `date_updated` becomes the time of the update (never earlier
 /// than it was): at the one-second resolution of RFC 2822, two updates in the same second show
 /// the same date, which is why the harness waits for a new second before an update it checks.
-pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime, fault: Option<Fault>) {
-    if let Some(m) = update.muted.filter(|_| fault != Some(Fault::IgnoreMuted)) {
+pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime) {
+    if let Some(m) = update.muted {
         p.muted = m;
     }
     if let Some(h) = update.hold {
@@ -219,9 +189,6 @@ pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime, fault: Op
     }
     if let Some(u) = update.announce_url {
         p.announce_url = Some(u);
-        if fault == Some(Fault::AnnounceUnmutes) {
-            p.muted = false;
-        }
     }
     if let Some(m) = update.announce_method {
         p.announce_method = m;
@@ -232,25 +199,15 @@ pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime, fault: Op
     match update.coaching {
         Some(false) => {
             p.coaching = false;
-            if fault != Some(Fault::StopCoachingKeepsTarget) {
-                p.call_sid_to_coach = None;
-            }
+            p.call_sid_to_coach = None;
         }
         Some(true) => p.coaching = true,
         None => {}
     }
-    if let Some(target) = update
-        .call_sid_to_coach
-        .filter(|_| fault != Some(Fault::CoachingWithoutTarget))
-    {
+    if let Some(target) = update.call_sid_to_coach {
         p.call_sid_to_coach = Some(target);
     }
-    if fault != Some(Fault::DateUpdatedFrozen) {
-        p.date_updated = later_of(now, p.date_updated);
-    }
-    if fault == Some(Fault::DateCreatedMoves) {
-        p.date_created = p.date_updated;
-    }
+    p.date_updated = later_of(now, p.date_updated);
 }
 
 fn later_of(a: OffsetDateTime, b: OffsetDateTime) -> OffsetDateTime {
@@ -284,15 +241,12 @@ mod tests {
 
     #[test]
     fn documented_examples_parse() {
-        let u = parse_update(
-            &form(&[
-                ("Muted", "False"),
-                ("Coaching", "True"),
-                ("Beep", "False"),
-                ("CallSidToCoach", "x"),
-            ]),
-            None,
-        )
+        let u = parse_update(&form(&[
+            ("Muted", "False"),
+            ("Coaching", "True"),
+            ("Beep", "False"),
+            ("CallSidToCoach", "x"),
+        ]))
         .unwrap();
         assert_eq!(u.muted, Some(false));
         assert_eq!(u.coaching, Some(true));
@@ -301,7 +255,7 @@ mod tests {
 
     #[test]
     fn refusals_carry_their_documented_code() {
-        let code = |pairs: &[(&str, &str)]| parse_update(&form(pairs), None).unwrap_err().code;
+        let code = |pairs: &[(&str, &str)]| parse_update(&form(pairs)).unwrap_err().code;
         assert_eq!(code(&[("muted", "true")]), ErrorCode::InvalidArgument);
         assert_eq!(code(&[("Muted", "yes")]), ErrorCode::InvalidArgument);
         assert_eq!(code(&[("HoldMethod", "PUT")]), ErrorCode::InvalidMethod);
@@ -317,9 +271,9 @@ mod tests {
     fn date_updated_takes_the_time_of_the_update_and_never_goes_back() {
         let t = now();
         let mut p = Participant::joined("a".into(), t);
-        apply(&mut p, Update::default(), t + Duration::SECOND, None);
+        apply(&mut p, Update::default(), t + Duration::SECOND);
         assert_eq!(p.date_updated, t + Duration::SECOND);
-        apply(&mut p, Update::default(), t, None);
+        apply(&mut p, Update::default(), t);
         assert_eq!(p.date_updated, t + Duration::SECOND);
         assert_eq!(p.date_created, t);
     }

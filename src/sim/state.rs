@@ -36,8 +36,6 @@ pub struct Space {
     pub accounts: HashMap<String, Account>,
     /// Account sids in the order they were arranged, oldest first.
     order: std::collections::VecDeque<String>,
-    /// The fault the space was started with, if any (see `faults.rs`).
-    pub fault: Option<super::faults::Fault>,
 }
 
 impl Space {

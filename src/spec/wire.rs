@@ -8,6 +8,9 @@ use base64::Engine;
 /// The content type of an update's body.
 pub const FORM: &str = "application/x-www-form-urlencoded";
 
+/// The content type of every answer with a body.
+pub const JSON: &str = "application/json";
+
 /// The `(user, password)` of a Basic `Authorization` header; the scheme is case-insensitive
 /// (RFC 7235), the pair must decode and hold a colon.
 pub fn basic_credentials(header: Option<&str>) -> Option<(String, String)> {

@@ -21,4 +21,8 @@ Feature: Authentication
       | case                                     |
       | without credentials                      |
       | with a wrong token                       |
+
+    @needs-another-account
+    Examples:
+      | case                                     |
       | with the credentials of another account  |

@@ -83,7 +83,7 @@ Feature: Refused updates
     Then the update is refused with status 400 and code 16002
     And no participant has changed
 
-  @live-safe
+  @live-safe @needs-another-conference
   Scenario: Coaching a participant of another conference is refused
     Given another conference of the same account with participant "stranger"
     When "supervisor" is updated with:
@@ -134,7 +134,7 @@ Feature: Refused updates
     Then the update is refused with status 400 and code 10000
     And no participant has changed
 
-  @needs-setup
+  @needs-completed-conference
   Scenario: A participant of a completed conference cannot be updated
     Given the conference has completed
     When "agent" is updated with:

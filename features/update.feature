@@ -39,7 +39,7 @@ Feature: Update a participant
     And no participant but "agent" has changed
     And a retrieve of "agent" shows the same participant
 
-  @live-safe
+  @live-safe @needs-another-conference
   Scenario: Updating a participant leaves the account's other conferences alone
     Given another conference of the same account with participants "caller" and "host"
     When "agent" is updated with:

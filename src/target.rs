@@ -23,8 +23,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 /// A state a scenario needs arranged before it can say anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Need {
-    /// A running conference with participants of these names.
-    Participants(Vec<String>),
     /// A second conference in the same account.
     AnotherConference,
     /// A conference that has ended.
@@ -123,7 +121,7 @@ impl Target {
         let Target::Remote(Remote {
             config:
                 RemoteConfig {
-                    arrangement: Arrangement::Configured { participants, .. },
+                    arrangement: Arrangement::Configured { .. },
                     ..
                 },
             ..
@@ -132,14 +130,6 @@ impl Target {
             return None;
         };
         match need {
-            Need::Participants(names) => {
-                let missing: Vec<&String> = names
-                    .iter()
-                    .filter(|n| !participants.iter().any(|(p, _)| p == *n))
-                    .collect();
-                (!missing.is_empty())
-                    .then(|| format!("needs participants named {missing:?}: add --participant NAME=SID"))
-            }
             Need::AnotherConference => {
                 Some("needs a second conference: only a setup endpoint (--setup-url) gives one".into())
             }

@@ -139,6 +139,15 @@ fn against_a_configured_conference_what_cannot_be_arranged_is_skipped_with_its_r
         "{out}"
     );
     assert!(
+        out.contains("cannot be arranged on this target: it needs a second account"),
+        "one Examples block of an outline is skipped by its own tag: {out}"
+    );
+    assert!(
+        out.contains("cannot be arranged on this target: it needs a completed conference")
+            || out.contains("it is not tagged @live-safe"),
+        "{out}"
+    );
+    assert!(
         out.contains("cannot run on this target: it is not tagged @live-safe"),
         "{out}"
     );
@@ -247,4 +256,21 @@ fn snapshot_files() -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+#[test]
+fn a_scenario_without_the_tag_of_its_need_fails_loudly_where_the_need_cannot_be_arranged() {
+    let serve = Serve::start(&[]);
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/untagged_need.feature");
+    let o = run(
+        &["--target", &serve.base, "--features", fixture.to_str().unwrap()],
+        &serve.env,
+        &temp_dir("untagged"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("needs a second conference") && out.contains("tag it @needs-another-conference"),
+        "{out}"
+    );
 }

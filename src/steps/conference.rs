@@ -2,8 +2,22 @@
 
 use cucumber::given;
 use laml_conformance::client::ParticipantUpdate;
+use laml_conformance::target::Need;
 
 use super::ConformanceWorld;
+use super::needs::tag_of;
+
+/// Fails when the target cannot arrange `need`: the scenario lacks the tag that would have
+/// had it skipped there, which is the scenario's mistake, said as such.
+pub(super) fn needs(world: &ConformanceWorld, need: Need) -> Result<(), String> {
+    match world.target.cannot_arrange(&need) {
+        None => Ok(()),
+        Some(why) => Err(format!(
+            "this scenario {why}; tag it {} so that such targets skip it",
+            tag_of(&need)
+        )),
+    }
+}
 
 /// Reads `"a", "b" and "c"` into names.
 pub(super) fn names(list: &str) -> Vec<String> {
@@ -26,6 +40,7 @@ async fn a_conference(world: &mut ConformanceWorld, list: String) -> Result<(), 
 async fn another_conference(world: &mut ConformanceWorld, list: String) -> Result<(), String> {
     let names = names(&list);
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    needs(world, Need::AnotherConference)?;
     let first = world.conference()?;
     let arranged = world
         .target
@@ -37,6 +52,7 @@ async fn another_conference(world: &mut ConformanceWorld, list: String) -> Resul
 
 #[given(expr = "the conference has completed")]
 async fn completed(world: &mut ConformanceWorld) -> Result<(), String> {
+    needs(world, Need::CompletedConference)?;
     world
         .target
         .complete_conference(world.conference()?)

@@ -1,75 +1,87 @@
-//! What each scenario needs arranged, and marking the scenarios the chosen target cannot
-//! arrange, so they are reported as skipped with the reason instead of failing (or passing).
+//! What each scenario needs arranged, read from its tags, and marking the scenarios the chosen
+//! target cannot arrange, so they are reported as skipped with the reason instead of failing
+//! (or passing).
 //!
-//! cucumber skips a step only when no definition matches it, so a scenario is skipped by
-//! rewriting its first unarrangeable step into a sentence that states the reason (which no
-//! step matches) and tagging it `@allow.skipped`, which `fail_on_skipped` tolerates. Every other
-//! undefined step still fails the run. The phrases below mirror the step definitions of
-//! `conference.rs` and `update.rs`.
+//! The needs are tags a reader sees (`@needs-another-conference`, `@needs-completed-conference`,
+//! `@needs-another-account`, and `@live-safe` for targets whose participants are shared), on a
+//! feature, a rule, a scenario or one `Examples` block of an outline. cucumber skips a step only
+//! when no definition matches it, so a scenario is skipped by replacing its first step with a
+//! sentence that states the reason (which no step matches) and tagging it `@allow.skipped`,
+//! which `fail_on_skipped` tolerates. Every other undefined step still fails the run. Renaming a
+//! step changes nothing here; a scenario whose tag is missing fails loudly on a target that
+//! cannot arrange what it asks for (the arranging steps say which tag to add).
 
-use std::sync::LazyLock;
-
-use cucumber::gherkin::{Feature, Scenario, Step};
+use cucumber::gherkin::{Feature, Scenario};
 use cucumber::parser;
 use laml_conformance::target::{Need, Target};
-use regex::Regex;
 
 use super::TARGET;
 
-static A_CONFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^a conference with participants? ((?:"[^"]+"(?:, | and )?)+)$"#).expect("valid regex")
-});
+/// The tag that lets a scenario run on a target whose participants are shared and live.
+pub const LIVE_SAFE: &str = "live-safe";
 
-/// The need a step text expresses, if any.
-pub fn need_of(step: &str) -> Option<Need> {
-    if let Some(c) = A_CONFERENCE.captures(step) {
-        return Some(Need::Participants(super::conference::names(&c[1])));
+/// The need a tag declares, if any.
+pub fn need_of(tag: &str) -> Option<Need> {
+    match tag {
+        "needs-another-conference" => Some(Need::AnotherConference),
+        "needs-completed-conference" => Some(Need::CompletedConference),
+        "needs-another-account" => Some(Need::AnotherAccount),
+        _ => None,
     }
-    if step.starts_with("another conference of the same account") {
-        return Some(Need::AnotherConference);
-    }
-    if step == "the conference has completed" {
-        return Some(Need::CompletedConference);
-    }
-    if step.ends_with("with the credentials of another account") {
-        return Some(Need::AnotherAccount);
-    }
-    None
 }
 
-/// The reason the target cannot run a scenario with these steps and tags, if any.
-fn reason(target: &Target, steps: &[Step], tags: &[String]) -> Option<String> {
-    if target.shares_participants() && !tags.iter().any(|t| t == "live-safe") {
-        return Some("it is not tagged @live-safe, and this target's participants are shared and live".into());
+/// The tag that declares `need`, for the arranging steps' messages.
+pub fn tag_of(need: &Need) -> &'static str {
+    match need {
+        Need::AnotherConference => "@needs-another-conference",
+        Need::CompletedConference => "@needs-completed-conference",
+        Need::AnotherAccount => "@needs-another-account",
     }
-    steps
-        .iter()
-        .filter_map(|s| need_of(&s.value))
+}
+
+/// Why the target cannot run a scenario with these tags, if it cannot.
+fn reason(target: &Target, tags: &[String]) -> Option<String> {
+    if target.shares_participants() && !tags.iter().any(|t| t == LIVE_SAFE) {
+        return Some(
+            "this scenario cannot run on this target: it is not tagged @live-safe, and this target's participants are shared and live".into(),
+        );
+    }
+    tags.iter()
+        .filter_map(|t| need_of(t))
         .find_map(|n| target.cannot_arrange(&n))
+        .map(|why| format!("this scenario cannot be arranged on this target: it {why}"))
 }
 
-fn mark_step(steps: &mut [Step], target: &Target) -> bool {
-    for step in steps {
-        if let Some(why) = need_of(&step.value).and_then(|n| target.cannot_arrange(&n)) {
-            step.value = format!("this scenario cannot be arranged on this target: it {why}");
-            return true;
-        }
+fn skip(scenario: &mut Scenario, why: String) {
+    scenario.tags.push("allow.skipped".into());
+    if let Some(first) = scenario.steps.first_mut() {
+        first.value = why;
     }
-    false
 }
 
-fn mark_scenario(scenario: &mut Scenario, background_skipped: bool, target: &Target) {
-    let unsafe_here = reason(target, &[], &scenario.tags);
-    if background_skipped || unsafe_here.is_some() || reason(target, &scenario.steps, &scenario.tags).is_some() {
-        scenario.tags.push("allow.skipped".into());
-        if let Some(why) = unsafe_here {
-            if let Some(first) = scenario.steps.first_mut() {
-                first.value = format!("this scenario cannot run on this target: {why}");
-            }
-        } else if !background_skipped {
-            mark_step(&mut scenario.steps, target);
+/// Marks the scenarios (and the `Examples` blocks of outlines) the target cannot run; the
+/// blocks of an outline that cannot run become a skipped copy of it.
+fn mark_scenarios(scenarios: &mut Vec<Scenario>, inherited: &[String], target: &Target) {
+    let mut copies = Vec::new();
+    for scenario in scenarios.iter_mut() {
+        let tags: Vec<String> = inherited.iter().chain(&scenario.tags).cloned().collect();
+        if let Some(why) = reason(target, &tags) {
+            skip(scenario, why);
+            continue;
+        }
+        let (cannot, can): (Vec<_>, Vec<_>) = std::mem::take(&mut scenario.examples)
+            .into_iter()
+            .partition(|e| reason(target, &[tags.clone(), e.tags.clone()].concat()).is_some());
+        scenario.examples = can;
+        for examples in cannot {
+            let why = reason(target, &[tags.clone(), examples.tags.clone()].concat()).unwrap_or_default();
+            let mut copy = scenario.clone();
+            copy.examples = vec![examples];
+            skip(&mut copy, why);
+            copies.push(copy);
         }
     }
+    scenarios.extend(copies);
 }
 
 /// Marks the scenarios of one feature that the run's target cannot arrange.
@@ -79,19 +91,11 @@ pub fn mark(feature: parser::Result<Feature>) -> parser::Result<Feature> {
         return feature;
     };
     feature.map(|mut f| {
-        let skipped = f.background.as_mut().is_some_and(|b| mark_step(&mut b.steps, target));
-        for scenario in &mut f.scenarios {
-            mark_scenario(scenario, skipped, target);
-        }
+        let feature_tags = f.tags.clone();
+        mark_scenarios(&mut f.scenarios, &feature_tags, target);
         for rule in &mut f.rules {
-            let rule_skipped = skipped
-                || rule
-                    .background
-                    .as_mut()
-                    .is_some_and(|b| mark_step(&mut b.steps, target));
-            for scenario in &mut rule.scenarios {
-                mark_scenario(scenario, rule_skipped, target);
-            }
+            let tags: Vec<String> = feature_tags.iter().chain(&rule.tags).cloned().collect();
+            mark_scenarios(&mut rule.scenarios, &tags, target);
         }
         f
     })
@@ -133,20 +137,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn needs_are_read_from_the_steps_that_arrange() {
-        assert_eq!(
-            need_of(r#"a conference with participants "agent" and "customer""#),
-            Some(Need::Participants(vec!["agent".into(), "customer".into()]))
-        );
-        assert_eq!(
-            need_of(r#"another conference of the same account with participant "x""#),
-            Some(Need::AnotherConference)
-        );
-        assert_eq!(need_of("the conference has completed"), Some(Need::CompletedConference));
-        assert_eq!(
-            need_of(r#""agent" is muted with the credentials of another account"#),
-            Some(Need::AnotherAccount)
-        );
-        assert_eq!(need_of(r#""agent" is muted"#), None);
+    fn needs_are_read_from_tags_and_name_their_tag() {
+        for need in [Need::AnotherConference, Need::CompletedConference, Need::AnotherAccount] {
+            let tag = tag_of(&need);
+            assert_eq!(need_of(tag.trim_start_matches('@')), Some(need));
+        }
+        assert_eq!(need_of(LIVE_SAFE), None);
+        assert_eq!(need_of("needs-setup"), None);
     }
 }

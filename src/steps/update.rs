@@ -94,6 +94,7 @@ async fn with_other_credentials(world: &mut ConformanceWorld, name: String, how:
         "without credentials" => None,
         "with a wrong token" => Some(Credentials::new(own.project_id, "not-the-token")),
         _ => {
+            super::conference::needs(world, laml_conformance::target::Need::AnotherAccount)?;
             let other = world
                 .target
                 .arrange_conference(&["other"])

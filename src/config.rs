@@ -13,6 +13,9 @@ use std::time::Duration;
 use crate::credentials::Credentials;
 use crate::spec::Dialect;
 
+/// How long a request may take before it counts as a failure of the target (`--timeout`).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Target options of a run, as flags (each also read from the `LAML_*` variable named).
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct TargetFlags {
@@ -179,7 +182,7 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
                 "a timeout of {t} s makes no sense; give --timeout between 0 and 600 seconds"
             ));
         }
-        None => crate::target::DEFAULT_TIMEOUT,
+        None => DEFAULT_TIMEOUT,
     };
     let target = flags.target.clone().or_else(|| var("LAML_TARGET"));
     let Some(target) = target.filter(|t| t != "embedded") else {
@@ -280,7 +283,7 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
         // On loopback, the setup endpoint of `laml-conformance serve` is the natural guess; if
         // the target is something else, the first scenario says so clearly.
         (None, None) if loopback => Arrangement::Setup {
-            url: format!("{base_url}{}", crate::sim::control::SETUP_PATH),
+            url: format!("{base_url}{}", crate::setup::SETUP_PATH),
         },
         (None, None) => {
             return err(

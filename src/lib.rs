@@ -7,7 +7,8 @@
 //! Map: [`spec`] the documentation as data · [`sim`] the simulated space · [`client`] the typed
 //! client and its [`client::Exchange`]s · [`check`] one comparison engine: normaliser, shapes, values, dates, errors, snapshots ·
 //! [`target`] where a run sends its requests · [`config`] choosing and checking a target ·
-//! [`credentials`] secrets that redact themselves · [`error`] what callers branch on. The
+//! [`credentials`] secrets that redact themselves · [`setup`] the state-setup protocol both the
+//! space and remote targets speak · [`error`] what callers branch on. The
 //! simulated space's fault catalogue is [`sim::faults`]; each fault wraps the healthy space from
 //! outside ([`sim::sabotage`]).
 //!
@@ -59,6 +60,7 @@ pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod error;
+pub mod setup;
 pub mod sim;
 pub mod spec;
 pub mod target;

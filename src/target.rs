@@ -13,12 +13,12 @@ use crate::client::ApiClient;
 use crate::config::{Arrangement, RemoteConfig, Settings};
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::setup::ArrangedConference;
+use crate::sim::Sim;
 use crate::sim::faults::Fault;
-use crate::sim::{ArrangedConference, Sim};
 use crate::spec::Dialect;
 
-/// How long a request may take before it counts as a failure of the target.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+pub use crate::config::DEFAULT_TIMEOUT;
 
 /// A state a scenario needs arranged before it can say anything.
 #[derive(Debug, Clone, PartialEq, Eq)]

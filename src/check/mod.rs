@@ -8,46 +8,14 @@
 
 pub mod dates;
 pub mod error;
-pub mod request;
 pub mod shape;
 pub mod snapshot;
 pub mod values;
 
-use std::fmt;
-
 use serde_json::Value;
 
-/// One way an answer differs from the documentation.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Deviation {
-    /// The JSON path of the field (`muted`, `participants[0].hold`), or `(body)`.
-    pub path: String,
-    /// What the documentation expects, as `<value> (type)` or a sentence.
-    pub expected: String,
-    /// What came, in the same form.
-    pub actual: String,
-}
-
-impl Deviation {
-    /// A deviation between two JSON values at `path`.
-    pub fn values(path: impl Into<String>, expected: &Value, actual: &Value) -> Self {
-        Deviation {
-            path: path.into(),
-            expected: show(expected),
-            actual: show(actual),
-        }
-    }
-}
-
-impl fmt::Display for Deviation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "  {}\n    expected: {}\n    actual:   {}",
-            self.path, self.expected, self.actual
-        )
-    }
-}
+pub use crate::spec::deviation::{Deviation, show};
+use crate::spec::wire;
 
 /// Every field where `actual` differs from `expected`: missing, another value or type, or
 /// there but not expected. Two values that are not both objects differ as a whole, at `(body)`.
@@ -97,32 +65,15 @@ pub fn compare_fields(expected: &Value, actual: &Value) -> Vec<Deviation> {
     deviations
 }
 
-/// A JSON value as failure messages show it: `<value> (type)`.
-pub fn show(v: &Value) -> String {
-    let kind = match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    };
-    let mut text = v.to_string();
-    if text.len() > 200 {
-        text = format!("{}…", text.chars().take(200).collect::<String>());
-    }
-    format!("<{text}> ({kind})")
-}
-
 /// A JSON answer must say it is JSON: client libraries choose their parser by `Content-Type`.
 pub fn check_json_content_type(content_type: Option<&str>) -> Result<(), Deviation> {
     let media = content_type.and_then(|c| c.split(';').next()).map(str::trim);
-    if media.is_some_and(|m| m.eq_ignore_ascii_case("application/json")) {
+    if media.is_some_and(|m| m.eq_ignore_ascii_case(wire::JSON)) {
         return Ok(());
     }
     Err(Deviation {
         path: "(header Content-Type)".into(),
-        expected: "application/json".into(),
+        expected: wire::JSON.into(),
         actual: content_type.map_or("missing".to_string(), |c| format!("<{c}>")),
     })
 }

@@ -17,14 +17,14 @@ use serde_json::{Value, json};
 
 use super::http::SimRequest;
 use super::journal::Journal;
-use super::state::{ArrangedConference, Space};
+use super::state::Space;
+use crate::setup::ArrangedConference;
+pub use crate::setup::SETUP_PATH;
 
 /// Where the control plane lives.
 pub const PREFIX: &str = "/__laml/";
 /// The most participants one setup request may ask for.
 const MAX_NAMES: usize = 100;
-/// The setup endpoint's path, to be appended to the base URL.
-pub const SETUP_PATH: &str = "/__laml/setup";
 
 fn problem(status: u16, message: &str) -> (u16, Option<Value>) {
     (status, Some(json!({ "message": message })))

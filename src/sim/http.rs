@@ -8,8 +8,10 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
 
-use crate::check::request::{RequestView, check_request};
-use crate::spec::{self, ApiPath, Dialect, ErrorCode, wire};
+use crate::spec::request::{RequestView, check_request};
+use crate::spec::{
+    self, ApiPath, Dialect, ErrorCode, LIST_FILTERS, LIST_METHODS, LIST_PAGING, PARTICIPANT_METHODS, wire,
+};
 
 use super::control;
 use super::faults::Fault;
@@ -104,8 +106,8 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
         .ok_or_else(|| not_found(&format!("Account {account}")))?;
     match target {
         Route::List { conference } => {
-            if req.method != "GET" {
-                return Err(method_not_allowed(req.method, "GET"));
+            if !LIST_METHODS.contains(&req.method) {
+                return Err(method_not_allowed(req.method, LIST_METHODS));
             }
             let conf = acct
                 .conferences
@@ -141,7 +143,7 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                         wire: None,
                     })
                 }
-                other => Err(method_not_allowed(other, "GET, POST, DELETE")),
+                other => Err(method_not_allowed(other, PARTICIPANT_METHODS)),
             }
         }
     }
@@ -168,10 +170,13 @@ fn update(
     Ok(SimResponse::ok(p.to_json(&acct.sid, conference)))
 }
 
-fn method_not_allowed(method: &str, allow: &'static str) -> ApiError {
+fn method_not_allowed(method: &str, allow: &[&str]) -> ApiError {
     ApiError::new(
         ErrorCode::MethodNotAllowed,
-        format!("Method {method} is not allowed on this resource; use {allow}"),
+        format!(
+            "Method {method} is not allowed on this resource; use {}",
+            allow.join(", ")
+        ),
     )
 }
 
@@ -218,11 +223,11 @@ fn list(account: &str, conf: &super::state::Conference, query: Option<&str>) -> 
         match k.as_str() {
             "Muted" => muted = Some(rules::parse_filter(k, v)?),
             "Hold" => hold = Some(rules::parse_filter(k, v)?),
-            "Page" | "PageSize" | "PageToken" => {}
+            paging if LIST_PAGING.contains(&paging) => {}
             other => {
                 return Err(ApiError::new(
                     ErrorCode::InvalidArgument,
-                    format!("Unknown filter {other}; use Muted or Hold"),
+                    format!("Unknown filter {other}; use {}", LIST_FILTERS.join(" or ")),
                 ));
             }
         }

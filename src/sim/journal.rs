@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use crate::check::Deviation;
+use crate::spec::deviation::Deviation;
 
 /// How many bytes of each request body the journal keeps.
 pub const JOURNAL_BODY: usize = 4096;

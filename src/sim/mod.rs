@@ -24,7 +24,7 @@ use self::journal::{Journal, JournalEntry};
 use self::state::{Account, Space};
 use crate::credentials::Credentials;
 
-pub use self::state::ArrangedConference;
+pub use crate::setup::ArrangedConference;
 
 /// A running simulated space and the handles to its state.
 #[derive(Debug)]

@@ -9,18 +9,8 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use crate::credentials::Credentials;
+use crate::setup::ArrangedConference;
 use crate::spec::{self, Dialect, participant::NOBODY};
-
-/// A conference seeded for one scenario: its own account, token and participants.
-#[derive(Debug, Clone)]
-pub struct ArrangedConference {
-    /// The credentials of the fresh account.
-    pub credentials: Credentials,
-    /// The ConferenceSid.
-    pub conference_sid: String,
-    /// `(name, call sid)` of each participant, in the order asked.
-    pub participants: Vec<(String, String)>,
-}
 
 /// How many accounts the space keeps; arranging one more forgets the oldest, so a space serving
 /// for days keeps its memory flat.

@@ -6,10 +6,12 @@
 //! `update-participant.seed.txt` and `documented/*.json` beside this file): it must work on a
 //! machine that has nothing else.
 
+pub mod deviation;
 pub mod documented;
 pub mod errors;
 pub mod params;
 pub mod participant;
+pub mod request;
 pub mod wire;
 
 pub use documented::{DocumentedExample, EXAMPLES};
@@ -68,6 +70,18 @@ pub fn participant_path(dialect: Dialect, account: &str, conference: &str, call:
         dialect.prefix()
     )
 }
+
+/// The methods the participant resource allows: retrieve, update, delete.
+pub const PARTICIPANT_METHODS: &[&str] = &["GET", "POST", "DELETE"];
+
+/// The methods the participant list allows.
+pub const LIST_METHODS: &[&str] = &["GET"];
+
+/// The filters of the participant list: the flags it can be narrowed by.
+pub const LIST_FILTERS: &[&str] = &["Muted", "Hold"];
+
+/// The paging parameters of the participant list, which narrow nothing.
+pub const LIST_PAGING: &[&str] = &["Page", "PageSize", "PageToken"];
 
 /// The path of a conference's participant list (the List sibling endpoint).
 pub fn participants_path(dialect: Dialect, account: &str, conference: &str) -> String {

@@ -6,6 +6,7 @@ use laml_conformance::target::Need;
 
 use super::ConformanceWorld;
 use super::needs::tag_of;
+use super::parameters::{Flag, Participant};
 
 /// Fails when the target cannot arrange `need`: the scenario lacks the tag that would have
 /// had it skipped there, which is the scenario's mistake, said as such.
@@ -72,18 +73,16 @@ async fn arrange(world: &mut ConformanceWorld, name: &str, params: &[(&str, &str
         .await
 }
 
-#[given(expr = "{string} is muted")]
-async fn is_muted(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
-    arrange(world, &name, &[("Muted", "true")], "is muted").await
+#[given(expr = "{participant} is {flag}")]
+async fn flag_is(world: &mut ConformanceWorld, name: Participant, flag: Flag) -> Result<(), String> {
+    let key = if flag.field == "muted" { "Muted" } else { "Hold" };
+    let what = format!("has {} {}", flag.field, flag.set);
+    arrange(world, &name.0, &[(key, if flag.set { "true" } else { "false" })], &what).await
 }
 
-#[given(expr = "{string} is on hold")]
-async fn is_on_hold(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
-    arrange(world, &name, &[("Hold", "true")], "is on hold").await
-}
-
-#[given(expr = "{string} is coaching {string}")]
-async fn is_coaching(world: &mut ConformanceWorld, name: String, coached: String) -> Result<(), String> {
+#[given(expr = "{participant} is coaching {participant}")]
+async fn is_coaching(world: &mut ConformanceWorld, name: Participant, coached: Participant) -> Result<(), String> {
+    let (name, coached) = (name.0, coached.0);
     let what = format!("is coaching {coached:?}");
     arrange(
         world,

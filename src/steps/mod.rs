@@ -8,6 +8,7 @@
 
 mod conference;
 pub mod needs;
+mod parameters;
 mod response;
 mod restore;
 mod state;
@@ -23,7 +24,7 @@ use std::sync::OnceLock;
 use laml_conformance::check::shape;
 use laml_conformance::client::{ApiClient, Exchange, ParticipantRef, ParticipantUpdate};
 use laml_conformance::error::Error;
-use laml_conformance::sim::ArrangedConference;
+use laml_conformance::setup::ArrangedConference;
 use laml_conformance::spec::{params, participant};
 use laml_conformance::target::Target;
 use serde_json::Value;

@@ -6,6 +6,7 @@ use laml_conformance::check::{Deviation, report, values};
 use laml_conformance::spec::params;
 use serde_json::{Value, json};
 
+use super::parameters::{Flag, ListFilter, Participant};
 use super::{ConformanceWorld, with_exchange};
 
 /// Checks the values an update controls in the last answer about `name` (only the named
@@ -20,23 +21,25 @@ fn expect_values(world: &ConformanceWorld, name: &str, expected: Value) -> Resul
     })
 }
 
-#[then(regex = r#"^"([^"]+)" is (not )?(muted|on hold)$"#)]
-async fn flag(world: &mut ConformanceWorld, name: String, not: String, which: String) -> Result<(), String> {
-    let key = if which == "muted" { "muted" } else { "hold" };
-    let expected = json!({ "call_sid": world.sid(&name)?, key: not.is_empty() });
+#[then(expr = "{participant} is {flag}")]
+async fn has_flag(world: &mut ConformanceWorld, name: Participant, flag: Flag) -> Result<(), String> {
+    let name = name.0;
+    let expected = json!({ "call_sid": world.sid(&name)?, flag.field: flag.set });
     expect_values(world, &name, expected)
 }
 
-#[then(expr = "{string} is coaching {string}")]
-async fn coaching(world: &mut ConformanceWorld, name: String, coached: String) -> Result<(), String> {
+#[then(expr = "{participant} is coaching {participant}")]
+async fn coaching(world: &mut ConformanceWorld, name: Participant, coached: Participant) -> Result<(), String> {
+    let (name, coached) = (name.0, coached.0);
     let expected =
         json!({ "call_sid": world.sid(&name)?, "coaching": true, "call_sid_to_coach": world.sid(&coached)? });
     expect_values(world, &name, expected)
 }
 
 /// Not coaching, and not naming anyone of the conference as coached any more.
-#[then(expr = "{string} is not coaching anyone")]
-async fn not_coaching(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
+#[then(expr = "{participant} is not coaching anyone")]
+async fn not_coaching(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+    let name = name.0;
     expect_values(
         world,
         &name,
@@ -63,8 +66,9 @@ async fn not_coaching(world: &mut ConformanceWorld, name: String) -> Result<(), 
 
 /// A retrieve right after the update shows exactly what the update answered: the update was
 /// persisted, not just echoed.
-#[then(expr = "a retrieve of {string} shows the same participant")]
-async fn retrieve_same(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
+#[then(expr = "a retrieve of {participant} shows the same participant")]
+async fn retrieve_same(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+    let name = name.0;
     let answered = world.body_about(&name)?;
     let (exchange, retrieved) = world.retrieve(&name).await?;
     values::check_unchanged_except(&answered, &retrieved, &[]).map_err(|d| {
@@ -82,8 +86,9 @@ async fn retrieve_same(world: &mut ConformanceWorld, name: String) -> Result<(),
 
 /// The update changed nothing but `date_updated` and the fields its parameters set (none for
 /// an announcement or an empty update): `Muted` must not touch `hold`, and so on.
-#[then(expr = "{string} is otherwise unchanged")]
-async fn otherwise_unchanged(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
+#[then(expr = "{participant} is otherwise unchanged")]
+async fn otherwise_unchanged(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+    let name = name.0;
     let before = world
         .before
         .get(&name)
@@ -112,9 +117,10 @@ async fn otherwise_unchanged(world: &mut ConformanceWorld, name: String) -> Resu
 /// The list filtered by one documented filter names exactly these of the scenario's
 /// participants (others of a live conference are not the scenario's business).
 #[then(
-    regex = r#"^listing the participants with "(Muted|Hold)" set to "([^"]*)" gives exactly ((?:"[^"]+"(?:, | and )?)*|nobody)$"#
+    regex = r#"^listing the participants with "([A-Za-z]+)" set to "([^"]*)" gives exactly ((?:"[^"]+"(?:, | and )?)*|nobody)$"#
 )]
 async fn listing(world: &mut ConformanceWorld, filter: String, value: String, list: String) -> Result<(), String> {
+    let ListFilter(filter) = filter.parse()?;
     let conference = world.conference()?;
     let exchange = world
         .client()?
@@ -174,8 +180,9 @@ async fn nobody_changed(world: &mut ConformanceWorld) -> Result<(), String> {
 
 /// An update changed only its own participant: every other named participant, in this
 /// conference or another, retrieves exactly as before.
-#[then(expr = "no participant but {string} has changed")]
-async fn only_one_changed(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
+#[then(expr = "no participant but {participant} has changed")]
+async fn only_one_changed(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+    let name = name.0;
     world.sid(&name)?;
     unchanged_but(world, Some(&name)).await
 }

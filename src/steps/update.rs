@@ -8,6 +8,7 @@ use laml_conformance::credentials::Credentials;
 use laml_conformance::spec::params;
 use reqwest::Method;
 
+use super::parameters::{OtherCredentials, Participant, Unknown};
 use super::{Answer, ConformanceWorld};
 
 /// The update the refusal scenarios send when the parameters are not the point.
@@ -44,8 +45,9 @@ async fn send_as_scenario(world: &mut ConformanceWorld, name: &str, update: Part
     send(world, name, client, to, update).await
 }
 
-#[when(expr = "{string} is updated with:")]
-async fn updated_with(world: &mut ConformanceWorld, name: String, step: &Step) -> Result<(), String> {
+#[when(expr = "{participant} is updated with:")]
+async fn updated_with(world: &mut ConformanceWorld, name: Participant, step: &Step) -> Result<(), String> {
+    let name = name.0;
     let table = step
         .table
         .as_ref()
@@ -64,13 +66,14 @@ async fn updated_with(world: &mut ConformanceWorld, name: String, step: &Step) -
 
 /// A key that is not a documented parameter, sent on purpose; a documented key here is a
 /// mistake of the scenario, which the update table is for.
-#[when(expr = "{string} is updated with the undocumented parameter {string} set to {string}")]
+#[when(expr = "{participant} is updated with the undocumented parameter {string} set to {string}")]
 async fn updated_with_undocumented(
     world: &mut ConformanceWorld,
-    name: String,
+    name: Participant,
     key: String,
     value: String,
 ) -> Result<(), String> {
+    let name = name.0;
     if params::param(&key).is_some() {
         return Err(format!(
             "{key} is a documented parameter; send it with \"When {name:?} is updated with:\" and a table"
@@ -80,20 +83,23 @@ async fn updated_with_undocumented(
     send_as_scenario(world, &name, update).await
 }
 
-#[when(expr = "{string} is updated with no parameters")]
-async fn updated_with_nothing(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
-    send_as_scenario(world, &name, ParticipantUpdate::new()).await
+#[when(expr = "{participant} is updated with no parameters")]
+async fn updated_with_nothing(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+    send_as_scenario(world, &name.0, ParticipantUpdate::new()).await
 }
 
-#[when(
-    regex = r#"^"([^"]+)" is muted (without credentials|with a wrong token|with the credentials of another account)$"#
-)]
-async fn with_other_credentials(world: &mut ConformanceWorld, name: String, how: String) -> Result<(), String> {
+#[when(expr = "{participant} is muted {credentials}")]
+async fn with_other_credentials(
+    world: &mut ConformanceWorld,
+    name: Participant,
+    how: OtherCredentials,
+) -> Result<(), String> {
+    let name = name.0;
     let own = world.conference()?.credentials.clone();
-    let credentials = match how.as_str() {
-        "without credentials" => None,
-        "with a wrong token" => Some(Credentials::new(own.project_id, "not-the-token")),
-        _ => {
+    let credentials = match how {
+        OtherCredentials::None => None,
+        OtherCredentials::WrongToken => Some(Credentials::new(own.project_id, "not-the-token")),
+        OtherCredentials::AnotherAccount => {
             super::conference::needs(world, laml_conformance::target::Need::AnotherAccount)?;
             let other = world
                 .target
@@ -111,17 +117,25 @@ async fn with_other_credentials(world: &mut ConformanceWorld, name: String, how:
     send(world, &name, client, to, mute()).await
 }
 
-#[when(regex = r#"^"([^"]+)" is muted in an unknown (account|conference)$"#)]
-async fn in_unknown(world: &mut ConformanceWorld, name: String, what: String) -> Result<(), String> {
+#[when(expr = "{participant} is muted in an unknown {unknown}")]
+async fn in_unknown(world: &mut ConformanceWorld, name: Participant, what: Unknown) -> Result<(), String> {
+    let name = name.0;
     let mut to = world.participant(&name)?;
     let unknown = uuid::Uuid::new_v4().to_string();
-    if what == "account" {
-        to.account_sid = unknown;
-    } else {
-        to.conference_sid = unknown;
+    match what {
+        Unknown::Account => to.account_sid = unknown,
+        Unknown::Conference => to.conference_sid = unknown,
     }
     let client = world.client()?.clone();
-    send(world, &format!("{name} in an unknown {what}"), client, to, mute()).await
+    let about = format!(
+        "{name} in an unknown {}",
+        if what == Unknown::Account {
+            "account"
+        } else {
+            "conference"
+        }
+    );
+    send(world, &about, client, to, mute()).await
 }
 
 #[when(expr = "a participant that is not in the conference is muted")]
@@ -156,10 +170,10 @@ async fn send_raw(
 }
 
 /// Sends a body that is not a form, with the content type a client would declare for it.
-#[when(expr = "{string} is updated with a {word} body:")]
+#[when(expr = "{participant} is updated with a {word} body:")]
 async fn updated_with_body(
     world: &mut ConformanceWorld,
-    name: String,
+    name: Participant,
     kind: String,
     step: &Step,
 ) -> Result<(), String> {
@@ -172,12 +186,13 @@ async fn updated_with_body(
         "text" => "text/plain",
         other => return Err(format!("no body kind {other:?}; use JSON or text")),
     };
-    send_raw(world, name, Method::POST, (content_type, text.trim().to_string())).await
+    send_raw(world, name.0, Method::POST, (content_type, text.trim().to_string())).await
 }
 
 /// Sends another HTTP method, with the form of a mute, to a participant's URL.
-#[when(expr = "a {word} request is sent to {string}")]
-async fn other_method(world: &mut ConformanceWorld, method: String, name: String) -> Result<(), String> {
+#[when(expr = "a {word} request is sent to {participant}")]
+async fn other_method(world: &mut ConformanceWorld, method: String, name: Participant) -> Result<(), String> {
+    let name = name.0;
     let method = Method::from_bytes(method.as_bytes()).map_err(|e| format!("{method:?} is no HTTP method: {e}"))?;
     send_raw(world, name, method, (FORM, mute().encode())).await
 }

@@ -4,11 +4,9 @@
 //! author pointing a client at the simulated space reads the journal to learn where the
 //! requests it builds deviate.
 
-use crate::client::SentRequest;
-use crate::spec::params::{self, PARAMS};
-use crate::spec::{self, ApiPath, wire};
-
-use super::Deviation;
+use super::deviation::Deviation;
+use super::params::{self, PARAMS};
+use super::{ApiPath, Dialect, LIST_METHODS, PARTICIPANT_METHODS, wire};
 
 /// What the check needs of a request, whichever side of the wire it was read on.
 #[derive(Debug, Clone, Copy)]
@@ -39,8 +37,8 @@ pub fn check_request(req: &RequestView<'_>) -> Vec<Deviation> {
     let mut out = Vec::new();
     let endpoint = check_path(req.path, &mut out);
     let allowed: &[&str] = match endpoint {
-        Some(Endpoint::List) => &["GET"],
-        _ => &["GET", "POST", "DELETE"],
+        Some(Endpoint::List) => LIST_METHODS,
+        _ => PARTICIPANT_METHODS,
     };
     if !allowed.contains(&req.method) {
         out.push(dev(
@@ -72,20 +70,6 @@ pub fn check_request(req: &RequestView<'_>) -> Vec<Deviation> {
     out
 }
 
-/// The request a client sent, as its [`SentRequest`] recorded it (token already redacted).
-pub fn check_sent(sent: &SentRequest) -> Vec<Deviation> {
-    let authorization = sent.redacted_authorization();
-    let path = sent.path();
-    check_request(&RequestView {
-        method: &sent.method,
-        path: &path,
-        query: None,
-        authorization: authorization.as_deref(),
-        content_type: sent.header("content-type"),
-        body: sent.body.as_bytes(),
-    })
-}
-
 fn dev(path: impl Into<String>, expected: impl Into<String>, actual: impl Into<String>) -> Deviation {
     Deviation {
         path: path.into(),
@@ -95,18 +79,17 @@ fn dev(path: impl Into<String>, expected: impl Into<String>, actual: impl Into<S
 }
 
 fn check_path(path: &str, out: &mut Vec<Deviation>) -> Option<Endpoint> {
-    const TEMPLATE: &str =
-        "/api/laml/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json";
-    match spec::parse_path(path) {
+    let template = super::participant_path(Dialect::SignalWire, "{AccountSid}", "{ConferenceSid}", "{CallSid}");
+    match super::parse_path(path) {
         Some(ApiPath::List { .. }) => Some(Endpoint::List),
         Some(ApiPath::Participant { json, .. }) => {
             if !json {
-                out.push(dev("path", format!("{TEMPLATE} (ends in .json)"), format!("<{path}>")));
+                out.push(dev("path", format!("{template} (ends in .json)"), format!("<{path}>")));
             }
             Some(Endpoint::Participant)
         }
         None => {
-            out.push(dev("path", TEMPLATE, format!("<{path}>")));
+            out.push(dev("path", template, format!("<{path}>")));
             None
         }
     }
@@ -123,7 +106,7 @@ fn check_form(req: &RequestView<'_>, out: &mut Vec<Deviation>) {
     if !wire::is_form(req.content_type) {
         out.push(dev(
             "header Content-Type",
-            "application/x-www-form-urlencoded",
+            wire::FORM,
             format!("<{}>", req.content_type.unwrap_or("missing")),
         ));
         return;
@@ -208,5 +191,45 @@ mod tests {
             ..view(PATH, "{}", Some(AUTH))
         };
         assert_eq!(paths(json), ["header Content-Type"]);
+    }
+
+    #[test]
+    fn the_list_allows_only_get_and_the_participant_get_post_and_delete() {
+        let list = "/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants.json";
+        let with = |method, path| {
+            let v = RequestView {
+                method,
+                ..view(path, "", Some(AUTH))
+            };
+            check_request(&v).into_iter().map(|d| d.path).collect::<Vec<_>>()
+        };
+        assert!(with("GET", list).is_empty());
+        assert_eq!(with("POST", list), ["method"]);
+        assert_eq!(with("DELETE", list), ["method"]);
+        for method in ["GET", "POST", "DELETE"] {
+            assert!(with(method, PATH).is_empty(), "{method}");
+        }
+        assert_eq!(with("PUT", PATH), ["method"]);
+    }
+
+    #[test]
+    fn only_a_post_carries_a_body() {
+        let get = |body| RequestView {
+            method: "GET",
+            ..view(PATH, body, Some(AUTH))
+        };
+        assert!(check_request(&get("")).is_empty());
+        let d = check_request(&get("Muted=true"));
+        assert_eq!((d[0].path.as_str(), d[0].actual.as_str()), ("body", "10 bytes"));
+    }
+
+    #[test]
+    fn basic_auth_needs_both_a_user_and_a_token() {
+        let header = |user, token| super::wire::basic_header(user, token);
+        for (user, token, ok) in [("u", "t", true), ("", "t", false), ("u", "", false), ("", "", false)] {
+            let h = header(user, token);
+            let d = check_request(&view(PATH, "", Some(&h)));
+            assert_eq!(d.is_empty(), ok, "{user:?}:{token:?}");
+        }
     }
 }

@@ -55,6 +55,22 @@
 //! always linked; `tests/conformance.rs` drives that same binary. Both runs also use
 //! `fail_on_skipped`, so an undefined step fails the run instead of being skipped.
 
+//! ## Layers
+//!
+//! One way, as DESIGN.md draws them, and enforced by `tests/layers.rs`: [`spec`],
+//! [`credentials`] and [`error`] use nothing; [`setup`] uses credentials; [`check`] uses only
+//! spec; [`client`] and [`sim`] use spec, credentials, error (and sim, setup); [`config`] uses
+//! spec, credentials and setup; [`target`] uses them all. Two departures from DESIGN.md, both
+//! to keep the layers one way:
+//! - [`spec::deviation::Deviation`] lives in `spec`, not `check`: the simulated space's journal
+//!   judges what clients send by the spec's rules ([`spec::request`]) and must not reach into
+//!   the checks, which judge what targets answer; `check` re-exports it.
+//! - [`setup`] is a layer of its own: the state-setup protocol, and the [`ArrangedConference`]
+//!   it yields, are spoken by the simulated space (which answers it) and by remote targets
+//!   (which ask it), so they belong to neither.
+//!
+//! [`ArrangedConference`]: setup::ArrangedConference
+
 pub mod check;
 pub mod client;
 pub mod config;

@@ -319,6 +319,19 @@ mod tests {
     }
 
     #[test]
+    fn each_correction_is_noted_once() {
+        let (value, notes) = corrected(example("mute").unwrap());
+        assert!(!value.to_string().contains("Sept"));
+        assert_eq!(notes.iter().filter(|n| **n == ERRATA_8).count(), 1, "{notes:?}");
+        assert_eq!(notes.iter().filter(|n| **n == ERRATA_7).count(), 1, "{notes:?}");
+        let (_, hold) = corrected(example("hold").unwrap());
+        assert!(
+            hold.contains(&ERRATA_6_HOLD_URL) && hold.contains(&ERRATA_6_COACHING),
+            "{hold:?}"
+        );
+    }
+
+    #[test]
     fn every_documented_example_has_one_resource_shape() {
         let shapes: Vec<Value> = crate::spec::EXAMPLES
             .iter()

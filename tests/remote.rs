@@ -113,6 +113,22 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// A server that answers a request in the short path form with the documentation's `uri` (as
+/// `serve` does) is no false alarm.
+#[test]
+fn the_whole_suite_passes_against_serve_in_the_short_path_form() {
+    let serve = Serve::start(&[]);
+    let setup = format!("{}/__laml/setup", serve.base);
+    let o = run(
+        &["--target", &serve.base, "--setup-url", &setup, "--dialect", "twilio"],
+        &[],
+        &temp_dir("short-form"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(!out.contains("skipped") && !out.contains("failed"), "{out}");
+}
+
 #[test]
 fn the_whole_suite_passes_against_serve_through_its_setup_endpoint() {
     let serve = Serve::start(&[]);

@@ -28,7 +28,7 @@ pub const BOOLEAN: &str = "[a boolean]";
 /// The placeholder of a status a participant in the conference may have.
 pub const STATUS: &str = "[the status of a participant in the conference]";
 /// The placeholder of the participant's own path in the path form the request used.
-pub const OWN_URI: &str = "[the participant's own path, in the path form of the request, ending in .json]";
+pub const OWN_URI: &str = "[the participant's own path, in a form the request's path form allows, ending in .json]";
 
 /// Whose answer is being normalised, and what decides its placeholders: a value becomes a
 /// placeholder only when it is this participant's own, in this path form, or names one of
@@ -37,7 +37,7 @@ pub const OWN_URI: &str = "[the participant's own path, in the path form of the 
 pub struct Subject {
     /// The participant the answer is about.
     pub who: ParticipantRef,
-    /// The path form the request used, which `uri` must repeat.
+    /// The path form the request used, which decides the forms `uri` may take.
     pub dialect: Dialect,
     /// The call sids of the other participants of the same conference: while coaching, one of
     /// them; while not, none of them.
@@ -102,7 +102,9 @@ fn placeholder(format: FieldFormat, v: &Value, body: &Map<String, Value>, subjec
         FieldFormat::Rfc2822 => text.filter(|t| participant::parse_date(t).is_some()).map(|_| DATE),
         FieldFormat::JoinFlag => v.is_boolean().then_some(BOOLEAN),
         FieldFormat::Status => text.filter(|t| ACTIVE_STATUSES.contains(t)).map(|_| STATUS),
-        FieldFormat::OwnUri => text.filter(|t| *t == who.path(subject.dialect)).map(|_| OWN_URI),
+        FieldFormat::OwnUri => text
+            .filter(|t| subject.dialect.answered_forms().iter().any(|d| *t == who.path(*d)))
+            .map(|_| OWN_URI),
         FieldFormat::Controlled => None,
     };
     typed.map(Value::from).unwrap_or_else(|| v.clone())
@@ -249,7 +251,7 @@ mod tests {
     }
 
     #[test]
-    fn the_uri_is_the_own_path_in_the_path_form_of_the_request_only() {
+    fn the_uri_is_the_own_path_in_a_form_the_request_allows() {
         let signalwire = "/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants/p.json";
         let twilio = "/2010-04-01/Accounts/a/Conferences/c/Participants/p.json";
         let mut s = subject();
@@ -257,7 +259,9 @@ mod tests {
         assert_eq!(normalise(&json!({ "uri": twilio }), &s)["uri"], twilio);
         s.dialect = Dialect::Twilio;
         assert_eq!(normalise(&json!({ "uri": twilio }), &s)["uri"], OWN_URI);
-        assert_eq!(normalise(&json!({ "uri": signalwire }), &s)["uri"], signalwire);
+        assert_eq!(normalise(&json!({ "uri": signalwire }), &s)["uri"], OWN_URI);
+        let other = "/2010-04-01/Accounts/a/Conferences/c/Participants/q.json";
+        assert_eq!(normalise(&json!({ "uri": other }), &s)["uri"], other);
     }
 
     #[test]

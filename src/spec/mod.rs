@@ -42,6 +42,19 @@ impl Dialect {
     }
 }
 
+impl Dialect {
+    /// The path forms a `uri` may take in an answer to a request in this form. A request in the
+    /// documentation's form is answered in it, `/api/laml` included; a request in the short form
+    /// may be answered in either, since this page documents every `uri` with `/api/laml` and
+    /// Twilio's generation documents the short one (SPEC.md section 5).
+    pub fn answered_forms(self) -> &'static [Dialect] {
+        match self {
+            Dialect::SignalWire => &[Dialect::SignalWire],
+            Dialect::Twilio => &[Dialect::Twilio, Dialect::SignalWire],
+        }
+    }
+}
+
 /// The three sids that name one participant: its account, its conference and its call. They
 /// make its path, and they decide which values of an answer are "its own".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]

@@ -101,11 +101,50 @@ pub fn mark(feature: parser::Result<Feature>) -> parser::Result<Feature> {
     })
 }
 
-/// A feature whose update tables name only documented parameters; otherwise each problem is
-/// printed with its line and the feature counts as one that does not parse (exit 2), so no
-/// request is sent on a misspelt key.
+/// Every `@needs-…` tag of a feature that declares no need this harness knows, as one line
+/// each: a misspelt need would otherwise never skip anything.
+fn unknown_needs(feature: &Feature) -> Vec<String> {
+    let file = feature
+        .path
+        .as_ref()
+        .map_or_else(|| feature.name.clone(), |p| p.display().to_string());
+    let scenarios = feature
+        .scenarios
+        .iter()
+        .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()));
+    let tagged = scenarios.flat_map(|s| {
+        let examples = s
+            .examples
+            .iter()
+            .flat_map(|e| e.tags.iter().map(move |t| (e.position.line, t)));
+        s.tags.iter().map(move |t| (s.position.line, t)).chain(examples)
+    });
+    let feature_tags = feature.tags.iter().map(|t| (feature.position.line, t));
+    let rule_tags = feature
+        .rules
+        .iter()
+        .flat_map(|r| r.tags.iter().map(move |t| (r.position.line, t)));
+    feature_tags
+        .chain(rule_tags)
+        .chain(tagged)
+        .filter(|(_, t)| t.starts_with("needs-") && need_of(t).is_none())
+        .map(|(line, t)| {
+            format!(
+                "{file}:{line}: @{t} declares no need this harness knows; use {}, {} or {}",
+                tag_of(&Need::AnotherConference),
+                tag_of(&Need::CompletedConference),
+                tag_of(&Need::AnotherAccount)
+            )
+        })
+        .collect()
+}
+
+/// A feature whose update tables name only documented parameters and whose `@needs-…` tags are
+/// known; otherwise each problem is printed with its line and the feature counts as one that
+/// does not parse (exit 2), so no request is sent on a misspelt key.
 fn checked_tables(feature: Feature) -> parser::Result<Feature> {
-    let problems = super::tables::problems(&feature);
+    let mut problems = super::tables::problems(&feature);
+    problems.extend(unknown_needs(&feature));
     if problems.is_empty() {
         return Ok(feature);
     }
@@ -135,6 +174,19 @@ impl<I, P: cucumber::Parser<I>> cucumber::Parser<I> for Marking<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelt_need_is_named_with_its_line() {
+        let text = "Feature: f\n  @needs-another-conferenc\n  Scenario: s\n    Given x\n\n  Scenario Outline: o\n    Given <a>\n\n    @needs-another-account\n    Examples:\n      | a |\n      | b |\n";
+        let f = Feature::parse(text, cucumber::gherkin::GherkinEnv::default()).expect("valid Gherkin");
+        let p = unknown_needs(&f);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].contains(":3: @needs-another-conferenc declares no need"),
+            "{}",
+            p[0]
+        );
+    }
 
     #[test]
     fn needs_are_read_from_tags_and_name_their_tag() {

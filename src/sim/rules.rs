@@ -173,7 +173,7 @@ pub fn check_against(update: &Update, conference: &Conference, me: &Participant)
 
 /// Applies a validated update. `date_updated` becomes the time of the update (never earlier
 /// than it was): at the one-second resolution of RFC 2822, two updates in the same second show
-/// the same date, which is why the harness waits for a new second before an update it checks.
+/// the same date, which the harness allows: it judges `date_updated` by bounds (`check::dates`).
 pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime) {
     if let Some(m) = update.muted {
         p.muted = m;

@@ -16,6 +16,11 @@ use crate::spec::{self, Dialect, participant::NOBODY};
 /// for days keeps its memory flat.
 pub const MAX_ACCOUNTS: usize = 10_000;
 
+/// How long before they are arranged the participants joined: calls in a live conference joined
+/// before anyone updates them, and a first update in a later second than the join is what lets
+/// a `date_updated` that never moves be caught without waiting for the clock.
+pub const JOINED_BEFORE: time::Duration = time::Duration::minutes(1);
+
 /// How many conferences one account may hold; arranging more is refused.
 pub const MAX_CONFERENCES_PER_ACCOUNT: usize = 100;
 
@@ -80,7 +85,7 @@ impl Space {
             status: ConferenceStatus::InProgress,
             participants: participants
                 .iter()
-                .map(|(_, sid)| Participant::joined(sid.clone(), now))
+                .map(|(_, sid)| Participant::joined(sid.clone(), now - JOINED_BEFORE))
                 .collect(),
         };
         let account = self.accounts.get_mut(account_sid)?;

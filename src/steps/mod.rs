@@ -21,11 +21,11 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use laml_conformance::check::shape;
+use laml_conformance::check::{dates, shape};
 use laml_conformance::client::{ApiClient, Exchange, ParticipantRef, ParticipantUpdate};
 use laml_conformance::error::Error;
 use laml_conformance::setup::ArrangedConference;
-use laml_conformance::spec::{params, participant};
+use laml_conformance::spec::params;
 use laml_conformance::target::Target;
 use serde_json::Value;
 
@@ -64,8 +64,11 @@ pub struct ConformanceWorld {
     /// On a target whose participants are shared, each one as it was when the scenario began,
     /// to restore afterwards.
     initial: Vec<(String, Value)>,
-    /// The target's clock (its `Date` header) when the states in `before` were read.
+    /// The target's clock (its `Date` header) when the states in `before` were read: the
+    /// second the next request is sent in, for the date bounds.
     server_now: Option<time::OffsetDateTime>,
+    /// When the last request was sent and answered, by the target's clock where it tells it.
+    window: Option<dates::Window>,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -105,6 +108,7 @@ impl ConformanceWorld {
             before: HashMap::new(),
             initial: Vec::new(),
             server_now: None,
+            window: None,
         })
     }
 
@@ -273,26 +277,6 @@ impl ConformanceWorld {
         self.before = before;
         self.server_now = server_now;
         Ok(())
-    }
-
-    /// Waits until the target's clock has passed `name`'s `date_updated`, so that a correct
-    /// server must answer the coming update with a strictly later date (RFC 2822 dates count
-    /// whole seconds). Without a `Date` header to read the target's clock, waits a second.
-    async fn wait_for_a_later_second(&self, name: &str) {
-        let updated = self
-            .before
-            .get(name)
-            .and_then(|b| b["date_updated"].as_str())
-            .and_then(participant::parse_date);
-        let wait = match (updated, self.server_now) {
-            (Some(updated), Some(now)) if updated < now => std::time::Duration::ZERO,
-            (Some(updated), Some(now)) => {
-                let seconds = (updated - now).whole_seconds().clamp(0, 4) as u64 + 1;
-                std::time::Duration::from_secs(seconds)
-            }
-            _ => std::time::Duration::from_secs(1),
-        };
-        tokio::time::sleep(wait).await;
     }
 }
 

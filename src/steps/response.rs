@@ -51,11 +51,10 @@ fn succeeds_as(
         .into_iter()
         .collect();
     deviations.extend(laml_conformance::check::compare(&expected, &actual));
-    if let Some(before) = world.before.get(&who) {
-        deviations.extend(dates::check_dates(before, &body).err().unwrap_or_default());
-    } else {
+    let (Some(before), Some(window)) = (world.before.get(&who), world.window) else {
         return Err("the state before the update was not recorded".into());
-    }
+    };
+    deviations.extend(dates::check_dates(before, &body, window).err().unwrap_or_default());
     if deviations.is_empty() {
         return Ok(());
     }

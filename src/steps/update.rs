@@ -3,6 +3,7 @@
 
 use cucumber::gherkin::Step;
 use cucumber::when;
+use laml_conformance::check::dates;
 use laml_conformance::client::{ApiClient, FORM, ParticipantRef, ParticipantUpdate};
 use laml_conformance::credentials::Credentials;
 use laml_conformance::spec::params;
@@ -26,13 +27,13 @@ async fn send(
     update: ParticipantUpdate,
 ) -> Result<(), String> {
     world.remember_everyone().await?;
-    if world.participants.iter().any(|n| n.name == about) {
-        world.wait_for_a_later_second(about).await;
-    }
+    let sent = world.server_now.unwrap_or_else(time::OffsetDateTime::now_utc);
     let exchange = client
         .update_participant(&to, &update)
         .await
         .map_err(|e| e.to_string())?;
+    let answered = exchange.server_date().unwrap_or_else(time::OffsetDateTime::now_utc);
+    world.window = Some(dates::Window::new(sent, answered));
     world.last = Some(Answer {
         about: about.to_string(),
         exchange,
@@ -158,6 +159,7 @@ async fn send_raw(
     body: (&str, String),
 ) -> Result<(), String> {
     world.remember_everyone().await?;
+    let sent = world.server_now.unwrap_or_else(time::OffsetDateTime::now_utc);
     let p = world.participant(&name)?;
     let path = p.path(world.target.dialect());
     let exchange = world
@@ -165,6 +167,8 @@ async fn send_raw(
         .send(method, &path, Some(body))
         .await
         .map_err(|e| e.to_string())?;
+    let answered = exchange.server_date().unwrap_or_else(time::OffsetDateTime::now_utc);
+    world.window = Some(dates::Window::new(sent, answered));
     world.last = Some(Answer { about: name, exchange });
     Ok(())
 }

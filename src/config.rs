@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use crate::credentials::Credentials;
 use crate::spec::Dialect;
+use crate::spec::profile::{self, Profile};
 
 /// How long a request may take before it counts as a failure of the target (`--timeout`).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -23,9 +24,14 @@ pub struct TargetFlags {
     /// Without it, the embedded simulated space is the target.
     #[arg(long, value_name = "URL|space")]
     pub target: Option<String>,
-    /// Path form the target speaks: `signalwire` (/api/laml/2010-04-01) or `twilio` (/2010-04-01).
+    /// Path form the target speaks: `signalwire` (/api/laml/2010-04-01) or `twilio` (/2010-04-01);
+    /// by default the profile's (LAML_DIALECT).
     #[arg(long, value_name = "DIALECT")]
     pub dialect: Option<String>,
+    /// The generation of the documentation the answers are judged by: `seed` (the default),
+    /// `signalwire` (SignalWire's current description) or `twilio` (Twilio's API) (LAML_PROFILE).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// State-setup endpoint of the target (LAML_SETUP_URL): the harness POSTs the conference it
     /// needs there and gets the ids back (see the README).
     #[arg(long, value_name = "URL")]
@@ -87,6 +93,8 @@ pub struct Settings {
     pub remote: Option<RemoteConfig>,
     /// The per-request timeout.
     pub timeout: Duration,
+    /// The generation of the documentation the answers are judged by.
+    pub profile: &'static Profile,
 }
 
 /// A setting that is wrong, with what to do about it.
@@ -184,9 +192,22 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
         }
         None => DEFAULT_TIMEOUT,
     };
+    let profile_name = flags.profile.clone().or_else(|| var("LAML_PROFILE"));
+    let profile = Profile::by_name(profile_name.as_deref().unwrap_or(profile::DEFAULT))
+        .map_err(|e| ConfigError(format!("{e}: give --profile one of them")))?;
     let target = flags.target.clone().or_else(|| var("LAML_TARGET"));
     let Some(target) = target.filter(|t| t != "embedded") else {
-        return Ok(Settings { remote: None, timeout });
+        if profile.name != profile::DEFAULT {
+            return err(format!(
+                "the embedded simulated space serves the seed profile only, so far; run --profile {} against a --target that implements it",
+                profile.name
+            ));
+        }
+        return Ok(Settings {
+            remote: None,
+            timeout,
+            profile,
+        });
     };
     let target = if target == "space" {
         let Some(space) = var("SIGNALWIRE_SPACE_URL") else {
@@ -217,7 +238,8 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
         ));
     }
     let dialect = match flags.dialect.clone().or_else(|| var("LAML_DIALECT")).as_deref() {
-        None | Some("signalwire") => Dialect::SignalWire,
+        None => profile.dialect(),
+        Some("signalwire") => Dialect::SignalWire,
         Some("twilio") => Dialect::Twilio,
         Some(other) => {
             return err(format!(
@@ -300,6 +322,7 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
             loopback,
         }),
         timeout,
+        profile,
     })
 }
 

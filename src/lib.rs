@@ -39,7 +39,12 @@
 //! assert_eq!(exchange.status, 200);
 //!
 //! // 3. the answer, normalised, is the committed snapshot of the documented "mute" example
-//! let subject = shape::Subject { who, dialect: target.dialect(), others: vec![conf.participants[0].1.clone()] };
+//! let subject = shape::Subject {
+//!     who,
+//!     dialect: target.dialect(),
+//!     others: vec![conf.participants[0].1.clone()],
+//!     profile: laml_conformance::spec::Profile::seed(),
+//! };
 //! let actual = shape::normalise(&exchange.json()?, &subject);
 //! let expected = snapshot::committed("mute").unwrap();
 //! assert_eq!(check::compare(&expected, &actual), vec![]);

@@ -146,6 +146,7 @@ async fn run() -> ExitCode {
         return ExitCode::from(3);
     }
     let serial = target.shares_participants();
+    let _ = steps::PROFILE.set(settings.profile);
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");
     }

@@ -6,6 +6,7 @@
 //! drift from the documentation.
 
 use laml_conformance::check::{error, shape, snapshot};
+use laml_conformance::spec::profile::{self, PROFILES};
 use laml_conformance::spec::{EXAMPLES, ErrorCode};
 use serde_json::Value;
 
@@ -39,13 +40,33 @@ fn every_documented_example_reproduces_its_snapshot() {
 }
 
 #[test]
-fn the_resource_shape_reproduces_from_every_documented_example() {
-    for example in EXAMPLES {
-        assert_reproduces(
-            snapshot::RESOURCE,
-            snapshot::RESOURCE_DESCRIPTION.to_string(),
-            &shape::resource(&shape::documented_shape(example)),
-        );
+fn every_profile_has_a_resource_shape_that_each_of_its_examples_fits() {
+    for profile in PROFILES.iter() {
+        let name = snapshot::name_in(profile, snapshot::RESOURCE);
+        let shape = shape::resource_shape(profile);
+        assert_reproduces(&name, snapshot::resource_description(profile), &shape);
+        for example in profile.examples.keys() {
+            let normalised = shape::documented_example_shape(profile, example).unwrap();
+            assert_eq!(
+                shape::resource(&normalised, profile),
+                shape,
+                "the {example} example of the {} profile does not fit its resource",
+                profile.name
+            );
+        }
+    }
+}
+
+#[test]
+fn every_example_of_the_later_generations_reproduces_its_snapshot() {
+    for profile in PROFILES.iter().filter(|p| p.name != profile::DEFAULT) {
+        for example in profile.examples.keys() {
+            assert_reproduces(
+                &snapshot::name_in(profile, example),
+                snapshot::profile_example_description(profile, example),
+                &shape::documented_example_shape(profile, example).unwrap(),
+            );
+        }
     }
 }
 

@@ -6,9 +6,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec::documented::{DOCUMENTED_COACHED, DocumentedExample, documented_participant};
-use crate::spec::participant::{self, ACTIVE_STATUSES, FieldFormat, NOBODY};
-use crate::spec::{Dialect, FIELDS, ParticipantRef};
+use crate::spec::documented::DocumentedExample;
+use crate::spec::participant::{self, FieldFormat, NOBODY};
+use crate::spec::profile::{IdleCoach, ProfileField, UriJson};
+use crate::spec::{Dialect, ParticipantRef, Profile, params};
 
 use super::Deviation;
 
@@ -29,10 +30,17 @@ pub const BOOLEAN: &str = "[a boolean]";
 pub const STATUS: &str = "[the status of a participant in the conference]";
 /// The placeholder of the participant's own path in the path form the request used.
 pub const OWN_URI: &str = "[the participant's own path, in a form the request's path form allows, ending in .json]";
+/// The placeholder of the participant's own path where the profile lets `.json` go.
+pub const OWN_PATH: &str =
+    "[the participant's own path, in a form the request's path form allows, with or without .json]";
+/// The placeholder of a string.
+pub const TEXT: &str = "[a string]";
+/// The placeholder of an absolute URL.
+pub const URL: &str = "[an absolute URL]";
 
-/// Whose answer is being normalised, and what decides its placeholders: a value becomes a
-/// placeholder only when it is this participant's own, in this path form, or names one of
-/// these other participants.
+/// Whose answer is being normalised, under which generation of the documentation, and what
+/// decides its placeholders: a value becomes a placeholder only when it is this participant's
+/// own, in an allowed path form, or names one of these other participants.
 #[derive(Debug, Clone)]
 pub struct Subject {
     /// The participant the answer is about.
@@ -42,72 +50,157 @@ pub struct Subject {
     /// The call sids of the other participants of the same conference: while coaching, one of
     /// them; while not, none of them.
     pub others: Vec<String>,
+    /// The generation the answer is judged by.
+    pub profile: &'static Profile,
 }
 
-/// Normalises a participant body: known fields in the documented order with placeholders where
-/// the value has the documented format, unknown fields after them, verbatim.
+/// The placeholder of a field as its profile allows it: with `, or null` where it may be null.
+fn text_of(field: &ProfileField, base: &str) -> String {
+    if field.nullable && field.format != FieldFormat::CoachTarget {
+        format!("{}, or null]", base.trim_end_matches(']'))
+    } else {
+        base.to_string()
+    }
+}
+
+/// The placeholder a field's value becomes once it is checked, by its format.
+fn base_placeholder(format: FieldFormat, profile: &Profile) -> &'static str {
+    match format {
+        FieldFormat::OwnUri if profile.uri_json == UriJson::Optional => OWN_PATH,
+        FieldFormat::AccountSid => ACCOUNT_SID,
+        FieldFormat::ConferenceSid => CONFERENCE_SID,
+        FieldFormat::CallSid => CALL_SID,
+        FieldFormat::CoachTarget => COACH_TARGET,
+        FieldFormat::Rfc2822 => DATE,
+        FieldFormat::JoinFlag | FieldFormat::Controlled => BOOLEAN,
+        FieldFormat::Status => STATUS,
+        FieldFormat::OwnUri => OWN_URI,
+        FieldFormat::Text => TEXT,
+        FieldFormat::Url => URL,
+    }
+}
+
+/// Normalises a participant body under the subject's profile: its fields in the profile's
+/// order with placeholders where the value has the documented format, its optional fields left
+/// out where they are well-formed, unknown fields after them, verbatim.
 pub fn normalise(body: &Value, subject: &Subject) -> Value {
     let Value::Object(fields) = body else {
         return body.clone();
     };
+    let profile = subject.profile;
     let mut out = Map::new();
-    for field in FIELDS {
-        if let Some(v) = fields.get(field.name) {
-            out.insert(field.name.to_string(), placeholder(field.format, v, fields, subject));
+    for field in &profile.fields {
+        if let Some(v) = fields.get(&field.name) {
+            out.insert(field.name.clone(), placeholder(field, v, fields, subject));
+        }
+    }
+    for field in &profile.optional_fields {
+        if let Some(v) = fields.get(&field.name)
+            && placeholder(field, v, fields, subject) == v.clone()
+        {
+            out.insert(field.name.clone(), v.clone());
         }
     }
     for (k, v) in fields {
-        if participant::field(k).is_none() {
+        if profile.field(k).is_none() {
             out.insert(k.clone(), v.clone());
         }
     }
     Value::Object(out)
 }
 
-/// The resource shape of a normalised body: the flags an update controls become [`BOOLEAN`]
-/// too (after checking that they are booleans), since which value they hold is for the value
-/// steps to say, not the shape.
-pub fn resource(normalised: &Value) -> Value {
+/// The resource shape of a normalised body: the flags an update controls become their
+/// placeholder too (after checking that they are booleans, or null where the profile allows),
+/// since which value they hold is for the value steps to say, not the shape.
+pub fn resource(normalised: &Value, profile: &Profile) -> Value {
     let mut out = normalised.clone();
     if let Value::Object(fields) = &mut out {
-        for field in FIELDS.iter().filter(|f| f.format == FieldFormat::Controlled) {
-            if let Some(v) = fields.get_mut(field.name)
-                && v.is_boolean()
+        for field in profile.fields.iter().filter(|f| f.format == FieldFormat::Controlled) {
+            if let Some(v) = fields.get_mut(&field.name)
+                && (v.is_boolean() || (v.is_null() && field.nullable))
             {
-                *v = Value::from(BOOLEAN);
+                *v = Value::from(text_of(field, BOOLEAN));
             }
         }
     }
     out
 }
 
-fn placeholder(format: FieldFormat, v: &Value, body: &Map<String, Value>, subject: &Subject) -> Value {
-    let who = &subject.who;
+/// The resource shape a profile's field table describes: what [`resource`] makes of any
+/// answer that fits it. Its committed snapshot is the check of every success.
+pub fn resource_shape(profile: &Profile) -> Value {
+    let fields = profile
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.name.clone(),
+                Value::from(text_of(f, base_placeholder(f.format, profile))),
+            )
+        })
+        .collect();
+    Value::Object(fields)
+}
+
+fn placeholder(field: &ProfileField, v: &Value, body: &Map<String, Value>, subject: &Subject) -> Value {
+    let (who, profile) = (&subject.who, subject.profile);
+    if field.format == FieldFormat::Controlled {
+        return v.clone();
+    }
     let text = v.as_str();
-    let typed = match format {
-        FieldFormat::AccountSid => (text == Some(&who.account_sid)).then_some(ACCOUNT_SID),
-        FieldFormat::ConferenceSid => (text == Some(&who.conference_sid)).then_some(CONFERENCE_SID),
-        FieldFormat::CallSid => (text == Some(&who.call_sid)).then_some(CALL_SID),
+    let fits = match field.format {
+        FieldFormat::AccountSid => text == Some(&who.account_sid),
+        FieldFormat::ConferenceSid => text == Some(&who.conference_sid),
+        FieldFormat::CallSid => text == Some(&who.call_sid),
         FieldFormat::CoachTarget => {
             let names_another = |t: &str| subject.others.iter().any(|o| o == t);
-            let fits = match body.get("coaching") {
+            match body.get("coaching") {
                 Some(Value::Bool(true)) => text.is_some_and(names_another),
-                Some(Value::Bool(false)) => {
-                    text.is_some_and(|t| participant::is_call_sid(t) && !names_another(t) && t != who.call_sid)
-                }
+                Some(Value::Bool(false)) => match text {
+                    None => v.is_null() && profile.idle_coach.contains(&IdleCoach::Null),
+                    Some(t) => {
+                        profile.idle_coach.contains(&IdleCoach::NoParticipant)
+                            && participant::is_call_sid(t)
+                            && !names_another(t)
+                            && t != who.call_sid
+                    }
+                },
                 _ => false,
-            };
-            fits.then_some(COACH_TARGET)
+            }
         }
-        FieldFormat::Rfc2822 => text.filter(|t| participant::parse_date(t).is_some()).map(|_| DATE),
-        FieldFormat::JoinFlag => v.is_boolean().then_some(BOOLEAN),
-        FieldFormat::Status => text.filter(|t| ACTIVE_STATUSES.contains(t)).map(|_| STATUS),
-        FieldFormat::OwnUri => text
-            .filter(|t| subject.dialect.answered_forms().iter().any(|d| *t == who.path(*d)))
-            .map(|_| OWN_URI),
-        FieldFormat::Controlled => None,
+        FieldFormat::Rfc2822 => text.is_some_and(|t| participant::parse_date(t).is_some()),
+        FieldFormat::JoinFlag => v.is_boolean(),
+        FieldFormat::Status => text.is_some_and(|t| profile.active_statuses.iter().any(|s| s == t)),
+        FieldFormat::OwnUri => text.is_some_and(|t| is_own_uri(t, subject)),
+        FieldFormat::Text => v.is_string(),
+        FieldFormat::Url => text.is_some_and(params::is_absolute_url),
+        FieldFormat::Controlled => false,
     };
-    typed.map(Value::from).unwrap_or_else(|| v.clone())
+    let null_allowed = v.is_null() && field.nullable && field.format != FieldFormat::CoachTarget;
+    if fits || null_allowed {
+        Value::from(text_of(field, base_placeholder(field.format, profile)))
+    } else {
+        v.clone()
+    }
+}
+
+/// The participant's own path: in the profile's base path or the request's path form (a
+/// request in the short form may be answered either way), with `.json` unless the profile
+/// leaves it out.
+fn is_own_uri(uri: &str, subject: &Subject) -> bool {
+    let who = &subject.who;
+    let tail = format!(
+        "/Accounts/{}/Conferences/{}/Participants/{}",
+        who.account_sid, who.conference_sid, who.call_sid
+    );
+    let prefixes = [subject.profile.base_path.as_str(), subject.dialect.prefix()];
+    let Some(rest) = prefixes.iter().find_map(|p| uri.strip_prefix(p)) else {
+        return false;
+    };
+    match rest.strip_suffix(".json") {
+        Some(path) => path == tail,
+        None => subject.profile.uri_json == UriJson::Optional && rest == tail,
+    }
 }
 
 /// A documented example with the documentation's contradictions resolved (SPEC.md section 7),
@@ -124,7 +217,16 @@ fn placeholder(format: FieldFormat, v: &Value, body: &Map<String, Value>, subjec
 /// The resolution is always the resource page's thirteen fields; everything else is the
 /// documented file verbatim.
 pub fn corrected(example: &DocumentedExample) -> (Value, Vec<&'static str>) {
-    let mut value = example.value();
+    let seed = Profile::seed();
+    correct(
+        example.value(),
+        &documented_subject(seed).expect("the seed has examples"),
+    )
+}
+
+/// The corrections of [`corrected`] on any documented value: a generation whose examples have
+/// none of these contradictions comes out unchanged.
+fn correct(mut value: Value, subject: &Subject) -> (Value, Vec<&'static str>) {
     let mut notes = Vec::new();
     let Value::Object(fields) = &mut value else {
         return (value, notes);
@@ -144,7 +246,7 @@ pub fn corrected(example: &DocumentedExample) -> (Value, Vec<&'static str>) {
         && s == "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
     {
         if coaching {
-            *s = DOCUMENTED_COACHED.to_string();
+            *s = subject.others[0].clone();
             notes.push(ERRATA_7_COACHED);
         } else {
             *s = NOBODY.to_string();
@@ -169,23 +271,40 @@ const ERRATA_8: &str = "errata 8: `Sept` in dates read as `Sep`";
 const ERRATA_7: &str = "errata 7: the xxxxxxxx-… placeholder of call_sid_to_coach read as a uuid of no participant";
 const ERRATA_7_COACHED: &str =
     "errata 7: the xxxxxxxx-… placeholder of call_sid_to_coach read as the coached participant's uuid";
-const ERRATA_6_HOLD_URL: &str = "errata 6: hold_url dropped, not a field of the resource";
+const ERRATA_6_HOLD_URL: &str = "errata 6: hold_url left out, a field the resource page does not have (an answer may echo it: the seed profile allows it)";
 const ERRATA_6_COACHING: &str = "errata 6: coaching added as false, as the resource page has it";
 const ERRATA_3: &str = "errata 3/6: call_sid_to_coach added, as the resource page and the mute example have it";
 
-/// Whom every documented example is about: the documentation's own ids, in its own path form,
-/// in a conference whose other participant is the one the coaching examples coach.
-pub fn documented_subject() -> Subject {
-    Subject {
-        who: documented_participant(),
-        dialect: Dialect::SignalWire,
-        others: vec![DOCUMENTED_COACHED.to_string()],
-    }
+/// Whom a generation's documented examples are about: its documented ids, in its own path
+/// form, in a conference whose other participant is the one its coaching examples coach.
+/// `None` for a generation without examples.
+pub fn documented_subject(profile: &'static Profile) -> Option<Subject> {
+    let ids = profile.documented_ids.as_ref()?;
+    Some(Subject {
+        who: ParticipantRef {
+            account_sid: ids.account.clone(),
+            conference_sid: ids.conference.clone(),
+            call_sid: ids.call.clone(),
+        },
+        dialect: profile.dialect(),
+        others: vec![ids.coached.clone()],
+        profile,
+    })
 }
 
-/// The documented shape of an example: corrected, then normalised like any actual response.
+/// A generation's documented example, corrected, then normalised like any actual response;
+/// `None` if the generation documents no such example.
+pub fn documented_example_shape(profile: &'static Profile, name: &str) -> Option<Value> {
+    let subject = documented_subject(profile)?;
+    let (value, _) = correct(profile.example(name)?, &subject);
+    Some(normalise(&value, &subject))
+}
+
+/// The documented shape of a seed example: corrected, then normalised like any actual response.
 pub fn documented_shape(example: &DocumentedExample) -> Value {
-    normalise(&corrected(example).0, &documented_subject())
+    let seed = Profile::seed();
+    let subject = documented_subject(seed).expect("the seed has examples");
+    normalise(&corrected(example).0, &subject)
 }
 
 /// Every field where a normalised body differs from a documented shape: missing, extra, or
@@ -210,6 +329,7 @@ mod tests {
             },
             dialect: Dialect::SignalWire,
             others: vec!["b3877c40-da60-4998-90ad-b792e98472cb".into()],
+            profile: Profile::seed(),
         }
     }
 
@@ -292,9 +412,75 @@ mod tests {
         assert_eq!(n["call_sid_to_coach"], NOBODY, "without a coaching flag nothing agrees");
     }
 
+    fn under(profile: &str) -> Subject {
+        Subject {
+            profile: Profile::by_name(profile).unwrap(),
+            ..subject()
+        }
+    }
+
+    #[test]
+    fn an_idle_call_sid_to_coach_may_be_null_where_the_profile_says() {
+        let idle = json!({ "coaching": false, "call_sid_to_coach": null });
+        assert_eq!(normalise(&idle, &subject())["call_sid_to_coach"], Value::Null, "seed");
+        for p in ["signalwire", "twilio"] {
+            assert_eq!(normalise(&idle, &under(p))["call_sid_to_coach"], COACH_TARGET, "{p}");
+        }
+        let nobody = json!({ "coaching": false, "call_sid_to_coach": NOBODY });
+        assert_eq!(
+            normalise(&nobody, &under("signalwire"))["call_sid_to_coach"],
+            COACH_TARGET
+        );
+        assert_eq!(normalise(&nobody, &under("twilio"))["call_sid_to_coach"], NOBODY);
+        let coaching = json!({ "coaching": true, "call_sid_to_coach": null });
+        assert_eq!(normalise(&coaching, &under("twilio"))["call_sid_to_coach"], Value::Null);
+    }
+
+    #[test]
+    fn fields_of_another_generation_are_extra_and_optional_ones_pass_when_well_formed() {
+        let body = json!({ "label": null, "queue_time": "0", "hold_url": "http://a.b/hold" });
+        let seed = normalise(&body, &subject());
+        assert_eq!(
+            seed.get("label"),
+            Some(&Value::Null),
+            "not a seed field: kept, so the diff shows it"
+        );
+        assert_eq!(seed.get("hold_url"), None, "an optional seed field, well-formed");
+        let bad = normalise(&json!({ "hold_url": "/hold" }), &subject());
+        assert_eq!(bad["hold_url"], "/hold");
+        let twilio = normalise(&body, &under("twilio"));
+        assert_eq!(twilio["label"], "[a string, or null]");
+        assert_eq!(twilio["queue_time"], "[a string, or null]");
+        assert_eq!(twilio["hold_url"], "http://a.b/hold");
+    }
+
+    #[test]
+    fn statuses_and_uri_forms_follow_the_profile() {
+        let s = under("twilio");
+        assert_eq!(normalise(&json!({ "status": "connected" }), &s)["status"], STATUS);
+        assert_eq!(
+            normalise(&json!({ "status": "in-progress" }), &s)["status"],
+            "in-progress"
+        );
+        let sw = under("signalwire");
+        assert_eq!(normalise(&json!({ "status": "in-progress" }), &sw)["status"], STATUS);
+        assert_eq!(normalise(&json!({ "status": "complete" }), &sw)["status"], "complete");
+        let bare = "/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants/p";
+        assert_eq!(normalise(&json!({ "uri": bare }), &sw)["uri"], OWN_PATH);
+        assert_eq!(normalise(&json!({ "uri": bare }), &subject())["uri"], bare);
+        let short = "/2010-04-01/Accounts/a/Conferences/c/Participants/p.json";
+        assert_eq!(
+            normalise(&json!({ "uri": short }), &s)["uri"],
+            "[the participant's own path, in a form the request's path form allows, ending in .json, or null]"
+        );
+    }
+
     #[test]
     fn the_resource_shape_hides_only_boolean_flags() {
-        let n = resource(&json!({ "muted": true, "hold": "false", "coaching": false, "status": "x" }));
+        let n = resource(
+            &json!({ "muted": true, "hold": "false", "coaching": false, "status": "x" }),
+            Profile::seed(),
+        );
         assert_eq!(
             n,
             json!({ "muted": BOOLEAN, "hold": "false", "coaching": BOOLEAN, "status": "x" })
@@ -339,7 +525,7 @@ mod tests {
     fn every_documented_example_has_one_resource_shape() {
         let shapes: Vec<Value> = crate::spec::EXAMPLES
             .iter()
-            .map(|e| resource(&documented_shape(e)))
+            .map(|e| resource(&documented_shape(e), Profile::seed()))
             .collect();
         assert!(shapes.windows(2).all(|w| w[0] == w[1]), "{shapes:#?}");
         assert!(!shapes[0].to_string().contains("xxxx"));

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::spec::{DocumentedExample, ErrorCode};
+use crate::spec::{DocumentedExample, ErrorCode, Profile};
 
 /// The name of the snapshot of the resource shape that every success is judged by.
 pub const RESOURCE: &str = "resource";
@@ -33,6 +33,19 @@ const COMMITTED: &[(&str, &str)] = &[
     ("error_20404", include_str!("../../snapshots/error_20404.snap")),
     ("error_20429", include_str!("../../snapshots/error_20429.snap")),
     ("error_21402", include_str!("../../snapshots/error_21402.snap")),
+    (
+        "signalwire_resource",
+        include_str!("../../snapshots/signalwire_resource.snap"),
+    ),
+    ("twilio_resource", include_str!("../../snapshots/twilio_resource.snap")),
+    ("twilio_mute", include_str!("../../snapshots/twilio_mute.snap")),
+    ("twilio_hold", include_str!("../../snapshots/twilio_hold.snap")),
+    ("twilio_announce", include_str!("../../snapshots/twilio_announce.snap")),
+    ("twilio_coaching", include_str!("../../snapshots/twilio_coaching.snap")),
+    (
+        "twilio_participant",
+        include_str!("../../snapshots/twilio_participant.snap"),
+    ),
 ];
 
 /// The names of every committed snapshot the checks compare with.
@@ -52,6 +65,34 @@ fn body(file: &str) -> &str {
     file.strip_prefix("---\n")
         .and_then(|rest| rest.split_once("\n---\n"))
         .map_or(file, |(_, body)| body)
+}
+
+/// The name of the snapshot `name` under a profile: the seed's own names, other generations'
+/// prefixed with theirs (`twilio_mute`, `signalwire_resource`).
+pub fn name_in(profile: &Profile, name: &str) -> String {
+    if profile.name == crate::spec::profile::DEFAULT {
+        name.to_string()
+    } else {
+        format!("{}_{name}", profile.name)
+    }
+}
+
+/// What a generation's documented example snapshot stands for.
+pub fn profile_example_description(profile: &Profile, name: &str) -> String {
+    format!(
+        "The documented example \"{name}\" of the {} profile (src/spec/documented/{}), normalised: {}.",
+        profile.name,
+        profile.examples.get(name).map_or("?", String::as_str),
+        profile.title
+    )
+}
+
+/// What a profile's resource snapshot stands for.
+pub fn resource_description(profile: &Profile) -> String {
+    format!(
+        "The participant resource of the {} profile (src/spec/profiles/{}.json: {}), from its field table, with the flags an update controls as [a boolean]; every documented example of the profile normalises to it. Every successful answer under the profile is judged by it.",
+        profile.name, profile.name, profile.title
+    )
 }
 
 /// The snapshot name of a documented example.

@@ -25,29 +25,6 @@ impl DocumentedExample {
     }
 }
 
-/// The account, conference and call sids every documented example uses; they identify "this
-/// participant" when a documented response is normalised. The conference sid ends in `pa` and is
-/// no valid uuid (errata 7), which is why identity, not format, decides the sid placeholders.
-pub const DOCUMENTED_IDS: (&str, &str, &str) = (
-    "b3877c40-da60-4998-90ad-b792e98472af",
-    "b3877c40-da60-4998-90ad-b792e98472pa",
-    "b3877c40-da60-4998-90ad-b792e98472ca",
-);
-
-/// The participant the coaching and monitoring examples coach: the documentation prints a
-/// placeholder (errata 7), which the corrected examples read as this uuid of the same conference.
-pub const DOCUMENTED_COACHED: &str = "b3877c40-da60-4998-90ad-b792e98472cb";
-
-/// The participant every documented example is about.
-pub fn documented_participant() -> super::ParticipantRef {
-    let (account, conference, call) = DOCUMENTED_IDS;
-    super::ParticipantRef {
-        account_sid: account.into(),
-        conference_sid: conference.into(),
-        call_sid: call.into(),
-    }
-}
-
 /// Every documented response, in the order the page shows them; the resource page's sample last.
 pub const EXAMPLES: &[DocumentedExample] = &[
     DocumentedExample {
@@ -87,6 +64,39 @@ pub const EXAMPLES: &[DocumentedExample] = &[
         json: include_str!("documented/participant.json"),
     },
 ];
+
+/// Every documented file compiled in, by its path under `src/spec/documented/`: the seed's
+/// examples and the other generations' (which the profiles name).
+const FILES: &[(&str, &str)] = &[
+    ("coaching.json", include_str!("documented/coaching.json")),
+    ("monitoring.json", include_str!("documented/monitoring.json")),
+    ("barge.json", include_str!("documented/barge.json")),
+    ("mute.json", include_str!("documented/mute.json")),
+    ("hold.json", include_str!("documented/hold.json")),
+    ("participant.json", include_str!("documented/participant.json")),
+    (
+        "twilio/update-mute.json",
+        include_str!("documented/twilio/update-mute.json"),
+    ),
+    (
+        "twilio/update-hold.json",
+        include_str!("documented/twilio/update-hold.json"),
+    ),
+    (
+        "twilio/update-announce.json",
+        include_str!("documented/twilio/update-announce.json"),
+    ),
+    (
+        "twilio/update-coaching.json",
+        include_str!("documented/twilio/update-coaching.json"),
+    ),
+    ("twilio/retrieve.json", include_str!("documented/twilio/retrieve.json")),
+];
+
+/// The text of the documented file at `path` (under `src/spec/documented/`), if compiled in.
+pub fn file(path: &str) -> Option<&'static str> {
+    FILES.iter().find(|(p, _)| *p == path).map(|(_, text)| *text)
+}
 
 /// The documented example named `name`, if any.
 pub fn example(name: &str) -> Option<&'static DocumentedExample> {

@@ -11,6 +11,7 @@ pub mod documented;
 pub mod errors;
 pub mod params;
 pub mod participant;
+pub mod profile;
 pub mod request;
 pub mod wire;
 
@@ -18,6 +19,7 @@ pub use documented::{DocumentedExample, EXAMPLES};
 pub use errors::ErrorCode;
 pub use params::{PARAMS, Param, ParamKind};
 pub use participant::{FIELDS, Field, FieldFormat};
+pub use profile::Profile;
 
 /// The two path forms clients in the wild use for the same resource (SPEC.md section 5).
 ///

@@ -8,7 +8,8 @@ use time::format_description::well_known::Rfc2822;
 
 /// The format a field's value must have; the normaliser checks it before replacing the value
 /// by a placeholder, so a placeholder never hides a wrong value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FieldFormat {
     /// The sid of the account in the request path.
     AccountSid,
@@ -30,6 +31,10 @@ pub enum FieldFormat {
     Status,
     /// The participant's own path, in the path form the request used, ending in `.json`.
     OwnUri,
+    /// A string (Twilio's `label` and `queue_time`).
+    Text,
+    /// A fully qualified http or https URL (the seed's `hold_url`).
+    Url,
 }
 
 /// One documented field of the participant resource.

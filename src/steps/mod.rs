@@ -25,7 +25,7 @@ use laml_conformance::check::{dates, shape};
 use laml_conformance::client::{ApiClient, Exchange, ParticipantRef, ParticipantUpdate};
 use laml_conformance::error::Error;
 use laml_conformance::setup::ArrangedConference;
-use laml_conformance::spec::params;
+use laml_conformance::spec::{Profile, params};
 use laml_conformance::target::Target;
 use serde_json::Value;
 
@@ -36,6 +36,9 @@ pub const UNKNOWN_SID: &str = "unknown sid";
 
 /// The target of this run, set once by `main` before the first scenario starts.
 pub static TARGET: OnceLock<Target> = OnceLock::new();
+
+/// The generation of the documentation this run judges by, set once by `main` with the target.
+pub static PROFILE: OnceLock<&'static Profile> = OnceLock::new();
 
 /// A participant the scenario named, and where it is.
 pub struct Named {
@@ -178,7 +181,13 @@ impl ConformanceWorld {
             who,
             dialect: self.target.dialect(),
             others,
+            profile: self.profile(),
         })
+    }
+
+    /// The generation of the documentation this run judges by (the seed until `main` says).
+    fn profile(&self) -> &'static Profile {
+        PROFILE.get().copied().unwrap_or_else(Profile::seed)
     }
 
     /// The call sid of a named participant.

@@ -1,0 +1,189 @@
+//! The generations of the documentation as data: one profile per generation (`seed`,
+//! `signalwire`, `twilio`; `src/spec/profiles/*.json`, PROFILES.md side by side), read here and
+//! nowhere else. The checks judge an answer by the profile of the run, so a server that follows
+//! SignalWire's current description or Twilio's API is judged by what that document allows, not
+//! by the seed page. A fourth generation is one more file here and its documented examples.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::Dialect;
+use super::participant::FieldFormat;
+
+/// One field of the resource as a generation documents it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProfileField {
+    /// The snake_case JSON key.
+    pub name: String,
+    /// What its value must look like.
+    pub format: FieldFormat,
+    /// Whether the generation allows `null` instead.
+    #[serde(default)]
+    pub nullable: bool,
+}
+
+/// What `call_sid_to_coach` may hold while the participant coaches nobody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdleCoach {
+    /// A call sid that names no participant of the conference (the seed prints a placeholder).
+    NoParticipant,
+    /// `null`.
+    Null,
+}
+
+/// Whether the `uri` field ends in `.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UriJson {
+    /// Always, as the seed and Twilio write it.
+    Required,
+    /// With or without, as SignalWire's current paths drop it.
+    Optional,
+}
+
+/// The ids a generation's examples use: who "this participant" is when they are normalised.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocumentedIds {
+    /// The AccountSid of every example.
+    pub account: String,
+    /// The ConferenceSid of every example.
+    pub conference: String,
+    /// The CallSid of the participant every example is about.
+    pub call: String,
+    /// The CallSid of the participant the coaching examples coach.
+    pub coached: String,
+}
+
+/// One generation of the documentation of this endpoint.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Profile {
+    /// Its name on the command line.
+    pub name: String,
+    /// What document it is.
+    pub title: String,
+    /// Where its facts come from.
+    pub source: String,
+    /// The path prefix before `/Accounts/…`.
+    pub base_path: String,
+    /// Whether the `uri` field carries `.json`.
+    pub uri_json: UriJson,
+    /// The fields of the resource, in the order the generation prints them.
+    pub fields: Vec<ProfileField>,
+    /// Fields a answer may carry or leave out (the seed's hold example echoes `hold_url`).
+    #[serde(default)]
+    pub optional_fields: Vec<ProfileField>,
+    /// The statuses a participant still in the conference may have.
+    pub active_statuses: Vec<String>,
+    /// What `call_sid_to_coach` may hold while coaching nobody.
+    pub idle_coach: Vec<IdleCoach>,
+    /// The documented examples: scenario name → file under `src/spec/documented/`.
+    pub examples: BTreeMap<String, String>,
+    /// The ids its examples use, where it has examples.
+    pub documented_ids: Option<DocumentedIds>,
+}
+
+const SOURCES: &[(&str, &str)] = &[
+    ("seed", include_str!("profiles/seed.json")),
+    ("signalwire", include_str!("profiles/signalwire.json")),
+    ("twilio", include_str!("profiles/twilio.json")),
+];
+
+/// Every profile, in the order of the generations; the first, `seed`, is the default.
+pub static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
+    SOURCES
+        .iter()
+        .map(|(name, text)| {
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("src/spec/profiles/{name}.json is not a profile: {e}"))
+        })
+        .collect()
+});
+
+/// The profile of a run that names none.
+pub const DEFAULT: &str = "seed";
+
+impl Profile {
+    /// The profile named `name`, or the list of names in the error.
+    pub fn by_name(name: &str) -> Result<&'static Profile, String> {
+        PROFILES.iter().find(|p| p.name == name).ok_or_else(|| {
+            let names: Vec<&str> = PROFILES.iter().map(|p| p.name.as_str()).collect();
+            format!("no profile {name:?}; the profiles are {}", names.join(", "))
+        })
+    }
+
+    /// The default profile, the seed page.
+    pub fn seed() -> &'static Profile {
+        &PROFILES[0]
+    }
+
+    /// The path form requests take under this profile unless told otherwise.
+    pub fn dialect(&self) -> Dialect {
+        if self.base_path == Dialect::Twilio.prefix() {
+            Dialect::Twilio
+        } else {
+            Dialect::SignalWire
+        }
+    }
+
+    /// The field named `name`, documented or optional.
+    pub fn field(&self, name: &str) -> Option<&ProfileField> {
+        self.fields.iter().chain(&self.optional_fields).find(|f| f.name == name)
+    }
+
+    /// The documented example `name` of this generation, as JSON, if it documents one.
+    pub fn example(&self, name: &str) -> Option<Value> {
+        let file = self.examples.get(name)?;
+        let text = super::documented::file(file)?;
+        serde_json::from_str(text).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_profile_reads_and_names_itself() {
+        let names: Vec<&str> = PROFILES.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["seed", "signalwire", "twilio"]);
+        for (name, _) in SOURCES {
+            assert_eq!(Profile::by_name(name).unwrap().name, *name);
+        }
+        assert!(
+            Profile::by_name("plivo")
+                .unwrap_err()
+                .contains("seed, signalwire, twilio")
+        );
+        assert_eq!(Profile::seed().name, DEFAULT);
+    }
+
+    #[test]
+    fn every_example_a_profile_names_is_compiled_in_and_has_its_fields() {
+        for p in PROFILES.iter() {
+            for name in p.examples.keys() {
+                let example = p.example(name).unwrap_or_else(|| panic!("{} {name}", p.name));
+                assert!(example.is_object(), "{} {name}", p.name);
+            }
+        }
+        let twilio = Profile::by_name("twilio").unwrap();
+        let keys: Vec<String> = twilio
+            .example("mute")
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        let fields: Vec<String> = twilio.fields.iter().map(|f| f.name.clone()).collect();
+        assert_eq!(keys, fields, "Twilio's fields, in Twilio's order");
+    }
+
+    #[test]
+    fn paths_follow_the_base_path() {
+        assert_eq!(Profile::by_name("twilio").unwrap().dialect(), Dialect::Twilio);
+        assert_eq!(Profile::by_name("signalwire").unwrap().dialect(), Dialect::SignalWire);
+    }
+}

@@ -197,12 +197,6 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
         .map_err(|e| ConfigError(format!("{e}: give --profile one of them")))?;
     let target = flags.target.clone().or_else(|| var("LAML_TARGET"));
     let Some(target) = target.filter(|t| t != "embedded") else {
-        if profile.name != profile::DEFAULT {
-            return err(format!(
-                "the embedded simulated space serves the seed profile only, so far; run --profile {} against a --target that implements it",
-                profile.name
-            ));
-        }
         return Ok(Settings {
             remote: None,
             timeout,

@@ -7,6 +7,7 @@ use clap::Parser;
 use laml_conformance::credentials::Credentials;
 use laml_conformance::sim::control::SETUP_PATH;
 use laml_conformance::sim::{Sim, faults};
+use laml_conformance::spec::profile::{self, Profile};
 
 /// Serve the simulated space on loopback until interrupted. Its first account uses
 /// LAML_PROJECT_ID and LAML_API_TOKEN when both are set, so a client keeps its configuration.
@@ -19,6 +20,10 @@ struct ServeOptions {
     /// Serve a space broken by this fault (`laml-conformance faults` lists them).
     #[arg(long, value_name = "NAME")]
     fault: Option<String>,
+    /// Answer as this generation of the documentation documents: `seed` (the default),
+    /// `signalwire` or `twilio` (LAML_PROFILE).
+    #[arg(long, value_name = "NAME", env = "LAML_PROFILE")]
+    profile: Option<String>,
 }
 
 /// Runs the server until Ctrl-C; exit 2 if the port cannot be bound.
@@ -41,7 +46,14 @@ pub async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let sim = match Sim::on(listener, fault).await {
+    let profile = match Profile::by_name(opts.profile.as_deref().unwrap_or(profile::DEFAULT)) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("laml-conformance serve: {e}: give --profile one of them");
+            return ExitCode::from(2);
+        }
+    };
+    let sim = match Sim::serving(listener, fault, profile).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("laml-conformance serve: {e}");
@@ -71,6 +83,10 @@ pub async fn main() -> ExitCode {
         .map(|(n, s)| format!("{n}={s}"))
         .collect();
     println!("laml-conformance serve: the simulated space listens on {base}");
+    println!(
+        "  it answers as the {} profile documents: {}",
+        profile.name, profile.title
+    );
     println!("  setup endpoint: {base}{SETUP_PATH}");
     println!("  request journal with verdicts: {base}/__laml/journal");
     println!("  a conference to point a client at (these lines work as a .env file):");
@@ -79,7 +95,10 @@ pub async fn main() -> ExitCode {
     println!("LAML_CONFERENCE_SID={}", conference.conference_sid);
     println!("LAML_PARTICIPANTS={}", participants.join(","));
     println!("  run the suite against it:");
-    println!("    laml-conformance --target {base}      (the setup endpoint is found on loopback)");
+    println!(
+        "    laml-conformance --target {base} --profile {}     (the setup endpoint is found on loopback)",
+        profile.name
+    );
     println!("  Ctrl-C stops it.");
     match tokio::signal::ctrl_c().await {
         Ok(()) => {

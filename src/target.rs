@@ -58,7 +58,7 @@ impl Target {
     /// remote one.
     pub async fn from_settings(settings: &Settings, fault: Option<Fault>) -> Result<Self, Error> {
         match &settings.remote {
-            None => Ok(Target::Embedded(Sim::start_with(fault).await?)),
+            None => Ok(Target::Embedded(Sim::start_serving(fault, settings.profile).await?)),
             Some(_) if fault.is_some() => Err(Error::Config(
                 "--fault breaks the embedded simulated space; it cannot be used with --target".into(),
             )),
@@ -88,7 +88,7 @@ impl Target {
     /// The path dialect this target is spoken to in.
     pub fn dialect(&self) -> Dialect {
         match self {
-            Target::Embedded(_) => Dialect::SignalWire,
+            Target::Embedded(sim) => sim.profile().dialect(),
             Target::Remote(r) => r.config.dialect,
         }
     }

@@ -9,9 +9,7 @@ use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
 
 use crate::spec::request::{RequestView, check_request};
-use crate::spec::{
-    self, ApiPath, Dialect, ErrorCode, LIST_FILTERS, LIST_METHODS, LIST_PAGING, PARTICIPANT_METHODS, wire,
-};
+use crate::spec::{self, ApiPath, ErrorCode, LIST_METHODS, PARTICIPANT_METHODS, Profile, wire};
 
 use super::control;
 use super::faults::Fault;
@@ -79,6 +77,7 @@ pub fn handle(space: &mut Space, req: &SimRequest<'_>) -> SimResponse {
 }
 
 fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiError> {
+    let profile = space.profile;
     let (account, target) = match spec::parse_path(req.path) {
         Some(ApiPath::List { account, conference }) => (account, Route::List { conference }),
         Some(ApiPath::Participant {
@@ -113,7 +112,7 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                 .conferences
                 .get(conference)
                 .ok_or_else(|| not_found(&format!("Conference {conference}")))?;
-            list(account, conf, req.query)
+            list(account, conf, req.query, profile)
         }
         Route::Participant { conference, call } => {
             let conf = acct
@@ -125,8 +124,8 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                 .ok_or_else(|| not_found(&format!("Participant {call}")))?
                 .clone();
             match req.method {
-                "GET" => Ok(SimResponse::ok(me.to_json(account, conference))),
-                "POST" => update(acct, conference, &me, req),
+                "GET" => Ok(SimResponse::ok(me.to_json(account, conference, profile))),
+                "POST" => update(acct, conference, &me, req, profile),
                 "DELETE" => {
                     conf.participants.retain(|p| p.call_sid != call);
                     for coach in conf
@@ -155,6 +154,7 @@ fn update(
     conference: &str,
     me: &Participant,
     req: &SimRequest<'_>,
+    profile: &Profile,
 ) -> Result<SimResponse, ApiError> {
     let form = read_form(req)?;
     let conf = acct
@@ -167,7 +167,7 @@ fn update(
         .participant_mut(&me.call_sid)
         .ok_or_else(|| not_found(&me.call_sid))?;
     rules::apply(p, update, rules::now());
-    Ok(SimResponse::ok(p.to_json(&acct.sid, conference)))
+    Ok(SimResponse::ok(p.to_json(&acct.sid, conference, profile)))
 }
 
 fn method_not_allowed(method: &str, allow: &[&str]) -> ApiError {
@@ -214,37 +214,38 @@ fn read_form(req: &SimRequest<'_>) -> Result<Vec<(String, String)>, ApiError> {
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The form body cannot be read: {e}")))
 }
 
-fn list(account: &str, conf: &super::state::Conference, query: Option<&str>) -> Result<SimResponse, ApiError> {
+fn list(
+    account: &str,
+    conf: &super::state::Conference,
+    query: Option<&str>,
+    profile: &Profile,
+) -> Result<SimResponse, ApiError> {
     let filters: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The query cannot be read: {e}")))?;
-    let mut muted = None;
-    let mut hold = None;
+    let mut wanted: Vec<(&str, bool)> = Vec::new();
     for (k, v) in &filters {
-        match k.as_str() {
-            "Muted" => muted = Some(rules::parse_filter(k, v)?),
-            "Hold" => hold = Some(rules::parse_filter(k, v)?),
-            paging if LIST_PAGING.contains(&paging) => {}
-            other => {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidArgument,
-                    format!("Unknown filter {other}; use {}", LIST_FILTERS.join(" or ")),
-                ));
-            }
+        if profile.list.filters.contains(k) {
+            wanted.push((k.as_str(), rules::parse_filter(k, v)?));
+        } else if !profile.list.paging.contains(k) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidArgument,
+                format!("Unknown filter {k}; use {}", profile.list.filters.join(" or ")),
+            ));
         }
     }
     let participants: Vec<Value> = conf
         .participants
         .iter()
-        .filter(|p| muted.is_none_or(|m| p.muted == m) && hold.is_none_or(|h| p.hold == h))
-        .map(|p| p.to_json(account, &conf.sid))
+        .filter(|p| wanted.iter().all(|(filter, want)| p.flag(filter) == Some(*want)))
+        .map(|p| p.to_json(account, &conf.sid, profile))
         .collect();
-    let path = spec::participants_path(Dialect::SignalWire, account, &conf.sid);
+    let path = spec::participants_path(profile.dialect(), account, &conf.sid);
     let uri = match query {
         Some(q) if !q.is_empty() => format!("{path}?{q}"),
         _ => path.clone(),
     };
     let end = participants.len().saturating_sub(1);
-    Ok(SimResponse::ok(json!({
+    let mut page = json!({
         "participants": participants,
         "uri": uri,
         "first_page_uri": format!("{path}?Page=0&PageSize=50"),
@@ -256,7 +257,11 @@ fn list(account: &str, conf: &super::state::Conference, query: Option<&str>) -> 
         "end": end,
         "account_sid": account,
         "conference_sid": conf.sid,
-    })))
+    });
+    if let Value::Object(keys) = &mut page {
+        keys.retain(|k, _| profile.list.envelope.contains(k));
+    }
+    Ok(SimResponse::ok(page))
 }
 
 /// The wiremock adapter: one responder for every request, over the shared state.

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use wiremock::{Mock, MockServer, matchers};
 
 use crate::error::Error;
+use crate::spec::Profile;
 
 use self::faults::Fault;
 use self::journal::{Journal, JournalEntry};
@@ -37,8 +38,14 @@ pub struct Sim {
 impl Sim {
     /// Starts the space on a free loopback port, broken by `fault` if one is given.
     pub async fn start_with(fault: Option<Fault>) -> Result<Self, Error> {
+        Self::start_serving(fault, Profile::seed()).await
+    }
+
+    /// Starts the space on a free loopback port, answering as `profile` documents, broken by
+    /// `fault` if one is given.
+    pub async fn start_serving(fault: Option<Fault>, profile: &'static Profile) -> Result<Self, Error> {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| Error::SimStart(e.to_string()))?;
-        Self::on(listener, fault).await
+        Self::serving(listener, fault, profile).await
     }
 
     /// Starts the space on a free loopback port.
@@ -49,12 +56,22 @@ impl Sim {
     /// Starts the space on a listener the caller bound (a fixed port for `serve`), broken by
     /// `fault` from its first request on.
     pub async fn on(listener: std::net::TcpListener, fault: Option<Fault>) -> Result<Self, Error> {
+        Self::serving(listener, fault, Profile::seed()).await
+    }
+
+    /// Starts the space on a listener the caller bound, answering as `profile` documents,
+    /// broken by `fault` from its first request on.
+    pub async fn serving(
+        listener: std::net::TcpListener,
+        fault: Option<Fault>,
+        profile: &'static Profile,
+    ) -> Result<Self, Error> {
         let server = MockServer::builder()
             .listener(listener)
             .disable_request_recording()
             .start()
             .await;
-        let space = Arc::new(Mutex::new(Space::default()));
+        let space = Arc::new(Mutex::new(Space::serving(profile)));
         let journal = Arc::new(Mutex::new(Journal::default()));
         let responder = http::SimResponder {
             space: space.clone(),
@@ -66,6 +83,11 @@ impl Sim {
             .mount(&server)
             .await;
         Ok(Sim { server, space, journal })
+    }
+
+    /// The generation of the documentation the space answers as.
+    pub fn profile(&self) -> &'static Profile {
+        self.space().profile
     }
 
     /// The base URL (`http://127.0.0.1:PORT`), without a path.

@@ -250,6 +250,7 @@ fn after(
     before: &Before,
     response: &mut SimResponse,
 ) {
+    let profile = space.profile;
     let Some(account) = space.accounts.get_mut(&at.account) else {
         return;
     };
@@ -272,7 +273,10 @@ fn after(
                 if let Ok(one) = rules::parse_update(std::slice::from_ref(pair))
                     && let Some(p) = conf.participant_mut(call)
                 {
+                    // The values change, the date does not: what a reader sees does not
+                    // depend on whether a second passed since the last update.
                     rules::apply(p, one, rules::now());
+                    p.date_updated = was.date_updated;
                 }
             }
         }
@@ -321,7 +325,7 @@ fn after(
         Fault::DateCreatedMoves => p.date_created = p.date_updated,
         _ => {}
     }
-    response.body = Some(p.to_json(&at.account, &at.conference));
+    response.body = Some(p.to_json(&at.account, &at.conference, profile));
     if fault == Fault::HoldNotPersisted {
         p.hold = was.hold;
     }

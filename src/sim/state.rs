@@ -10,7 +10,8 @@ use time::OffsetDateTime;
 
 use crate::credentials::Credentials;
 use crate::setup::ArrangedConference;
-use crate::spec::{self, Dialect, participant::NOBODY};
+use crate::spec::profile::{IdleCoach, UriJson};
+use crate::spec::{self, Profile, participant::NOBODY};
 
 /// How many accounts the space keeps; arranging one more forgets the oldest, so a space serving
 /// for days keeps its memory flat.
@@ -24,20 +25,37 @@ pub const JOINED_BEFORE: time::Duration = time::Duration::minutes(1);
 /// How many conferences one account may hold; arranging more is refused.
 pub const MAX_CONFERENCES_PER_ACCOUNT: usize = 100;
 
-/// Every account of the space, by sid.
-#[derive(Debug, Default)]
+/// Every account of the space, by sid, and the generation of the documentation it serves.
+#[derive(Debug)]
 pub struct Space {
     /// Accounts by AccountSid (the project id).
     pub accounts: HashMap<String, Account>,
     /// Account sids in the order they were arranged, oldest first.
     order: std::collections::VecDeque<String>,
+    /// The generation it answers as: its ids, fields, statuses and paths.
+    pub profile: &'static Profile,
+}
+
+impl Default for Space {
+    fn default() -> Self {
+        Space::serving(Profile::seed())
+    }
 }
 
 impl Space {
+    /// An empty space that answers as `profile` documents.
+    pub fn serving(profile: &'static Profile) -> Self {
+        Space {
+            accounts: HashMap::new(),
+            order: Default::default(),
+            profile,
+        }
+    }
+
     /// Seeds a fresh account with one running conference whose participants have these names;
-    /// every id is a fresh uuid, so arrangements never share state.
+    /// every id is fresh (in the profile's format), so arrangements never share state.
     pub fn arrange_conference(&mut self, names: &[&str]) -> ArrangedConference {
-        let sid = uuid::Uuid::new_v4().to_string();
+        let sid = self.profile.ids.fresh("AC");
         let credentials = Credentials::new(sid.clone(), uuid::Uuid::new_v4().simple().to_string());
         self.add_account(Account {
             sid: sid.clone(),
@@ -75,10 +93,10 @@ impl Space {
             return None;
         }
         let now = super::rules::now();
-        let conference_sid = uuid::Uuid::new_v4().to_string();
+        let conference_sid = self.profile.ids.fresh("CF");
         let participants: Vec<(String, String)> = names
             .iter()
-            .map(|n| (n.to_string(), uuid::Uuid::new_v4().to_string()))
+            .map(|n| (n.to_string(), self.profile.ids.fresh("CA")))
             .collect();
         let conference = Conference {
             sid: conference_sid.clone(),
@@ -120,9 +138,11 @@ impl Space {
             .iter()
             .filter_map(|sid| self.accounts.get(*sid))
             .flat_map(|a| {
-                a.conferences
-                    .values()
-                    .flat_map(move |c| c.participants.iter().map(move |p| p.to_json(&a.sid, &c.sid)))
+                a.conferences.values().flat_map(move |c| {
+                    c.participants
+                        .iter()
+                        .map(move |p| p.to_json(&a.sid, &c.sid, self.profile))
+                })
             })
             .collect();
         all.sort_by_key(|v| v.to_string());
@@ -227,15 +247,32 @@ impl Participant {
         }
     }
 
-    /// The resource as JSON, fields in the documented order (driven by [`spec::FIELDS`]).
+    /// The flag a list filter names (`Muted`, `Hold`, `Coaching`), if it is one.
+    pub fn flag(&self, filter: &str) -> Option<bool> {
+        match filter {
+            "Muted" => Some(self.muted),
+            "Hold" => Some(self.hold),
+            "Coaching" => Some(self.coaching),
+            _ => None,
+        }
+    }
+
+    /// The resource as JSON, as `profile` documents it: its fields in its order.
     ///
-    /// `status` is `complete`, as every example of this page shows (errata 4), and
-    /// `call_sid_to_coach` is the nil uuid when nobody is coached, where the documentation
-    /// prints a placeholder (errata 7).
-    pub fn to_json(&self, account_sid: &str, conference_sid: &str) -> Value {
+    /// `status` is the profile's first status of a participant in the conference (`complete`,
+    /// as every example of the seed shows, errata 4); `call_sid_to_coach` is the nil uuid when
+    /// nobody is coached, where the seed prints a placeholder (errata 7), or `null` where the
+    /// profile allows it; `label` and `queue_time`, where the profile has them, are `null`, as
+    /// for a participant that joined without a label and never queued.
+    pub fn to_json(&self, account_sid: &str, conference_sid: &str, profile: &Profile) -> Value {
         let mut map = Map::new();
-        for field in spec::FIELDS {
-            let value = match field.name {
+        let idle = if profile.idle_coach.contains(&IdleCoach::Null) {
+            Value::Null
+        } else {
+            Value::from(NOBODY)
+        };
+        for field in &profile.fields {
+            let value = match field.name.as_str() {
                 "account_sid" => Value::from(account_sid),
                 "call_sid" => Value::from(self.call_sid.as_str()),
                 "conference_sid" => Value::from(conference_sid),
@@ -244,19 +281,21 @@ impl Participant {
                 "end_conference_on_exit" => Value::from(self.end_conference_on_exit),
                 "muted" => Value::from(self.muted),
                 "hold" => Value::from(self.hold),
-                "status" => Value::from("complete"),
+                "status" => Value::from(profile.active_statuses.first().map_or("complete", String::as_str)),
                 "start_conference_on_enter" => Value::from(self.start_conference_on_enter),
                 "coaching" => Value::from(self.coaching),
-                "call_sid_to_coach" => Value::from(self.call_sid_to_coach.as_deref().unwrap_or(NOBODY)),
-                "uri" => Value::from(spec::participant_path(
-                    Dialect::SignalWire,
-                    account_sid,
-                    conference_sid,
-                    &self.call_sid,
-                )),
-                other => unreachable!("spec::FIELDS names a field the simulated space does not know: {other}"),
+                "call_sid_to_coach" => self.call_sid_to_coach.as_deref().map_or(idle.clone(), Value::from),
+                "label" | "queue_time" => Value::Null,
+                "uri" => {
+                    let path = spec::participant_path(profile.dialect(), account_sid, conference_sid, &self.call_sid);
+                    match profile.uri_json {
+                        UriJson::Required => Value::from(path),
+                        UriJson::Optional => Value::from(path.trim_end_matches(".json")),
+                    }
+                }
+                _ => Value::Null,
             };
-            map.insert(field.name.to_string(), value);
+            map.insert(field.name.clone(), value);
         }
         Value::Object(map)
     }

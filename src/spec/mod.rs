@@ -92,12 +92,6 @@ pub const PARTICIPANT_METHODS: &[&str] = &["GET", "POST", "DELETE"];
 /// The methods the participant list allows.
 pub const LIST_METHODS: &[&str] = &["GET"];
 
-/// The filters of the participant list: the flags it can be narrowed by.
-pub const LIST_FILTERS: &[&str] = &["Muted", "Hold"];
-
-/// The paging parameters of the participant list, which narrow nothing.
-pub const LIST_PAGING: &[&str] = &["Page", "PageSize", "PageToken"];
-
 /// The path of a conference's participant list (the List sibling endpoint).
 pub fn participants_path(dialect: Dialect, account: &str, conference: &str) -> String {
     format!(

@@ -58,6 +58,38 @@ pub struct DocumentedIds {
     pub coached: String,
 }
 
+/// How a generation writes its ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdFormat {
+    /// Hyphenated uuids, as SignalWire writes them.
+    Uuid,
+    /// Twilio's `AC…`, `CF…`, `CA…` and 32 hex digits.
+    Prefixed,
+}
+
+impl IdFormat {
+    /// A fresh id of this format; `prefix` is Twilio's two letters (`AC`, `CF`, `CA`).
+    pub fn fresh(self, prefix: &str) -> String {
+        let id = uuid::Uuid::new_v4();
+        match self {
+            IdFormat::Uuid => id.to_string(),
+            IdFormat::Prefixed => format!("{prefix}{}", id.simple()),
+        }
+    }
+}
+
+/// The participant list as a generation documents it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListDoc {
+    /// The flags the list can be narrowed by.
+    pub filters: Vec<String>,
+    /// The paging parameters, which narrow nothing.
+    pub paging: Vec<String>,
+    /// The keys of a page, and no others.
+    pub envelope: Vec<String>,
+}
+
 /// One generation of the documentation of this endpoint.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Profile {
@@ -69,6 +101,8 @@ pub struct Profile {
     pub source: String,
     /// The path prefix before `/Accounts/…`.
     pub base_path: String,
+    /// How its ids look.
+    pub ids: IdFormat,
     /// Whether the `uri` field carries `.json`.
     pub uri_json: UriJson,
     /// The fields of the resource, in the order the generation prints them.
@@ -82,6 +116,8 @@ pub struct Profile {
     pub idle_coach: Vec<IdleCoach>,
     /// The documented examples: scenario name → file under `src/spec/documented/`.
     pub examples: BTreeMap<String, String>,
+    /// The participant list: filters, paging and the page's keys.
+    pub list: ListDoc,
     /// The ids its examples use, where it has examples.
     pub documented_ids: Option<DocumentedIds>,
 }
@@ -179,6 +215,25 @@ mod tests {
             .collect();
         let fields: Vec<String> = twilio.fields.iter().map(|f| f.name.clone()).collect();
         assert_eq!(keys, fields, "Twilio's fields, in Twilio's order");
+    }
+
+    #[test]
+    fn fresh_ids_take_the_generation_s_format() {
+        let sid = IdFormat::Prefixed.fresh("CA");
+        assert!(
+            crate::spec::participant::is_call_sid(&sid) && sid.starts_with("CA"),
+            "{sid}"
+        );
+        assert!(crate::spec::participant::is_uuid(&IdFormat::Uuid.fresh("CA")));
+    }
+
+    #[test]
+    fn lists_differ_where_the_generations_do() {
+        let [seed, signalwire, twilio] = ["seed", "signalwire", "twilio"].map(|n| Profile::by_name(n).unwrap());
+        assert!(seed.list.envelope.iter().any(|k| k == "account_sid"));
+        assert!(!signalwire.list.envelope.iter().any(|k| k == "start"));
+        assert!(twilio.list.filters.iter().any(|f| f == "Coaching"));
+        assert!(!seed.list.filters.iter().any(|f| f == "Coaching"));
     }
 
     #[test]

@@ -121,6 +121,13 @@ async fn otherwise_unchanged(world: &mut ConformanceWorld, name: Participant) ->
 )]
 async fn listing(world: &mut ConformanceWorld, filter: String, value: String, list: String) -> Result<(), String> {
     let ListFilter(filter) = filter.parse()?;
+    let profile = world.profile();
+    if !profile.list.filters.contains(&filter) {
+        return Err(format!(
+            "the {} profile documents no {filter} filter; its filters are {:?}",
+            profile.name, profile.list.filters
+        ));
+    }
     let conference = world.conference()?;
     let exchange = world
         .client()?

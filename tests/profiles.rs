@@ -1,0 +1,88 @@
+//! Every feature under every profile: the suite of a profile passes against the simulated space
+//! of that profile, embedded and as `serve` out of process, and fails against a space of
+//! another profile, so a verdict names the generation the target follows.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_laml-conformance");
+const PROFILES: [&str; 3] = ["seed", "signalwire", "twilio"];
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("CUCUMBER_COLOR", "never")
+        .env_remove("CUCUMBER_FILTER_TAGS")
+        .env_remove("LAML_PROFILE")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("the binary starts")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// `serve --profile NAME` on a free port, and its base URL.
+fn serve(profile: &str) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--profile", profile])
+        .env_remove("LAML_PROJECT_ID")
+        .env_remove("LAML_API_TOKEN")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut base = String::new();
+    for line in lines.map_while(Result::ok) {
+        if let Some(rest) = line.strip_prefix("laml-conformance serve: the simulated space listens on ") {
+            base = rest.trim().to_string();
+        }
+        if line.contains("Ctrl-C stops it") {
+            break;
+        }
+    }
+    assert!(
+        base.starts_with("http://127.0.0.1:"),
+        "serve --profile {profile} printed no base URL"
+    );
+    (child, base)
+}
+
+#[test]
+fn every_profile_passes_against_the_embedded_space_of_that_profile() {
+    for profile in PROFILES {
+        let o = run(&["--profile", profile]);
+        assert_eq!(o.status.code(), Some(0), "--profile {profile}: {}", text(&o));
+    }
+}
+
+#[test]
+fn every_profile_passes_against_serve_of_that_profile_and_fails_against_the_others() {
+    for served in PROFILES {
+        let (mut child, base) = serve(served);
+        for judged in PROFILES {
+            let o = run(&["--target", &base, "--profile", judged]);
+            let expected = if served == judged { 0 } else { 1 };
+            assert_eq!(
+                o.status.code(),
+                Some(expected),
+                "serve --profile {served}, run --profile {judged}: {}",
+                text(&o)
+            );
+        }
+        child.kill().ok();
+        child.wait().ok();
+    }
+}
+
+#[test]
+fn an_unknown_profile_is_a_usage_error_that_lists_the_profiles() {
+    let o = run(&["--profile", "plivo"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("seed, signalwire, twilio"), "{}", text(&o));
+}

@@ -18,13 +18,23 @@ fn assert_reproduces(name: &str, description: String, value: &Value) {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(SNAPSHOT_DIR);
     settings.set_prepend_module_to_snapshot(false);
-    settings.set_description(description);
+    settings.set_description(description.clone());
     settings.set_omit_expression(true);
     settings.bind(|| insta::assert_json_snapshot!(name, value));
     assert_eq!(
         snapshot::committed(name).as_ref(),
         Some(value),
         "the compiled-in snapshot {name} differs from the documentation"
+    );
+    let file = std::fs::read_to_string(format!("{SNAPSHOT_DIR}/{name}.snap")).unwrap();
+    let header = file
+        .lines()
+        .find_map(|l| l.strip_prefix("description: "))
+        .unwrap_or_default();
+    let committed: String = serde_json::from_str(header).unwrap_or_else(|_| header.to_string());
+    assert_eq!(
+        committed, description,
+        "the description of {name}.snap no longer says what it stands for; review it with cargo insta review"
     );
 }
 

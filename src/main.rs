@@ -5,7 +5,9 @@
 //! Exit codes: 0 every scenario passed; 1 a scenario failed; 2 a usage or configuration error;
 //! 3 the target cannot be reached at all; 4 a live participant could not be restored.
 
+mod child;
 mod matrix;
+mod profiles;
 mod serve;
 mod steps;
 
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
     match std::env::args().nth(1).as_deref() {
         Some("serve") => return runtime.block_on(serve::main()),
         Some("faults") => return matrix::main(),
+        Some("profiles") => return profiles::main(),
         _ => {}
     }
     runtime.block_on(run())
@@ -111,7 +114,7 @@ fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, 
         .name("laml-conformance")
         .about(ABOUT)
         .long_about(ABOUT)
-        .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
+        .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
     let matches = command.get_matches();
     cli::Opts::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }

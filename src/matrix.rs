@@ -7,11 +7,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 
 use clap::Parser;
 use laml_conformance::sim::faults::{CATALOGUE, FaultInfo};
 use serde_json::{Value, json};
+
+use crate::child::run_suite;
 
 /// Run the suite against every fault and print the matrix fault × catching scenarios.
 #[derive(Parser, Debug)]
@@ -41,27 +43,15 @@ struct Outcome {
     broken: BTreeMap<String, String>,
 }
 
-/// Runs the suite as a child process, with `fault` if given, and reads its JSON report.
+/// Runs the suite as a child process against the embedded space (whatever the environment or
+/// a `.env` file says), with `fault` if given, and reads its JSON report.
 fn run(exe: &Path, dir: &Path, fault: Option<&str>) -> Result<Outcome, String> {
     let report = dir.join(format!("{}.json", fault.unwrap_or("healthy")));
-    let mut cmd = Command::new(exe);
-    // The embedded target, whatever the environment or a .env file says.
-    cmd.args(["--target", "embedded", "--json"])
-        .arg(&report)
-        .env_remove("CUCUMBER_FILTER_TAGS");
+    let mut args = vec!["--target".to_string(), "embedded".to_string()];
     if let Some(f) = fault {
-        cmd.args(["--fault", f]);
+        args.extend(["--fault".to_string(), f.to_string()]);
     }
-    let status = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map_err(|e| e.to_string())?;
-    if status.code() == Some(2) {
-        return Err(format!("the run with {fault:?} refused its configuration"));
-    }
-    let text = std::fs::read_to_string(&report).map_err(|e| format!("no report at {}: {e}", report.display()))?;
-    let features: Value = serde_json::from_str(&text).map_err(|e| format!("the report is not JSON: {e}"))?;
+    let features = run_suite(exe, &args, &report).map_err(|e| format!("the run with {fault:?} did not run: {e}"))?;
     Ok(read_report(&features))
 }
 

@@ -29,8 +29,14 @@ fn text(o: &Output) -> String {
 
 /// `serve --profile NAME` on a free port, and its base URL.
 fn serve(profile: &str) -> (Child, String) {
+    serve_with(&["--profile", profile])
+}
+
+/// `serve` with these options on a free port, and its base URL.
+fn serve_with(options: &[&str]) -> (Child, String) {
     let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0", "--profile", profile])
+        .args(["serve", "--port", "0"])
+        .args(options)
         .env_remove("LAML_PROJECT_ID")
         .env_remove("LAML_API_TOKEN")
         .stdout(Stdio::piped())
@@ -48,7 +54,7 @@ fn serve(profile: &str) -> (Child, String) {
     }
     assert!(
         base.starts_with("http://127.0.0.1:"),
-        "serve --profile {profile} printed no base URL"
+        "serve {options:?} printed no base URL"
     );
     (child, base)
 }
@@ -85,4 +91,30 @@ fn an_unknown_profile_is_a_usage_error_that_lists_the_profiles() {
     let o = run(&["--profile", "plivo"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("seed, signalwire, twilio"), "{}", text(&o));
+}
+
+#[test]
+fn the_profiles_matrix_names_the_generation_a_target_follows() {
+    let (mut child, base) = serve("signalwire");
+    let o = run(&["profiles", "--target", &base]);
+    child.kill().ok();
+    child.wait().ok();
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("The target conforms to: signalwire\n"), "{out}");
+    assert!(out.contains("Refused updates"), "one row per feature: {out}");
+}
+
+#[test]
+fn a_target_of_no_profile_is_told_which_one_it_matches_best() {
+    let (mut child, base) = serve_with(&["--profile", "twilio", "--fault", "ignore-muted"]);
+    let o = run(&["profiles", "--target", &base]);
+    child.kill().ok();
+    child.wait().ok();
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("conforms to no profile; its answers match twilio best"),
+        "{out}"
+    );
 }

@@ -1,0 +1,97 @@
+//! Runs of this binary as a child process, read back through their Cucumber JSON report: the
+//! way `faults` and `profiles` run the suite many times, each run with its own target, exactly
+//! as a user's run would be.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// Runs this binary with `args` plus `--json REPORT`, and reads the report. A run that refuses
+/// its configuration (exit 2) or cannot reach its target (exit 3) is an error with what it said.
+pub fn run_suite(exe: &Path, args: &[String], report: &Path) -> Result<Value, String> {
+    let output = Command::new(exe)
+        .args(args)
+        .arg("--json")
+        .arg(report)
+        .env_remove("CUCUMBER_FILTER_TAGS")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+    if matches!(output.status.code(), Some(2 | 3)) {
+        let said = String::from_utf8_lossy(&output.stderr);
+        return Err(said
+            .lines()
+            .last()
+            .unwrap_or("it refused its configuration")
+            .to_string());
+    }
+    let text = std::fs::read_to_string(report).map_err(|e| format!("no report at {}: {e}", report.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("the report is not JSON: {e}"))
+}
+
+/// How a scenario of a report ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every step passed.
+    Passed,
+    /// A step failed.
+    Failed,
+    /// A step was skipped (the target could not arrange it) and none failed.
+    Skipped,
+}
+
+/// Every scenario of a report with its feature's name and its verdict, in report order.
+pub fn verdicts(report: &Value) -> Vec<(String, String, Verdict)> {
+    let mut out = Vec::new();
+    for feature in report.as_array().into_iter().flatten() {
+        let feature_name = feature["name"].as_str().unwrap_or_default().to_string();
+        for element in feature["elements"].as_array().into_iter().flatten() {
+            if element["type"] == "background" {
+                continue;
+            }
+            let statuses: Vec<&str> = element["steps"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s["result"]["status"].as_str())
+                .collect();
+            let verdict = if statuses.contains(&"failed") {
+                Verdict::Failed
+            } else if statuses.iter().any(|s| *s != "passed") {
+                Verdict::Skipped
+            } else {
+                Verdict::Passed
+            };
+            let name = element["name"].as_str().unwrap_or_default().to_string();
+            out.push((feature_name.clone(), name, verdict));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_failed_step_fails_a_scenario_and_a_skipped_one_skips_it() {
+        let step = |status: &str| json!({ "result": { "status": status } });
+        let report = json!([{ "name": "F", "elements": [
+            { "type": "background", "name": "", "steps": [step("passed")] },
+            { "type": "scenario", "name": "a", "steps": [step("passed"), step("failed"), step("skipped")] },
+            { "type": "scenario", "name": "b", "steps": [step("passed"), step("skipped")] },
+            { "type": "scenario", "name": "c", "steps": [step("passed")] },
+        ]}]);
+        let got: Vec<(String, Verdict)> = verdicts(&report).into_iter().map(|(_, n, v)| (n, v)).collect();
+        assert_eq!(
+            got,
+            [
+                ("a".to_string(), Verdict::Failed),
+                ("b".to_string(), Verdict::Skipped),
+                ("c".to_string(), Verdict::Passed)
+            ]
+        );
+    }
+}

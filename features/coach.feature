@@ -36,6 +36,18 @@ Feature: Coach a participant
     And "supervisor" is otherwise unchanged
     And a retrieve of "supervisor" shows the same participant
 
+  # "Coaching defaults to false unless call_sid_to_coach is defined" (the seed's resource page;
+  # SignalWire's current description and Twilio's API say the same): naming whom to coach
+  # starts coaching.
+  @live-safe
+  Scenario: Naming whom to coach starts coaching
+    When "supervisor" is updated with:
+      | CallSidToCoach | agent |
+    Then the update succeeds
+    And "supervisor" is coaching "agent"
+    And "supervisor" is otherwise unchanged
+    And a retrieve of "supervisor" shows the same participant
+
   @live-safe
   Scenario: A supervisor stops coaching and stays muted
     Given "supervisor" is muted

@@ -138,7 +138,6 @@ pub fn check_against(update: &Update, conference: &Conference, me: &Participant)
             ),
         ));
     }
-    let coaching_after = update.coaching.unwrap_or(me.coaching);
     if update.coaching == Some(true) && update.call_sid_to_coach.is_none() {
         return Err(ApiError::new(
             ErrorCode::InvalidConferenceAttributes,
@@ -146,10 +145,10 @@ pub fn check_against(update: &Update, conference: &Conference, me: &Participant)
         ));
     }
     if let Some(target) = &update.call_sid_to_coach {
-        if !coaching_after {
+        if update.coaching == Some(false) {
             return Err(ApiError::new(
                 ErrorCode::InvalidConferenceAttributes,
-                "CallSidToCoach names whom to coach; send it with Coaching=true",
+                "CallSidToCoach names whom to coach, but Coaching=false stops coaching; send one or the other",
             ));
         }
         if target == &me.call_sid {
@@ -196,12 +195,15 @@ pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime) {
     if let Some(b) = update.beep {
         p.beep = b;
     }
+    // "Coaching defaults to false unless call_sid_to_coach is defined" (all three generations):
+    // naming whom to coach starts coaching.
     match update.coaching {
         Some(false) => {
             p.coaching = false;
             p.call_sid_to_coach = None;
         }
         Some(true) => p.coaching = true,
+        None if update.call_sid_to_coach.is_some() => p.coaching = true,
         None => {}
     }
     if let Some(target) = update.call_sid_to_coach {

@@ -3,8 +3,9 @@
 //! (or passing).
 //!
 //! The needs are tags a reader sees (`@needs-another-conference`, `@needs-completed-conference`,
-//! `@needs-another-account`, and `@live-safe` for targets whose participants are shared), on a
-//! feature, a rule, a scenario or one `Examples` block of an outline. cucumber skips a step only
+//! `@needs-another-account`, `@live-safe` for targets whose participants are shared, and
+//! `@except-<profile>` where a generation documents otherwise), on a feature, a rule, a
+//! scenario or one `Examples` block of an outline. cucumber skips a step only
 //! when no definition matches it, so a scenario is skipped by replacing its first step with a
 //! sentence that states the reason (which no step matches) and tagging it `@allow.skipped`,
 //! which `fail_on_skipped` tolerates. Every other undefined step still fails the run. Renaming a
@@ -45,6 +46,16 @@ fn reason(target: &Target, tags: &[String]) -> Option<String> {
         return Some(
             "this scenario cannot run on this target: it is not tagged @live-safe, and this target's participants are shared and live".into(),
         );
+    }
+    if let Some(profile) = super::PROFILE.get()
+        && tags
+            .iter()
+            .any(|t| t.strip_prefix("except-") == Some(profile.name.as_str()))
+    {
+        return Some(format!(
+            "the {} profile documents otherwise (see the comment above the scenario)",
+            profile.name
+        ));
     }
     tags.iter()
         .filter_map(|t| need_of(t))

@@ -165,3 +165,68 @@ async fn the_journal_names_how_a_request_deviates() {
         entry.deviations[1]
     );
 }
+
+#[tokio::test]
+async fn the_list_pages_by_page_size_and_its_uris_lead_from_page_to_page() {
+    let sim = Sim::start().await.unwrap();
+    let conf = sim.arrange_conference(&["a", "b", "c"]);
+    let c = client(&sim, &conf, Dialect::SignalWire);
+    let (account, conference) = (&conf.credentials.project_id, &conf.conference_sid);
+    let first = c
+        .list_participants(account, conference, &[("PageSize", "2")])
+        .await
+        .unwrap();
+    let first = first.json().unwrap();
+    assert_eq!(first["participants"].as_array().unwrap().len(), 2, "{first}");
+    assert_eq!(
+        (first["page"].clone(), first["page_size"].clone()),
+        (0.into(), 2.into())
+    );
+    let next = first["next_page_uri"].as_str().expect("a next page").to_string();
+    assert!(next.ends_with("PageSize=2&Page=1"), "{next}");
+    assert_eq!(first["previous_page_uri"], serde_json::Value::Null);
+    let second = c.send(reqwest::Method::GET, &next, None).await.unwrap();
+    let second = second.json().unwrap();
+    let listed: Vec<&str> = second["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["call_sid"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [conf.participants[2].1.as_str()]);
+    assert_eq!((second["start"].clone(), second["end"].clone()), (2.into(), 2.into()));
+    assert_eq!(second["next_page_uri"], serde_json::Value::Null);
+    assert!(
+        second["previous_page_uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("PageSize=2&Page=0")
+    );
+    for bad in [
+        ("PageSize", "0"),
+        ("PageSize", "1001"),
+        ("PageSize", "many"),
+        ("Page", "-1"),
+    ] {
+        let r = c.list_participants(account, conference, &[bad]).await.unwrap();
+        assert_eq!(r.status, 400, "{bad:?}: {}", r.describe());
+        assert_eq!(r.json().unwrap()["code"], 10000, "{bad:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_method_the_resource_does_not_allow_is_answered_with_allow() {
+    let (sim, conf) = setup().await;
+    let c = client(&sim, &conf, Dialect::SignalWire);
+    let path = who(&conf, 0).path(Dialect::SignalWire);
+    let r = c.send(reqwest::Method::PUT, &path, None).await.unwrap();
+    assert_eq!(r.status, 405, "{}", r.describe());
+    assert_eq!(r.header("allow"), Some("GET, POST, DELETE"));
+    let list = laml_conformance::spec::participants_path(
+        Dialect::SignalWire,
+        &conf.credentials.project_id,
+        &conf.conference_sid,
+    );
+    let r = c.send(reqwest::Method::POST, &list, None).await.unwrap();
+    assert_eq!((r.status, r.header("allow")), (405, Some("GET")));
+}

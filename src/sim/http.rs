@@ -32,6 +32,8 @@ pub struct SimResponse {
     /// What goes on the wire instead of the JSON body, with its content type: the healthy
     /// space never sets it; a fault that answers in HTML or mislabels JSON does.
     pub wire: Option<(&'static str, String)>,
+    /// The `Allow` header of a 405: the methods the resource allows.
+    pub allow: Option<&'static [&'static str]>,
 }
 
 impl SimResponse {
@@ -40,6 +42,7 @@ impl SimResponse {
             status: 200,
             body: Some(body),
             wire: None,
+            allow: None,
         }
     }
 }
@@ -50,6 +53,7 @@ impl From<ApiError> for SimResponse {
             status: e.code.http_status(),
             body: Some(e.body()),
             wire: None,
+            allow: e.allow,
         }
     }
 }
@@ -140,6 +144,7 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                         status: 204,
                         body: None,
                         wire: None,
+                        allow: None,
                     })
                 }
                 other => Err(method_not_allowed(other, PARTICIPANT_METHODS)),
@@ -170,14 +175,17 @@ fn update(
     Ok(SimResponse::ok(p.to_json(&acct.sid, conference, profile)))
 }
 
-fn method_not_allowed(method: &str, allow: &[&str]) -> ApiError {
-    ApiError::new(
-        ErrorCode::MethodNotAllowed,
-        format!(
-            "Method {method} is not allowed on this resource; use {}",
-            allow.join(", ")
-        ),
-    )
+fn method_not_allowed(method: &str, allow: &'static [&'static str]) -> ApiError {
+    ApiError {
+        allow: Some(allow),
+        ..ApiError::new(
+            ErrorCode::MethodNotAllowed,
+            format!(
+                "Method {method} is not allowed on this resource; use {}",
+                allow.join(", ")
+            ),
+        )
+    }
 }
 
 /// The account the Basic credentials belong to, or 20003.
@@ -223,9 +231,25 @@ fn list(
     let filters: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The query cannot be read: {e}")))?;
     let mut wanted: Vec<(&str, bool)> = Vec::new();
+    let (mut page, mut size) = (0usize, profile.list.page_size.default);
     for (k, v) in &filters {
         if profile.list.filters.contains(k) {
             wanted.push((k.as_str(), rules::parse_filter(k, v)?));
+        } else if k == "Page" {
+            page = v.parse().map_err(|_| {
+                ApiError::new(
+                    ErrorCode::InvalidArgument,
+                    format!("Page must be a whole number from 0, not {v:?}"),
+                )
+            })?;
+        } else if k == "PageSize" {
+            let max = profile.list.page_size.max;
+            size = v.parse().ok().filter(|s| (1..=max).contains(s)).ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidArgument,
+                    format!("PageSize must be from 1 to {max}, not {v:?}"),
+                )
+            })?;
         } else if !profile.list.paging.contains(k) {
             return Err(ApiError::new(
                 ErrorCode::InvalidArgument,
@@ -233,27 +257,36 @@ fn list(
             ));
         }
     }
-    let participants: Vec<Value> = conf
+    let matching: Vec<&Participant> = conf
         .participants
         .iter()
         .filter(|p| wanted.iter().all(|(filter, want)| p.flag(filter) == Some(*want)))
+        .collect();
+    let start = page.saturating_mul(size);
+    let participants: Vec<Value> = matching
+        .iter()
+        .skip(start)
+        .take(size)
         .map(|p| p.to_json(account, &conf.sid, profile))
         .collect();
     let path = spec::participants_path(profile.dialect(), account, &conf.sid);
+    let filter_query: String = wanted.iter().map(|(k, v)| format!("{k}={v}&")).collect();
+    let page_uri = |n: usize| format!("{path}?{filter_query}PageSize={size}&Page={n}");
     let uri = match query {
         Some(q) if !q.is_empty() => format!("{path}?{q}"),
         _ => path.clone(),
     };
-    let end = participants.len().saturating_sub(1);
+    let more = matching.len() > start.saturating_add(size);
+    let end = (start + participants.len()).saturating_sub(1).max(start);
     let mut page = json!({
         "participants": participants,
         "uri": uri,
-        "first_page_uri": format!("{path}?Page=0&PageSize=50"),
-        "next_page_uri": null,
-        "previous_page_uri": null,
-        "page": 0,
-        "page_size": 50,
-        "start": 0,
+        "first_page_uri": page_uri(0),
+        "next_page_uri": more.then(|| page_uri(page + 1)),
+        "previous_page_uri": (page > 0).then(|| page_uri(page - 1)),
+        "page": page,
+        "page_size": size,
+        "start": start,
         "end": end,
         "account_sid": account,
         "conference_sid": conf.sid,
@@ -312,11 +345,15 @@ impl Respond for SimResponder {
                 status: response.status,
                 deviations: check_request(&req),
             });
-        match response.wire {
+        let template = match response.wire {
             Some((content_type, bytes)) => {
                 ResponseTemplate::new(response.status).set_body_raw(bytes.into_bytes(), content_type)
             }
             None => json_template(response.status, response.body),
+        };
+        match response.allow {
+            Some(methods) => template.insert_header("allow", methods.join(", ")),
+            None => template,
         }
     }
 }

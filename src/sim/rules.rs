@@ -19,6 +19,9 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// A sentence for the client's developer.
     pub message: String,
+    /// For a method the resource does not allow, the methods it does: the `Allow` header RFC
+    /// 9110 requires on a 405.
+    pub allow: Option<&'static [&'static str]>,
 }
 
 impl ApiError {
@@ -27,6 +30,7 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            allow: None,
         }
     }
 

@@ -88,6 +88,17 @@ pub struct ListDoc {
     pub paging: Vec<String>,
     /// The keys of a page, and no others.
     pub envelope: Vec<String>,
+    /// How many participants a page holds unless `PageSize` says, and at most.
+    pub page_size: PageSize,
+}
+
+/// The default and the largest `PageSize`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct PageSize {
+    /// Without `PageSize`.
+    pub default: usize,
+    /// The largest `PageSize` accepted; 1 is the smallest.
+    pub max: usize,
 }
 
 /// One generation of the documentation of this endpoint.

@@ -1,5 +1,6 @@
 """The official Twilio Python library (PyPI `twilio`), driven through a participant's lifecycle
-against `laml-conformance serve --profile twilio`: retrieve, list with a filter, update (mute,
+against `laml-conformance serve --profile twilio`: retrieve, list with a filter and page by
+page, update (mute,
 hold with music, coaching on and off, announce), a refused update whose exception carries the
 documented status and code, and delete. Every step asserts what the library hands back.
 
@@ -27,6 +28,13 @@ def main(base, env_file):
     listed = [p.call_sid for p in conference.participants.list(muted=False)]
     assert sorted(listed) == sorted(names.values()), listed
 
+    paged = [p.call_sid for p in conference.participants.list(page_size=1)]
+    assert sorted(paged) == sorted(names.values()), paged
+    first_page = conference.participants.page(page_size=2)
+    second_page = first_page.next_page()
+    assert len(list(first_page)) == 2 and len(list(second_page)) == 1, "a second page"
+    assert second_page.next_page() is None
+
     assert agent.update(muted=True).muted is True
     assert [p.call_sid for p in conference.participants.list(muted=True)] == [names["agent"]]
 
@@ -51,7 +59,7 @@ def main(base, env_file):
     assert customer.delete() is True
     remaining = sorted(p.call_sid for p in conference.participants.list())
     assert remaining == sorted([names["agent"], names["supervisor"]]), remaining
-    print("twilio (PyPI): retrieve, list with filters, mute, hold, coaching on and off, announce, refusal, delete: all as documented")
+    print("twilio (PyPI): retrieve, list with filters and pages, mute, hold, coaching on and off, announce, refusal, delete: all as documented")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,10 @@ Feature: Coach a participant
   Background:
     Given a conference with participants "agent", "customer" and "supervisor"
 
-  @live-safe
+  # The seed's example sends Beep=False. SignalWire's current description has no Beep and
+  # allows no key it does not list, so the signalwire profile skips this reproduction; the
+  # scenarios below, without Beep, run under every profile.
+  @live-safe @except-signalwire
   Scenario: A supervisor starts coaching the agent (documented example "Coaching a Participant")
     When "supervisor" is updated with:
       | Muted          | False |

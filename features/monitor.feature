@@ -6,7 +6,10 @@ Feature: Monitor a conference
   Background:
     Given a conference with participants "agent", "customer" and "supervisor"
 
-  @live-safe
+  # The seed's example sends Beep=False. SignalWire's current description has no Beep and
+  # allows no key it does not list, so the signalwire profile skips this reproduction; the
+  # scenarios below, without Beep, run under every profile.
+  @live-safe @except-signalwire
   Scenario: A supervisor monitors the agent (documented example "Monitoring a Conference")
     When "supervisor" is updated with:
       | Muted          | True  |

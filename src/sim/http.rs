@@ -166,7 +166,7 @@ fn update(
         .conferences
         .get_mut(conference)
         .ok_or_else(|| not_found(conference))?;
-    let update = rules::parse_update(&form)?;
+    let update = rules::parse_update(&form, profile)?;
     rules::check_against(&update, conf, me)?;
     let p = conf
         .participant_mut(&me.call_sid)

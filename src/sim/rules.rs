@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use crate::spec::ErrorCode;
+use crate::spec::Profile;
 use crate::spec::params;
+use crate::spec::profile::UnknownParams;
 
 use super::state::{Conference, ConferenceStatus, Participant};
 
@@ -66,15 +68,28 @@ pub struct Update {
     pub call_sid_to_coach: Option<String>,
     /// `Beep`.
     pub beep: Option<bool>,
+    /// `WaitUrl`.
+    pub wait_url: Option<String>,
+    /// `WaitMethod`.
+    pub wait_method: Option<String>,
+    /// `BeepOnExit`.
+    pub beep_on_exit: Option<bool>,
+    /// `EndConferenceOnExit`.
+    pub end_conference_on_exit: Option<bool>,
 }
 
-/// Reads the form parameters of an update, refusing unknown keys, repeated keys and values of
-/// the wrong kind.
-pub fn parse_update(form: &[(String, String)]) -> Result<Update, ApiError> {
+/// Reads the form parameters of an update as `profile` documents them, refusing repeated keys
+/// and values of the wrong kind, and refusing or leaving out (as the profile says) keys it does
+/// not document.
+pub fn parse_update(form: &[(String, String)], profile: &Profile) -> Result<Update, ApiError> {
     let mut update = Update::default();
     let mut seen: Vec<&str> = Vec::new();
     for (key, value) in form {
-        let Some(param) = params::param(key) else {
+        let documented = params::param(key).filter(|p| profile.has_param(p.name));
+        if documented.is_none() && profile.unknown_params == UnknownParams::Ignore {
+            continue;
+        }
+        let Some(param) = documented else {
             let hint = match params::suggest(key) {
                 Some(name) => format!("; did you mean {name}? Keys are PascalCase"),
                 None => "; see the documented parameter table".to_string(),
@@ -114,6 +129,10 @@ pub fn parse_update(form: &[(String, String)]) -> Result<Update, ApiError> {
             "HoldUrl" => update.hold_url = Some(value),
             "AnnounceUrl" => update.announce_url = Some(value),
             "CallSidToCoach" => update.call_sid_to_coach = Some(value),
+            "WaitUrl" => update.wait_url = Some(value),
+            "WaitMethod" => update.wait_method = Some(value),
+            "BeepOnExit" => update.beep_on_exit = read_bool(&value),
+            "EndConferenceOnExit" => update.end_conference_on_exit = read_bool(&value),
             other => {
                 return Err(ApiError::new(
                     ErrorCode::InvalidArgument,
@@ -199,6 +218,18 @@ pub fn apply(p: &mut Participant, update: Update, now: OffsetDateTime) {
     if let Some(b) = update.beep {
         p.beep = b;
     }
+    if let Some(u) = update.wait_url {
+        p.wait_url = Some(u);
+    }
+    if let Some(m) = update.wait_method {
+        p.wait_method = m;
+    }
+    if let Some(b) = update.beep_on_exit {
+        p.beep_on_exit = b;
+    }
+    if let Some(e) = update.end_conference_on_exit {
+        p.end_conference_on_exit = e;
+    }
     // "Coaching defaults to false unless call_sid_to_coach is defined" (all three generations):
     // naming whom to coach starts coaching.
     match update.coaching {
@@ -247,12 +278,15 @@ mod tests {
 
     #[test]
     fn documented_examples_parse() {
-        let u = parse_update(&form(&[
-            ("Muted", "False"),
-            ("Coaching", "True"),
-            ("Beep", "False"),
-            ("CallSidToCoach", "x"),
-        ]))
+        let u = parse_update(
+            &form(&[
+                ("Muted", "False"),
+                ("Coaching", "True"),
+                ("Beep", "False"),
+                ("CallSidToCoach", "x"),
+            ]),
+            Profile::seed(),
+        )
         .unwrap();
         assert_eq!(u.muted, Some(false));
         assert_eq!(u.coaching, Some(true));
@@ -260,8 +294,38 @@ mod tests {
     }
 
     #[test]
+    fn each_generation_takes_its_own_parameters() {
+        let profile = |n| Profile::by_name(n).unwrap();
+        let wait = form(&[("WaitUrl", "http://a.b/wait"), ("WaitMethod", "GET")]);
+        assert!(
+            parse_update(&wait, Profile::seed()).is_err(),
+            "the seed documents no WaitUrl"
+        );
+        assert_eq!(
+            parse_update(&wait, profile("signalwire")).unwrap().wait_url.as_deref(),
+            Some("http://a.b/wait")
+        );
+        let beep = form(&[("Beep", "false"), ("Muted", "true")]);
+        assert_eq!(
+            parse_update(&beep, profile("signalwire")).unwrap_err().code,
+            ErrorCode::InvalidArgument
+        );
+        let twilio = parse_update(&beep, profile("twilio")).unwrap();
+        assert_eq!(
+            (twilio.beep, twilio.muted),
+            (None, Some(true)),
+            "Twilio leaves out what it does not know"
+        );
+        let end = form(&[("EndConferenceOnExit", "true")]);
+        assert_eq!(
+            parse_update(&end, profile("twilio")).unwrap().end_conference_on_exit,
+            Some(true)
+        );
+    }
+
+    #[test]
     fn refusals_carry_their_documented_code() {
-        let code = |pairs: &[(&str, &str)]| parse_update(&form(pairs)).unwrap_err().code;
+        let code = |pairs: &[(&str, &str)]| parse_update(&form(pairs), Profile::seed()).unwrap_err().code;
         assert_eq!(code(&[("muted", "true")]), ErrorCode::InvalidArgument);
         assert_eq!(code(&[("Muted", "yes")]), ErrorCode::InvalidArgument);
         assert_eq!(code(&[("HoldMethod", "PUT")]), ErrorCode::InvalidMethod);

@@ -270,7 +270,7 @@ fn after(
     if response.status != 200 {
         if fault == Fault::RefusedUpdatePartlyApplied {
             for pair in &form {
-                if let Ok(one) = rules::parse_update(std::slice::from_ref(pair))
+                if let Ok(one) = rules::parse_update(std::slice::from_ref(pair), profile)
                     && let Some(p) = conf.participant_mut(call)
                 {
                     // The values change, the date does not: what a reader sees does not
@@ -282,7 +282,7 @@ fn after(
         }
         return;
     }
-    let update = rules::parse_update(&form).unwrap_or_default();
+    let update = rules::parse_update(&form, profile).unwrap_or_default();
     let now = rules::now();
     if fault == Fault::StateLeaksAcrossConferences {
         for other in account.conferences.values_mut().filter(|c| c.sid != at.conference) {

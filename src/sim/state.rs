@@ -216,6 +216,12 @@ pub struct Participant {
     pub call_sid_to_coach: Option<String>,
     /// Whether a beep announces the participant; accepted and kept, never shown.
     pub beep: bool,
+    /// Wait music URL, once set (later generations).
+    pub wait_url: Option<String>,
+    /// Method for the wait URL.
+    pub wait_method: String,
+    /// Whether a beep plays when the participant leaves (Twilio); kept, never shown.
+    pub beep_on_exit: bool,
     /// Set when the call joined.
     pub end_conference_on_exit: bool,
     /// Set when the call joined.
@@ -240,6 +246,9 @@ impl Participant {
             coaching: false,
             call_sid_to_coach: None,
             beep: true,
+            wait_url: None,
+            wait_method: "POST".into(),
+            beep_on_exit: true,
             end_conference_on_exit: false,
             start_conference_on_enter: true,
             date_created: now,

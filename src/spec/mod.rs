@@ -131,11 +131,14 @@ pub fn parse_path(path: &str) -> Option<ApiPath<'_>> {
         .find_map(|d| path.strip_prefix(d.prefix()))?;
     let segments: Vec<&str> = rest.split('/').collect();
     match segments.as_slice() {
-        ["", "Accounts", account, "Conferences", conference, "Participants.json"]
-            if !account.is_empty() && !conference.is_empty() =>
-        {
-            Some(ApiPath::List { account, conference })
-        }
+        [
+            "",
+            "Accounts",
+            account,
+            "Conferences",
+            conference,
+            "Participants.json" | "Participants",
+        ] if !account.is_empty() && !conference.is_empty() => Some(ApiPath::List { account, conference }),
         ["", "Accounts", account, "Conferences", conference, "Participants", call]
             if !account.is_empty() && !conference.is_empty() =>
         {
@@ -184,6 +187,14 @@ mod tests {
                 account: "a",
                 conference: "c"
             })
+        );
+        assert_eq!(
+            parse_path("/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants"),
+            Some(ApiPath::List {
+                account: "a",
+                conference: "c"
+            }),
+            "SignalWire's current description lists without .json"
         );
         assert_eq!(
             parse_path("/api/laml/2010-04-01/Accounts//Conferences/c/Participants/p.json"),

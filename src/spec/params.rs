@@ -58,7 +58,8 @@ pub struct Param {
     pub name: &'static str,
     /// How its value is validated.
     pub kind: ParamKind,
-    /// False for `Beep`, which the examples send but the table omits (errata 1).
+    /// Whether the seed's parameter table has it: not `Beep`, which its examples send but the
+    /// table omits (errata 1), nor the later generations' parameters.
     pub in_table: bool,
     /// The documentation's own sentence, so failure messages can quote it.
     pub meaning: &'static str,
@@ -68,7 +69,8 @@ pub struct Param {
     pub sets: &'static [&'static str],
 }
 
-/// Every parameter an update may carry, in the documentation's order.
+/// Every parameter an update may carry in some generation of the documentation: the seed's
+/// table in its order, then the later generations' (each profile names those it documents).
 pub const PARAMS: &[Param] = &[
     Param {
         name: "CallSidToCoach",
@@ -125,6 +127,34 @@ pub const PARAMS: &[Param] = &[
         in_table: true,
         meaning: "Whether the participant is muted.",
         sets: &["muted"],
+    },
+    Param {
+        name: "WaitUrl",
+        kind: ParamKind::Url,
+        in_table: false,
+        meaning: "The URL of the music played while the participant waits (SignalWire's current description, Twilio).",
+        sets: &[],
+    },
+    Param {
+        name: "WaitMethod",
+        kind: ParamKind::Method,
+        in_table: false,
+        meaning: "Whether the request to WaitUrl is a GET or a POST (SignalWire's current description, Twilio).",
+        sets: &[],
+    },
+    Param {
+        name: "BeepOnExit",
+        kind: ParamKind::Boolean,
+        in_table: false,
+        meaning: "Whether a beep plays when the participant leaves (Twilio).",
+        sets: &[],
+    },
+    Param {
+        name: "EndConferenceOnExit",
+        kind: ParamKind::Boolean,
+        in_table: false,
+        meaning: "Whether the conference ends when the participant leaves (Twilio).",
+        sets: &["end_conference_on_exit"],
     },
     Param {
         name: "Beep",

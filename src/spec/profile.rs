@@ -79,6 +79,16 @@ impl IdFormat {
     }
 }
 
+/// What a generation does with a form key it does not document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownParams {
+    /// Refuse the update with 10000.
+    Refuse,
+    /// Leave the key out and apply the rest.
+    Ignore,
+}
+
 /// The participant list as a generation documents it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ListDoc {
@@ -116,6 +126,10 @@ pub struct Profile {
     pub ids: IdFormat,
     /// Whether the `uri` field carries `.json`.
     pub uri_json: UriJson,
+    /// The update parameters it documents, by name (their kinds are in `spec::params`).
+    pub params: Vec<String>,
+    /// What it does with a key it does not document.
+    pub unknown_params: UnknownParams,
     /// The fields of the resource, in the order the generation prints them.
     pub fields: Vec<ProfileField>,
     /// Fields a answer may carry or leave out (the seed's hold example echoes `hold_url`).
@@ -173,6 +187,11 @@ impl Profile {
         } else {
             Dialect::SignalWire
         }
+    }
+
+    /// Whether it documents the update parameter `key` (exact, PascalCase).
+    pub fn has_param(&self, key: &str) -> bool {
+        self.params.iter().any(|p| p == key)
     }
 
     /// The field named `name`, documented or optional.
@@ -245,6 +264,18 @@ mod tests {
         assert!(!signalwire.list.envelope.iter().any(|k| k == "start"));
         assert!(twilio.list.filters.iter().any(|f| f == "Coaching"));
         assert!(!seed.list.filters.iter().any(|f| f == "Coaching"));
+    }
+
+    #[test]
+    fn every_parameter_a_profile_names_is_in_the_parameter_table() {
+        for p in PROFILES.iter() {
+            for name in &p.params {
+                assert!(crate::spec::params::param(name).is_some(), "{}: {name}", p.name);
+            }
+        }
+        let [seed, signalwire, twilio] = ["seed", "signalwire", "twilio"].map(|n| Profile::by_name(n).unwrap());
+        assert!(seed.has_param("Beep") && !signalwire.has_param("Beep") && !twilio.has_param("Beep"));
+        assert!(twilio.has_param("EndConferenceOnExit") && !seed.has_param("WaitUrl"));
     }
 
     #[test]

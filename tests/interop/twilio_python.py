@@ -47,6 +47,9 @@ def main(base, env_file):
     stopped = supervisor.update(coaching=False)
     assert stopped.coaching is False and stopped.call_sid_to_coach is None, stopped
 
+    waiting = customer.update(wait_url="http://www.myapp.com/wait", wait_method="GET", beep_on_exit=False, end_conference_on_exit=True)
+    assert waiting.end_conference_on_exit is True, waiting
+
     announced = agent.update(announce_url="http://www.myapp.com/announce")
     assert announced.muted is True, "an announcement changes nothing else"
 
@@ -59,7 +62,7 @@ def main(base, env_file):
     assert customer.delete() is True
     remaining = sorted(p.call_sid for p in conference.participants.list())
     assert remaining == sorted([names["agent"], names["supervisor"]]), remaining
-    print("twilio (PyPI): retrieve, list with filters and pages, mute, hold, coaching on and off, announce, refusal, delete: all as documented")
+    print("twilio (PyPI): retrieve, list with filters and pages, mute, hold, coaching on and off, wait music and exit flags, announce, refusal, delete: all as documented")
 
 
 if __name__ == "__main__":

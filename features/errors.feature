@@ -60,6 +60,12 @@ Feature: Refused updates
       | HoldUrl a relative path             | HoldUrl        | /hold                          | 21402 |
       | HoldUrl without a scheme            | HoldUrl        | www.your-application.com/hold  | 21402 |
       | AnnounceUrl not over http           | AnnounceUrl    | ftp://www.your-application.com | 21402 |
+
+    # A blank value is an invalid argument (10000, SPEC.md section 4); Twilio's API reads any
+    # Muted other than true or false as false, so the twilio profile skips this row.
+    @except-twilio
+    Examples:
+      | case                                | parameter      | value                          | code  |
       | Muted blank                         | Muted          |                                | 10000 |
 
     # Choice: no document says what a lowercase method or a boolean other than true or false

@@ -5,15 +5,17 @@ Feature: Update a participant
   Basic authentication (the project id and its API token). Every parameter is optional; the
   answer is the participant as it is after the update.
 
-  Every answer is compared with a documented example after its volatile values (sids, dates,
-  uri, status) have been checked and replaced by typed placeholders; what the update controls
-  (muted, hold, coaching) is compared as it is.
+  Every answer is compared with the participant resource of the run's profile after its
+  volatile values (sids, dates, uri, status) have been checked and replaced by typed
+  placeholders; what the update controls (muted, hold, coaching) is checked by the value steps.
 
-  # Choice (generations, SPEC.md section 6): the answer is held to this page's generation.
-  # call_sid_to_coach is a sid even when nobody is coached (this page prints a placeholder;
-  # later generations send null, reported here as a deviation from this page), the resource
-  # has exactly its thirteen fields (Twilio's label and queue_time are reported as extra),
-  # and the status may be any status some generation documents (errata 4).
+  # Generations (SPEC.md section 6, PROFILES.md): the answer is held to the run's profile
+  # (--profile; the seed page by default). Under the seed, call_sid_to_coach is a sid even
+  # when nobody is coached (the page prints a placeholder; a null is a deviation), the
+  # resource has exactly its thirteen fields (Twilio's label and queue_time are extra), and
+  # the status may be any a participant in the conference has in some generation (complete,
+  # in-progress, connected; errata 4). The signalwire and twilio profiles hold the answer to
+  # their own fields, nulls and statuses.
   # Choice (errata 9): the documentation's first example sends no parameters and shows no
   # response. We hold it to the resource page's sample participant: the answer is the
   # participant, unchanged but for date_updated, which moves forward on every successful

@@ -18,7 +18,7 @@ pub fn run_suite(exe: &Path, args: &[String], report: &Path) -> Result<Value, St
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
-    if matches!(output.status.code(), Some(2 | 3)) {
+    if matches!(output.status.code(), Some(2..=4)) {
         let said = String::from_utf8_lossy(&output.stderr);
         return Err(said
             .lines()
@@ -41,24 +41,34 @@ pub enum Verdict {
     Skipped,
 }
 
-/// Every scenario of a report with its feature's name and its verdict, in report order.
+/// The statuses of an element's steps, in order.
+pub fn statuses(element: &Value) -> Vec<&str> {
+    element["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["result"]["status"].as_str())
+        .collect()
+}
+
+/// Every scenario of a report with its feature's name and its verdict, in report order. A
+/// Background that did not pass fails the scenario it ran for (cucumber reports that scenario
+/// with no steps at all); a step that is undefined, ambiguous or pending fails it too.
 pub fn verdicts(report: &Value) -> Vec<(String, String, Verdict)> {
     let mut out = Vec::new();
     for feature in report.as_array().into_iter().flatten() {
         let feature_name = feature["name"].as_str().unwrap_or_default().to_string();
+        let mut background_failed = false;
         for element in feature["elements"].as_array().into_iter().flatten() {
+            let statuses = statuses(element);
             if element["type"] == "background" {
+                background_failed = statuses.iter().any(|s| !matches!(*s, "passed" | "skipped"));
                 continue;
             }
-            let statuses: Vec<&str> = element["steps"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|s| s["result"]["status"].as_str())
-                .collect();
-            let verdict = if statuses.contains(&"failed") {
+            let broken = std::mem::take(&mut background_failed) || statuses.is_empty();
+            let verdict = if broken || statuses.iter().any(|s| !matches!(*s, "passed" | "skipped")) {
                 Verdict::Failed
-            } else if statuses.iter().any(|s| *s != "passed") {
+            } else if statuses.contains(&"skipped") {
                 Verdict::Skipped
             } else {
                 Verdict::Passed
@@ -83,6 +93,9 @@ mod tests {
             { "type": "scenario", "name": "a", "steps": [step("passed"), step("failed"), step("skipped")] },
             { "type": "scenario", "name": "b", "steps": [step("passed"), step("skipped")] },
             { "type": "scenario", "name": "c", "steps": [step("passed")] },
+            { "type": "background", "name": "", "steps": [step("failed")] },
+            { "type": "scenario", "name": "d", "steps": [] },
+            { "type": "scenario", "name": "e", "steps": [step("passed"), step("undefined")] },
         ]}]);
         let got: Vec<(String, Verdict)> = verdicts(&report).into_iter().map(|(_, n, v)| (n, v)).collect();
         assert_eq!(
@@ -90,7 +103,9 @@ mod tests {
             [
                 ("a".to_string(), Verdict::Failed),
                 ("b".to_string(), Verdict::Skipped),
-                ("c".to_string(), Verdict::Passed)
+                ("c".to_string(), Verdict::Passed),
+                ("d".to_string(), Verdict::Failed),
+                ("e".to_string(), Verdict::Failed),
             ]
         );
     }

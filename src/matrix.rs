@@ -47,7 +47,7 @@ struct Outcome {
 /// a `.env` file says), with `fault` if given, and reads its JSON report.
 fn run(exe: &Path, dir: &Path, fault: Option<&str>) -> Result<Outcome, String> {
     let report = dir.join(format!("{}.json", fault.unwrap_or("healthy")));
-    let mut args = vec!["--target".to_string(), "embedded".to_string()];
+    let mut args = ["--target", "embedded", "--profile", "seed"].map(String::from).to_vec();
     if let Some(f) = fault {
         args.extend(["--fault".to_string(), f.to_string()]);
     }
@@ -61,20 +61,35 @@ fn run(exe: &Path, dir: &Path, fault: Option<&str>) -> Result<Outcome, String> {
 fn read_report(features: &Value) -> Outcome {
     let mut outcome = Outcome::default();
     for feature in features.as_array().into_iter().flatten() {
+        let mut background_failure: Option<String> = None;
         for element in feature["elements"].as_array().into_iter().flatten() {
             if element["type"] == "background" {
+                background_failure = element["steps"].as_array().into_iter().flatten().find_map(|s| {
+                    (!matches!(s["result"]["status"].as_str(), Some("passed" | "skipped"))).then(|| {
+                        let message = s["result"]["error_message"].as_str().unwrap_or("(no message)");
+                        format!("Background step failed: {message}")
+                    })
+                });
                 continue;
             }
             let name = element["name"].as_str().unwrap_or_default().to_string();
             outcome.names.insert(name.clone());
             outcome.scenarios += 1;
+            if let Some(why) = background_failure.take() {
+                outcome.broken.entry(name).or_insert(why);
+                continue;
+            }
+            if crate::child::statuses(element).is_empty() {
+                outcome.broken.entry(name).or_insert_with(|| "no step ran".to_string());
+                continue;
+            }
             let mut primary = String::new();
             for step in element["steps"].as_array().into_iter().flatten() {
                 let keyword = step["keyword"].as_str().unwrap_or_default().trim();
                 if !matches!(keyword, "And" | "But" | "*") {
                     primary = keyword.to_string();
                 }
-                if step["result"]["status"] != "failed" {
+                if matches!(step["result"]["status"].as_str(), Some("passed" | "skipped")) {
                     continue;
                 }
                 let message = step["result"]["error_message"].as_str().unwrap_or("(no message)");
@@ -270,15 +285,19 @@ mod tests {
     fn only_a_failing_then_step_counts_as_a_catch() {
         let report = json!([{ "elements": [
             { "type": "background", "name": "", "steps": [step("Given ", "failed")] },
+            { "type": "scenario", "name": "after a failed background", "steps": [] },
             { "type": "scenario", "name": "given fails", "steps": [step("Given ", "failed"), step("Then ", "skipped")] },
             { "type": "scenario", "name": "when fails", "steps": [step("Given ", "passed"), step("And ", "passed"), step("When ", "failed")] },
             { "type": "scenario", "name": "and after then fails", "steps": [step("When ", "passed"), step("Then ", "passed"), step("And ", "failed")] },
             { "type": "scenario", "name": "passes", "steps": [step("Then ", "passed")] },
         ]}]);
         let o = read_report(&report);
-        assert_eq!(o.scenarios, 4);
+        assert_eq!(o.scenarios, 5);
         assert_eq!(o.failing.keys().collect::<Vec<_>>(), ["and after then fails"]);
-        assert_eq!(o.broken.keys().collect::<Vec<_>>(), ["given fails", "when fails"]);
+        assert_eq!(
+            o.broken.keys().collect::<Vec<_>>(),
+            ["after a failed background", "given fails", "when fails"]
+        );
         assert!(o.names.contains("passes"));
     }
 }

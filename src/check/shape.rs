@@ -165,7 +165,7 @@ fn placeholder(field: &ProfileField, v: &Value, body: &Map<String, Value>, subje
                             && t != who.call_sid
                     }
                 },
-                _ => false,
+                _ => v.is_null() && profile.idle_coach.contains(&IdleCoach::Null),
             }
         }
         FieldFormat::Rfc2822 => text.is_some_and(|t| participant::parse_date(t).is_some()),

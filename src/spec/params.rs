@@ -65,7 +65,8 @@ pub struct Param {
     pub meaning: &'static str,
     /// The fields of the resource an update with this parameter may change; every other field
     /// but `date_updated` must stay as it was. `Coaching` and `CallSidToCoach` each may move
-    /// both coaching fields (stopping clears whom; naming whom may start coaching).
+    /// both coaching fields (stopping clears whom; naming whom may start coaching); `Hold` and
+    /// `HoldUrl` the seed's optional `hold_url`, which its hold example echoes.
     pub sets: &'static [&'static str],
 }
 
@@ -105,7 +106,7 @@ pub const PARAMS: &[Param] = &[
         kind: ParamKind::Boolean,
         in_table: true,
         meaning: "Whether the participant is on hold.",
-        sets: &["hold"],
+        sets: &["hold", "hold_url"],
     },
     Param {
         name: "HoldMethod",
@@ -119,7 +120,7 @@ pub const PARAMS: &[Param] = &[
         kind: ParamKind::Url,
         in_table: true,
         meaning: "The URL of hold music played while the participant is on hold.",
-        sets: &[],
+        sets: &["hold_url"],
     },
     Param {
         name: "Muted",
@@ -224,6 +225,17 @@ pub fn is_absolute_url(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_update_may_change_only_the_fields_its_keys_set() {
+        assert_eq!(super::fields_set_by(["Muted"]), ["muted"]);
+        assert_eq!(super::fields_set_by(["Hold", "HoldUrl"]), ["hold", "hold_url"]);
+        assert_eq!(
+            super::fields_set_by(["CallSidToCoach"]),
+            ["call_sid_to_coach", "coaching"]
+        );
+        assert!(super::fields_set_by(["AnnounceUrl", "Volume", "Beep"]).is_empty());
+    }
+
     use super::*;
 
     #[test]

@@ -141,6 +141,10 @@ pub struct Profile {
     pub idle_coach: Vec<IdleCoach>,
     /// The documented examples: scenario name → file under `src/spec/documented/`.
     pub examples: BTreeMap<String, String>,
+    /// Keys an error body may carry beside `code`, `message`, `more_info` and `status`
+    /// (Twilio's `details`).
+    #[serde(default)]
+    pub error_optional_fields: Vec<String>,
     /// The participant list: filters, paging and the page's keys.
     pub list: ListDoc,
     /// The ids its examples use, where it has examples.

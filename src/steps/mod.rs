@@ -215,7 +215,7 @@ impl ConformanceWorld {
             return Ok(literal.to_string());
         }
         if value == UNKNOWN_SID {
-            return Ok(uuid::Uuid::new_v4().to_string());
+            return Ok(self.profile().ids.fresh("CA"));
         }
         self.sid(value).map_err(|e| {
             format!(

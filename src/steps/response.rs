@@ -106,7 +106,7 @@ async fn refused(world: &mut ConformanceWorld, status: u16, code: u32) -> Result
         .into_iter()
         .collect();
     deviations.extend(
-        error::check_error(exchange.status, &body, documented)
+        error::check_error(exchange.status, &body, documented, world.profile())
             .err()
             .unwrap_or_default(),
     );

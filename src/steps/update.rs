@@ -4,7 +4,7 @@
 use cucumber::gherkin::Step;
 use cucumber::when;
 use laml_conformance::check::dates;
-use laml_conformance::client::{ApiClient, FORM, ParticipantRef, ParticipantUpdate};
+use laml_conformance::client::{ApiClient, Exchange, FORM, ParticipantRef, ParticipantUpdate};
 use laml_conformance::credentials::Credentials;
 use laml_conformance::spec::params;
 use reqwest::Method;
@@ -17,6 +17,20 @@ fn mute() -> ParticipantUpdate {
     ParticipantUpdate::new().param("Muted", "true")
 }
 
+/// The window of a request by the target's clock (the `Date` of the answer before it and of
+/// its own answer) when it gives both, else by the local clock for both: never one clock for
+/// one bound and another for the other.
+fn window(
+    server_before: Option<time::OffsetDateTime>,
+    sent_here: time::OffsetDateTime,
+    exchange: &Exchange,
+) -> dates::Window {
+    match (server_before, exchange.server_date()) {
+        (Some(sent), Some(answered)) => dates::Window::new(sent, answered),
+        _ => dates::Window::new(sent_here, time::OffsetDateTime::now_utc()),
+    }
+}
+
 /// Sends `update` to `to` with `client`, after keeping every named participant's state, so later
 /// steps can tell what the request changed.
 async fn send(
@@ -27,13 +41,12 @@ async fn send(
     update: ParticipantUpdate,
 ) -> Result<(), String> {
     world.remember_everyone().await?;
-    let sent = world.server_now.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let sent_here = time::OffsetDateTime::now_utc();
     let exchange = client
         .update_participant(&to, &update)
         .await
         .map_err(|e| e.to_string())?;
-    let answered = exchange.server_date().unwrap_or_else(time::OffsetDateTime::now_utc);
-    world.window = Some(dates::Window::new(sent, answered));
+    world.window = Some(window(world.server_now, sent_here, &exchange));
     world.last = Some(Answer {
         about: about.to_string(),
         exchange,
@@ -122,10 +135,10 @@ async fn with_other_credentials(
 async fn in_unknown(world: &mut ConformanceWorld, name: Participant, what: Unknown) -> Result<(), String> {
     let name = name.0;
     let mut to = world.participant(&name)?;
-    let unknown = uuid::Uuid::new_v4().to_string();
+    let ids = world.profile().ids;
     match what {
-        Unknown::Account => to.account_sid = unknown,
-        Unknown::Conference => to.conference_sid = unknown,
+        Unknown::Account => to.account_sid = ids.fresh("AC"),
+        Unknown::Conference => to.conference_sid = ids.fresh("CF"),
     }
     let client = world.client()?.clone();
     let about = format!(
@@ -145,7 +158,7 @@ async fn unknown_participant(world: &mut ConformanceWorld) -> Result<(), String>
     let to = ParticipantRef {
         account_sid: conference.credentials.project_id.clone(),
         conference_sid: conference.conference_sid.clone(),
-        call_sid: uuid::Uuid::new_v4().to_string(),
+        call_sid: world.profile().ids.fresh("CA"),
     };
     let client = world.client()?.clone();
     send(world, "an unknown participant", client, to, mute()).await
@@ -159,7 +172,7 @@ async fn send_raw(
     body: (&str, String),
 ) -> Result<(), String> {
     world.remember_everyone().await?;
-    let sent = world.server_now.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let sent_here = time::OffsetDateTime::now_utc();
     let p = world.participant(&name)?;
     let path = p.path(world.target.dialect());
     let exchange = world
@@ -167,8 +180,7 @@ async fn send_raw(
         .send(method, &path, Some(body))
         .await
         .map_err(|e| e.to_string())?;
-    let answered = exchange.server_date().unwrap_or_else(time::OffsetDateTime::now_utc);
-    world.window = Some(dates::Window::new(sent, answered));
+    world.window = Some(window(world.server_now, sent_here, &exchange));
     world.last = Some(Answer { about: name, exchange });
     Ok(())
 }

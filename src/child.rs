@@ -7,6 +7,17 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+/// This binary, to run again, and a fresh folder for the reports of `command`'s runs; on a
+/// failure, the sentence to print (exit 2).
+pub fn scratch(command: &str) -> Result<(std::path::PathBuf, std::path::PathBuf), String> {
+    let exe = std::env::current_exe()
+        .map_err(|e| format!("laml-conformance {command}: cannot find this binary to run it: {e}"))?;
+    let dir = std::env::temp_dir().join(format!("laml-{command}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| format!("laml-conformance {command}: cannot create {}: {e}", dir.display()))?;
+    Ok((exe, dir))
+}
+
 /// Runs this binary with `args` plus `--json REPORT`, and reads the report. A run that refuses
 /// its configuration (exit 2) or cannot reach its target (exit 3) is an error with what it said.
 pub fn run_suite(exe: &Path, args: &[String], report: &Path) -> Result<Value, String> {

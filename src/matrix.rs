@@ -129,18 +129,13 @@ pub fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let exe = match std::env::current_exe() {
-        Ok(e) => e,
+    let (exe, dir) = match crate::child::scratch("faults") {
+        Ok(found) => found,
         Err(e) => {
-            eprintln!("laml-conformance faults: cannot find this binary to run it: {e}");
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let dir = std::env::temp_dir().join(format!("laml-faults-{}", std::process::id()));
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        eprintln!("laml-conformance faults: cannot create {}: {e}", dir.display());
-        return ExitCode::from(2);
-    }
     let names: Vec<Option<&str>> = std::iter::once(None)
         .chain(chosen.iter().map(|f| Some(f.name)))
         .collect();

@@ -54,18 +54,13 @@ pub fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let exe = match std::env::current_exe() {
-        Ok(e) => e,
+    let (exe, dir) = match crate::child::scratch("profiles") {
+        Ok(found) => found,
         Err(e) => {
-            eprintln!("laml-conformance profiles: cannot find this binary to run it: {e}");
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let dir = std::env::temp_dir().join(format!("laml-profiles-{}", std::process::id()));
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        eprintln!("laml-conformance profiles: cannot create {}: {e}", dir.display());
-        return ExitCode::from(2);
-    }
     let mut results: Vec<(&str, Tally)> = Vec::new();
     for profile in PROFILES.iter() {
         eprintln!(

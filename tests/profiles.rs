@@ -5,26 +5,14 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_laml-conformance");
+mod common;
+
+use common::{BIN, text};
+
 const PROFILES: [&str; 3] = ["seed", "signalwire", "twilio"];
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("CUCUMBER_COLOR", "never")
-        .env_remove("CUCUMBER_FILTER_TAGS")
-        .env_remove("LAML_PROFILE")
-        .current_dir(std::env::temp_dir())
-        .output()
-        .expect("the binary starts")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    common::run(args, &[], &std::env::temp_dir())
 }
 
 /// `serve --profile NAME` on a free port, and its base URL.

@@ -3,9 +3,11 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_laml-conformance");
+mod common;
+
+use common::{BIN, run, text};
 
 /// A `serve` process and what it printed about itself.
 struct Serve {
@@ -86,25 +88,6 @@ impl Drop for Serve {
         self.child.kill().ok();
         self.child.wait().ok();
     }
-}
-
-fn run(args: &[&str], env: &[(String, String)], dir: &Path) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .env("CUCUMBER_COLOR", "never")
-        .env_remove("CUCUMBER_FILTER_TAGS")
-        .current_dir(dir)
-        .output()
-        .expect("the binary starts")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn temp_dir(name: &str) -> PathBuf {

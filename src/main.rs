@@ -62,6 +62,13 @@ fn main() -> ExitCode {
     runtime.block_on(run())
 }
 
+/// What a run's writer counted, for the exit code.
+struct Tally {
+    parsing_errors: usize,
+    steps: usize,
+    failed: bool,
+}
+
 fn config_error(message: &str) -> ExitCode {
     eprintln!("laml-conformance: {message}");
     ExitCode::from(2)
@@ -120,7 +127,10 @@ fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, 
 }
 
 async fn run() -> ExitCode {
-    let opts = parse_options();
+    // Every option any writer takes, so `--help` lists them all and a typo is caught once;
+    // each run below reads the options again as the writers it uses take them.
+    type AllWriters = cli::Compose<cli::Compose<writer::basic::Cli, writer::junit::Cli>, cli::Empty>;
+    let opts = parse_options::<cucumber::parser::basic::Cli, cucumber::runner::basic::Cli, AllWriters>();
     let custom = opts.custom.clone();
     if !custom.features.exists() {
         return config_error(&format!(
@@ -164,18 +174,34 @@ async fn run() -> ExitCode {
             }
             .boxed_local()
         });
-    let result = cucumber
-        .with_writer(
-            writer::Basic::raw(io::stdout(), Coloring::Auto, 0)
-                .summarized()
+    // The reports are teed in only when asked for: cucumber's JSON writer costs time that grows
+    // with the square of the scenarios, which a run without --json need not pay.
+    macro_rules! run_with {
+        ($writer:expr) => {{
+            let result = cucumber
+                .with_writer($writer.normalized())
+                .fail_on_skipped()
+                .with_cli(parse_options())
+                .run(custom.features)
+                .await;
+            Tally {
+                parsing_errors: result.parsing_errors(),
+                steps: result.passed_steps() + result.skipped_steps() + result.failed_steps(),
+                failed: result.execution_has_failed(),
+            }
+        }};
+    }
+    let console = || writer::Basic::raw(io::stdout(), Coloring::Auto, 0).summarized();
+    let result = match (custom.junit.is_some(), custom.json.is_some()) {
+        (false, false) => run_with!(console()),
+        (true, false) => run_with!(console().tee::<ConformanceWorld, _>(writer::JUnit::for_tee(junit, 0))),
+        (false, true) => run_with!(console().tee::<ConformanceWorld, _>(writer::Json::for_tee(json))),
+        (true, true) => run_with!(
+            console()
                 .tee::<ConformanceWorld, _>(writer::JUnit::for_tee(junit, 0))
                 .tee::<ConformanceWorld, _>(writer::Json::for_tee(json))
-                .normalized(),
-        )
-        .fail_on_skipped()
-        .with_cli(opts)
-        .run(custom.features)
-        .await;
+        ),
+    };
     let failed_restores = steps::FAILED_RESTORES.load(Ordering::SeqCst);
     if failed_restores > 0 {
         eprintln!(
@@ -183,18 +209,18 @@ async fn run() -> ExitCode {
         );
         return ExitCode::from(4);
     }
-    if result.parsing_errors() > 0 {
+    if result.parsing_errors > 0 {
         eprintln!(
             "laml-conformance: {} feature file(s) could not be parsed (see above); fix their Gherkin",
-            result.parsing_errors()
+            result.parsing_errors
         );
         return ExitCode::from(2);
     }
-    if result.passed_steps() + result.skipped_steps() + result.failed_steps() == 0 {
+    if result.steps == 0 {
         eprintln!("laml-conformance: no scenario ran, so nothing was checked; check --features, --tags and --name");
         return ExitCode::from(2);
     }
-    if result.execution_has_failed() {
+    if result.failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

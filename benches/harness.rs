@@ -56,7 +56,7 @@ async fn per_exchange() {
         for i in 0..EXCHANGES {
             let before = bare.get(&url).header("authorization", &auth).send().await.unwrap();
             let _ = before.bytes().await.unwrap();
-            let body = format!("Muted={}", i % 2 == 0);
+            let body = format!("Muted={}", i.is_multiple_of(2));
             let after = bare
                 .post(&url)
                 .header("authorization", &auth)
@@ -73,7 +73,7 @@ async fn per_exchange() {
             let before = client.retrieve_participant(&who).await.unwrap();
             let before_body = before.json().unwrap();
             let sent_here = time::OffsetDateTime::now_utc();
-            let update = ParticipantUpdate::new().param("Muted", if i % 2 == 0 { "true" } else { "false" });
+            let update = ParticipantUpdate::new().param("Muted", if i.is_multiple_of(2) { "true" } else { "false" });
             let exchange = client.update_participant(&who, &update).await.unwrap();
             let body = exchange.json().unwrap();
             let mut deviations: Vec<check::Deviation> = check::check_json_content_type(exchange.header("content-type"))
@@ -119,7 +119,7 @@ fn outline(rows: usize) -> Duration {
     for row in 0..rows {
         text.push_str(&format!(
             "      | {row} | {} |\n",
-            if row % 2 == 0 { "true" } else { "false" }
+            if row.is_multiple_of(2) { "true" } else { "false" }
         ));
     }
     std::fs::write(&file, text).unwrap();

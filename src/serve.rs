@@ -53,7 +53,7 @@ pub async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let sim = match Sim::serving(listener, fault, profile).await {
+    let sim = match Sim::standalone(listener, fault, profile) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("laml-conformance serve: {e}");

@@ -297,7 +297,41 @@ fn list(
     Ok(SimResponse::ok(page))
 }
 
-/// The wiremock adapter: one responder for every request, over the shared state.
+/// What goes back on the wire: a status, a content type and the bytes, and an `Allow` header
+/// on a 405. Both adapters (wiremock for the embedded target, the plain server of `serve`)
+/// send exactly this.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Content-Type`, where there is a body.
+    pub content_type: Option<&'static str>,
+    /// The body.
+    pub body: Vec<u8>,
+    /// The `Allow` header of a 405.
+    pub allow: Option<&'static [&'static str]>,
+}
+
+impl Reply {
+    fn json(status: u16, body: Option<Value>) -> Self {
+        match body {
+            Some(body) => Reply {
+                status,
+                content_type: Some(spec::wire::JSON),
+                body: body.to_string().into_bytes(),
+                allow: None,
+            },
+            None => Reply {
+                status,
+                content_type: None,
+                body: Vec::new(),
+                allow: None,
+            },
+        }
+    }
+}
+
+/// The space behind either adapter: its state, its journal and the fault that wraps it.
 #[derive(Debug, Clone)]
 pub struct SimResponder {
     /// The shared state.
@@ -308,26 +342,19 @@ pub struct SimResponder {
     pub fault: Option<Fault>,
 }
 
-impl Respond for SimResponder {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
-        let req = SimRequest {
-            method: request.method.as_str(),
-            path: request.url.path(),
-            query: request.url.query(),
-            authorization: header("authorization"),
-            content_type: header("content-type"),
-            body: &request.body,
-        };
+impl SimResponder {
+    /// Answers one request: the control plane under `/__laml/`, else the space (wrapped by the
+    /// fault, if any), recorded in the journal with its verdict.
+    pub fn answer(&self, req: &SimRequest<'_>) -> Reply {
         if req.path.starts_with(control::PREFIX) {
-            let (status, body) = control::handle(&self.space, &self.journal, &req);
-            return json_template(status, body);
+            let (status, body) = control::handle(&self.space, &self.journal, req);
+            return Reply::json(status, body);
         }
         let response = {
             let mut space = self.space.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             match self.fault {
-                None => handle(&mut space, &req),
-                Some(fault) => sabotage::handle_with(fault, &mut space, &req),
+                None => handle(&mut space, req),
+                Some(fault) => sabotage::handle_with(fault, &mut space, req),
             }
         };
         let mut path = req.path.to_string();
@@ -343,25 +370,41 @@ impl Respond for SimResponder {
                 path,
                 body: String::from_utf8_lossy(&req.body[..req.body.len().min(JOURNAL_BODY)]).into_owned(),
                 status: response.status,
-                deviations: check_request(&req),
+                deviations: check_request(req),
             });
-        let template = match response.wire {
-            Some((content_type, bytes)) => {
-                ResponseTemplate::new(response.status).set_body_raw(bytes.into_bytes(), content_type)
-            }
-            None => json_template(response.status, response.body),
+        let mut reply = match response.wire {
+            Some((content_type, text)) => Reply {
+                status: response.status,
+                content_type: Some(content_type),
+                body: text.into_bytes(),
+                allow: None,
+            },
+            None => Reply::json(response.status, response.body),
         };
-        match response.allow {
-            Some(methods) => template.insert_header("allow", methods.join(", ")),
-            None => template,
-        }
+        reply.allow = response.allow;
+        reply
     }
 }
 
-fn json_template(status: u16, body: Option<Value>) -> ResponseTemplate {
-    let template = ResponseTemplate::new(status);
-    match body {
-        Some(body) => template.set_body_raw(body.to_string().into_bytes(), spec::wire::JSON),
-        None => template,
+impl Respond for SimResponder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
+        let req = SimRequest {
+            method: request.method.as_str(),
+            path: request.url.path(),
+            query: request.url.query(),
+            authorization: header("authorization"),
+            content_type: header("content-type"),
+            body: &request.body,
+        };
+        let reply = self.answer(&req);
+        let mut template = ResponseTemplate::new(reply.status);
+        if let Some(content_type) = reply.content_type {
+            template = template.set_body_raw(reply.body, content_type);
+        }
+        match reply.allow {
+            Some(methods) => template.insert_header("allow", methods.join(", ")),
+            None => template,
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod http;
 pub mod journal;
 pub mod rules;
 pub mod sabotage;
+pub mod server;
 pub mod state;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -27,10 +28,28 @@ use crate::credentials::Credentials;
 
 pub use crate::setup::ArrangedConference;
 
+/// What serves the space: wiremock for the embedded target, the plain server for `serve`.
+#[derive(Debug)]
+enum Server {
+    Mock(MockServer),
+    Plain {
+        base: String,
+        task: tokio::task::JoinHandle<()>,
+    },
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Server::Plain { task, .. } = self {
+            task.abort();
+        }
+    }
+}
+
 /// A running simulated space and the handles to its state.
 #[derive(Debug)]
 pub struct Sim {
-    server: MockServer,
+    server: Server,
     space: Arc<Mutex<Space>>,
     journal: Arc<Mutex<Journal>>,
 }
@@ -82,7 +101,42 @@ impl Sim {
             .respond_with(responder)
             .mount(&server)
             .await;
-        Ok(Sim { server, space, journal })
+        Ok(Sim {
+            server: Server::Mock(server),
+            space,
+            journal,
+        })
+    }
+
+    /// Starts the space on a listener the caller bound, behind the plain server of `serve`
+    /// (see [`server`]): no request is kept but in the bounded journal, bodies and slow clients
+    /// are bounded. The server runs on the caller's runtime until the `Sim` is dropped.
+    pub fn standalone(
+        listener: std::net::TcpListener,
+        fault: Option<Fault>,
+        profile: &'static Profile,
+    ) -> Result<Self, Error> {
+        let addr = listener.local_addr().map_err(|e| Error::SimStart(e.to_string()))?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| Error::SimStart(e.to_string()))?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Error::SimStart(e.to_string()))?;
+        let space = Arc::new(Mutex::new(Space::serving(profile)));
+        let journal = Arc::new(Mutex::new(Journal::default()));
+        let responder = http::SimResponder {
+            space: space.clone(),
+            journal: journal.clone(),
+            fault,
+        };
+        let task = tokio::spawn(server::run(listener, responder));
+        Ok(Sim {
+            server: Server::Plain {
+                base: format!("http://{addr}"),
+                task,
+            },
+            space,
+            journal,
+        })
     }
 
     /// The generation of the documentation the space answers as.
@@ -92,7 +146,10 @@ impl Sim {
 
     /// The base URL (`http://127.0.0.1:PORT`), without a path.
     pub fn base_url(&self) -> String {
-        self.server.uri()
+        match &self.server {
+            Server::Mock(server) => server.uri(),
+            Server::Plain { base, .. } => base.clone(),
+        }
     }
 
     /// Seeds a fresh account with one running conference whose participants have these names.

@@ -1,6 +1,9 @@
 //! What the integration tests that run the binary share: a run with its environment and
 //! folder under control, and its output as one text.
 
+// Not every test crate uses every helper.
+#![allow(dead_code)]
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -1,0 +1,96 @@
+//! The plain HTTP server of `serve`: the same space as the embedded target, behind hyper
+//! instead of wiremock, for a process that runs for hours.
+//!
+//! wiremock keeps every request a mounted mock matched, for its verification, whatever its
+//! recording setting: right for a test that lives for seconds, a leak for `serve`. This server
+//! keeps nothing but the space and its bounded journal, and bounds what a client can make it
+//! hold: a body over [`MAX_BODY`] is refused with 413 before it is read whole, and a
+//! connection that sends no complete request head within [`HEAD_TIMEOUT`] (idle between
+//! requests, or slow in sending its headers) is closed.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use serde_json::json;
+
+use super::http::{Reply, SimRequest, SimResponder};
+use crate::spec::ErrorCode;
+
+/// The largest body a request may carry: every documented update fits in a few hundred bytes.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// How long a connection may take to send a request's head, or stay idle between requests.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `responder` on `listener` until the task is dropped.
+pub async fn run(listener: tokio::net::TcpListener, responder: SimResponder) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let responder = responder.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let responder = responder.clone();
+                async move { Ok::<_, Infallible>(serve_one(&responder, req).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn serve_one(responder: &SimResponder, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let (parts, body) = req.into_parts();
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return to_response(too_large()),
+    };
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let view = SimRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        authorization: header("authorization"),
+        content_type: header("content-type"),
+        body: &body,
+    };
+    to_response(responder.answer(&view))
+}
+
+/// A body over the limit: 413, with an error body of the documented shape.
+fn too_large() -> Reply {
+    let code = ErrorCode::InvalidArgument;
+    let body = json!({
+        "code": code.code(),
+        "message": format!("The body is larger than {MAX_BODY} bytes; an update fits in a few hundred"),
+        "more_info": code.more_info(),
+        "status": 413,
+    });
+    Reply {
+        status: 413,
+        content_type: Some(crate::spec::wire::JSON),
+        body: body.to_string().into_bytes(),
+        allow: None,
+    }
+}
+
+fn to_response(reply: Reply) -> Response<Full<Bytes>> {
+    let mut response = Response::builder().status(reply.status);
+    if let Some(content_type) = reply.content_type {
+        response = response.header("content-type", content_type);
+    }
+    if let Some(methods) = reply.allow {
+        response = response.header("allow", methods.join(", "));
+    }
+    response
+        .body(Full::new(Bytes::from(reply.body)))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+}

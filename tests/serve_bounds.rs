@@ -1,0 +1,136 @@
+//! `serve` lives for hours: what a client sends cannot make it grow. Its memory stays flat over
+//! many requests (the journal is bounded, nothing else keeps a request), a body over the limit
+//! is refused with 413 and the documented error body, and a connection that sends nothing is
+//! closed.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::BIN;
+
+struct Serve {
+    child: Child,
+    base: String,
+    vars: Vec<(String, String)>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+fn serve() -> Serve {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0"])
+        .env_remove("LAML_PROJECT_ID")
+        .env_remove("LAML_API_TOKEN")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let (mut base, mut vars) = (String::new(), Vec::new());
+    for line in BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+    {
+        if let Some(rest) = line.strip_prefix("laml-conformance serve: the simulated space listens on ") {
+            base = rest.trim().to_string();
+        }
+        if let Some((k, v)) = line.split_once('=').filter(|(k, _)| k.starts_with("LAML_")) {
+            vars.push((k.to_string(), v.to_string()));
+        }
+        if line.contains("Ctrl-C stops it") {
+            break;
+        }
+    }
+    Serve { child, base, vars }
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn memory_stays_flat_over_many_requests() {
+    let s = serve();
+    let var = |k: &str| s.vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
+    let agent = var("LAML_PARTICIPANTS")
+        .split(',')
+        .next()
+        .unwrap()
+        .split('=')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let url = format!(
+        "{}/api/laml/2010-04-01/Accounts/{}/Conferences/{}/Participants/{agent}.json",
+        s.base,
+        var("LAML_PROJECT_ID"),
+        var("LAML_CONFERENCE_SID")
+    );
+    let http = reqwest::Client::new();
+    let send = |i: usize| {
+        http.post(&url)
+            .basic_auth(var("LAML_PROJECT_ID"), Some(var("LAML_API_TOKEN")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(if i.is_multiple_of(2) { "Muted=true" } else { "Muted=false" })
+            .send()
+    };
+    for i in 0..2_000 {
+        assert_eq!(send(i).await.unwrap().status(), 200);
+    }
+    let warm = rss_kib(s.child.id());
+    for i in 0..10_000 {
+        let r = send(i).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let _ = r.bytes().await;
+    }
+    let after = rss_kib(s.child.id());
+    assert!(warm > 0, "no VmRSS to read");
+    assert!(
+        after < warm + 4 * 1024,
+        "serve grew from {warm} KiB to {after} KiB over 10,000 updates"
+    );
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413_and_the_documented_error_body() {
+    let s = serve();
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants/p.json",
+            s.base
+        ))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![b'a'; 1 << 20])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    let body: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["status"], 413, "{body}");
+    for key in ["code", "message", "more_info"] {
+        assert!(body.get(key).is_some(), "{key} missing: {body}");
+    }
+}
+
+#[test]
+fn a_connection_that_sends_nothing_is_closed() {
+    let s = serve();
+    let addr = s.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    stream.write_all(b"GET /api").unwrap();
+    let mut buf = Vec::new();
+    let closed = stream.read_to_end(&mut buf).is_ok();
+    assert!(closed, "the connection was still open after 20 s");
+}

@@ -82,7 +82,11 @@ async fn memory_stays_flat_over_many_requests() {
         http.post(&url)
             .basic_auth(var("LAML_PROJECT_ID"), Some(var("LAML_API_TOKEN")))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(if i.is_multiple_of(2) { "Muted=true" } else { "Muted=false" })
+            .body(if i.is_multiple_of(2) {
+                "Muted=true"
+            } else {
+                "Muted=false"
+            })
             .send()
     };
     for i in 0..2_000 {

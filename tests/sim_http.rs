@@ -230,3 +230,31 @@ async fn a_method_the_resource_does_not_allow_is_answered_with_allow() {
     let r = c.send(reqwest::Method::POST, &list, None).await.unwrap();
     assert_eq!((r.status, r.header("allow")), (405, Some("GET")));
 }
+
+#[tokio::test]
+async fn twilio_s_coaching_filter_lists_the_coaches() {
+    let sim = Sim::start_serving(None, laml_conformance::spec::Profile::by_name("twilio").unwrap())
+        .await
+        .unwrap();
+    let conf = sim.arrange_conference(&["agent", "supervisor"]);
+    let c = client(&sim, &conf, Dialect::Twilio);
+    let coach = ParticipantUpdate::new()
+        .param("Coaching", "true")
+        .param("CallSidToCoach", conf.participants[0].1.clone());
+    assert_eq!(c.update_participant(&who(&conf, 1), &coach).await.unwrap().status, 200);
+    let (account, conference) = (&conf.credentials.project_id, &conf.conference_sid);
+    for (value, want) in [("true", 1), ("false", 0)] {
+        let listed = c
+            .list_participants(account, conference, &[("Coaching", value)])
+            .await
+            .unwrap();
+        let listed = listed.json().unwrap();
+        let sids: Vec<&str> = listed["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["call_sid"].as_str().unwrap())
+            .collect();
+        assert_eq!(sids, [conf.participants[want].1.as_str()], "Coaching={value}");
+    }
+}

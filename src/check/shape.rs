@@ -476,6 +476,18 @@ mod tests {
     }
 
     #[test]
+    fn a_nullable_flag_takes_its_placeholder_only_as_a_boolean_or_null() {
+        let twilio = Profile::by_name("twilio").unwrap();
+        let n = resource(&json!({ "muted": "true", "hold": null, "coaching": 1 }), twilio);
+        assert_eq!(
+            n,
+            json!({ "muted": "true", "hold": "[a boolean, or null]", "coaching": 1 })
+        );
+        let seed = resource(&json!({ "hold": null }), Profile::seed());
+        assert_eq!(seed, json!({ "hold": null }), "not nullable in the seed");
+    }
+
+    #[test]
     fn the_resource_shape_hides_only_boolean_flags() {
         let n = resource(
             &json!({ "muted": true, "hold": "false", "coaching": false, "status": "x" }),

@@ -106,6 +106,17 @@ fn err<T>(message: impl Into<String>) -> Result<T, ConfigError> {
     Err(ConfigError(message.into()))
 }
 
+/// The path an implementation is mounted under, from the path of a target URL: without a
+/// trailing slash, and without the API's own prefix (`/api/laml/2010-04-01`, `/2010-04-01`),
+/// which the harness adds to every request, if the user gave it too.
+fn mount_path(path: &str) -> &str {
+    let path = path.trim_end_matches('/');
+    [Dialect::SignalWire, Dialect::Twilio]
+        .iter()
+        .find_map(|d| path.strip_suffix(d.prefix()))
+        .unwrap_or(path)
+}
+
 /// An http(s) URL without credentials in it, and its host; `what` and `example` go into the
 /// error, which says what to give instead.
 fn checked_url(what: &str, text: &str, example: &str) -> Result<(url::Url, String), ConfigError> {
@@ -187,7 +198,7 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
         Some(t) if t > 0.0 && t <= 600.0 => Duration::from_secs_f64(t),
         Some(t) => {
             return err(format!(
-                "a timeout of {t} s makes no sense; give --timeout between 0 and 600 seconds"
+                "a timeout of {t} s makes no sense; give --timeout more than 0 and at most 600 seconds"
             ));
         }
         None => DEFAULT_TIMEOUT,
@@ -219,8 +230,15 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
     };
     let (url, host) = checked_url("target", &target, "https://example.signalwire.com")?;
     let loopback = is_loopback(&host);
+    // A path in the URL is where the implementation is mounted: every request goes under it.
     let base_url = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default())
-        + &url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        + &url.port().map(|p| format!(":{p}")).unwrap_or_default()
+        + mount_path(url.path());
+    if url.query().is_some() || url.fragment().is_some() {
+        return err(format!(
+            "the target {target:?} has a query or a fragment; give the base URL only, such as https://example.signalwire.com"
+        ));
+    }
     if !loopback && !flags.allow_live_changes && var("LAML_ALLOW_LIVE_CHANGES").is_none() {
         return err(format!(
             "{host} is not a loopback host: this run would change live calls; pass --allow-live-changes to confirm"
@@ -338,6 +356,36 @@ mod tests {
     }
 
     #[test]
+    fn a_path_in_the_target_is_where_the_implementation_is_mounted() {
+        for (target, base) in [
+            ("http://127.0.0.1:8080/laml/", "http://127.0.0.1:8080/laml"),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://127.0.0.1:8080/api/laml/2010-04-01", "http://127.0.0.1:8080"),
+            ("http://127.0.0.1:8080/laml/2010-04-01/", "http://127.0.0.1:8080/laml"),
+        ] {
+            let remote = with(flags(target), &[]).unwrap().remote.unwrap();
+            assert_eq!(remote.base_url, base, "{target}");
+        }
+        let e = with(flags("http://127.0.0.1:8080/x?y=1"), &[]).unwrap_err();
+        assert!(e.0.contains("query"), "{e}");
+    }
+
+    #[test]
+    fn a_profile_is_named_or_the_seed() {
+        assert_eq!(with(flags("http://127.0.0.1:1"), &[]).unwrap().profile.name, "seed");
+        let twilio = with(flags("http://127.0.0.1:1"), &[("LAML_PROFILE", "twilio")]).unwrap();
+        assert_eq!(twilio.profile.name, "twilio");
+        assert_eq!(
+            twilio.remote.unwrap().dialect,
+            Dialect::Twilio,
+            "the profile's path form"
+        );
+        let e = with(flags("http://127.0.0.1:1"), &[("LAML_PROFILE", "plivo")]).unwrap_err();
+        assert!(e.0.contains("seed, signalwire, twilio"), "{e}");
+    }
+
+    #[test]
     fn embedded_is_the_default() {
         assert!(with(TargetFlags::default(), &[]).unwrap().remote.is_none());
         assert!(
@@ -362,7 +410,10 @@ mod tests {
             ..flags("https://x.signalwire.com/some/path")
         };
         let s = with(f, &[]).unwrap().remote.unwrap();
-        assert_eq!((s.base_url.as_str(), s.loopback), ("https://x.signalwire.com", false));
+        assert_eq!(
+            (s.base_url.as_str(), s.loopback),
+            ("https://x.signalwire.com/some/path", false)
+        );
     }
 
     #[test]

@@ -57,9 +57,36 @@ fn main() -> ExitCode {
         Some("serve") => return runtime.block_on(serve::main()),
         Some("faults") => return matrix::main(),
         Some("profiles") => return profiles::main(),
+        Some(word) if !word.starts_with('-') => {
+            let hint = COMMANDS
+                .iter()
+                .find(|c| close(word, c))
+                .map_or_else(String::new, |c| format!("did you mean `laml-conformance {c}`? "));
+            return config_error(&format!(
+                "there is no command {word:?}; {hint}the commands are {} (or none, to run the suite)",
+                COMMANDS.join(", ")
+            ));
+        }
         _ => {}
     }
     runtime.block_on(run())
+}
+
+/// The commands beside running the suite.
+const COMMANDS: [&str; 3] = ["serve", "faults", "profiles"];
+
+/// Whether `word` is a near miss of `command`: a prefix of it, or one letter off.
+fn close(word: &str, command: &str) -> bool {
+    if word.len() >= 3 && command.starts_with(word) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (word.chars().collect(), command.chars().collect());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = |s: &[char], skip: usize| s.iter().skip(common + skip).copied().collect::<Vec<_>>();
+    tail(&a, 1) == tail(&b, 1) || tail(&a, 0) == tail(&b, 1) || tail(&a, 1) == tail(&b, 0)
 }
 
 /// What a run's writer counted, for the exit code.

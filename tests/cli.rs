@@ -123,3 +123,14 @@ fn reports_are_written_and_name_the_scenarios() {
     assert!(report.to_string().contains("Unmute a muted participant"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_command_mistyped_gets_a_suggestion_and_exit_2() {
+    let o = run(&["serv"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("did you mean `laml-conformance serve`?"),
+        "{}",
+        text(&o)
+    );
+}

@@ -258,3 +258,48 @@ async fn twilio_s_coaching_filter_lists_the_coaches() {
         assert_eq!(sids, [conf.participants[want].1.as_str()], "Coaching={value}");
     }
 }
+
+#[tokio::test]
+async fn what_the_space_refuses_it_refuses_everywhere() {
+    let (sim, conf) = setup().await;
+    let c = client(&sim, &conf, Dialect::SignalWire);
+    let (account, conference) = (&conf.credentials.project_id, &conf.conference_sid);
+    let twice = c
+        .list_participants(account, conference, &[("Muted", "true"), ("Muted", "false")])
+        .await
+        .unwrap();
+    assert_eq!(
+        (twice.status, twice.json().unwrap()["code"].clone()),
+        (400, 10000.into()),
+        "a filter given twice"
+    );
+    let blank_key = c
+        .send(
+            reqwest::Method::POST,
+            &who(&conf, 0).path(Dialect::SignalWire),
+            Some(("application/x-www-form-urlencoded", "=true".into())),
+        )
+        .await
+        .unwrap();
+    assert!(
+        blank_key.json().unwrap()["message"].as_str().unwrap().contains("\"\""),
+        "{}",
+        blank_key.describe()
+    );
+    let setup = format!("{}/__laml/setup/conferences", sim.base_url());
+    let same = reqwest::Client::new()
+        .post(setup)
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "participants": ["agent", "agent"] }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 400, "one name asked for twice");
+    assert!(sim.complete_conference(account, conference));
+    let gone = c.delete_participant(&who(&conf, 0)).await.unwrap();
+    assert_eq!(
+        (gone.status, gone.json().unwrap()["code"].clone()),
+        (400, 10000.into()),
+        "a delete in a completed conference"
+    );
+}

@@ -55,6 +55,16 @@ pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequ
             if names.len() > MAX_NAMES {
                 return problem(400, "at most 100 participants per conference");
             }
+            if let Some(twice) = names
+                .iter()
+                .enumerate()
+                .find_map(|(i, n)| names[..i].contains(n).then_some(n))
+            {
+                return problem(
+                    400,
+                    &format!("the name {twice:?} is asked for twice; each participant needs a name of its own"),
+                );
+            }
             let mut space = space.lock().unwrap_or_else(|p| p.into_inner());
             match ask.get("account_sid").and_then(Value::as_str) {
                 // The caller has this account's token already: it is not handed out again.

@@ -131,6 +131,7 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                 "GET" => Ok(SimResponse::ok(me.to_json(account, conference, profile))),
                 "POST" => update(acct, conference, &me, req, profile),
                 "DELETE" => {
+                    rules::check_running(conf)?;
                     conf.participants.retain(|p| p.call_sid != call);
                     for coach in conf
                         .participants
@@ -232,6 +233,14 @@ fn list(
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The query cannot be read: {e}")))?;
     let mut wanted: Vec<(&str, bool)> = Vec::new();
     let (mut page, mut size) = (0usize, profile.list.page_size.default);
+    for (i, (k, _)) in filters.iter().enumerate() {
+        if filters[..i].iter().any(|(seen, _)| seen == k) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidArgument,
+                format!("{k} is given more than once"),
+            ));
+        }
+    }
     for (k, v) in &filters {
         if profile.list.filters.contains(k) {
             wanted.push((k.as_str(), rules::parse_filter(k, v)?));

@@ -96,7 +96,7 @@ pub fn parse_update(form: &[(String, String)], profile: &Profile) -> Result<Upda
             };
             return Err(ApiError::new(
                 ErrorCode::InvalidArgument,
-                format!("Unknown parameter {key}{hint}"),
+                format!("Unknown parameter {key:?}{hint}"),
             ));
         };
         if seen.contains(&param.name) {
@@ -149,18 +149,25 @@ fn read_bool(value: &str) -> Option<bool> {
     params::parse_bool(value)
 }
 
-/// Checks what an update asks against the conference: the conference is running, and a coach
-/// coaches another participant of the same conference.
-pub fn check_against(update: &Update, conference: &Conference, me: &Participant) -> Result<(), ApiError> {
+/// A completed conference's participants can be read but not changed: not updated (SPEC.md
+/// section 4, code 10000), and not removed either.
+pub fn check_running(conference: &Conference) -> Result<(), ApiError> {
     if conference.status == ConferenceStatus::Completed {
         return Err(ApiError::new(
             ErrorCode::InvalidArgument,
             format!(
-                "Conference {} is completed; its participants can no longer be updated",
+                "Conference {} is completed; its participants can no longer be changed",
                 conference.sid
             ),
         ));
     }
+    Ok(())
+}
+
+/// Checks what an update asks against the conference: the conference is running, and a coach
+/// coaches another participant of the same conference.
+pub fn check_against(update: &Update, conference: &Conference, me: &Participant) -> Result<(), ApiError> {
+    check_running(conference)?;
     if update.coaching == Some(true) && update.call_sid_to_coach.is_none() {
         return Err(ApiError::new(
             ErrorCode::InvalidConferenceAttributes,

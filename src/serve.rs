@@ -88,7 +88,7 @@ pub async fn main() -> ExitCode {
         profile.name, profile.title
     );
     println!("  setup endpoint: {base}{SETUP_PATH}");
-    println!("  request journal with verdicts: {base}/__laml/journal");
+    println!("  request journal with verdicts (your account's requests, with its credentials): {base}/__laml/journal");
     println!("  a conference to point a client at (these lines work as a .env file):");
     println!("LAML_PROJECT_ID={}", conference.credentials.project_id);
     println!("{token_line}");

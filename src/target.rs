@@ -233,7 +233,8 @@ impl Remote {
                 if let Some(a) = same_account_as {
                     ask["account_sid"] = Value::from(a.credentials.project_id.as_str());
                 }
-                let answer = self.post_setup(&format!("{url}/conferences"), &ask).await?;
+                let as_account = same_account_as.map(|a| &a.credentials);
+                let answer = self.post_setup(&format!("{url}/conferences"), &ask, as_account).await?;
                 self.arranged_from(url, &answer, same_account_as)
             }
         }
@@ -246,23 +247,32 @@ impl Remote {
             ));
         };
         let ask = json!({ "account_sid": arranged.credentials.project_id });
-        self.post_setup(&format!("{url}/conferences/{}/complete", arranged.conference_sid), &ask)
-            .await
-            .map(drop)
+        self.post_setup(
+            &format!("{url}/conferences/{}/complete", arranged.conference_sid),
+            &ask,
+            Some(&arranged.credentials),
+        )
+        .await
+        .map(drop)
     }
 
-    async fn post_setup(&self, url: &str, ask: &Value) -> Result<Value, Error> {
-        let response = self
+    /// Asks the setup endpoint, as `account` where the request is about one of its own.
+    async fn post_setup(&self, url: &str, ask: &Value, account: Option<&Credentials>) -> Result<Value, Error> {
+        let mut request = self
             .http
             .post(url)
             .header("content-type", "application/json")
-            .body(ask.to_string())
-            .send()
-            .await
-            .map_err(|e| Error::Unreachable {
-                url: url.to_string(),
-                reason: e.to_string(),
-            })?;
+            .body(ask.to_string());
+        if let Some(c) = account {
+            request = request.header(
+                "authorization",
+                crate::spec::wire::basic_header(&c.project_id, c.token.expose()),
+            );
+        }
+        let response = request.send().await.map_err(|e| Error::Unreachable {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
         let status = response.status().as_u16();
         let bytes = crate::client::read_bounded(response, url, self.timeout).await?;
         let text = String::from_utf8_lossy(&bytes);

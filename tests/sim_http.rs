@@ -303,3 +303,59 @@ async fn what_the_space_refuses_it_refuses_everywhere() {
         "a delete in a completed conference"
     );
 }
+
+#[tokio::test]
+async fn the_control_plane_belongs_to_each_account() {
+    let sim = Sim::start().await.unwrap();
+    let mine = sim.arrange_conference(&["agent"]);
+    let theirs = sim.arrange_conference(&["agent"]);
+    let c = client(&sim, &mine, Dialect::SignalWire);
+    assert_eq!(c.retrieve_participant(&who(&mine, 0)).await.unwrap().status, 200);
+    let http = reqwest::Client::new();
+    let base = sim.base_url();
+    let auth = |a: &ArrangedConference| {
+        laml_conformance::spec::wire::basic_header(&a.credentials.project_id, a.credentials.token.expose())
+    };
+    let journal = |who: Option<&ArrangedConference>| {
+        let mut r = http.get(format!("{base}/__laml/journal"));
+        if let Some(a) = who {
+            r = r.header("authorization", auth(a));
+        }
+        r.send()
+    };
+    assert_eq!(journal(None).await.unwrap().status(), 401);
+    let own: serde_json::Value =
+        serde_json::from_slice(&journal(Some(&mine)).await.unwrap().bytes().await.unwrap()).unwrap();
+    assert_eq!(own["requests"].as_array().unwrap().len(), 1, "{own}");
+    let other: serde_json::Value =
+        serde_json::from_slice(&journal(Some(&theirs)).await.unwrap().bytes().await.unwrap()).unwrap();
+    assert_eq!(
+        other["requests"],
+        serde_json::json!([]),
+        "another account's traffic is not shown"
+    );
+    let post = |path: String, body: serde_json::Value, who: &ArrangedConference| {
+        http.post(format!("{base}/__laml/setup/{path}"))
+            .header("content-type", "application/json")
+            .header("authorization", auth(who))
+            .body(body.to_string())
+            .send()
+    };
+    let ask = serde_json::json!({ "participants": ["x"], "account_sid": mine.credentials.project_id });
+    assert_eq!(
+        post("conferences".into(), ask.clone(), &theirs).await.unwrap().status(),
+        401
+    );
+    assert_eq!(post("conferences".into(), ask, &mine).await.unwrap().status(), 201);
+    let end = format!("conferences/{}/complete", mine.conference_sid);
+    let account = serde_json::json!({ "account_sid": mine.credentials.project_id });
+    assert_eq!(post(end.clone(), account.clone(), &theirs).await.unwrap().status(), 401);
+    assert_eq!(
+        c.update_participant(&who(&mine, 0), &ParticipantUpdate::new().param("Muted", "true"))
+            .await
+            .unwrap()
+            .status,
+        200
+    );
+    assert_eq!(post(end, account, &mine).await.unwrap().status(), 204);
+}

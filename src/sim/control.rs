@@ -10,6 +10,10 @@
 //!   conference and answers 204.
 //!
 //! `GET /__laml/journal` answers the journal: the last requests, each with its verdict.
+//!
+//! Each account's part belongs to it: the journal shows a caller only the requests to its own
+//! account, and arranging a second conference in an account or ending one needs that account's
+//! Basic credentials (a new account needs none: it is the caller's to take).
 
 use std::sync::{Arc, Mutex};
 
@@ -26,6 +30,9 @@ pub const PREFIX: &str = "/__laml/";
 /// The most participants one setup request may ask for.
 const MAX_NAMES: usize = 100;
 
+/// What a control request of an account says without that account's credentials.
+const UNAUTHENTICATED: &str = "send Basic auth with the account's project id and API token: the journal, a second conference and the end of one belong to their account";
+
 fn problem(status: u16, message: &str) -> (u16, Option<Value>) {
     (status, Some(json!({ "message": message })))
 }
@@ -36,10 +43,18 @@ pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequ
     let segments: Vec<&str> = rest.split('/').collect();
     match (req.method, segments.as_slice()) {
         ("GET", ["journal"]) => {
+            let caller = {
+                let space = space.lock().unwrap_or_else(|p| p.into_inner());
+                match super::http::authenticate(&space, req.authorization) {
+                    Ok(account) => account.to_string(),
+                    Err(_) => return problem(401, UNAUTHENTICATED),
+                }
+            };
             let entries: Vec<Value> = journal
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .entries()
+                .filter(|e| e.account.as_deref() == Some(caller.as_str()))
                 .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
                 .collect();
             (200, Some(json!({ "requests": entries })))
@@ -66,6 +81,11 @@ pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequ
                 );
             }
             let mut space = space.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(account) = ask.get("account_sid").and_then(Value::as_str)
+                && super::http::authenticate(&space, req.authorization).ok() != Some(account)
+            {
+                return problem(401, UNAUTHENTICATED);
+            }
             match ask.get("account_sid").and_then(Value::as_str) {
                 // The caller has this account's token already: it is not handed out again.
                 Some(account) => match space.arrange_conference_in(account, &names) {
@@ -83,6 +103,9 @@ pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequ
                 return problem(400, "send JSON: {\"account_sid\": \"…\"}");
             };
             let mut space = space.lock().unwrap_or_else(|p| p.into_inner());
+            if super::http::authenticate(&space, req.authorization).ok() != Some(account.as_str()) {
+                return problem(401, UNAUTHENTICATED);
+            }
             if space.complete_conference(&account, conference) {
                 (204, None)
             } else {

@@ -190,7 +190,7 @@ fn method_not_allowed(method: &str, allow: &'static [&'static str]) -> ApiError 
 }
 
 /// The account the Basic credentials belong to, or 20003.
-fn authenticate<'s>(space: &'s Space, header: Option<&str>) -> Result<&'s str, ApiError> {
+pub(super) fn authenticate<'s>(space: &'s Space, header: Option<&str>) -> Result<&'s str, ApiError> {
     let refused = || {
         ApiError::new(
             ErrorCode::AuthenticationFailed,
@@ -375,6 +375,9 @@ impl SimResponder {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .record(JournalEntry {
+                account: spec::parse_path(req.path).map(|p| match p {
+                    ApiPath::Participant { account, .. } | ApiPath::List { account, .. } => account.to_string(),
+                }),
                 method: req.method.to_string(),
                 path,
                 body: String::from_utf8_lossy(&req.body[..req.body.len().min(JOURNAL_BODY)]).into_owned(),

@@ -16,6 +16,9 @@ pub const JOURNAL_CAPACITY: usize = 1000;
 /// with, and its verdict: how it deviates from the documented request, empty if it conforms.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct JournalEntry {
+    /// The account in the path, if the path names one: the journal shows each account only its
+    /// own requests.
+    pub account: Option<String>,
     /// The HTTP method.
     pub method: String,
     /// The path and query.
@@ -65,6 +68,7 @@ mod tests {
         let mut j = Journal::default();
         for i in 0..JOURNAL_CAPACITY + 5 {
             j.record(JournalEntry {
+                account: None,
                 method: "GET".into(),
                 path: i.to_string(),
                 body: String::new(),

@@ -92,6 +92,10 @@ pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequ
                     Some(a) => (201, Some(describe(&a, false))),
                     None => problem(404, "no such account, or it holds 100 conferences already"),
                 },
+                None if !space.can_take_new_account() => problem(
+                    503,
+                    "the simulated space holds as many accounts as it keeps, every one used in the last 10 minutes; try again later, or arrange in an account you have (account_sid)",
+                ),
                 None => (201, Some(describe(&space.arrange_conference(&names), true))),
             }
         }

@@ -92,7 +92,8 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
         }) => (account, Route::Participant { conference, call }),
         None => return Err(not_found(req.path)),
     };
-    let user = authenticate(space, req.authorization)?;
+    let user = authenticate(space, req.authorization)?.to_string();
+    space.touch(&user);
     if user != account {
         return Err(if space.accounts.contains_key(account) {
             ApiError::new(

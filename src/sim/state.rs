@@ -22,6 +22,9 @@ pub const MAX_ACCOUNTS: usize = 10_000;
 /// a `date_updated` that never moves be caught without waiting for the clock.
 pub const JOINED_BEFORE: time::Duration = time::Duration::minutes(1);
 
+/// How long after its last use an account counts as in use, and is never forgotten.
+pub const IN_USE: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// How many conferences one account may hold; arranging more is refused.
 pub const MAX_CONFERENCES_PER_ACCOUNT: usize = 100;
 
@@ -30,8 +33,10 @@ pub const MAX_CONFERENCES_PER_ACCOUNT: usize = 100;
 pub struct Space {
     /// Accounts by AccountSid (the project id).
     pub accounts: HashMap<String, Account>,
-    /// Account sids in the order they were arranged, oldest first.
+    /// Account sids in the order they were arranged, oldest first (pinned ones left out).
     order: std::collections::VecDeque<String>,
+    /// When each account was last arranged or used by an authenticated request.
+    used: HashMap<String, std::time::Instant>,
     /// The generation it answers as: its ids, fields, statuses and paths.
     pub profile: &'static Profile,
 }
@@ -48,6 +53,7 @@ impl Space {
         Space {
             accounts: HashMap::new(),
             order: Default::default(),
+            used: HashMap::new(),
             profile,
         }
     }
@@ -71,18 +77,45 @@ impl Space {
         self.order.retain(|sid| sid != account_sid);
     }
 
-    /// Adds an account, forgetting the oldest (unpinned) beyond [`MAX_ACCOUNTS`].
+    /// Adds an account, forgetting the least recently used (unpinned) one beyond
+    /// [`MAX_ACCOUNTS`]. Callers from outside ask [`Space::can_take_new_account`] first, so an
+    /// account in use is never the one forgotten.
     pub fn add_account(&mut self, account: Account) {
         if self.accounts.contains_key(&account.sid) {
             self.order.retain(|sid| sid != &account.sid);
         }
         while self.order.len() >= MAX_ACCOUNTS {
-            if let Some(oldest) = self.order.pop_front() {
-                self.accounts.remove(&oldest);
+            let least = self
+                .order
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, sid)| self.used.get(*sid).copied())
+                .map(|(i, _)| i);
+            if let Some(sid) = least.and_then(|i| self.order.remove(i)) {
+                self.accounts.remove(&sid);
+                self.used.remove(&sid);
             }
         }
         self.order.push_back(account.sid.clone());
+        self.used.insert(account.sid.clone(), std::time::Instant::now());
         self.accounts.insert(account.sid.clone(), account);
+    }
+
+    /// Records that an account was just used, so it is the last to be forgotten.
+    pub fn touch(&mut self, account_sid: &str) {
+        if let Some(at) = self.used.get_mut(account_sid) {
+            *at = std::time::Instant::now();
+        }
+    }
+
+    /// Whether one more account fits without forgetting one used within [`IN_USE`]: the setup
+    /// endpoint refuses a new account rather than take a live one from its caller.
+    pub fn can_take_new_account(&self) -> bool {
+        self.order.len() < MAX_ACCOUNTS
+            || self
+                .order
+                .iter()
+                .any(|sid| self.used.get(sid).is_none_or(|at| at.elapsed() >= IN_USE))
     }
 
     /// Seeds one more running conference in an existing account, for scenarios that need two
@@ -345,6 +378,25 @@ mod tests {
             "only the oldest"
         );
         assert_eq!(space.accounts.len(), MAX_ACCOUNTS + 1);
+        assert!(!space.can_take_new_account(), "every account was used just now");
+        let filler = "x0".to_string();
+        space.used.insert(filler.clone(), std::time::Instant::now() - IN_USE);
+        assert!(space.can_take_new_account(), "one was not used for a while");
+        space.touch(&filler);
+        assert!(!space.can_take_new_account(), "a request uses it again");
+    }
+
+    #[test]
+    fn the_least_recently_used_account_is_forgotten_first() {
+        let mut space = Space::default();
+        space.add_account(account("first"));
+        for i in 0..MAX_ACCOUNTS - 1 {
+            space.add_account(account(&format!("x{i}")));
+        }
+        space.touch("first");
+        space.add_account(account("one more"));
+        assert!(space.accounts.contains_key("first"), "used just now");
+        assert!(!space.accounts.contains_key("x0"), "the least recently used");
     }
 
     #[test]

@@ -127,7 +127,10 @@ async fn reachable(target: &Target) -> Result<(), String> {
     let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
     let port = url.port_or_known_default().unwrap_or(443);
     match tokio::time::timeout(target.timeout(), tokio::net::TcpStream::connect((host.as_str(), port))).await {
-        Ok(Ok(_)) => Ok(()),
+        Ok(Ok(stream)) => {
+            drop(stream); // a server that takes one connection at a time must see this one end
+            speaks_http(&base, target.timeout()).await
+        }
         Ok(Err(e)) => Err(format!(
             "cannot reach the target {base}: {e}; start it, or check --target"
         )),
@@ -136,6 +139,33 @@ async fn reachable(target: &Target) -> Result<(), String> {
             target.timeout().as_secs_f64()
         )),
     }
+}
+
+/// Whether the target answers an HTTP request at all (any status will do), so that a TLS
+/// handshake that fails, or an https URL on a server that speaks plain http, is said once with
+/// its cause instead of failing every scenario.
+async fn speaks_http(base: &str, timeout: std::time::Duration) -> Result<(), String> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .build()
+        .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
+    let Err(e) = client.get(base).send().await else {
+        return Ok(());
+    };
+    let mut cause = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        let said = s.to_string();
+        if !cause.contains(&said) {
+            cause.push_str(": ");
+            cause.push_str(&said);
+        }
+        source = s.source();
+    }
+    Err(format!(
+        "the target {base} accepts connections but does not answer HTTP: {cause}; check the scheme (http or https) and its certificate"
+    ))
 }
 
 const ABOUT: &str = "Runs the conformance suite of the LaML \"Update a Participant\" endpoint against a target (the embedded simulated space by default).";

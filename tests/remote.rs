@@ -273,3 +273,17 @@ fn a_scenario_without_the_tag_of_its_need_fails_loudly_where_the_need_cannot_be_
         "{out}"
     );
 }
+
+#[test]
+fn an_https_target_that_speaks_plain_http_is_one_sentence_and_exit_3() {
+    let serve = Serve::start(&[]);
+    let https = serve.base.replace("http://", "https://");
+    let o = run(&["--target", &https], &serve.env, &temp_dir("https"));
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert!(
+        out.contains("does not answer HTTP") && out.contains("check the scheme"),
+        "{out}"
+    );
+    assert!(!out.contains("Step failed"), "said once, before any scenario: {out}");
+}

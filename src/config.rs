@@ -109,12 +109,13 @@ fn err<T>(message: impl Into<String>) -> Result<T, ConfigError> {
 /// The path an implementation is mounted under, from the path of a target URL: without a
 /// trailing slash, and without the API's own prefix (`/api/laml/2010-04-01`, `/2010-04-01`),
 /// which the harness adds to every request, if the user gave it too.
-fn mount_path(path: &str) -> &str {
+/// Also returns the path form whose prefix was given, which must be the run's.
+fn mount_path(path: &str) -> (&str, Option<Dialect>) {
     let path = path.trim_end_matches('/');
     [Dialect::SignalWire, Dialect::Twilio]
         .iter()
-        .find_map(|d| path.strip_suffix(d.prefix()))
-        .unwrap_or(path)
+        .find_map(|d| path.strip_suffix(d.prefix()).map(|p| (p, Some(*d))))
+        .unwrap_or((path, None))
 }
 
 /// An http(s) URL without credentials in it, and its host; `what` and `example` go into the
@@ -231,9 +232,10 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
     let (url, host) = checked_url("target", &target, "https://example.signalwire.com")?;
     let loopback = is_loopback(&host);
     // A path in the URL is where the implementation is mounted: every request goes under it.
+    let (mount, given_form) = mount_path(url.path());
     let base_url = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default())
         + &url.port().map(|p| format!(":{p}")).unwrap_or_default()
-        + mount_path(url.path());
+        + mount;
     if url.query().is_some() || url.fragment().is_some() {
         return err(format!(
             "the target {target:?} has a query or a fragment; give the base URL only, such as https://example.signalwire.com"
@@ -259,6 +261,18 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
             ));
         }
     };
+    if let Some(form) = given_form.filter(|f| *f != dialect) {
+        return err(format!(
+            "the target's path ends in {}, but this run sends {}/…; give the URL without it, or pass --dialect {}",
+            form.prefix(),
+            dialect.prefix(),
+            if form == Dialect::Twilio {
+                "twilio"
+            } else {
+                "signalwire"
+            }
+        ));
+    }
     let project = var("LAML_PROJECT_ID").or_else(|| var("SIGNALWIRE_PROJECT_ID"));
     let token = var("LAML_API_TOKEN").or_else(|| var("SIGNALWIRE_API_TOKEN"));
     let credentials = match (project, token) {
@@ -362,11 +376,23 @@ mod tests {
             ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
             ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
             ("http://127.0.0.1:8080/api/laml/2010-04-01", "http://127.0.0.1:8080"),
-            ("http://127.0.0.1:8080/laml/2010-04-01/", "http://127.0.0.1:8080/laml"),
         ] {
             let remote = with(flags(target), &[]).unwrap().remote.unwrap();
             assert_eq!(remote.base_url, base, "{target}");
         }
+        let short = TargetFlags {
+            dialect: Some("twilio".into()),
+            ..flags("http://127.0.0.1:8080/laml/2010-04-01/")
+        };
+        assert_eq!(
+            with(short, &[]).unwrap().remote.unwrap().base_url,
+            "http://127.0.0.1:8080/laml"
+        );
+        let e = with(flags("http://127.0.0.1:8080/2010-04-01"), &[]).unwrap_err();
+        assert!(
+            e.0.contains("--dialect twilio"),
+            "the short form given to a run in the long one: {e}"
+        );
         let e = with(flags("http://127.0.0.1:8080/x?y=1"), &[]).unwrap_err();
         assert!(e.0.contains("query"), "{e}");
     }

@@ -256,6 +256,28 @@ impl Remote {
         .map(drop)
     }
 
+    /// Whether a request to `url` may carry an account's credentials: a setup endpoint of the
+    /// target's own origin, or on loopback; a token from the environment never goes to another
+    /// host.
+    fn may_carry_credentials(&self, url: &str) -> bool {
+        let origin = |u: &str| {
+            url::Url::parse(u).ok().map(|u| {
+                (
+                    u.scheme().to_string(),
+                    u.host_str().map(str::to_string),
+                    u.port_or_known_default(),
+                )
+            })
+        };
+        let Some(setup) = origin(url) else { return false };
+        let loopback = setup
+            .1
+            .as_deref()
+            .map(|h| h.trim_matches(['[', ']']))
+            .is_some_and(|h| h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()));
+        loopback || origin(&self.config.base_url) == Some(setup)
+    }
+
     /// Asks the setup endpoint, as `account` where the request is about one of its own.
     async fn post_setup(&self, url: &str, ask: &Value, account: Option<&Credentials>) -> Result<Value, Error> {
         let mut request = self
@@ -263,7 +285,7 @@ impl Remote {
             .post(url)
             .header("content-type", "application/json")
             .body(ask.to_string());
-        if let Some(c) = account {
+        if let Some(c) = account.filter(|_| self.may_carry_credentials(url)) {
             request = request.header(
                 "authorization",
                 crate::spec::wire::basic_header(&c.project_id, c.token.expose()),

@@ -29,6 +29,7 @@ fn serve() -> Serve {
         .args(["serve", "--port", "0"])
         .env_remove("LAML_PROJECT_ID")
         .env_remove("LAML_API_TOKEN")
+        .env_remove("LAML_PROFILE")
         .stdout(Stdio::piped())
         .spawn()
         .expect("serve starts");
@@ -47,6 +48,7 @@ fn serve() -> Serve {
             break;
         }
     }
+    assert!(base.starts_with("http://127.0.0.1:"), "serve printed no base URL");
     Serve { child, base, vars }
 }
 
@@ -115,7 +117,7 @@ async fn a_body_over_the_limit_is_refused_with_413_and_the_documented_error_body
             s.base
         ))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(vec![b'a'; 1 << 20])
+        .body(vec![b'a'; laml_conformance::sim::server::MAX_BODY + 1])
         .send()
         .await
         .unwrap();

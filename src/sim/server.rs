@@ -4,9 +4,10 @@
 //! wiremock keeps every request a mounted mock matched, for its verification, whatever its
 //! recording setting: right for a test that lives for seconds, a leak for `serve`. This server
 //! keeps nothing but the space and its bounded journal, and bounds what a client can make it
-//! hold: a body over [`MAX_BODY`] is refused with 413 before it is read whole, and a
-//! connection that sends no complete request head within [`HEAD_TIMEOUT`] (idle between
-//! requests, or slow in sending its headers) is closed.
+//! hold: a body over [`MAX_BODY`] is refused with 413 before it is read whole, a body that
+//! does not arrive within [`HEAD_TIMEOUT`] is refused with 400, and a connection that sends no
+//! complete request head within [`HEAD_TIMEOUT`] (idle between requests, or slow in sending its
+//! headers) is closed.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -30,6 +31,8 @@ pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn run(listener: tokio::net::TcpListener, responder: SimResponder) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // out of file descriptors, say: wait for some to free instead of spinning
+            tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         };
         let responder = responder.clone();
@@ -49,9 +52,12 @@ pub async fn run(listener: tokio::net::TcpListener, responder: SimResponder) {
 
 async fn serve_one(responder: &SimResponder, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => return to_response(too_large()),
+    let body = match tokio::time::timeout(HEAD_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            return to_response(too_large());
+        }
+        Ok(Err(_)) | Err(_) => return to_response(unreadable()),
     };
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let view = SimRequest {
@@ -63,6 +69,23 @@ async fn serve_one(responder: &SimResponder, req: Request<Incoming>) -> Response
         body: &body,
     };
     to_response(responder.answer(&view))
+}
+
+/// A body that broke off or did not arrive within [`HEAD_TIMEOUT`]: 400, documented shape.
+fn unreadable() -> Reply {
+    let code = ErrorCode::InvalidArgument;
+    let body = json!({
+        "code": code.code(),
+        "message": "The body did not arrive whole; send it again",
+        "more_info": code.more_info(),
+        "status": code.http_status(),
+    });
+    Reply {
+        status: code.http_status(),
+        content_type: Some(crate::spec::wire::JSON),
+        body: body.to_string().into_bytes(),
+        allow: None,
+    }
 }
 
 /// A body over the limit: 413, with an error body of the documented shape.

@@ -195,18 +195,32 @@ pub struct ApiClient {
     credentials: Option<Credentials>,
 }
 
+/// How long an idle connection is kept for reuse: less than servers keep theirs (`serve`
+/// closes one after 10 s), so a request never goes out on a connection the server is closing.
+pub const POOL_IDLE: Duration = Duration::from_secs(4);
+
+/// The one HTTP client of the process, shared by every [`ApiClient`]: building one loads the
+/// system's trust store for https, which costs tens of milliseconds, too much to pay per
+/// scenario. It follows no redirect: a redirect to another host must not carry credentials.
+fn shared_http() -> reqwest::Client {
+    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    HTTP.get_or_init(|| {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(POOL_IDLE)
+            .build()
+            .expect("an HTTP client builds unless the system's OpenSSL cannot start")
+    })
+    .clone()
+}
+
 impl ApiClient {
     /// A client of the target at `base` (scheme, host and port, no path) that sends `credentials`.
     ///
     /// Redirects are never followed: a redirect to another host must not carry the credentials.
     pub fn new(base: &str, dialect: Dialect, credentials: Option<Credentials>, timeout: Duration) -> Self {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .build()
-            .expect("a client with no TLS settings always builds");
         ApiClient {
-            http,
+            http: shared_http(),
             timeout,
             base: base.trim_end_matches('/').to_string(),
             dialect,
@@ -269,7 +283,7 @@ impl ApiClient {
         if let Some(ct) = content_type {
             headers.push(("content-type".into(), ct.to_string()));
         }
-        let mut req = self.http.request(method.clone(), &url);
+        let mut req = self.http.request(method.clone(), &url).timeout(self.timeout);
         for (k, v) in &headers {
             req = req.header(k, v);
         }

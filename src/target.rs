@@ -66,6 +66,7 @@ impl Target {
                 let http = reqwest::Client::builder()
                     .redirect(reqwest::redirect::Policy::none())
                     .timeout(settings.timeout)
+                    .pool_idle_timeout(crate::client::POOL_IDLE)
                     .build()
                     .map_err(|e| Error::Config(format!("cannot build an HTTP client: {e}")))?;
                 Ok(Target::Remote(Remote {

@@ -26,9 +26,19 @@ fn median(mut xs: Vec<Duration>) -> Duration {
     xs[xs.len() / 2]
 }
 
-async fn per_exchange() {
+/// A space in process, a conference of `names`, and the first participant: where it is, its
+/// URL and the `Authorization` header that reaches it.
+struct Agent {
+    sim: Sim,
+    conf: laml_conformance::setup::ArrangedConference,
+    who: ParticipantRef,
+    url: String,
+    auth: String,
+}
+
+async fn agent(names: &[&str]) -> Agent {
     let sim = Sim::start().await.expect("the simulated space starts");
-    let conf = sim.arrange_conference(&["agent", "supervisor"]);
+    let conf = sim.arrange_conference(names);
     let who = ParticipantRef {
         account_sid: conf.credentials.project_id.clone(),
         conference_sid: conf.conference_sid.clone(),
@@ -36,6 +46,23 @@ async fn per_exchange() {
     };
     let url = format!("{}{}", sim.base_url(), who.path(Dialect::SignalWire));
     let auth = wire::basic_header(&conf.credentials.project_id, conf.credentials.token.expose());
+    Agent {
+        sim,
+        conf,
+        who,
+        url,
+        auth,
+    }
+}
+
+async fn per_exchange() {
+    let Agent {
+        sim,
+        conf,
+        who,
+        url,
+        auth,
+    } = agent(&["agent", "supervisor"]).await;
     let bare = reqwest::Client::new();
     let client = ApiClient::new(
         &sim.base_url(),
@@ -140,15 +167,9 @@ fn outline(rows: usize) -> Duration {
 }
 
 async fn serve_throughput() {
-    let sim = Sim::start().await.expect("the simulated space starts");
-    let conf = sim.arrange_conference(&["agent"]);
-    let who = ParticipantRef {
-        account_sid: conf.credentials.project_id.clone(),
-        conference_sid: conf.conference_sid.clone(),
-        call_sid: conf.participants[0].1.clone(),
-    };
-    let url = format!("{}{}", sim.base_url(), who.path(Dialect::SignalWire));
-    let auth = wire::basic_header(&conf.credentials.project_id, conf.credentials.token.expose());
+    let Agent {
+        sim: _sim, url, auth, ..
+    } = agent(&["agent"]).await;
     let http = reqwest::Client::new();
     let until = Instant::now() + Duration::from_secs(5);
     let workers = (0..32).map(|_| {

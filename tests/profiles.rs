@@ -2,12 +2,11 @@
 //! of that profile, embedded and as `serve` out of process, and fails against a space of
 //! another profile, so a verdict names the generation the target follows.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
 mod common;
 
-use common::{BIN, text};
+use common::{Serve, text};
 
 const PROFILES: [&str; 3] = ["seed", "signalwire", "twilio"];
 
@@ -15,36 +14,9 @@ fn run(args: &[&str]) -> Output {
     common::run(args, &[], &std::env::temp_dir())
 }
 
-/// `serve --profile NAME` on a free port, and its base URL.
-fn serve(profile: &str) -> (Child, String) {
-    serve_with(&["--profile", profile])
-}
-
-/// `serve` with these options on a free port, and its base URL.
-fn serve_with(options: &[&str]) -> (Child, String) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0"])
-        .args(options)
-        .env_remove("LAML_PROJECT_ID")
-        .env_remove("LAML_API_TOKEN")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut base = String::new();
-    for line in lines.map_while(Result::ok) {
-        if let Some(rest) = line.strip_prefix("laml-conformance serve: the simulated space listens on ") {
-            base = rest.trim().to_string();
-        }
-        if line.contains("Ctrl-C stops it") {
-            break;
-        }
-    }
-    assert!(
-        base.starts_with("http://127.0.0.1:"),
-        "serve {options:?} printed no base URL"
-    );
-    (child, base)
+/// `serve --profile NAME` on a free port.
+fn serve(profile: &str) -> Serve {
+    Serve::start_with(&["--profile", profile], &[])
 }
 
 #[test]
@@ -58,9 +30,9 @@ fn every_profile_passes_against_the_embedded_space_of_that_profile() {
 #[test]
 fn every_profile_passes_against_serve_of_that_profile_and_fails_against_the_others() {
     for served in PROFILES {
-        let (mut child, base) = serve(served);
+        let served_by = serve(served);
         for judged in PROFILES {
-            let o = run(&["--target", &base, "--profile", judged]);
+            let o = run(&["--target", &served_by.base, "--profile", judged]);
             let expected = if served == judged { 0 } else { 1 };
             assert_eq!(
                 o.status.code(),
@@ -69,8 +41,7 @@ fn every_profile_passes_against_serve_of_that_profile_and_fails_against_the_othe
                 text(&o)
             );
         }
-        child.kill().ok();
-        child.wait().ok();
+        drop(served_by);
     }
 }
 
@@ -83,10 +54,9 @@ fn an_unknown_profile_is_a_usage_error_that_lists_the_profiles() {
 
 #[test]
 fn the_profiles_matrix_names_the_generation_a_target_follows() {
-    let (mut child, base) = serve("signalwire");
-    let o = run(&["profiles", "--target", &base]);
-    child.kill().ok();
-    child.wait().ok();
+    let served = serve("signalwire");
+    let o = run(&["profiles", "--target", &served.base]);
+    drop(served);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains("The target conforms to: signalwire\n"), "{out}");
@@ -95,10 +65,9 @@ fn the_profiles_matrix_names_the_generation_a_target_follows() {
 
 #[test]
 fn a_target_of_no_profile_is_told_which_one_it_matches_best() {
-    let (mut child, base) = serve_with(&["--profile", "twilio", "--fault", "ignore-muted"]);
-    let o = run(&["profiles", "--target", &base]);
-    child.kill().ok();
-    child.wait().ok();
+    let served = Serve::start_with(&["--profile", "twilio", "--fault", "ignore-muted"], &[]);
+    let o = run(&["profiles", "--target", &served.base]);
+    drop(served);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(

@@ -1,94 +1,12 @@
 //! The suite against `serve` started as a separate process, both ways of arranging state, the
 //! clean stop on Ctrl-C, and a sentinel token that must appear nowhere the run writes.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 mod common;
 
-use common::{BIN, run, text};
-
-/// A `serve` process and what it printed about itself.
-struct Serve {
-    child: Child,
-    base: String,
-    env: Vec<(String, String)>,
-    /// Everything it printed so far.
-    printed: std::sync::Arc<std::sync::Mutex<String>>,
-}
-
-impl Serve {
-    fn start(env: &[(&str, &str)]) -> Serve {
-        Self::start_with(&[], env)
-    }
-
-    fn start_with(args: &[&str], env: &[(&str, &str)]) -> Serve {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--port", "0"])
-            .args(args)
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("serve starts");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let (mut base, mut vars, mut before) = (String::new(), Vec::new(), Vec::new());
-        for line in lines.by_ref() {
-            let line = line.unwrap();
-            before.push(line.clone());
-            if let Some(rest) = line.strip_prefix("laml-conformance serve: the simulated space listens on ") {
-                base = rest.trim().to_string();
-            }
-            if let Some((k, v)) = line.split_once('=').filter(|(k, _)| k.starts_with("LAML_")) {
-                vars.push((k.to_string(), v.to_string()));
-            }
-            if line.contains("Ctrl-C stops it") {
-                break;
-            }
-        }
-        let printed = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let rest = printed.clone();
-        rest.lock().unwrap().push_str(&before.join("\n"));
-        std::thread::spawn(move || {
-            for line in lines.map_while(Result::ok) {
-                rest.lock().unwrap().push_str(&line);
-            }
-        });
-        assert!(base.starts_with("http://127.0.0.1:"), "serve printed no base URL");
-        Serve {
-            child,
-            base,
-            env: vars,
-            printed,
-        }
-    }
-
-    /// Stops it with Ctrl-C and returns everything it printed.
-    fn interrupt_output(self) -> String {
-        let printed = self.printed.clone();
-        assert!(self.interrupt().success());
-        printed.lock().unwrap().clone()
-    }
-
-    /// Stops it as a user does, with Ctrl-C (SIGINT), and returns its exit status.
-    fn interrupt(mut self) -> std::process::ExitStatus {
-        let status = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let exit = self.child.wait().unwrap();
-        std::mem::forget(self);
-        exit
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-    }
-}
+use common::{Serve, run, text};
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("laml-{name}-{}", std::process::id()));

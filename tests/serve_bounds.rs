@@ -5,51 +5,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::{Read, Write};
 use std::time::Duration;
 
-use common::BIN;
-
-struct Serve {
-    child: Child,
-    base: String,
-    vars: Vec<(String, String)>,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-    }
-}
+use common::Serve;
 
 fn serve() -> Serve {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--port", "0"])
-        .env_remove("LAML_PROJECT_ID")
-        .env_remove("LAML_API_TOKEN")
-        .env_remove("LAML_PROFILE")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let (mut base, mut vars) = (String::new(), Vec::new());
-    for line in BufReader::new(child.stdout.take().unwrap())
-        .lines()
-        .map_while(Result::ok)
-    {
-        if let Some(rest) = line.strip_prefix("laml-conformance serve: the simulated space listens on ") {
-            base = rest.trim().to_string();
-        }
-        if let Some((k, v)) = line.split_once('=').filter(|(k, _)| k.starts_with("LAML_")) {
-            vars.push((k.to_string(), v.to_string()));
-        }
-        if line.contains("Ctrl-C stops it") {
-            break;
-        }
-    }
-    assert!(base.starts_with("http://127.0.0.1:"), "serve printed no base URL");
-    Serve { child, base, vars }
+    Serve::start(&[])
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -64,7 +26,7 @@ fn rss_kib(pid: u32) -> u64 {
 #[tokio::test]
 async fn memory_stays_flat_over_many_requests() {
     let s = serve();
-    let var = |k: &str| s.vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
+    let var = |k: &str| s.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
     let agent = var("LAML_PARTICIPANTS")
         .split(',')
         .next()

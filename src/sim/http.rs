@@ -353,6 +353,15 @@ pub struct SimResponder {
 }
 
 impl SimResponder {
+    /// An empty space answering as `profile` documents, with its journal, broken by `fault`.
+    pub fn new(fault: Option<Fault>, profile: &'static Profile) -> Self {
+        SimResponder {
+            space: Arc::new(Mutex::new(Space::serving(profile))),
+            journal: Arc::new(Mutex::new(Journal::default())),
+            fault,
+        }
+    }
+
     /// Answers one request: the control plane under `/__laml/`, else the space (wrapped by the
     /// fault, if any), recorded in the journal with its verdict.
     pub fn answer(&self, req: &SimRequest<'_>) -> Reply {

@@ -90,13 +90,8 @@ impl Sim {
             .disable_request_recording()
             .start()
             .await;
-        let space = Arc::new(Mutex::new(Space::serving(profile)));
-        let journal = Arc::new(Mutex::new(Journal::default()));
-        let responder = http::SimResponder {
-            space: space.clone(),
-            journal: journal.clone(),
-            fault,
-        };
+        let responder = http::SimResponder::new(fault, profile);
+        let (space, journal) = (responder.space.clone(), responder.journal.clone());
         Mock::given(matchers::any())
             .respond_with(responder)
             .mount(&server)
@@ -121,13 +116,8 @@ impl Sim {
             .set_nonblocking(true)
             .map_err(|e| Error::SimStart(e.to_string()))?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Error::SimStart(e.to_string()))?;
-        let space = Arc::new(Mutex::new(Space::serving(profile)));
-        let journal = Arc::new(Mutex::new(Journal::default()));
-        let responder = http::SimResponder {
-            space: space.clone(),
-            journal: journal.clone(),
-            fault,
-        };
+        let responder = http::SimResponder::new(fault, profile);
+        let (space, journal) = (responder.space.clone(), responder.journal.clone());
         let task = tokio::spawn(server::run(listener, responder));
         Ok(Sim {
             server: Server::Plain {

@@ -4,8 +4,9 @@
 // Not every test crate uses every helper.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_laml-conformance");
@@ -31,4 +32,91 @@ pub fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     )
+}
+
+/// A `serve` process and what it printed about itself.
+pub struct Serve {
+    /// The process.
+    pub child: Child,
+    /// Its base URL.
+    pub base: String,
+    /// The `LAML_*` lines it printed, as a `.env` file has them.
+    pub env: Vec<(String, String)>,
+    /// Everything it printed so far.
+    printed: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Serve {
+    pub fn start(env: &[(&str, &str)]) -> Serve {
+        Self::start_with(&[], env)
+    }
+
+    pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Serve {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .env_remove("LAML_PROJECT_ID")
+            .env_remove("LAML_API_TOKEN")
+            .env_remove("LAML_PROFILE")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let (mut base, mut vars, mut before) = (String::new(), Vec::new(), Vec::new());
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            before.push(line.clone());
+            if let Some(rest) = line.strip_prefix("laml-conformance serve: the simulated space listens on ") {
+                base = rest.trim().to_string();
+            }
+            if let Some((k, v)) = line.split_once('=').filter(|(k, _)| k.starts_with("LAML_")) {
+                vars.push((k.to_string(), v.to_string()));
+            }
+            if line.contains("Ctrl-C stops it") {
+                break;
+            }
+        }
+        let printed = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let rest = printed.clone();
+        rest.lock().unwrap().push_str(&before.join("\n"));
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                rest.lock().unwrap().push_str(&line);
+            }
+        });
+        assert!(base.starts_with("http://127.0.0.1:"), "serve printed no base URL");
+        Serve {
+            child,
+            base,
+            env: vars,
+            printed,
+        }
+    }
+
+    /// Stops it with Ctrl-C and returns everything it printed.
+    pub fn interrupt_output(self) -> String {
+        let printed = self.printed.clone();
+        assert!(self.interrupt().success());
+        printed.lock().unwrap().clone()
+    }
+
+    /// Stops it as a user does, with Ctrl-C (SIGINT), and returns its exit status.
+    pub fn interrupt(mut self) -> std::process::ExitStatus {
+        let status = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = self.child.wait().unwrap();
+        std::mem::forget(self);
+        exit
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
 }

@@ -53,7 +53,8 @@ pub fn normalise_error(body: &Value) -> Value {
 
 /// The HTTP status and the normalised body against the committed snapshot of the documented
 /// refusal `code`; the keys `profile` lets an error body carry besides (Twilio's `details`)
-/// are left out first.
+/// are left out first. The status may be any `profile` declares for the code (SignalWire's 422
+/// beside 400), and the body's `status` must then equal it.
 pub fn check_error(http_status: u16, body: &Value, code: ErrorCode, profile: &Profile) -> Result<(), Vec<Deviation>> {
     let mut body = body.clone();
     if let Value::Object(fields) = &mut body {
@@ -61,15 +62,23 @@ pub fn check_error(http_status: u16, body: &Value, code: ErrorCode, profile: &Pr
     }
     let body = &body;
     let mut deviations = Vec::new();
-    if http_status != code.http_status() {
-        deviations.push(Deviation::values(
-            "(HTTP status)",
-            &json!(code.http_status()),
-            &json!(http_status),
-        ));
+    let allowed = profile.errors.statuses(code.code());
+    let mut expected_status = code.http_status();
+    if allowed.contains(&http_status) {
+        expected_status = http_status;
+    } else {
+        let mut deviation = Deviation::values("(HTTP status)", &json!(code.http_status()), &json!(http_status));
+        if allowed.len() > 1 {
+            let each: Vec<String> = allowed.iter().map(|s| super::show(&json!(s))).collect();
+            deviation.expected = format!("one of {}", each.join(", "));
+        }
+        deviations.push(deviation);
     }
     match snapshot::committed(&snapshot::error_name(code)) {
-        Some(expected) => deviations.extend(super::compare(&expected, &normalise_error(body))),
+        Some(mut expected) => {
+            expected["status"] = json!(expected_status);
+            deviations.extend(super::compare(&expected, &normalise_error(body)))
+        }
         None => deviations.push(Deviation {
             path: "(snapshot)".into(),
             expected: format!("the committed snapshot {}", snapshot::error_name(code)),
@@ -104,5 +113,26 @@ mod tests {
         assert_eq!(check_error(401, &body, ErrorCode::AuthenticationFailed, twilio), Ok(()));
         let d = check_error(401, &body, ErrorCode::AuthenticationFailed, Profile::seed()).unwrap_err();
         assert_eq!(d[0].path, "details");
+    }
+
+    #[test]
+    fn signalwire_s_422_stands_for_400_there_only_and_the_body_must_agree() {
+        let body =
+            |status: u16| json!({"code": 10000, "message": "no", "more_info": "https://x.y/1", "status": status});
+        let signalwire = Profile::by_name("signalwire").unwrap();
+        let invalid = ErrorCode::InvalidArgument;
+        assert_eq!(check_error(422, &body(422), invalid, signalwire), Ok(()));
+        assert_eq!(check_error(400, &body(400), invalid, signalwire), Ok(()));
+        let d = check_error(422, &body(400), invalid, signalwire).unwrap_err();
+        assert_eq!(d[0].path, "status");
+        let d = check_error(422, &body(422), invalid, Profile::seed()).unwrap_err();
+        assert_eq!(
+            (d[0].path.as_str(), d[0].expected.as_str()),
+            ("(HTTP status)", "<400> (number)")
+        );
+        let d = check_error(404, &body(404), ErrorCode::AuthenticationFailed, signalwire).unwrap_err();
+        assert_eq!(d[0].expected, "<401> (number)");
+        let d = check_error(404, &body(404), invalid, signalwire).unwrap_err();
+        assert_eq!(d[0].expected, "one of <400> (number), <422> (number)");
     }
 }

@@ -125,9 +125,10 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                 .get_mut(conference)
                 .ok_or_else(|| not_found(&format!("Conference {conference}")))?;
             let me = conf
-                .participant(call)
+                .find(call, profile.label_lookup)
                 .ok_or_else(|| not_found(&format!("Participant {call}")))?
                 .clone();
+            let call = me.call_sid.as_str();
             match req.method {
                 "GET" => Ok(SimResponse::ok(me.to_json(account, conference, profile))),
                 "POST" => update(acct, conference, &me, req, profile),
@@ -362,6 +363,11 @@ impl SimResponder {
         }
     }
 
+    /// The generation the space serves.
+    fn profile(&self) -> &'static Profile {
+        self.space.lock().unwrap_or_else(|p| p.into_inner()).profile
+    }
+
     /// Answers one request: the control plane under `/__laml/`, else the space (wrapped by the
     /// fault, if any), recorded in the journal with its verdict.
     pub fn answer(&self, req: &SimRequest<'_>) -> Reply {
@@ -392,7 +398,7 @@ impl SimResponder {
                 path,
                 body: String::from_utf8_lossy(&req.body[..req.body.len().min(JOURNAL_BODY)]).into_owned(),
                 status: response.status,
-                deviations: check_request(req),
+                deviations: check_request(req, self.profile()),
             });
         let mut reply = match response.wire {
             Some((content_type, text)) => Reply {

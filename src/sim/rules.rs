@@ -347,7 +347,7 @@ mod tests {
     #[test]
     fn date_updated_takes_the_time_of_the_update_and_never_goes_back() {
         let t = now();
-        let mut p = Participant::joined("a".into(), t);
+        let mut p = Participant::joined("a".into(), t, crate::spec::Profile::seed());
         apply(&mut p, Update::default(), t + Duration::SECOND);
         assert_eq!(p.date_updated, t + Duration::SECOND);
         apply(&mut p, Update::default(), t);

@@ -136,7 +136,7 @@ impl Space {
             status: ConferenceStatus::InProgress,
             participants: participants
                 .iter()
-                .map(|(_, sid)| Participant::joined(sid.clone(), now - JOINED_BEFORE))
+                .map(|(name, sid)| Participant::joined(sid.clone(), now - JOINED_BEFORE, self.profile).labelled(name))
                 .collect(),
         };
         let account = self.accounts.get_mut(account_sid)?;
@@ -220,6 +220,20 @@ impl Conference {
         self.participants.iter().find(|p| p.call_sid == call_sid)
     }
 
+    /// The participant a path's `CallSid` names: by its call sid, or by its label where
+    /// `by_label` (Twilio's `…ByLabel` examples); a sid wins over a label that reads the same.
+    pub fn find(&self, call_sid_or_label: &str, by_label: bool) -> Option<&Participant> {
+        self.participant(call_sid_or_label).or_else(|| {
+            by_label
+                .then(|| {
+                    self.participants
+                        .iter()
+                        .find(|p| p.label.as_deref() == Some(call_sid_or_label))
+                })
+                .flatten()
+        })
+    }
+
     /// The participant with this call sid, to change it.
     pub fn participant_mut(&mut self, call_sid: &str) -> Option<&mut Participant> {
         self.participants.iter_mut().find(|p| p.call_sid == call_sid)
@@ -231,17 +245,20 @@ impl Conference {
 pub struct Participant {
     /// The CallSid.
     pub call_sid: String,
+    /// The name it joined with, where the generation shows one (Twilio's `label`); a path may
+    /// name the participant by it where the profile allows.
+    pub label: Option<String>,
     /// Whether the participant is muted.
     pub muted: bool,
     /// Whether the participant is on hold.
     pub hold: bool,
     /// Hold music URL, once set.
     pub hold_url: Option<String>,
-    /// Method for the hold URL (`POST` by default on this page).
+    /// Method for the hold URL (the profile's default: POST on the seed page, GET later).
     pub hold_method: String,
     /// Announcement URL, once set.
     pub announce_url: Option<String>,
-    /// Method for the announcement URL (`POST` by default).
+    /// Method for the announcement URL (the profile's default).
     pub announce_method: String,
     /// Whether the participant is coaching another.
     pub coaching: bool,
@@ -266,26 +283,43 @@ pub struct Participant {
 }
 
 impl Participant {
-    /// A call that just joined: unmuted, not on hold, not coaching.
-    pub fn joined(call_sid: String, now: OffsetDateTime) -> Self {
+    /// A call that just joined without a label: unmuted, not on hold, not coaching, its
+    /// methods at the defaults `profile` documents.
+    pub fn joined(call_sid: String, now: OffsetDateTime, profile: &Profile) -> Self {
+        let default = |param: &str| {
+            profile
+                .param_defaults
+                .get(param)
+                .cloned()
+                .unwrap_or_else(|| "POST".into())
+        };
         Participant {
             call_sid,
+            label: None,
             muted: false,
             hold: false,
             hold_url: None,
-            hold_method: "POST".into(),
+            hold_method: default("HoldMethod"),
             announce_url: None,
-            announce_method: "POST".into(),
+            announce_method: default("AnnounceMethod"),
             coaching: false,
             call_sid_to_coach: None,
             beep: true,
             wait_url: None,
-            wait_method: "POST".into(),
+            wait_method: default("WaitMethod"),
             beep_on_exit: true,
             end_conference_on_exit: false,
             start_conference_on_enter: true,
             date_created: now,
             date_updated: now,
+        }
+    }
+
+    /// The participant with this label: the name it was arranged by.
+    pub fn labelled(self, label: &str) -> Self {
+        Participant {
+            label: Some(label.to_string()),
+            ..self
         }
     }
 
@@ -304,8 +338,8 @@ impl Participant {
     /// `status` is the profile's first status of a participant in the conference (`complete`,
     /// as every example of the seed shows, errata 4); `call_sid_to_coach` is the nil uuid when
     /// nobody is coached, where the seed prints a placeholder (errata 7), or `null` where the
-    /// profile allows it; `label` and `queue_time`, where the profile has them, are `null`, as
-    /// for a participant that joined without a label and never queued.
+    /// profile allows it; `label`, where the profile has it, is the name the participant was
+    /// arranged by, and `queue_time` is `null`, as for a participant that never queued.
     pub fn to_json(&self, account_sid: &str, conference_sid: &str, profile: &Profile) -> Value {
         let mut map = Map::new();
         let idle = if profile.idle_coach.contains(&IdleCoach::Null) {
@@ -327,7 +361,7 @@ impl Participant {
                 "start_conference_on_enter" => Value::from(self.start_conference_on_enter),
                 "coaching" => Value::from(self.coaching),
                 "call_sid_to_coach" => self.call_sid_to_coach.as_deref().map_or(idle.clone(), Value::from),
-                "label" | "queue_time" => Value::Null,
+                "label" => self.label.as_deref().map_or(Value::Null, Value::from),
                 "uri" => {
                     let path = spec::participant_path(profile.dialect(), account_sid, conference_sid, &self.call_sid);
                     match profile.uri_json {

@@ -149,6 +149,33 @@ pub struct Profile {
     pub list: ListDoc,
     /// The ids its examples use, where it has examples.
     pub documented_ids: Option<DocumentedIds>,
+    /// The default of each method parameter (`HoldMethod` is POST on the seed page and GET
+    /// later): what a server does when a client leaves one out.
+    pub param_defaults: BTreeMap<String, String>,
+    /// Whether the `CallSid` of a participant path may be the participant's label (Twilio's
+    /// `…ByLabel` examples), so a server that finds a participant by label is not refused.
+    #[serde(default)]
+    pub label_lookup: bool,
+    /// The HTTP statuses each error code may travel with.
+    pub errors: ErrorsDoc,
+}
+
+/// The error codes of a generation and the statuses it declares for each.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ErrorsDoc {
+    /// Code → the statuses it may take; the first is the one the simulated space answers.
+    /// SignalWire declares 422 beside 400 without saying which refusal takes it, so a refusal
+    /// of an invalid argument may take either there.
+    pub codes: BTreeMap<u32, Vec<u16>>,
+    /// Where the statuses come from.
+    pub note: String,
+}
+
+impl ErrorsDoc {
+    /// The statuses `code` may take under this generation (none if it does not list `code`).
+    pub fn statuses(&self, code: u32) -> &[u16] {
+        self.codes.get(&code).map_or(&[], Vec::as_slice)
+    }
 }
 
 const SOURCES: &[(&str, &str)] = &[
@@ -280,6 +307,35 @@ mod tests {
         let [seed, signalwire, twilio] = ["seed", "signalwire", "twilio"].map(|n| Profile::by_name(n).unwrap());
         assert!(seed.has_param("Beep") && !signalwire.has_param("Beep") && !twilio.has_param("Beep"));
         assert!(twilio.has_param("EndConferenceOnExit") && !seed.has_param("WaitUrl"));
+    }
+
+    #[test]
+    fn every_profile_lists_every_code_with_its_own_status_first() {
+        for p in PROFILES.iter() {
+            for code in crate::spec::ErrorCode::ALL {
+                assert_eq!(
+                    p.errors.statuses(code.code()).first(),
+                    Some(&code.http_status()),
+                    "{}: {}",
+                    p.name,
+                    code.code()
+                );
+            }
+            for (param, method) in &p.param_defaults {
+                assert!(
+                    p.has_param(param),
+                    "{}: default of {param}, which it does not take",
+                    p.name
+                );
+                assert!(["GET", "POST"].contains(&method.as_str()), "{}: {param}", p.name);
+            }
+        }
+        let [seed, signalwire, twilio] = ["seed", "signalwire", "twilio"].map(|n| Profile::by_name(n).unwrap());
+        assert_eq!(signalwire.errors.statuses(10000), [400, 422]);
+        assert_eq!(seed.errors.statuses(10000), [400]);
+        assert_eq!(seed.param_defaults["HoldMethod"], "POST");
+        assert_eq!(twilio.param_defaults["HoldMethod"], "GET");
+        assert!(twilio.label_lookup && !seed.label_lookup && !signalwire.label_lookup);
     }
 
     #[test]

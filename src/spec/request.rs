@@ -1,12 +1,15 @@
-//! A request as sent (or received), compared with the documented request (SPEC.md section 1).
+//! A request as sent (or received), compared with the documented request (SPEC.md section 1)
+//! of one generation of the documentation.
 //!
 //! The simulated space gives every request it receives a verdict in its journal, so a client
 //! author pointing a client at the simulated space reads the journal to learn where the
-//! requests it builds deviate.
+//! requests it builds deviate from the generation it serves: its parameters, its list filters
+//! and paging, and whether its paths end in `.json`.
 
 use super::deviation::Deviation;
-use super::params::{self, PARAMS};
-use super::{ApiPath, Dialect, LIST_METHODS, PARTICIPANT_METHODS, wire};
+use super::params::{self, PARAMS, ParamKind};
+use super::profile::{Profile, UriJson};
+use super::{ApiPath, LIST_METHODS, PARTICIPANT_METHODS, wire};
 
 /// What the check needs of a request, whichever side of the wire it was read on.
 #[derive(Debug, Clone, Copy)]
@@ -32,10 +35,10 @@ enum Endpoint {
     List,
 }
 
-/// Every way the request deviates from the documentation; empty when it conforms.
-pub fn check_request(req: &RequestView<'_>) -> Vec<Deviation> {
+/// Every way the request deviates from what `profile` documents; empty when it conforms.
+pub fn check_request(req: &RequestView<'_>, profile: &Profile) -> Vec<Deviation> {
     let mut out = Vec::new();
-    let endpoint = check_path(req.path, &mut out);
+    let endpoint = check_path(req.path, profile, &mut out);
     let allowed: &[&str] = match endpoint {
         Some(Endpoint::List) => LIST_METHODS,
         _ => PARTICIPANT_METHODS,
@@ -58,8 +61,11 @@ pub fn check_request(req: &RequestView<'_>) -> Vec<Deviation> {
             },
         ));
     }
+    if endpoint == Some(Endpoint::List) {
+        check_query(req.query, profile, &mut out);
+    }
     if req.method == "POST" {
-        check_form(req, &mut out);
+        check_form(req, profile, &mut out);
     } else if !req.body.is_empty() {
         out.push(dev(
             "body",
@@ -78,12 +84,13 @@ fn dev(path: impl Into<String>, expected: impl Into<String>, actual: impl Into<S
     }
 }
 
-fn check_path(path: &str, out: &mut Vec<Deviation>) -> Option<Endpoint> {
-    let template = super::participant_path(Dialect::SignalWire, "{AccountSid}", "{ConferenceSid}", "{CallSid}");
+fn check_path(path: &str, profile: &Profile, out: &mut Vec<Deviation>) -> Option<Endpoint> {
+    let template = super::participant_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}", "{CallSid}");
     match super::parse_path(path) {
         Some(ApiPath::List { .. }) => Some(Endpoint::List),
         Some(ApiPath::Participant { json, .. }) => {
-            if !json {
+            // SignalWire's current paths drop `.json`, and its libraries still send it.
+            if !json && profile.uri_json == UriJson::Required {
                 out.push(dev("path", format!("{template} (ends in .json)"), format!("<{path}>")));
             }
             Some(Endpoint::Participant)
@@ -99,7 +106,40 @@ fn is_basic_auth(header: Option<&str>) -> bool {
     wire::basic_credentials(header).is_some_and(|(u, p)| !u.is_empty() && !p.is_empty())
 }
 
-fn check_form(req: &RequestView<'_>, out: &mut Vec<Deviation>) {
+/// The list's query: each key a filter or paging parameter of the generation, once, and each
+/// filter a boolean.
+fn check_query(query: Option<&str>, profile: &Profile, out: &mut Vec<Deviation>) {
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        return;
+    };
+    let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(query) else {
+        out.push(dev("query", "a form-urlencoded query", "a query that does not decode"));
+        return;
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    for (key, value) in &pairs {
+        let path = format!("query {key}");
+        let filter = profile.list.filters.contains(key);
+        if !filter && !profile.list.paging.contains(key) {
+            let known: Vec<&String> = profile.list.filters.iter().chain(&profile.list.paging).collect();
+            out.push(dev(
+                path,
+                format!("one of the {} generation's list keys {known:?}", profile.name),
+                "an undocumented key",
+            ));
+            continue;
+        }
+        if seen.contains(&key.as_str()) {
+            out.push(dev(path.clone(), "each key once", "given again"));
+        }
+        seen.push(key);
+        if filter && !ParamKind::Boolean.accepts(value) {
+            out.push(dev(path, ParamKind::Boolean.expectation(), format!("<{value:?}>")));
+        }
+    }
+}
+
+fn check_form(req: &RequestView<'_>, profile: &Profile, out: &mut Vec<Deviation>) {
     if req.body.is_empty() {
         return;
     }
@@ -129,6 +169,13 @@ fn check_form(req: &RequestView<'_>, out: &mut Vec<Deviation>) {
             out.push(dev(path, expected, "an undocumented key"));
             continue;
         };
+        if !profile.has_param(param.name) {
+            out.push(dev(
+                path.clone(),
+                format!("one of the {} generation's keys {:?}", profile.name, profile.params),
+                "a key it does not document",
+            ));
+        }
         if seen.contains(&param.name) {
             out.push(dev(path.clone(), "each key once", "given again"));
         }
@@ -145,6 +192,10 @@ mod tests {
 
     const PATH: &str = "/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants/p.json";
     const AUTH: &str = "Basic dXNlcjpwYXNz";
+
+    fn seed() -> &'static Profile {
+        Profile::seed()
+    }
 
     fn view<'a>(path: &'a str, body: &'a str, auth: Option<&'a str>) -> RequestView<'a> {
         RequestView {
@@ -165,13 +216,18 @@ mod tests {
             "Hold=True&HoldUrl=http%3A%2F%2Fwww.your-application.com%2Fhold",
             "HoldMethod=GET&AnnounceUrl=https%3A%2F%2Fa.b%2Fc&AnnounceMethod=POST",
         ] {
-            assert_eq!(check_request(&view(PATH, body, Some(AUTH))), vec![], "{body}");
+            assert_eq!(check_request(&view(PATH, body, Some(AUTH)), seed()), vec![], "{body}");
         }
     }
 
     #[test]
     fn each_deviation_is_named() {
-        let paths = |v: RequestView<'_>| check_request(&v).into_iter().map(|d| d.path).collect::<Vec<_>>();
+        let paths = |v: RequestView<'_>| {
+            check_request(&v, seed())
+                .into_iter()
+                .map(|d| d.path)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(paths(view(PATH, "", None)), ["header Authorization"]);
         assert_eq!(
             paths(view(
@@ -201,7 +257,10 @@ mod tests {
                 method,
                 ..view(path, "", Some(AUTH))
             };
-            check_request(&v).into_iter().map(|d| d.path).collect::<Vec<_>>()
+            check_request(&v, seed())
+                .into_iter()
+                .map(|d| d.path)
+                .collect::<Vec<_>>()
         };
         assert!(with("GET", list).is_empty());
         assert_eq!(with("POST", list), ["method"]);
@@ -218,8 +277,8 @@ mod tests {
             method: "GET",
             ..view(PATH, body, Some(AUTH))
         };
-        assert!(check_request(&get("")).is_empty());
-        let d = check_request(&get("Muted=true"));
+        assert!(check_request(&get(""), seed()).is_empty());
+        let d = check_request(&get("Muted=true"), seed());
         assert_eq!((d[0].path.as_str(), d[0].actual.as_str()), ("body", "10 bytes"));
     }
 
@@ -228,8 +287,31 @@ mod tests {
         let header = |user, token| super::wire::basic_header(user, token);
         for (user, token, ok) in [("u", "t", true), ("", "t", false), ("u", "", false), ("", "", false)] {
             let h = header(user, token);
-            let d = check_request(&view(PATH, "", Some(&h)));
+            let d = check_request(&view(PATH, "", Some(&h)), seed());
             assert_eq!(d.is_empty(), ok, "{user:?}:{token:?}");
         }
+    }
+
+    #[test]
+    fn each_generation_judges_by_its_own_keys_paths_and_list() {
+        let [signalwire, twilio] = ["signalwire", "twilio"].map(|n| Profile::by_name(n).unwrap());
+        let paths = |v: RequestView<'_>, p| check_request(&v, p).into_iter().map(|d| d.path).collect::<Vec<_>>();
+        let wait = view(PATH, "WaitUrl=https%3A%2F%2Fa.b%2Fw&Beep=false", Some(AUTH));
+        assert_eq!(paths(wait, seed()), ["form WaitUrl"]);
+        assert_eq!(paths(wait, signalwire), ["form Beep"]);
+        let bare = "/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants/p";
+        assert_eq!(paths(view(bare, "", Some(AUTH)), seed()), ["path"]);
+        assert!(paths(view(bare, "", Some(AUTH)), signalwire).is_empty());
+        let list = |query| RequestView {
+            method: "GET",
+            query: Some(query),
+            ..view("/2010-04-01/Accounts/a/Conferences/c/Participants.json", "", Some(AUTH))
+        };
+        assert!(paths(list("Coaching=true&PageSize=2&Page=1&PageToken=PA1"), twilio).is_empty());
+        assert_eq!(paths(list("Coaching=true"), seed()), ["query Coaching"]);
+        assert_eq!(
+            paths(list("Muted=yes&Muted=true&Sort=x"), twilio),
+            ["query Muted", "query Muted", "query Sort"]
+        );
     }
 }

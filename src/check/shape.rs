@@ -21,7 +21,7 @@ pub const CONFERENCE_SID: &str = "[the conference's sid]";
 pub const CALL_SID: &str = "[the participant's call sid]";
 /// The placeholder of `call_sid_to_coach` when it agrees with `coaching`.
 pub const COACH_TARGET: &str =
-    "[while coaching, the call sid of another participant of the conference; else one of no participant]";
+    "[while coaching, the call sid of another participant of the conference; else no participant of it]";
 /// The placeholder of an RFC 2822 date.
 pub const DATE: &str = "[an RFC 2822 date]";
 /// The placeholder of a boolean: a join flag, or, in the resource shape, any flag.

@@ -46,6 +46,18 @@ const COMMITTED: &[(&str, &str)] = &[
         "twilio_participant",
         include_str!("../../snapshots/twilio_participant.snap"),
     ),
+    (
+        "twilio_mute-by-label",
+        include_str!("../../snapshots/twilio_mute-by-label.snap"),
+    ),
+    (
+        "twilio_coaching-by-label",
+        include_str!("../../snapshots/twilio_coaching-by-label.snap"),
+    ),
+    (
+        "twilio_participant-by-label",
+        include_str!("../../snapshots/twilio_participant-by-label.snap"),
+    ),
 ];
 
 /// The names of every committed snapshot the checks compare with.

@@ -91,6 +91,12 @@ pub fn parse_update(form: &[(String, String)], profile: &Profile) -> Result<Upda
         }
         let Some(param) = documented else {
             let hint = match params::suggest(key) {
+                // A key of another generation: naming it back would be no help.
+                Some(name) if name == key => format!(
+                    "; the {} generation does not take it, its keys are {}",
+                    profile.name,
+                    profile.params.join(", ")
+                ),
                 Some(name) => format!("; did you mean {name}? Keys are PascalCase"),
                 None => "; see the documented parameter table".to_string(),
             };
@@ -316,6 +322,12 @@ mod tests {
         assert_eq!(
             parse_update(&beep, profile("signalwire")).unwrap_err().code,
             ErrorCode::InvalidArgument
+        );
+        let exit = parse_update(&form(&[("BeepOnExit", "false")]), profile("signalwire")).unwrap_err();
+        assert!(
+            !exit.message.contains("did you mean") && exit.message.contains("does not take it"),
+            "a key of another generation is not suggested back: {}",
+            exit.message
         );
         let twilio = parse_update(&beep, profile("twilio")).unwrap();
         assert_eq!(

@@ -91,6 +91,34 @@ const FILES: &[(&str, &str)] = &[
         include_str!("documented/twilio/update-coaching.json"),
     ),
     ("twilio/retrieve.json", include_str!("documented/twilio/retrieve.json")),
+    (
+        "twilio/retrieve-by-label.json",
+        include_str!("documented/twilio/retrieve-by-label.json"),
+    ),
+    (
+        "twilio/update-mute-by-label.json",
+        include_str!("documented/twilio/update-mute-by-label.json"),
+    ),
+    (
+        "twilio/update-coaching-by-label.json",
+        include_str!("documented/twilio/update-coaching-by-label.json"),
+    ),
+    (
+        "twilio/list-empty.json",
+        include_str!("documented/twilio/list-empty.json"),
+    ),
+    (
+        "twilio/list-full.json",
+        include_str!("documented/twilio/list-full.json"),
+    ),
+    (
+        "twilio/list-next.json",
+        include_str!("documented/twilio/list-next.json"),
+    ),
+    (
+        "twilio/list-previous.json",
+        include_str!("documented/twilio/list-previous.json"),
+    ),
 ];
 
 /// The text of the documented file at `path` (under `src/spec/documented/`), if compiled in.

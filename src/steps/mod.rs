@@ -1,12 +1,13 @@
 //! The cucumber World and the step definitions: thin glue from Gherkin to the library.
 //!
 //! One file per thing a step acts on: the conference and its participants (`conference.rs`),
-//! an update request (`update.rs`), the parameter tables of the features (`tables.rs`), the response and its
+//! an update request (`update.rs`), a participant named by its label (`label.rs`), the parameter tables of the features (`tables.rs`), the response and its
 //! documented shape (`response.rs`), the participant's state (`state.rs`). Steps return
 //! `Result<(), String>`: the message is the failure a reader sees, so it names the field, the
 //! expectation, what came, and the exchange as a curl command.
 
 mod conference;
+mod label;
 pub mod needs;
 mod parameters;
 mod response;

@@ -53,7 +53,7 @@ fn reason(target: &Target, tags: &[String]) -> Option<String> {
             .any(|t| t.strip_prefix("except-") == Some(profile.name.as_str()))
     {
         return Some(format!(
-            "the {} profile documents otherwise (see the comment above the scenario)",
+            "the {} profile documents otherwise (see the comments of the feature and the scenario)",
             profile.name
         ));
     }

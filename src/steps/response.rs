@@ -24,31 +24,69 @@ async fn succeeds(world: &mut ConformanceWorld) -> Result<(), String> {
 /// answer by its resource, as `the update succeeds` does.
 #[then(expr = "the update succeeds as in the documented {string} example")]
 async fn succeeds_as_example(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
-    let example = documented::example(&name).ok_or_else(|| {
-        let known: Vec<&str> = EXAMPLES.iter().map(|e| e.name).collect();
-        format!("there is no documented example {name:?}; the documented examples are {known:?}")
-    })?;
-    let profile = world.profile();
-    if profile.name == profile::DEFAULT {
+    let (snapshot, what, as_resource) = documented_snapshot(world.profile(), &name)?;
+    succeeds_as(world, &snapshot, &what, as_resource)
+}
+
+/// A retrieve answered as a documented example of the run's profile shows it (Twilio's
+/// `fetchByLabel`): the same comparison as an update's, without the dates an update moves.
+#[then(expr = "the answer is as in the documented {string} example")]
+async fn answer_as_example(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
+    let (snapshot, what, as_resource) = documented_snapshot(world.profile(), &name)?;
+    answered_as(world, &snapshot, &what, as_resource, false)
+}
+
+/// The committed snapshot a documented example's name stands for under `profile`, what to call
+/// it in a failure, and whether it is the resource (the profile documents no such example).
+fn documented_snapshot(profile: &profile::Profile, name: &str) -> Result<(String, String, bool), String> {
+    if profile.name == profile::DEFAULT
+        && let Some(example) = documented::example(name)
+    {
         let what = format!("the documented \"{}\" example ({})", example.name, example.title);
-        return succeeds_as(world, snapshot::example_name(example), &what, false);
+        return Ok((snapshot::example_name(example).to_string(), what, false));
     }
-    if profile.examples.contains_key(&name) {
+    if profile.examples.contains_key(name) {
         let what = format!("the documented \"{name}\" example of the {} profile", profile.name);
-        return succeeds_as(world, &snapshot::name_in(profile, &name), &what, false);
+        return Ok((snapshot::name_in(profile, name), what, false));
+    }
+    let mut known: Vec<&str> = EXAMPLES.iter().map(|e| e.name).collect();
+    known.extend(
+        profile::PROFILES
+            .iter()
+            .flat_map(|p| p.examples.keys().map(String::as_str)),
+    );
+    known.sort_unstable();
+    known.dedup();
+    if !known.contains(&name) {
+        return Err(format!(
+            "there is no documented example {name:?}; the documented examples are {known:?}"
+        ));
     }
     let what = format!("the participant resource of the {} profile", profile.name);
-    succeeds_as(world, &snapshot::name_in(profile, snapshot::RESOURCE), &what, true)
+    Ok((snapshot::name_in(profile, snapshot::RESOURCE), what, true))
 }
 
 /// The success check, against the committed snapshot `name` (as a resource, the flags are
 /// placeholders; as an example, they keep their values).
 fn succeeds_as(world: &ConformanceWorld, name: &str, what: &str, as_resource: bool) -> Result<(), String> {
+    answered_as(world, name, what, as_resource, true)
+}
+
+/// [`succeeds_as`] for any request about a participant; `update` says whether it was an
+/// update, whose dates are judged by the window it was sent in.
+fn answered_as(
+    world: &ConformanceWorld,
+    name: &str,
+    what: &str,
+    as_resource: bool,
+    update: bool,
+) -> Result<(), String> {
     let answer = world.last()?;
     let (who, exchange) = (answer.about.clone(), &answer.exchange);
     if exchange.status != 200 {
+        let request = if update { "update" } else { "request" };
         return Err(with_exchange(
-            format!("the update of {who:?} answered {} instead of 200", exchange.status),
+            format!("the {request} of {who:?} answered {} instead of 200", exchange.status),
             exchange,
         ));
     }
@@ -65,10 +103,12 @@ fn succeeds_as(world: &ConformanceWorld, name: &str, what: &str, as_resource: bo
         .into_iter()
         .collect();
     deviations.extend(laml_conformance::check::compare(&expected, &actual));
-    let (Some(before), Some(window)) = (world.before.get(&who), world.window) else {
-        return Err("the state before the update was not recorded".into());
-    };
-    deviations.extend(dates::check_dates(before, &body, window).err().unwrap_or_default());
+    if update {
+        let (Some(before), Some(window)) = (world.before.get(&who), world.window) else {
+            return Err("the state before the update was not recorded".into());
+        };
+        deviations.extend(dates::check_dates(before, &body, window).err().unwrap_or_default());
+    }
     if deviations.is_empty() {
         return Ok(());
     }

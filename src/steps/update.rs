@@ -33,7 +33,7 @@ fn window(
 
 /// Sends `update` to `to` with `client`, after keeping every named participant's state, so later
 /// steps can tell what the request changed.
-async fn send(
+pub(super) async fn send(
     world: &mut ConformanceWorld,
     about: &str,
     client: ApiClient,
@@ -61,7 +61,12 @@ async fn send_as_scenario(world: &mut ConformanceWorld, name: &str, update: Part
 
 #[when(expr = "{participant} is updated with:")]
 async fn updated_with(world: &mut ConformanceWorld, name: Participant, step: &Step) -> Result<(), String> {
-    let name = name.0;
+    let update = from_table(world, step)?;
+    send_as_scenario(world, &name.0, update).await
+}
+
+/// The update a step's `| Parameter | value |` table says, names of participants resolved.
+pub(super) fn from_table(world: &ConformanceWorld, step: &Step) -> Result<ParticipantUpdate, String> {
     let table = step
         .table
         .as_ref()
@@ -75,7 +80,7 @@ async fn updated_with(world: &mut ConformanceWorld, name: Participant, step: &St
         };
         update = update.param(key.clone(), world.resolve(key, value)?);
     }
-    send_as_scenario(world, &name, update).await
+    Ok(update)
 }
 
 /// A key that is not a documented parameter, sent on purpose; a documented key here is a

@@ -1,0 +1,39 @@
+@label @except-seed @except-signalwire
+Feature: Name a participant by its label
+  Twilio's API lets the CallSid of a participant path be the participant's label instead (its
+  "…ByLabel" examples): the request reaches the participant that joined with that label, and
+  the answer is that participant's own, with its call sid and its uri by call sid. The seed
+  page and SignalWire's current description take only call sids, so these scenarios run under
+  the twilio profile only.
+
+  # Choice: the harness reads each participant's label from the target (a retrieve by call
+  # sid) and never guesses it. The simulated space, and any setup endpoint, give each
+  # participant the name it was arranged by as its label.
+
+  Background:
+    Given a conference with participants "agent", "customer" and "supervisor"
+
+  Scenario: Mute a participant named by its label (documented example "muteParticipantByLabel")
+    When "customer" is updated by its label with:
+      | Muted | true |
+    Then the update succeeds as in the documented "mute-by-label" example
+    And "customer" is muted
+    And "customer" is otherwise unchanged
+    And no participant but "customer" has changed
+    And a retrieve of "customer" shows the same participant
+
+  Scenario: Start coaching, the coach named by its label (documented example "modifyParticipantByLabel")
+    When "customer" is updated by its label with:
+      | Coaching       | true  |
+      | CallSidToCoach | agent |
+    Then the update succeeds as in the documented "coaching-by-label" example
+    And "customer" is coaching "agent"
+    And "customer" is otherwise unchanged
+    And no participant but "customer" has changed
+    And a retrieve of "customer" shows the same participant
+
+  Scenario: Retrieve a participant named by its label (documented example "fetchByLabel")
+    Given "customer" is coaching "agent"
+    When "customer" is retrieved by its label
+    Then the answer is as in the documented "participant-by-label" example
+    And a retrieve of "customer" shows the same participant

@@ -5,7 +5,7 @@
 //! snapshot, or edits one by hand, this fails: the snapshots the checks compare with cannot
 //! drift from the documentation.
 
-use laml_conformance::check::{error, shape, snapshot};
+use laml_conformance::check::{error, page, shape, snapshot};
 use laml_conformance::spec::profile::{self, PROFILES};
 use laml_conformance::spec::{EXAMPLES, ErrorCode};
 use serde_json::Value;
@@ -76,6 +76,58 @@ fn every_example_of_the_later_generations_reproduces_its_snapshot() {
                 snapshot::profile_example_description(profile, example),
                 &shape::documented_example_shape(profile, example).unwrap(),
             );
+        }
+    }
+}
+
+#[test]
+fn every_profile_has_a_list_page_shape_that_each_of_its_documented_pages_fits() {
+    for profile in PROFILES.iter() {
+        let shape = page::page_shape(profile);
+        assert_reproduces(
+            &snapshot::name_in(profile, snapshot::LIST),
+            snapshot::list_description(profile),
+            &shape,
+        );
+        let ids = profile.documented_ids.as_ref();
+        for (file, documented) in profile.list_examples() {
+            let ids = ids.expect("a profile with documented pages has documented ids");
+            let subject = page::ListSubject {
+                account: &ids.account,
+                conference: &ids.conference,
+                dialect: profile.dialect(),
+                profile,
+            };
+            assert_eq!(
+                page::normalise_page(&documented, &subject),
+                shape,
+                "{file} does not fit the {} list page",
+                profile.name
+            );
+            let items = documented["participants"].as_array().unwrap();
+            let sids: Vec<&str> = items.iter().filter_map(|i| i["call_sid"].as_str()).collect();
+            for item in items {
+                let call = item["call_sid"].as_str().unwrap();
+                // Whom a listed coach coaches: another of the page, or the examples' coached call.
+                let mut others: Vec<String> = sids.iter().filter(|s| **s != call).map(|s| s.to_string()).collect();
+                others.push(ids.coached.clone());
+                let subject = shape::Subject {
+                    who: laml_conformance::spec::ParticipantRef {
+                        account_sid: ids.account.clone(),
+                        conference_sid: ids.conference.clone(),
+                        call_sid: call.to_string(),
+                    },
+                    dialect: profile.dialect(),
+                    others,
+                    profile,
+                };
+                assert_eq!(
+                    shape::resource(&shape::normalise(item, &subject), profile),
+                    shape::resource_shape(profile),
+                    "{file}: {call} is not a {} participant",
+                    profile.name
+                );
+            }
         }
     }
 }

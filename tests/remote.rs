@@ -212,7 +212,9 @@ fn assert_only_other_generations_skipped(out: &str) {
     assert!(!out.contains("failed"), "{out}");
     let skipped: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with("? ")).collect();
     assert!(
-        skipped.iter().all(|l| l.contains("the seed profile documents otherwise")),
+        skipped
+            .iter()
+            .all(|l| l.contains("the seed profile documents otherwise")),
         "{skipped:#?}"
     );
 }

@@ -8,6 +8,7 @@
 
 pub mod dates;
 pub mod error;
+pub mod page;
 pub mod shape;
 pub mod snapshot;
 pub mod values;

@@ -15,6 +15,8 @@ use crate::spec::{DocumentedExample, ErrorCode, Profile};
 
 /// The name of the snapshot of the resource shape that every success is judged by.
 pub const RESOURCE: &str = "resource";
+/// The name of the snapshot of the list page that every listing is judged by.
+pub const LIST: &str = "list";
 
 /// Every committed snapshot the checks compare with, by name.
 const COMMITTED: &[(&str, &str)] = &[
@@ -25,6 +27,9 @@ const COMMITTED: &[(&str, &str)] = &[
     ("hold", include_str!("../../snapshots/hold.snap")),
     ("participant", include_str!("../../snapshots/participant.snap")),
     (RESOURCE, include_str!("../../snapshots/resource.snap")),
+    (LIST, include_str!("../../snapshots/list.snap")),
+    ("signalwire_list", include_str!("../../snapshots/signalwire_list.snap")),
+    ("twilio_list", include_str!("../../snapshots/twilio_list.snap")),
     ("error_10000", include_str!("../../snapshots/error_10000.snap")),
     ("error_13221", include_str!("../../snapshots/error_13221.snap")),
     ("error_16002", include_str!("../../snapshots/error_16002.snap")),
@@ -105,6 +110,21 @@ pub fn resource_description(profile: &Profile) -> String {
         "The participant resource of the {} profile (src/spec/profiles/{}.json: {}), from its field table, with the flags an update controls as [a boolean]; every documented example of the profile normalises to it. Every successful answer under the profile is judged by it.",
         profile.name, profile.name, profile.title
     )
+}
+
+/// What a profile's list page snapshot stands for.
+pub fn list_description(profile: &Profile) -> String {
+    let mut text = format!(
+        "A page of the participant list under the {} profile (src/spec/profiles/{}.json, its list envelope): {}. Every listing under the profile is judged by it; its participants one by one, as resources.",
+        profile.name, profile.name, profile.title
+    );
+    if !profile.list.examples.is_empty() {
+        text.push_str(&format!(
+            " Each of its documented pages normalises to it: {}.",
+            profile.list.examples.join(", ")
+        ));
+    }
+    text
 }
 
 /// The snapshot name of a documented example.

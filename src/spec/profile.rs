@@ -100,6 +100,9 @@ pub struct ListDoc {
     pub envelope: Vec<String>,
     /// How many participants a page holds unless `PageSize` says, and at most.
     pub page_size: PageSize,
+    /// Its documented pages, as files under `src/spec/documented/` (Twilio's four).
+    #[serde(default)]
+    pub examples: Vec<String>,
 }
 
 /// The default and the largest `PageSize`.
@@ -230,6 +233,18 @@ impl Profile {
         self.fields.iter().chain(&self.optional_fields).find(|f| f.name == name)
     }
 
+    /// Its documented list pages, as JSON.
+    pub fn list_examples(&self) -> Vec<(&str, Value)> {
+        self.list
+            .examples
+            .iter()
+            .filter_map(|file| {
+                let text = super::documented::file(file)?;
+                Some((file.as_str(), serde_json::from_str(text).ok()?))
+            })
+            .collect()
+    }
+
     /// The documented example `name` of this generation, as JSON, if it documents one.
     pub fn example(&self, name: &str) -> Option<Value> {
         let file = self.examples.get(name)?;
@@ -276,6 +291,14 @@ mod tests {
             .collect();
         let fields: Vec<String> = twilio.fields.iter().map(|f| f.name.clone()).collect();
         assert_eq!(keys, fields, "Twilio's fields, in Twilio's order");
+    }
+
+    #[test]
+    fn every_documented_page_is_compiled_in() {
+        for p in PROFILES.iter() {
+            assert_eq!(p.list_examples().len(), p.list.examples.len(), "{}", p.name);
+        }
+        assert_eq!(Profile::by_name("twilio").unwrap().list_examples().len(), 4);
     }
 
     #[test]

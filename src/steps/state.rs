@@ -2,7 +2,7 @@
 //! shows afterwards.
 
 use cucumber::then;
-use laml_conformance::check::{Deviation, report, values};
+use laml_conformance::check::{Deviation, page, report, shape, snapshot, values};
 use laml_conformance::spec::params;
 use serde_json::{Value, json};
 
@@ -115,7 +115,8 @@ async fn otherwise_unchanged(world: &mut ConformanceWorld, name: Participant) ->
 }
 
 /// The list filtered by one documented filter names exactly these of the scenario's
-/// participants (others of a live conference are not the scenario's business).
+/// participants (others of a live conference are not the scenario's business), on a page of the
+/// profile's shape, each of the scenario's participants in it a resource of the profile.
 #[then(
     regex = r#"^listing the participants with "([A-Za-z]+)" set to "([^"]*)" gives exactly ((?:"[^"]+"(?:, | and )?)*|nobody)$"#
 )]
@@ -139,6 +140,14 @@ async fn listing(world: &mut ConformanceWorld, filter: String, value: String, li
         .await
         .map_err(|e| e.to_string())?;
     let body = super::ok_json(&exchange, &format!("listing with {filter}={value}"))?;
+    let shape_deviations = page_deviations(world, &body)?;
+    if !shape_deviations.is_empty() {
+        let title = format!(
+            "the page listed with {filter}={value} differs from the {} list page",
+            profile.name
+        );
+        return Err(with_exchange(report(&title, &shape_deviations), &exchange));
+    }
     let Some(items) = body.get("participants").and_then(Value::as_array) else {
         return Err(with_exchange(
             "the list has no \"participants\" array".into(),
@@ -176,6 +185,51 @@ async fn listing(world: &mut ConformanceWorld, filter: String, value: String, li
         ));
     }
     Ok(())
+}
+
+/// How a listed page differs from the profile's list page (`list.snap`, `<profile>_list.snap`),
+/// and each of the scenario's participants in it from the profile's resource.
+fn page_deviations(world: &ConformanceWorld, body: &Value) -> Result<Vec<Deviation>, String> {
+    let profile = world.profile();
+    let conference = world.conference()?;
+    let subject = page::ListSubject {
+        account: &conference.credentials.project_id,
+        conference: &conference.conference_sid,
+        dialect: world.target.dialect(),
+        profile,
+    };
+    let committed =
+        |name: String| snapshot::committed(&name).ok_or(format!("the committed snapshot {name} is missing"));
+    let mut deviations = laml_conformance::check::compare(
+        &committed(snapshot::name_in(profile, snapshot::LIST))?,
+        &page::normalise_page(body, &subject),
+    );
+    let resource = committed(snapshot::name_in(profile, snapshot::RESOURCE))?;
+    for (i, item) in body
+        .get("participants")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let Some(name) = item
+            .get("call_sid")
+            .and_then(Value::as_str)
+            .and_then(|sid| world.name_of(sid))
+        else {
+            continue;
+        };
+        let actual = shape::resource(&shape::normalise(item, &world.subject(name)?), profile);
+        deviations.extend(
+            laml_conformance::check::compare(&resource, &actual)
+                .into_iter()
+                .map(|d| Deviation {
+                    path: format!("participants[{i}].{}", d.path),
+                    ..d
+                }),
+        );
+    }
+    Ok(deviations)
 }
 
 /// A refused request changed nobody: every named participant retrieves exactly as it did

@@ -4,6 +4,7 @@
 //! Setup protocol (what any implementation may offer to be tested with fresh state):
 //! - `POST {setup}/conferences` with `{"participants": ["agent", …], "account_sid"?: "…"}`
 //!   answers 201 `{"account_sid", "api_token", "conference_sid", "participants": {"agent": sid, …}}`;
+//!   each participant joins with its name as its label, where the generation has labels;
 //!   with `account_sid`, the conference is arranged in that existing account and no token is
 //!   answered (the caller has it).
 //! - `POST {setup}/conferences/{ConferenceSid}/complete` with `{"account_sid": "…"}` ends the

@@ -102,3 +102,40 @@ fn a_connection_that_sends_nothing_is_closed() {
     let closed = stream.read_to_end(&mut buf).is_ok();
     assert!(closed, "the connection was still open after 20 s");
 }
+
+/// What serve answers to raw bytes on a fresh connection: its status line and its JSON body.
+fn raw_answer(s: &Serve, request: &[u8]) -> (String, serde_json::Value) {
+    let mut stream = std::net::TcpStream::connect(s.base.trim_start_matches("http://")).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let body = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: not a JSON body: {answer}"));
+    (head.lines().next().unwrap_or_default().to_string(), body)
+}
+
+#[test]
+fn the_framework_s_own_refusals_carry_the_documented_error_body() {
+    let s = serve();
+    let huge_header = [
+        &b"GET / HTTP/1.1\r\nHost: x\r\nX-Padding: "[..],
+        &vec![b'a'; laml_conformance::sim::server::MAX_HEAD],
+        b"\r\n\r\n",
+    ]
+    .concat();
+    for (request, status) in [
+        (&b"NOT HTTP AT ALL\r\n\r\n"[..], 400),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: many\r\n\r\n", 400),
+        (&huge_header, 431),
+    ] {
+        let (line, body) = raw_answer(&s, request);
+        assert!(line.starts_with(&format!("HTTP/1.1 {status} ")), "{line}");
+        assert_eq!(body["status"], status, "{body}");
+        assert_eq!(body["code"], 10000, "{body}");
+        for key in ["message", "more_info"] {
+            assert!(body[key].as_str().is_some_and(|v| !v.is_empty()), "{key}: {body}");
+        }
+    }
+}

@@ -359,3 +359,30 @@ async fn the_control_plane_belongs_to_each_account() {
     );
     assert_eq!(post(end, account, &mine).await.unwrap().status(), 204);
 }
+
+/// `PageToken` is a paging key where the generation has one (Twilio's documented pages carry
+/// it; `Page` decides the page): taken there, refused by the seed, which documents none.
+#[tokio::test]
+async fn page_token_is_taken_where_the_generation_pages_with_it() {
+    for (profile, dialect, status) in [("twilio", Dialect::Twilio, 200), ("seed", Dialect::SignalWire, 400)] {
+        let sim = Sim::start_serving(None, laml_conformance::spec::Profile::by_name(profile).unwrap())
+            .await
+            .unwrap();
+        let conf = sim.arrange_conference(&["agent", "customer"]);
+        let c = client(&sim, &conf, dialect);
+        let (account, conference) = (&conf.credentials.project_id, &conf.conference_sid);
+        let page = c
+            .list_participants(
+                account,
+                conference,
+                &[("PageSize", "1"), ("Page", "1"), ("PageToken", "PACPx")],
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.status, status, "{profile}");
+        if status == 200 {
+            let page = page.json().unwrap();
+            assert_eq!(page["participants"][0]["call_sid"], conf.participants[1].1.as_str());
+        }
+    }
+}

@@ -7,6 +7,7 @@
 
 pub mod control;
 pub mod faults;
+mod framework_errors;
 pub mod http;
 pub mod journal;
 pub mod rules;

@@ -7,7 +7,8 @@
 //! hold: a body over [`MAX_BODY`] is refused with 413 before it is read whole, a body that
 //! does not arrive within [`HEAD_TIMEOUT`] is refused with 400, and a connection that sends no
 //! complete request head within [`HEAD_TIMEOUT`] (idle between requests, or slow in sending its
-//! headers) is closed.
+//! headers) is closed, and a head over [`MAX_HEAD`] is refused. hyper's own refusals (400, 414,
+//! 431) get the documented error body too (`framework_errors.rs`).
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -18,11 +19,16 @@ use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::json;
 
+use super::framework_errors::ErrorBodies;
 use super::http::{Reply, SimRequest, SimResponder};
 use crate::spec::ErrorCode;
 
 /// The largest body a request may carry: every documented update fits in a few hundred bytes.
 pub const MAX_BODY: usize = 64 * 1024;
+
+/// The largest request head (request line and headers) read: over it, 431 with the documented
+/// error body (a long URI included).
+pub const MAX_HEAD: usize = 16 * 1024;
 
 /// How long a connection may take to send a request's head, or stay idle between requests.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
@@ -44,7 +50,8 @@ pub async fn run(listener: tokio::net::TcpListener, responder: SimResponder) {
             let _ = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEAD_TIMEOUT)
-                .serve_connection(TokioIo::new(stream), service)
+                .max_buf_size(MAX_HEAD)
+                .serve_connection(TokioIo::new(ErrorBodies::new(stream)), service)
                 .await;
         });
     }

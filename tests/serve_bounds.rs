@@ -139,3 +139,23 @@ fn the_framework_s_own_refusals_carry_the_documented_error_body() {
         }
     }
 }
+
+#[test]
+fn connections_beyond_the_cap_wait_until_one_closes() {
+    let s = serve();
+    let addr = s.base.trim_start_matches("http://").to_string();
+    let mut idle: Vec<std::net::TcpStream> = (0..laml_conformance::sim::server::MAX_CONNECTIONS)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(300)); // every idle one accepted
+    let mut late = std::net::TcpStream::connect(&addr).unwrap();
+    late.write_all(b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    late.set_read_timeout(Some(Duration::from_millis(700))).unwrap();
+    let mut first = [0u8; 12];
+    assert!(late.read_exact(&mut first).is_err(), "served beyond the cap");
+    idle.pop(); // one closes: its slot goes to the one waiting
+    late.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    late.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 404");
+}

@@ -13,7 +13,7 @@ use crate::spec::{self, ApiPath, ErrorCode, LIST_METHODS, PARTICIPANT_METHODS, P
 
 use super::control;
 use super::faults::Fault;
-use super::journal::{JOURNAL_BODY, Journal, JournalEntry};
+use super::journal::{Journal, JournalEntry};
 use super::rules::{self, ApiError};
 use super::sabotage;
 use super::state::{Account, Participant, Space};
@@ -396,7 +396,7 @@ impl SimResponder {
                 }),
                 method: req.method.to_string(),
                 path,
-                body: String::from_utf8_lossy(&req.body[..req.body.len().min(JOURNAL_BODY)]).into_owned(),
+                body: String::from_utf8_lossy(req.body).into_owned(),
                 status: response.status,
                 deviations: check_request(req, self.profile()),
             });

@@ -7,7 +7,8 @@
 //! hold: a body over [`MAX_BODY`] is refused with 413 before it is read whole, a body that
 //! does not arrive within [`HEAD_TIMEOUT`] is refused with 400, and a connection that sends no
 //! complete request head within [`HEAD_TIMEOUT`] (idle between requests, or slow in sending its
-//! headers) is closed, and a head over [`MAX_HEAD`] is refused. hyper's own refusals (400, 414,
+//! headers) is closed, a head over [`MAX_HEAD`] is refused, and at most [`MAX_CONNECTIONS`] are
+//! served at once. hyper's own refusals (400, 414,
 //! 431) get the documented error body too (`framework_errors.rs`).
 
 use std::convert::Infallible;
@@ -33,9 +34,18 @@ pub const MAX_HEAD: usize = 16 * 1024;
 /// How long a connection may take to send a request's head, or stay idle between requests.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How many connections are served at once; more wait in the listen backlog until one closes.
+/// With each bounded by [`MAX_HEAD`] and [`MAX_BODY`], this bounds what clients can make serve
+/// hold at one time (a few tens of MiB at worst).
+pub const MAX_CONNECTIONS: usize = 256;
+
 /// Serves `responder` on `listener` until the task is dropped.
 pub async fn run(listener: tokio::net::TcpListener, responder: SimResponder) {
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return; // never closed
+        };
         let Ok((stream, _)) = listener.accept().await else {
             // out of file descriptors, say: wait for some to free instead of spinning
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -47,6 +57,7 @@ pub async fn run(listener: tokio::net::TcpListener, responder: SimResponder) {
                 let responder = responder.clone();
                 async move { Ok::<_, Infallible>(serve_one(&responder, req).await) }
             });
+            let _slot = slot;
             let _ = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEAD_TIMEOUT)

@@ -13,7 +13,6 @@
 //! the figures go to BENCHMARKS.md.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::sync::Arc;

@@ -41,6 +41,10 @@ struct RunOptions {
     /// Also write a Cucumber JSON report to this file.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Also write a self-contained HTML report to this file (every scenario, its steps and
+    /// each failure's text; it loads nothing from the network).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     #[command(flatten)]
     target: TargetFlags,
     /// Break the embedded simulated space with this fault (`laml-conformance faults` lists them).
@@ -182,6 +186,7 @@ async fn run() -> ExitCode {
     let requested = match report::Requested::open(report::Paths {
         junit: custom.junit.as_deref(),
         json: custom.json.as_deref(),
+        html: custom.html.as_deref(),
     }) {
         Ok(r) => r,
         Err(e) => return config_error(&e.to_string()),
@@ -198,6 +203,15 @@ async fn run() -> ExitCode {
         eprintln!("laml-conformance: {e}");
         return ExitCode::from(3);
     }
+    let info = report::RunInfo {
+        profile: settings.profile.name.clone(),
+        profile_title: settings.profile.title.clone(),
+        target: match &target {
+            Target::Embedded(_) => "the embedded simulated space".to_string(),
+            Target::Remote(_) => target.base_url(),
+        },
+        fault: custom.fault.clone(),
+    };
     let serial = target.shares_participants();
     let _ = steps::PROFILE.set(settings.profile);
     if steps::TARGET.set(target).is_err() {
@@ -217,7 +231,7 @@ async fn run() -> ExitCode {
     // One writer beside the console fans the events out to the reports asked for, and does
     // nothing for those that were not (cucumber's JSON writer costs time that grows with the
     // square of the scenarios, which a run without --json need not pay).
-    let reports = report::Reports::for_tee(requested);
+    let reports = report::Reports::for_tee(requested, info);
     let console = writer::Basic::raw(io::stdout(), Coloring::Auto, 0).summarized();
     let result = cucumber
         .with_writer(console.tee::<ConformanceWorld, _>(reports).normalized())

@@ -45,6 +45,10 @@ struct RunOptions {
     /// each failure's text; it loads nothing from the network).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Also write a Markdown summary to this file (totals, a table by feature, the failed
+    /// scenarios), and append it to $GITHUB_STEP_SUMMARY when that is set.
+    #[arg(long, value_name = "FILE")]
+    summary_md: Option<PathBuf>,
     #[command(flatten)]
     target: TargetFlags,
     /// Break the embedded simulated space with this fault (`laml-conformance faults` lists them).
@@ -187,6 +191,10 @@ async fn run() -> ExitCode {
         junit: custom.junit.as_deref(),
         json: custom.json.as_deref(),
         html: custom.html.as_deref(),
+        summary_md: custom.summary_md.as_deref(),
+        github: std::env::var_os(report::GITHUB_STEP_SUMMARY)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
     }) {
         Ok(r) => r,
         Err(e) => return config_error(&e.to_string()),

@@ -1,5 +1,6 @@
-//! The reports a person reads after a run: the HTML page (`--html`) and the JUnit failures'
-//! bodies, from real runs of the binary against the embedded space, healthy and broken on purpose, and
+//! The reports a person reads after a run: the HTML page (`--html`), the Markdown summary
+//! (`--summary-md`, also appended to `$GITHUB_STEP_SUMMARY`) and the JUnit failures' bodies,
+//! from real runs of the binary against the embedded space, healthy and broken on purpose, and
 //! against `serve` with a sentinel token.
 //!
 //! The page is read as XML (it is written well-formed): a tag a feature or a server opened would
@@ -216,26 +217,39 @@ fn junit_failures(xml: &str) -> Vec<String> {
 
 struct Reports {
     html: PathBuf,
+    md: PathBuf,
     junit: PathBuf,
     json: PathBuf,
+    github: PathBuf,
 }
 
 impl Reports {
     fn in_dir(dir: &Path) -> Reports {
         Reports {
             html: dir.join("report.html"),
+            md: dir.join("summary.md"),
             junit: dir.join("report.xml"),
             json: dir.join("report.json"),
+            github: dir.join("github-step-summary.md"),
         }
     }
 
     /// `args` and the flags of every report.
     fn args<'a>(&'a self, args: &[&'a str]) -> Vec<&'a str> {
         let mut all = args.to_vec();
-        for (flag, path) in [("--html", &self.html), ("--junit", &self.junit), ("--json", &self.json)] {
+        for (flag, path) in [
+            ("--html", &self.html),
+            ("--summary-md", &self.md),
+            ("--junit", &self.junit),
+            ("--json", &self.json),
+        ] {
             all.extend([flag, path.to_str().unwrap()]);
         }
         all
+    }
+
+    fn github_env(&self) -> (String, String) {
+        ("GITHUB_STEP_SUMMARY".into(), self.github.display().to_string())
     }
 }
 
@@ -243,7 +257,8 @@ impl Reports {
 fn a_failing_run_shows_every_scenario_and_the_field_diff_in_every_report() {
     let dir = temp_dir("failing");
     let r = Reports::in_dir(&dir);
-    let o = run(&r.args(&["--fault", "ignore-muted"]), &[], &dir);
+    std::fs::write(&r.github, "an earlier step's summary\n").unwrap();
+    let o = run(&r.args(&["--fault", "ignore-muted"]), &[r.github_env()], &dir);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let report: Value = serde_json::from_str(&read(&r.json)).unwrap();
     let html = read(&r.html);
@@ -273,7 +288,32 @@ fn a_failing_run_shows_every_scenario_and_the_field_diff_in_every_report() {
     assert!(profile.is_some(), "the page names the profile");
     assert!(html.contains("<code>ignore-muted</code>"), "the page names the fault");
 
-    let failed = verdicts(&report).iter().filter(|(_, v)| *v == "failed").count();
+    let verdicts = verdicts(&report);
+    let failed = verdicts.iter().filter(|(_, v)| *v == "failed").count();
+    let passed = verdicts.len() - failed;
+    let md = read(&r.md);
+    assert!(
+        md.starts_with(&format!(
+            "## ❌ LaML conformance: {failed} of {} scenarios failed\n",
+            verdicts.len()
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!("| **Total** | **{passed}** | **{failed}** | **0** |")),
+        "{md}"
+    );
+    assert!(
+        md.contains("- **Mute a participant (documented example \"Mute a Participant\")**"),
+        "{md}"
+    );
+    assert!(md.contains(&format!("  ```text\n  the response differs from the documented \"mute\" example (Mute a Participant): 1 field(s) differ\n    {}", diff.replace('\n', "\n  "))), "{md}");
+    assert_eq!(
+        read(&r.github),
+        format!("an earlier step's summary\n{md}\n"),
+        "appended to $GITHUB_STEP_SUMMARY"
+    );
+
     let junit = junit_failures(&read(&r.junit));
     assert_eq!(junit.len(), failed);
     assert!(junit.iter().all(|f| f.contains("request:  curl")), "{junit:#?}");
@@ -285,7 +325,7 @@ fn a_failing_run_shows_every_scenario_and_the_field_diff_in_every_report() {
 fn a_healthy_run_shows_every_scenario_passed() {
     let dir = temp_dir("healthy");
     let r = Reports::in_dir(&dir);
-    let o = run(&r.args(&[]), &[], &dir);
+    let o = run(&r.args(&[]), &[r.github_env()], &dir);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let report: Value = serde_json::from_str(&read(&r.json)).unwrap();
     let html = read(&r.html);
@@ -293,6 +333,13 @@ fn a_healthy_run_shows_every_scenario_passed() {
     assert_every_scenario_named(&page, &report);
     assert!(scenarios(&page).iter().all(|(v, _)| v == "passed"));
     assert!(texts(&page, "pre", "failure").is_empty());
+    let n = verdicts(&report).len();
+    let md = read(&r.md);
+    assert!(
+        md.starts_with(&format!("## ✅ LaML conformance: {n} of {n} scenarios passed\n")),
+        "{md}"
+    );
+    assert!(!md.contains("Failed scenarios"), "{md}");
     assert!(junit_failures(&read(&r.junit)).is_empty());
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -331,6 +378,12 @@ fn markup_in_a_feature_and_in_a_failure_reaches_the_reports_as_text() {
     for raw in ["<script>", "<img"] {
         assert!(!html.contains(raw), "{raw} reached the page as markup");
     }
+    let md = read(&r.md);
+    assert!(
+        md.contains("\\</pre\\>\\<img src=\"http://example.invalid/x.png\"\\> \\| \\`tick\\`"),
+        "{md}"
+    );
+    assert!(!md.contains("<script>alert(\"feature\")"), "{md}");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -345,6 +398,7 @@ fn against_serve_the_reports_give_skipped_scenarios_their_reason_and_no_token() 
     env.push(("LAML_API_TOKEN".into(), SENTINEL.into()));
     let dir = temp_dir("serve");
     let r = Reports::in_dir(&dir);
+    env.push(r.github_env());
     let o = run(&r.args(&["--target", &serve.base, "-vv", "--junit-v", "1"]), &env, &dir);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let html = read(&r.html);
@@ -366,7 +420,7 @@ fn against_serve_the_reports_give_skipped_scenarios_their_reason_and_no_token() 
         "{reasons:#?}"
     );
     assert!(html.contains(&serve.base), "the page names the target");
-    for path in [&r.html, &r.junit] {
+    for path in [&r.html, &r.md, &r.junit, &r.github] {
         assert!(!read(path).contains(SENTINEL), "the token is in {}", path.display());
     }
     std::fs::remove_dir_all(&dir).ok();
@@ -375,16 +429,34 @@ fn against_serve_the_reports_give_skipped_scenarios_their_reason_and_no_token() 
 #[test]
 fn an_unwritable_report_path_exits_2_before_the_run() {
     let dir = temp_dir("unwritable");
-    let o = run(&["--html", "/no/such/folder/report"], &[], &dir);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(
-        err.contains("cannot write the HTML report to /no/such/folder/report")
-            && err.contains("choose a writable path"),
-        "{err}"
+    for (flag, what) in [("--html", "HTML"), ("--summary-md", "Markdown summary")] {
+        let o = run(&[flag, "/no/such/folder/report"], &[], &dir);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains(&format!("cannot write the {what} report to /no/such/folder/report"))
+                && err.contains("choose a writable path"),
+            "{err}"
+        );
+        assert!(o.stdout.is_empty(), "the run started: {}", text(&o));
+    }
+    let md = dir.join("summary.md");
+    let github = ("GITHUB_STEP_SUMMARY".to_string(), "/no/such/folder/summary".to_string());
+    let o = run(
+        &["--summary-md", md.to_str().unwrap()],
+        std::slice::from_ref(&github),
+        &dir,
     );
-    assert!(o.stdout.is_empty(), "the run started: {}", text(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("unset GITHUB_STEP_SUMMARY"),
+        "{}",
+        text(&o)
+    );
+    // Without --summary-md, $GITHUB_STEP_SUMMARY is not the run's to write.
+    let o = run(&["--tags", "@mute"], &[github], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -419,5 +491,27 @@ fn a_junit_failure_carries_the_whole_deviation_in_its_body() {
         "{body}"
     );
     assert!(body.contains("\nresponse: 200 after "), "{body}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `--summary-md "$GITHUB_STEP_SUMMARY"` appends the summary once, after what earlier steps wrote.
+#[test]
+fn a_summary_written_to_the_github_summary_itself_is_appended_once() {
+    let dir = temp_dir("github-same");
+    let github = dir.join("step-summary.md");
+    std::fs::write(&github, "an earlier step's summary\n").unwrap();
+    let path = github.display().to_string();
+    let o = run(
+        &["--tags", "@mute", "--summary-md", &path],
+        &[("GITHUB_STEP_SUMMARY".into(), path.clone())],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let written = read(&github);
+    assert!(
+        written.starts_with("an earlier step's summary\n## ✅ LaML conformance: "),
+        "{written}"
+    );
+    assert_eq!(written.matches("LaML conformance").count(), 1, "{written}");
     std::fs::remove_dir_all(&dir).ok();
 }

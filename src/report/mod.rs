@@ -1,21 +1,23 @@
 //! The reports a run writes beside the console, each only when asked for: JUnit XML and
-//! Cucumber JSON (cucumber's own writers) and a self-contained HTML page.
+//! Cucumber JSON (cucumber's own writers), a self-contained HTML page and a Markdown summary
+//! (also appended to `$GITHUB_STEP_SUMMARY`).
 //!
 //! One writer, [`Reports`], is teed beside the console and fans every event out to the reports
 //! that were asked for, so `main` composes one writer whatever the combination of flags. Every
 //! file is opened before the run ([`Requested::open`]), so an unwritable path is one sentence
 //! and exit 2 before anything is sent; the reports are written when the run finishes.
 //!
-//! The HTML page is rendered from a [`Record`] of the run: what the
+//! The HTML page and the Markdown summary are rendered from a [`Record`] of the run: what the
 //! console shows (steps, their results, each failure's text), never the World, so nothing
 //! appears there that the console does not print (tokens are redacted in the failure texts
 //! already).
 
 mod html;
 mod junit;
+mod markdown;
 
 use std::cell::RefCell;
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -34,10 +36,13 @@ use crate::child::Verdict;
 /// without it.
 pub static FAILED_WRITES: AtomicBool = AtomicBool::new(false);
 
+/// The variable GitHub Actions sets to the file a step appends its Markdown summary to.
+pub const GITHUB_STEP_SUMMARY: &str = "GITHUB_STEP_SUMMARY";
+
 /// A report file that cannot be opened, said as what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// The path of a `--junit`, `--json` or `--html` flag.
+    /// The path of a `--junit`, `--json`, `--html` or `--summary-md` flag.
     #[error("cannot write the {what} report to {}: {source}; choose a writable path", path.display())]
     File {
         /// Which report.
@@ -47,14 +52,25 @@ pub enum ReportError {
         /// Why it cannot.
         source: io::Error,
     },
+    /// The file `$GITHUB_STEP_SUMMARY` names.
+    #[error("cannot append the Markdown summary to ${GITHUB_STEP_SUMMARY} ({}): {source}; make it writable, or unset {GITHUB_STEP_SUMMARY}", path.display())]
+    GitHub {
+        /// The file it names.
+        path: PathBuf,
+        /// Why it cannot.
+        source: io::Error,
+    },
 }
 
-/// Where each report asked for goes, every file already open.
+/// Where each report asked for goes, every file already open (created, or for
+/// `$GITHUB_STEP_SUMMARY` opened to append).
 #[derive(Default)]
 pub struct Requested {
     junit: Option<(PathBuf, File)>,
     json: Option<File>,
     html: Option<(PathBuf, File)>,
+    markdown: Option<(PathBuf, File)>,
+    github: Option<(PathBuf, File)>,
 }
 
 /// The report flags of a run, as given.
@@ -65,11 +81,17 @@ pub struct Paths<'a> {
     pub json: Option<&'a Path>,
     /// `--html`.
     pub html: Option<&'a Path>,
+    /// `--summary-md`.
+    pub summary_md: Option<&'a Path>,
+    /// The value of `$GITHUB_STEP_SUMMARY`, if set and not empty; used only with `--summary-md`.
+    pub github: Option<PathBuf>,
 }
 
 impl Requested {
     /// Opens every report file asked for, so that a path that cannot be written stops the run
-    /// before it starts.
+    /// before it starts. The GitHub summary is appended to only with `--summary-md`: a run
+    /// without it (the `faults` and `profiles` commands run the suite many times) leaves the
+    /// job's summary alone; when both name the same file it is appended to once.
     pub fn open(paths: Paths<'_>) -> Result<Requested, ReportError> {
         let create = |what: &'static str, path: Option<&Path>| -> Result<Option<(PathBuf, File)>, ReportError> {
             path.map(|p| {
@@ -83,16 +105,39 @@ impl Requested {
             })
             .transpose()
         };
+        let github = match (paths.summary_md, paths.github) {
+            (Some(_), Some(path)) => {
+                let file = OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .map_err(|source| ReportError::GitHub {
+                        path: path.clone(),
+                        source,
+                    })?;
+                Some((path, file))
+            }
+            _ => None,
+        };
+        let same_file = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        };
+        let summary_md = paths
+            .summary_md
+            .filter(|md| !github.as_ref().is_some_and(|(g, _)| same_file(md, g)));
         Ok(Requested {
             junit: create("JUnit", paths.junit)?,
             json: create("JSON", paths.json)?.map(|(_, f)| f),
             html: create("HTML", paths.html)?,
+            markdown: create("Markdown summary", summary_md)?,
+            github,
         })
     }
 
-    /// Whether the HTML page was asked for: only it needs a record.
+    /// Whether the HTML page or the Markdown summary was asked for: only they need a record.
     fn records(&self) -> bool {
-        self.html.is_some()
+        self.html.is_some() || self.markdown.is_some() || self.github.is_some()
     }
 }
 
@@ -279,7 +324,7 @@ impl Counts {
     }
 }
 
-/// The run as the HTML page shows it.
+/// The run as the HTML page and the Markdown summary show it.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
     /// The features, in the order they ran.
@@ -299,7 +344,7 @@ impl Record {
         Counts::of(self.features.iter().flat_map(|f| f.scenarios.iter()))
     }
 
-    /// One line that says how the run went, for the page's title and heading.
+    /// One line that says how the run went, for the page's title and the summary's heading.
     pub fn headline(&self) -> String {
         let counts = self.counts();
         let skipped = if counts.skipped > 0 {
@@ -442,14 +487,16 @@ impl io::Write for Shared {
 }
 
 /// The writer that fans a run's events out to every report asked for, teed beside the
-/// console: one writer for any combination of `--junit`, `--json` and `--html`, and nothing
-/// done for a report not asked for (cucumber's JSON writer costs
+/// console: one writer for any combination of `--junit`, `--json`, `--html` and
+/// `--summary-md`, and nothing done for a report not asked for (cucumber's JSON writer costs
 /// time that grows with the square of the scenarios).
 pub struct Reports<W> {
     info: RunInfo,
     junit: Option<(writer::JUnit<W, Shared>, Shared, PathBuf, File)>,
     json: Option<writer::Json<File>>,
     html: Option<(PathBuf, File)>,
+    markdown: Option<(PathBuf, File)>,
+    github: Option<(PathBuf, File)>,
     record: Option<Record>,
 }
 
@@ -467,6 +514,8 @@ impl<W: std::fmt::Debug> Reports<W> {
             junit,
             json: requested.json.map(writer::Json::raw),
             html: requested.html,
+            markdown: requested.markdown,
+            github: requested.github,
             record,
         }
         .discard_stats_writes()
@@ -494,6 +543,17 @@ impl<W> Reports<W> {
                 "HTML",
                 path,
                 file.write_all(html::render(record, &self.info).as_bytes()),
+            );
+        }
+        let summary = markdown::render(record, &self.info);
+        if let Some((path, file)) = &mut self.markdown {
+            written("Markdown summary", path, file.write_all(summary.as_bytes()));
+        }
+        if let Some((path, file)) = &mut self.github {
+            written(
+                "Markdown summary ($GITHUB_STEP_SUMMARY)",
+                path,
+                file.write_all(format!("{summary}\n").as_bytes()),
             );
         }
     }

@@ -8,10 +8,10 @@
 mod child;
 mod matrix;
 mod profiles;
+mod report;
 mod serve;
 mod steps;
 
-use std::fs::File;
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +41,14 @@ struct RunOptions {
     /// Also write a Cucumber JSON report to this file.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Also write a self-contained HTML report to this file (every scenario, its steps and
+    /// each failure's text; it loads nothing from the network).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Also write a Markdown summary to this file (totals, a table by feature, the failed
+    /// scenarios), and append it to $GITHUB_STEP_SUMMARY when that is set.
+    #[arg(long, value_name = "FILE")]
+    summary_md: Option<PathBuf>,
     #[command(flatten)]
     target: TargetFlags,
     /// Break the embedded simulated space with this fault (`laml-conformance faults` lists them).
@@ -89,28 +97,9 @@ fn close(word: &str, command: &str) -> bool {
     tail(&a, 1) == tail(&b, 1) || tail(&a, 0) == tail(&b, 1) || tail(&a, 1) == tail(&b, 0)
 }
 
-/// What a run's writer counted, for the exit code.
-struct Tally {
-    parsing_errors: usize,
-    steps: usize,
-    failed: bool,
-}
-
 fn config_error(message: &str) -> ExitCode {
     eprintln!("laml-conformance: {message}");
     ExitCode::from(2)
-}
-
-fn report_file(path: &Option<PathBuf>, what: &str) -> Result<Box<dyn io::Write>, String> {
-    match path {
-        None => Ok(Box::new(io::sink())),
-        Some(p) => File::create(p).map(|f| Box::new(f) as Box<dyn io::Write>).map_err(|e| {
-            format!(
-                "cannot write the {what} report to {}: {e}; choose a writable path",
-                p.display()
-            )
-        }),
-    }
 }
 
 /// The process environment first, then `.env` in the working directory.
@@ -184,10 +173,9 @@ fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, 
 }
 
 async fn run() -> ExitCode {
-    // Every option any writer takes, so `--help` lists them all and a typo is caught once;
-    // each run below reads the options again as the writers it uses take them.
-    type AllWriters = cli::Compose<cli::Compose<writer::basic::Cli, writer::junit::Cli>, cli::Empty>;
-    let opts = parse_options::<cucumber::parser::basic::Cli, cucumber::runner::basic::Cli, AllWriters>();
+    // The options of the console and of the reports' writer (`--junit-v`), read once.
+    type Writers = cli::Compose<writer::basic::Cli, writer::junit::Cli>;
+    let opts = parse_options::<cucumber::parser::basic::Cli, cucumber::runner::basic::Cli, Writers>();
     let custom = opts.custom.clone();
     if !custom.features.exists() {
         return config_error(&format!(
@@ -199,9 +187,17 @@ async fn run() -> ExitCode {
         Ok(s) => s,
         Err(e) => return config_error(&e),
     };
-    let (junit, json) = match (report_file(&custom.junit, "JUnit"), report_file(&custom.json, "JSON")) {
-        (Ok(j), Ok(s)) => (j, s),
-        (Err(e), _) | (_, Err(e)) => return config_error(&e),
+    let requested = match report::Requested::open(report::Paths {
+        junit: custom.junit.as_deref(),
+        json: custom.json.as_deref(),
+        html: custom.html.as_deref(),
+        summary_md: custom.summary_md.as_deref(),
+        github: std::env::var_os(report::GITHUB_STEP_SUMMARY)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
+    }) {
+        Ok(r) => r,
+        Err(e) => return config_error(&e.to_string()),
     };
     let fault = match custom.fault.as_deref().map(faults::by_name).transpose() {
         Ok(f) => f,
@@ -215,6 +211,15 @@ async fn run() -> ExitCode {
         eprintln!("laml-conformance: {e}");
         return ExitCode::from(3);
     }
+    let info = report::RunInfo {
+        profile: settings.profile.name.clone(),
+        profile_title: settings.profile.title.clone(),
+        target: match &target {
+            Target::Embedded(_) => "the embedded simulated space".to_string(),
+            Target::Remote(_) => target.base_url(),
+        },
+        fault: custom.fault.clone(),
+    };
     let serial = target.shares_participants();
     let _ = steps::PROFILE.set(settings.profile);
     if steps::TARGET.set(target).is_err() {
@@ -231,34 +236,17 @@ async fn run() -> ExitCode {
             }
             .boxed_local()
         });
-    // The reports are teed in only when asked for: cucumber's JSON writer costs time that grows
-    // with the square of the scenarios, which a run without --json need not pay.
-    macro_rules! run_with {
-        ($writer:expr) => {{
-            let result = cucumber
-                .with_writer($writer.normalized())
-                .fail_on_skipped()
-                .with_cli(parse_options())
-                .run(custom.features)
-                .await;
-            Tally {
-                parsing_errors: result.parsing_errors(),
-                steps: result.passed_steps() + result.skipped_steps() + result.failed_steps(),
-                failed: result.execution_has_failed(),
-            }
-        }};
-    }
-    let console = || writer::Basic::raw(io::stdout(), Coloring::Auto, 0).summarized();
-    let result = match (custom.junit.is_some(), custom.json.is_some()) {
-        (false, false) => run_with!(console()),
-        (true, false) => run_with!(console().tee::<ConformanceWorld, _>(writer::JUnit::for_tee(junit, 0))),
-        (false, true) => run_with!(console().tee::<ConformanceWorld, _>(writer::Json::for_tee(json))),
-        (true, true) => run_with!(
-            console()
-                .tee::<ConformanceWorld, _>(writer::JUnit::for_tee(junit, 0))
-                .tee::<ConformanceWorld, _>(writer::Json::for_tee(json))
-        ),
-    };
+    // One writer beside the console fans the events out to the reports asked for, and does
+    // nothing for those that were not (cucumber's JSON writer costs time that grows with the
+    // square of the scenarios, which a run without --json need not pay).
+    let reports = report::Reports::for_tee(requested, info);
+    let console = writer::Basic::raw(io::stdout(), Coloring::Auto, 0).summarized();
+    let result = cucumber
+        .with_writer(console.tee::<ConformanceWorld, _>(reports).normalized())
+        .fail_on_skipped()
+        .with_cli(opts)
+        .run(custom.features)
+        .await;
     let failed_restores = steps::FAILED_RESTORES.load(Ordering::SeqCst);
     if failed_restores > 0 {
         eprintln!(
@@ -266,18 +254,22 @@ async fn run() -> ExitCode {
         );
         return ExitCode::from(4);
     }
-    if result.parsing_errors > 0 {
+    if report::FAILED_WRITES.load(Ordering::SeqCst) {
+        return ExitCode::from(2); // each report not written was said when it failed
+    }
+    if result.parsing_errors() > 0 {
         eprintln!(
             "laml-conformance: {} feature file(s) could not be parsed (see above); fix their Gherkin",
-            result.parsing_errors
+            result.parsing_errors()
         );
         return ExitCode::from(2);
     }
-    if result.steps == 0 {
+    let steps = result.passed_steps() + result.skipped_steps() + result.failed_steps();
+    if steps == 0 {
         eprintln!("laml-conformance: no scenario ran, so nothing was checked; check --features, --tags and --name");
         return ExitCode::from(2);
     }
-    if result.failed {
+    if result.execution_has_failed() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -12,10 +12,12 @@ use std::process::{Child, Command, Output, Stdio};
 pub const BIN: &str = env!("CARGO_BIN_EXE_laml-conformance");
 
 /// Runs the binary with `args` and `env` in `dir`, with no colour and none of the caller's tag
-/// filter or profile.
+/// filter or profile, and no GitHub step summary unless `env` names one (a test run in CI must
+/// not write into the job's summary).
 pub fn run(args: &[&str], env: &[(String, String)], dir: &Path) -> Output {
     Command::new(BIN)
         .args(args)
+        .env_remove("GITHUB_STEP_SUMMARY")
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .env("CUCUMBER_COLOR", "never")
         .env_remove("CUCUMBER_FILTER_TAGS")

@@ -1,0 +1,406 @@
+//! The run as one self-contained HTML page, written by hand: inline CSS, no script, nothing
+//! loaded from anywhere (a Content-Security-Policy says so to the browser too), so the file can
+//! be attached to a CI run or a ticket and opened offline.
+//!
+//! Every text that comes from the features or from the target (names, steps, tables, failure
+//! texts with the server's bodies) goes through [`esc`]; the page is also well-formed XML, so
+//! a test can parse it and see that no tag was opened by a feature or a server.
+
+use std::fmt::Write as _;
+use std::time::SystemTime;
+
+use super::{Counts, FeatureRecord, Outcome, Record, RunInfo, ScenarioRecord, StepRecord};
+use crate::child::Verdict;
+
+/// Text escaped for HTML content and quoted attribute values.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // Control characters other than tab and newline are not allowed in XML.
+            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0;
+  --code: #f6f8fa; --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
+  --skip: #9a6700; --skip-bg: #fff8c5; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --line: #3d444d; --code: #151b23;
+    --pass: #3fb950; --pass-bg: #12261e; --fail: #f85149; --fail-bg: #25171c; --skip: #d29922; --skip-bg: #272115; }
+}
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 72rem; padding: 1.5rem 2rem 4rem; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; color: var(--fg); background: var(--bg); }
+h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; padding-bottom: .25rem; border-bottom: 1px solid var(--line); }
+code, pre, .where, td.n { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: .85em; }
+a { color: inherit; }
+.verdict { font-size: 1.1rem; font-weight: 600; margin: .25rem 0 1rem; padding: .5rem .75rem; border-radius: 6px; }
+.verdict.passed { color: var(--pass); background: var(--pass-bg); }
+.verdict.failed { color: var(--fail); background: var(--fail-bg); }
+dl.run { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
+dl.run dt { color: var(--muted); }
+dl.run dd { margin: 0; }
+table { border-collapse: collapse; }
+table.summary { width: 100%; margin: .5rem 0; }
+table.summary th, table.summary td { padding: .3rem .6rem; border-bottom: 1px solid var(--line); text-align: left; }
+table.summary th.n, table.summary td.n { text-align: right; width: 6rem; }
+table.summary tfoot td { font-weight: 600; border-bottom: none; }
+td.n.failed.some { color: var(--fail); font-weight: 600; }
+td.n.skipped.some { color: var(--skip); font-weight: 600; }
+td.n.passed.some { color: var(--pass); }
+.path, .where { color: var(--muted); font-weight: normal; }
+ul.failed-list { padding-left: 1.25rem; }
+ul.failed-list li { margin: .2rem 0; }
+details.scenario { border: 1px solid var(--line); border-left-width: 4px; border-radius: 6px; margin: .5rem 0; }
+details.scenario.passed { border-left-color: var(--pass); }
+details.scenario.failed { border-left-color: var(--fail); }
+details.scenario.skipped { border-left-color: var(--skip); }
+details.scenario > summary { cursor: pointer; padding: .45rem .75rem; list-style-position: inside; }
+details.scenario[open] > summary { border-bottom: 1px solid var(--line); }
+.badge { display: inline-block; min-width: 4.5rem; text-align: center; font-size: .75rem; font-weight: 600; text-transform: uppercase; letter-spacing: .03em; padding: .05rem .4rem; border-radius: 999px; margin-right: .5rem; }
+.badge.passed { color: var(--pass); background: var(--pass-bg); }
+.badge.failed { color: var(--fail); background: var(--fail-bg); }
+.badge.skipped { color: var(--skip); background: var(--skip-bg); }
+.body { padding: .25rem .75rem .75rem; }
+.tags { margin: .25rem 0; color: var(--muted); font-size: .85rem; }
+.reason { display: block; margin: .2rem 0 0 5.4rem; color: var(--skip); font-size: .875rem; }
+ol.steps { list-style: none; margin: .25rem 0 0; padding: 0; }
+ol.steps li { margin: .15rem 0; padding-left: 1.6rem; position: relative; }
+ol.steps li .mark { position: absolute; left: 0; width: 1.3rem; text-align: center; font-weight: 700; }
+li.passed .mark { color: var(--pass); }
+li.failed .mark { color: var(--fail); }
+li.skipped .mark { color: var(--skip); }
+li.notrun { color: var(--muted); }
+li.background .kw::before { content: "(background) "; color: var(--muted); font-weight: normal; font-size: .8em; }
+.kw { font-weight: 600; }
+.result { color: var(--muted); font-size: .8rem; margin-left: .4rem; }
+table.data { margin: .25rem 0 .25rem .5rem; font-size: .85rem; }
+table.data td { border: 1px solid var(--line); padding: .1rem .5rem; font-family: ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; }
+pre { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: .6rem .75rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; margin: .35rem 0; }
+pre.failure { border-left: 4px solid var(--fail); }
+pre .exp { color: var(--pass); }
+pre .act { color: var(--fail); font-weight: 600; }
+footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
+"#;
+
+/// The whole page.
+pub fn render(record: &Record, info: &RunInfo) -> String {
+    let counts = record.counts();
+    let headline = record.headline();
+    let mut out = String::with_capacity(64 * 1024);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+    out.push_str(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"/>\n",
+    );
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
+    let _ = writeln!(out, "<title>LaML conformance: {}</title>", esc(&headline));
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+    header(&mut out, record, info, &counts, &headline);
+    summary(&mut out, record, &counts);
+    failed_list(&mut out, record);
+    if !record.parse_errors.is_empty() {
+        out.push_str("<section>\n<h2>Feature files that could not be parsed</h2>\n");
+        for e in &record.parse_errors {
+            let _ = writeln!(out, "<pre class=\"failure\">{}</pre>", esc(e));
+        }
+        out.push_str("</section>\n");
+    }
+    for (i, feature) in record.features.iter().enumerate() {
+        feature_section(&mut out, i, feature);
+    }
+    out.push_str("<footer>Written by laml-conformance. Failure texts are as the console prints them; tokens never appear in them (requests read <code>$LAML_API_TOKEN</code>).</footer>\n</body>\n</html>\n");
+    out
+}
+
+fn header(out: &mut String, record: &Record, info: &RunInfo, counts: &Counts, headline: &str) {
+    let class = if counts.failed > 0 || !record.parse_errors.is_empty() {
+        "failed"
+    } else {
+        "passed"
+    };
+    let steps = record.step_counts();
+    let _ = writeln!(
+        out,
+        "<header>\n<h1>LaML conformance report</h1>\n<p class=\"verdict {class}\">{}</p>\n<dl class=\"run\">",
+        esc(headline)
+    );
+    let mut row = |term: &str, value: String| {
+        let _ = writeln!(out, "<dt>{term}</dt><dd>{value}</dd>");
+    };
+    row(
+        "Profile",
+        format!("<code>{}</code> · {}", esc(&info.profile), esc(&info.profile_title)),
+    );
+    row("Target", esc(&info.target));
+    if let Some(fault) = &info.fault {
+        row(
+            "Fault",
+            format!("<code>{}</code> (the embedded space broken on purpose)", esc(fault)),
+        );
+    }
+    row(
+        "Scenarios",
+        format!(
+            "{} passed, {} failed, {} skipped",
+            counts.passed, counts.failed, counts.skipped
+        ),
+    );
+    row(
+        "Steps",
+        format!(
+            "{} passed, {} failed, {} skipped",
+            steps.passed, steps.failed, steps.skipped
+        ),
+    );
+    if let Some(finished) = record.finished {
+        let took = record
+            .started
+            .and_then(|s| finished.duration_since(s).ok())
+            .map(|d| format!(" (took {:.1} s)", d.as_secs_f64()))
+            .unwrap_or_default();
+        row("Finished", format!("{}{took}", esc(&utc(finished))));
+    }
+    out.push_str("</dl>\n</header>\n");
+}
+
+/// A time as `2026-11-30 02:21:18 UTC`.
+pub fn utc(at: SystemTime) -> String {
+    let t = time::OffsetDateTime::from(at);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+fn count_cell(out: &mut String, class: &str, n: usize) {
+    let some = if n > 0 { " some" } else { "" };
+    let _ = write!(out, "<td class=\"n {class}{some}\">{n}</td>");
+}
+
+fn summary(out: &mut String, record: &Record, counts: &Counts) {
+    out.push_str("<section>\n<h2>By feature</h2>\n<table class=\"summary\">\n<thead><tr><th>Feature</th><th class=\"n\">Passed</th><th class=\"n\">Failed</th><th class=\"n\">Skipped</th></tr></thead>\n<tbody>\n");
+    for (i, f) in record.features.iter().enumerate() {
+        let c = f.counts();
+        let path = f
+            .path
+            .as_deref()
+            .map(|p| format!(" <span class=\"path\">{}</span>", esc(p)))
+            .unwrap_or_default();
+        let _ = write!(out, "<tr><td><a href=\"#f{i}\">{}</a>{path}</td>", esc(&f.name));
+        count_cell(out, "passed", c.passed);
+        count_cell(out, "failed", c.failed);
+        count_cell(out, "skipped", c.skipped);
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n<tfoot><tr><td>Total</td>");
+    count_cell(out, "passed", counts.passed);
+    count_cell(out, "failed", counts.failed);
+    count_cell(out, "skipped", counts.skipped);
+    out.push_str("</tr></tfoot>\n</table>\n</section>\n");
+}
+
+fn failed_list(out: &mut String, record: &Record) {
+    let failed: Vec<(usize, usize, &FeatureRecord, &ScenarioRecord)> = record
+        .features
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| {
+            f.scenarios
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.verdict() == Verdict::Failed)
+                .map(move |(j, s)| (i, j, f, s))
+        })
+        .collect();
+    if failed.is_empty() {
+        return;
+    }
+    out.push_str("<section>\n<h2>Failed scenarios</h2>\n<ul class=\"failed-list\">\n");
+    for (i, j, f, s) in failed {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"#f{i}-s{j}\">{}</a> <span class=\"path\">· {}</span></li>",
+            esc(&s.name),
+            esc(&f.name)
+        );
+    }
+    out.push_str("</ul>\n</section>\n");
+}
+
+fn feature_section(out: &mut String, i: usize, f: &FeatureRecord) {
+    let path = f
+        .path
+        .as_deref()
+        .map(|p| format!(" <span class=\"path\">{}</span>", esc(p)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "<section id=\"f{i}\" class=\"feature\">\n<h2>{}: {}{path}</h2>",
+        esc(&f.keyword),
+        esc(&f.name)
+    );
+    for (j, s) in f.scenarios.iter().enumerate() {
+        scenario(out, &format!("f{i}-s{j}"), f, s);
+    }
+    out.push_str("</section>\n");
+}
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Passed => "passed",
+        Verdict::Failed => "failed",
+        Verdict::Skipped => "skipped",
+    }
+}
+
+fn scenario(out: &mut String, id: &str, f: &FeatureRecord, s: &ScenarioRecord) {
+    let verdict = s.verdict();
+    let class = verdict_class(verdict);
+    let open = if verdict == Verdict::Failed {
+        " open=\"open\""
+    } else {
+        ""
+    };
+    let rule = s.rule.as_deref().map(|r| format!("{} › ", esc(r))).unwrap_or_default();
+    let place = format!("{}:{}", f.path.as_deref().unwrap_or(&f.name), s.line);
+    // A skipped scenario says why on its folded line: the reason is all there is to read.
+    let why = s
+        .skipped_because()
+        .map(|why| format!("<span class=\"reason\">Skipped: {}</span>", esc(why)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "<details class=\"scenario {class}\" id=\"{id}\"{open}>\n<summary><span class=\"badge {class}\">{class}</span>{rule}<span class=\"kw\">{}:</span> {} <span class=\"where\">{}</span>{why}</summary>\n<div class=\"body\">",
+        esc(&s.keyword),
+        esc(&s.name),
+        esc(&place)
+    );
+    if !s.tags.is_empty() {
+        let tags: Vec<String> = s.tags.iter().map(|t| format!("@{}", esc(t))).collect();
+        let _ = writeln!(out, "<p class=\"tags\">{}</p>", tags.join(" "));
+    }
+    out.push_str("<ol class=\"steps\">\n");
+    for step in &s.steps {
+        step_item(out, step);
+    }
+    out.push_str("</ol>\n");
+    if let Some(hook) = &s.hook_failure {
+        let _ = writeln!(out, "<pre class=\"failure\">{}</pre>", esc(hook));
+    }
+    out.push_str("</div>\n</details>\n");
+}
+
+fn step_item(out: &mut String, step: &StepRecord) {
+    let (class, mark, result) = match &step.outcome {
+        Outcome::Passed => ("passed", "✔", "passed"),
+        Outcome::Failed(_) => ("failed", "✘", "failed"),
+        Outcome::Skipped => ("skipped", "?", "skipped: no step matches it"),
+        Outcome::NotRun => ("notrun", "–", "not run"),
+    };
+    let background = if step.background { " background" } else { "" };
+    let _ = write!(
+        out,
+        "<li class=\"{class}{background}\"><span class=\"mark\">{mark}</span><span class=\"kw\">{}</span>{}<span class=\"result\">{result}</span>",
+        esc(step.keyword.trim_end()),
+        esc(&format!(" {}", step.text))
+    );
+    if let Some(rows) = &step.table {
+        out.push_str("\n<table class=\"data\">");
+        for row in rows {
+            out.push_str("<tr>");
+            for cell in row {
+                let _ = write!(out, "<td>{}</td>", esc(cell));
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</table>");
+    }
+    if let Some(doc) = &step.docstring {
+        let _ = write!(out, "\n<pre>{}</pre>", esc(doc));
+    }
+    if let Outcome::Failed(text) = &step.outcome {
+        let _ = write!(out, "\n<pre class=\"failure\">{}</pre>", failure_text(text));
+    }
+    out.push_str("</li>\n");
+}
+
+/// A failure's text, escaped, with the `expected:` and `actual:` lines of its field blocks
+/// marked so that they stand out; the text itself is unchanged.
+fn failure_text(text: &str) -> String {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let class = match line.trim_start() {
+                l if l.starts_with("expected: ") => "exp",
+                l if l.starts_with("actual:   ") => "act",
+                _ => return esc(line),
+            };
+            format!("<span class=\"{class}\">{}</span>", esc(line))
+        })
+        .collect();
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::sample;
+
+    #[test]
+    fn hostile_text_is_escaped_everywhere() {
+        let (record, info) = sample();
+        let page = render(&record, &info);
+        for raw in [
+            "<script>",
+            "<img",
+            "</pre><script",
+            "</pre><img",
+            "<b>a</b>",
+            "<i>true</i>",
+            "<page>",
+        ] {
+            assert!(!page.contains(raw), "{raw} reached the page unescaped");
+        }
+        assert!(page.contains("Hostile &lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt; name | pipe"));
+        assert!(page.contains("&lt;/pre&gt;&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(page.contains(
+            "<span class=\"exp\">    expected: &lt;true&gt; (boolean)</span>\n<span class=\"act\">    actual:   &lt;false&gt; (boolean)</span>"
+        ));
+    }
+
+    #[test]
+    fn the_page_says_the_profile_counts_and_reasons() {
+        let (record, info) = sample();
+        let page = render(&record, &info);
+        assert!(
+            page.contains("<title>LaML conformance: 1 of 4 scenarios failed, 1 skipped</title>"),
+            "{page}"
+        );
+        assert!(page.contains("<code>seed</code> · The seed &lt;page&gt;"));
+        assert!(page.contains("<code>ignore-muted</code>"));
+        assert!(page.contains("<span class=\"reason\">Skipped: this scenario cannot be arranged on this target: it needs a second conference</span></summary>"));
+        assert!(page.contains("<td class=\"n failed some\">1</td>"));
+        assert!(page.contains("not run"));
+        assert!(page.contains("took 1.5 s"));
+    }
+
+    #[test]
+    fn control_characters_become_replacement_characters() {
+        assert_eq!(esc("a\u{1b}[31mb\tc\n"), "a\u{FFFD}[31mb\tc\n");
+    }
+}

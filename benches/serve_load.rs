@@ -71,7 +71,11 @@ impl Load {
     }
 
     fn update(&self, i: usize) -> Vec<u8> {
-        let body: &[u8] = if i.is_multiple_of(2) { b"Muted=true" } else { b"Muted=false" };
+        let body: &[u8] = if i.is_multiple_of(2) {
+            b"Muted=true"
+        } else {
+            b"Muted=false"
+        };
         self.request("POST", &self.participant, &self.good, body)
     }
 

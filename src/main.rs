@@ -6,6 +6,7 @@
 //! 3 the target cannot be reached at all; 4 a live participant could not be restored.
 
 mod child;
+mod features;
 mod matrix;
 mod profiles;
 mod report;
@@ -26,15 +27,13 @@ use laml_conformance::target::Target;
 
 use steps::ConformanceWorld;
 
-/// Where the features are unless `--features` says otherwise.
-const FEATURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/features");
-
 /// Options of a run, beside cucumber's own (`--tags`, `--name`, `--concurrency`, `-v`, …).
 #[derive(clap::Args, Debug, Clone)]
 struct RunOptions {
-    /// Folder (or single file) of `.feature` files to run.
-    #[arg(long, value_name = "PATH", default_value = FEATURES)]
-    features: PathBuf,
+    /// Folder (or single file) of `.feature` files to run instead of the features compiled
+    /// into the binary (`laml-conformance features --export DIR` writes those out).
+    #[arg(long, value_name = "PATH")]
+    features: Option<PathBuf>,
     /// Also write a JUnit XML report to this file.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
@@ -65,6 +64,7 @@ fn main() -> ExitCode {
         Some("serve") => return runtime.block_on(serve::main()),
         Some("faults") => return matrix::main(),
         Some("profiles") => return profiles::main(),
+        Some("features") => return features_command(),
         Some(word) if !word.starts_with('-') => {
             let hint = COMMANDS
                 .iter()
@@ -81,7 +81,39 @@ fn main() -> ExitCode {
 }
 
 /// The commands beside running the suite.
-const COMMANDS: [&str; 3] = ["serve", "faults", "profiles"];
+const COMMANDS: [&str; 4] = ["serve", "faults", "profiles", "features"];
+
+/// `laml-conformance features [--export DIR]`: lists the features compiled in, or writes them
+/// into DIR as a start for one's own (run them with `--features DIR`).
+fn features_command() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        [] => {
+            use std::io::Write as _;
+            let mut out = io::stdout().lock();
+            for (name, _) in features::EMBEDDED {
+                // a reader that stops early (`| head`) is no error
+                if writeln!(out, "features/{name}").is_err() {
+                    break;
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        ["--export", dir] => match features::export(std::path::Path::new(dir)) {
+            Ok(written) => {
+                println!(
+                    "wrote {} features into {dir}; run them with --features {dir}",
+                    written.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => config_error(&e),
+        },
+        _ => config_error(
+            "use `laml-conformance features` to list the features compiled in, or `laml-conformance features --export DIR` to write them out",
+        ),
+    }
+}
 
 /// Whether `word` is a near miss of `command`: a prefix of it, or one letter off.
 fn close(word: &str, command: &str) -> bool {
@@ -167,7 +199,7 @@ fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, 
         .name("laml-conformance")
         .about(ABOUT)
         .long_about(ABOUT)
-        .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
+        .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n  laml-conformance features [--export DIR]           the features compiled in, listed or written out\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
     let matches = command.get_matches();
     cli::Opts::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
@@ -175,12 +207,12 @@ fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, 
 async fn run() -> ExitCode {
     // The options of the console and of the reports' writer (`--junit-v`), read once.
     type Writers = cli::Compose<writer::basic::Cli, writer::junit::Cli>;
-    let opts = parse_options::<cucumber::parser::basic::Cli, cucumber::runner::basic::Cli, Writers>();
+    let opts = parse_options::<cli::Empty, cucumber::runner::basic::Cli, Writers>();
     let custom = opts.custom.clone();
-    if !custom.features.exists() {
+    if let Some(path) = custom.features.as_ref().filter(|p| !p.exists()) {
         return config_error(&format!(
-            "no features at {}; pass --features with the folder of .feature files",
-            custom.features.display()
+            "no features at {}; pass --features with a folder of .feature files, or leave it out to run the features compiled in",
+            path.display()
         ));
     }
     let settings = match lookup().and_then(|var| config::settings(&custom.target, &var).map_err(|e| e.to_string())) {
@@ -225,8 +257,8 @@ async fn run() -> ExitCode {
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");
     }
-    let cucumber = ConformanceWorld::cucumber::<PathBuf>()
-        .with_parser(steps::needs::Marking(cucumber::parser::Basic::new()))
+    let cucumber = ConformanceWorld::cucumber::<features::Source>()
+        .with_parser(steps::needs::Marking(features::Features))
         .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
         .after(|_, _, _, _, world| {
             async move {
@@ -245,7 +277,7 @@ async fn run() -> ExitCode {
         .with_writer(console.tee::<ConformanceWorld, _>(reports).normalized())
         .fail_on_skipped()
         .with_cli(opts)
-        .run(custom.features)
+        .run(custom.features.unwrap_or_default())
         .await;
     let failed_restores = steps::FAILED_RESTORES.load(Ordering::SeqCst);
     if failed_restores > 0 {

@@ -134,3 +134,66 @@ fn a_command_mistyped_gets_a_suggestion_and_exit_2() {
         text(&o)
     );
 }
+
+/// A fresh folder under the target directory for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_copy_of_the_binary_runs_from_another_folder_with_its_features_compiled_in() {
+    let dir = scratch("relocated");
+    let copy = dir.join("laml-conformance");
+    std::fs::copy(env!("CARGO_BIN_EXE_laml-conformance"), &copy).unwrap();
+    let o = Command::new(&copy)
+        .current_dir(&dir)
+        .env("CUCUMBER_COLOR", "never")
+        .env_remove("CUCUMBER_FILTER_TAGS")
+        .env_remove("LAML_PROFILE")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("features/mute.feature") || text(&o).contains("Mute a participant"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn the_features_compiled_in_export_and_run_from_the_folder() {
+    let dir = scratch("exported");
+    let o = run(&["features", "--export", &dir.display().to_string()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(dir.join("mute.feature").is_file());
+    let again = run(&["features", "--export", &dir.display().to_string()]);
+    assert_eq!(again.status.code(), Some(2), "overwrote: {}", text(&again));
+    assert!(text(&again).contains("is there already"), "{}", text(&again));
+    std::fs::write(
+        dir.join("mute.feature"),
+        "Feature: only this\n  Scenario: one\n    Given a conference with participant \"agent\"\n",
+    )
+    .unwrap();
+    let o = run(&["--features", &dir.display().to_string(), "--name", "^one$"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("1 scenario (1 passed)"),
+        "the folder's features ran, not the compiled-in: {}",
+        text(&o)
+    );
+}
+
+#[test]
+fn a_feature_that_does_not_parse_is_named_with_its_line_and_what_was_expected() {
+    let dir = scratch("broken");
+    let file = dir.join("broken.feature");
+    std::fs::write(&file, "Featur: f\n  Scenario: s\n    Given x\n").unwrap();
+    let o = run(&["--features", &file.display().to_string()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("broken.feature:2:"), "{err}");
+    assert!(err.contains("expected a Gherkin keyword"), "{err}");
+}

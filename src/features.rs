@@ -1,0 +1,266 @@
+//! The features a run reads: those compiled into the binary, so an installed binary runs from
+//! any folder with its source gone, or those of a folder (or one file) that `--features` names.
+//!
+//! This is the run's own cucumber parser. cucumber's `parser::Basic` expands a `Scenario
+//! Outline` by cloning the whole outline, every `Examples` row included, once per row, which
+//! makes a 1,000-row outline cost the square of its rows. Here each row is first split into a
+//! one-row outline of its own (keeping the row's line, which names and tells the expanded
+//! scenarios apart), and cucumber's expansion then clones one row per scenario: linear. A
+//! feature that does not parse is reported with its file, line and column and what was
+//! expected there.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cucumber::feature::Ext as _;
+use cucumber::gherkin::{self, Feature, GherkinEnv, Scenario};
+use cucumber::parser;
+
+/// Every feature of the source tree, compiled in; `tests` checks the list is whole.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("announce.feature", include_str!("../features/announce.feature")),
+    ("auth.feature", include_str!("../features/auth.feature")),
+    ("barge.feature", include_str!("../features/barge.feature")),
+    ("coach.feature", include_str!("../features/coach.feature")),
+    ("errors.feature", include_str!("../features/errors.feature")),
+    ("hold.feature", include_str!("../features/hold.feature")),
+    ("label.feature", include_str!("../features/label.feature")),
+    ("monitor.feature", include_str!("../features/monitor.feature")),
+    ("mute.feature", include_str!("../features/mute.feature")),
+    ("update.feature", include_str!("../features/update.feature")),
+];
+
+/// Where the features come from: a folder or a file, or the compiled-in ones where it is empty
+/// (cucumber wants a path here).
+pub type Source = PathBuf;
+
+/// The run's parser: reads the features of a [`Source`], splits outlines row by row, expands.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Features;
+
+impl cucumber::Parser<Source> for Features {
+    type Cli = cucumber::cli::Empty;
+    type Output = futures::stream::Iter<std::vec::IntoIter<parser::Result<Feature>>>;
+
+    fn parse(self, input: Source, _: Self::Cli) -> Self::Output {
+        let features: Vec<parser::Result<Feature>> = match Some(input).filter(|p| !p.as_os_str().is_empty()) {
+            None => EMBEDDED
+                .iter()
+                .map(|(name, text)| parse_text(text, Path::new("features").join(name)))
+                .collect(),
+            Some(path) => files(&path)
+                .into_iter()
+                .map(|file| match std::fs::read_to_string(&file) {
+                    Ok(text) => parse_text(&text, file),
+                    Err(source) => Err(parser::Error::Parsing(Arc::new(gherkin::ParseFileError::Reading {
+                        path: file,
+                        source,
+                    }))),
+                })
+                .collect(),
+        };
+        futures::stream::iter(features)
+    }
+}
+
+/// The `.feature` files under `path` (itself, if it is one), sorted, at any depth.
+fn files(path: &Path) -> Vec<PathBuf> {
+    if path.is_file() {
+        return vec![path.to_path_buf()];
+    }
+    let mut found = Vec::new();
+    let mut folders = vec![path.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                folders.push(p);
+            } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("feature")) {
+                found.push(p);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// One feature, parsed and expanded, or why not, with where.
+fn parse_text(text: &str, path: PathBuf) -> parser::Result<Feature> {
+    match Feature::parse(text, GherkinEnv::default()) {
+        Ok(mut feature) => {
+            feature.path = Some(path);
+            split_outlines(&mut feature);
+            feature
+                .expand_examples()
+                .map_err(|e| parser::Error::ExampleExpansion(Arc::new(e)))
+        }
+        Err(source) => {
+            eprintln!("laml-conformance: {}", where_and_why(&path, &source));
+            Err(parser::Error::Parsing(Arc::new(gherkin::ParseFileError::Parsing {
+                path,
+                error: None,
+                source,
+            })))
+        }
+    }
+}
+
+/// `file:line:column: …` and what the Gherkin parser expected there. gherkin keeps the position
+/// and the expected tokens private; its message has both (`Error at L:C: {"tok", …}`).
+fn where_and_why(path: &Path, error: &gherkin::ParseError) -> String {
+    let text = error.to_string();
+    let rest = text.strip_prefix("Error at ").unwrap_or(&text);
+    let (at, expected) = rest.split_once(": ").unwrap_or((rest, ""));
+    let mut tokens: Vec<&str> = expected
+        .trim_matches(|c| c == '{' || c == '}')
+        .split(", ")
+        .map(|t| t.trim_matches('"').trim_matches('\\').trim_matches('"'))
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    tokens.sort_unstable();
+    tokens.dedup();
+    // gherkin names its tokens for its own grammar; say what a writer of features can act on.
+    let expected = match tokens.as_slice() {
+        [] | ["_"] => "a step, a table row of as many cells as its header, or a keyword; look at the lines just above".to_string(),
+        ["unknown keyword"] => "a Gherkin keyword (Feature:, Rule:, Background:, Scenario:, Scenario Outline:, Examples:, Given, When, Then, And, But) at the start of a line; look for a misspelt one at or above this line".to_string(),
+        tokens => format!("one of {}", tokens.join(", ")),
+    };
+    format!(
+        "{}:{at}: this Gherkin cannot be read; expected {expected}",
+        path.display()
+    )
+}
+
+/// Every outline of the feature (and of its rules) becomes one outline per `Examples` row.
+fn split_outlines(feature: &mut Feature) {
+    feature.scenarios = split(std::mem::take(&mut feature.scenarios));
+    for rule in &mut feature.rules {
+        rule.scenarios = split(std::mem::take(&mut rule.scenarios));
+    }
+}
+
+/// One outline per row of each `Examples` table: the scenario without its examples, cloned
+/// once per row, with a one-row table whose position is moved down by the row's index, so the
+/// expanded scenario keeps the line cucumber would have given it.
+fn split(scenarios: Vec<Scenario>) -> Vec<Scenario> {
+    let mut out = Vec::with_capacity(scenarios.len());
+    for mut scenario in scenarios {
+        if scenario.examples.is_empty() {
+            out.push(scenario);
+            continue;
+        }
+        let examples = std::mem::take(&mut scenario.examples);
+        for mut block in examples {
+            let Some(mut table) = block.table.take() else {
+                continue;
+            };
+            let rows = std::mem::take(&mut table.rows);
+            let Some((header, values)) = rows.split_first() else {
+                continue;
+            };
+            for (i, row) in values.iter().enumerate() {
+                let mut one = block.clone();
+                one.position.line += i;
+                one.table = Some(gherkin::Table {
+                    rows: vec![header.clone(), row.clone()],
+                    ..table.clone()
+                });
+                let mut outline = scenario.clone();
+                outline.examples = vec![one];
+                out.push(outline);
+            }
+        }
+    }
+    out
+}
+
+/// Writes the compiled-in features into `dir`, as a start for features of one's own; refuses
+/// to overwrite a file that is there.
+pub fn export(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create {}: {e}; choose a writable folder", dir.display()))?;
+    let mut written = Vec::new();
+    for (name, text) in EMBEDDED {
+        let path = dir.join(name);
+        if path.exists() {
+            return Err(format!(
+                "{} is there already; export into an empty folder, or move it away",
+                path.display()
+            ));
+        }
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_feature_of_the_source_is_compiled_in_as_it_is() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+        let on_disk = files(&dir);
+        let names: Vec<String> = on_disk
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        let embedded: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, embedded, "add the feature to EMBEDDED in src/features.rs");
+        for (path, (_, text)) in on_disk.iter().zip(EMBEDDED) {
+            assert_eq!(&std::fs::read_to_string(path).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn an_outline_expands_as_cucumber_s_own_expansion_does() {
+        let text = "Feature: f\n  Scenario Outline: o <a>\n    Given <a>\n\n    @t\n    Examples:\n      | a |\n      | 1 |\n      | 2 |\n\n    Examples:\n      | a |\n      | 3 |\n";
+        let theirs = Feature::parse(text, GherkinEnv::default())
+            .unwrap()
+            .expand_examples()
+            .unwrap();
+        let ours = parse_text(text, PathBuf::from("f.feature")).unwrap();
+        let summary = |f: &Feature| {
+            f.scenarios
+                .iter()
+                .map(|s| {
+                    (
+                        s.name.clone(),
+                        s.position,
+                        s.tags.clone(),
+                        s.steps[0].value.clone(),
+                        s.examples.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(summary(&ours).len(), 3);
+        assert_eq!(
+            summary(&ours)
+                .iter()
+                .map(|s| (&s.0, s.1, &s.2, &s.3))
+                .collect::<Vec<_>>(),
+            summary(&theirs)
+                .iter()
+                .map(|s| (&s.0, s.1, &s.2, &s.3))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_broken_feature_names_its_line() {
+        let Err(parser::Error::Parsing(e)) = parse_text(
+            "Feature: f\n  Scenario: s\n    Given x\n  | not a row\n",
+            PathBuf::from("b.feature"),
+        ) else {
+            panic!("parsed")
+        };
+        let gherkin::ParseFileError::Parsing { source, .. } = e.as_ref() else {
+            panic!("{e}")
+        };
+        let said = where_and_why(Path::new("b.feature"), source);
+        assert!(said.starts_with("b.feature:5:1:"), "{said}");
+        assert!(said.contains("cannot be read; expected a step"), "{said}");
+    }
+}

@@ -6,6 +6,7 @@
 //! 3 the target cannot be reached at all; 4 a live participant could not be restored.
 
 mod child;
+mod explore;
 mod features;
 mod matrix;
 mod profiles;
@@ -65,6 +66,7 @@ fn main() -> ExitCode {
         Some("faults") => return matrix::main(),
         Some("profiles") => return profiles::main(),
         Some("features") => return features_command(),
+        Some("explore") => return runtime.block_on(explore::main()),
         Some(word) if !word.starts_with('-') => {
             let hint = COMMANDS
                 .iter()
@@ -81,7 +83,7 @@ fn main() -> ExitCode {
 }
 
 /// The commands beside running the suite.
-const COMMANDS: [&str; 4] = ["serve", "faults", "profiles", "features"];
+const COMMANDS: [&str; 5] = ["serve", "faults", "profiles", "features", "explore"];
 
 /// `laml-conformance features [--export DIR]`: lists the features compiled in, or writes them
 /// into DIR as a start for one's own (run them with `--features DIR`).
@@ -199,7 +201,7 @@ fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, 
         .name("laml-conformance")
         .about(ABOUT)
         .long_about(ABOUT)
-        .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n  laml-conformance features [--export DIR]           the features compiled in, listed or written out\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
+        .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n  laml-conformance features [--export DIR]           the features compiled in, listed or written out\n  laml-conformance explore [--seed N] [--steps N]    random sequences against the target and the model in lockstep; a divergence printed as a scenario\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
     let matches = command.get_matches();
     cli::Opts::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }

@@ -1,0 +1,322 @@
+//! `laml-conformance explore`: model-based exploration. Random sequences of operations (updates
+//! with every parameter of the profile, valid and invalid, retrieves, lists with each filter,
+//! other methods, other credentials, rarely a kick) go to the target and, in lockstep, to the
+//! reference model: a [`Space`](laml_conformance::sim::state::Space) of the same profile driven
+//! through the simulated space's own pure `handle`. After each operation the answers are
+//! compared, normalised, then every participant's full state. The first divergence is shrunk
+//! (delta debugging, each candidate replayed from fresh conferences) and printed on stdout as
+//! a feature in the features' own steps, with the seed and the command that finds it again.
+//!
+//! Scenarios check what someone thought to write down; this finds the sequences nobody did.
+//!
+//! Exit codes: 0 no divergence within the bounds; 1 a divergence (the feature is on stdout);
+//! 2 a usage or configuration error; 3 the target cannot be reached; 4 a shared live
+//! participant could not be put back as it was.
+
+mod compare;
+mod gherkin;
+mod lockstep;
+mod ops;
+mod shrink;
+
+use std::io::{IsTerminal as _, Write as _};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use laml_conformance::config::{self, TargetFlags};
+use laml_conformance::error::Error;
+use laml_conformance::sim::faults;
+use laml_conformance::spec::Profile;
+use laml_conformance::target::{Need, Target};
+
+use self::lockstep::Lockstep;
+use self::ops::{Generator, Limits};
+
+/// Explore sequences of operations against a target and the reference model in lockstep, and
+/// print the first divergence, shrunk, as a scenario to paste into features/.
+#[derive(Parser, Debug)]
+#[command(
+    name = "laml-conformance explore",
+    after_help = "Exit codes: 0 no divergence within the bounds, 1 a divergence (its scenario on stdout), 2 usage or configuration error, 3 target unreachable, 4 a shared participant not put back."
+)]
+struct ExploreOptions {
+    #[command(flatten)]
+    target: TargetFlags,
+    /// The seed of the sequences (by default one from the clock; it is printed either way).
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Stop after this many operations without a divergence.
+    #[arg(long, value_name = "N", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..))]
+    steps: u64,
+    /// Stop exploring after this many seconds (shrinking a divergence is not counted).
+    #[arg(long, value_name = "SECONDS")]
+    time: Option<f64>,
+    /// Break the embedded simulated space with this fault (`laml-conformance faults` lists them).
+    #[arg(long, value_name = "NAME")]
+    fault: Option<String>,
+}
+
+/// The most replays shrinking may take: a few hundred short sequences, seconds on loopback.
+const MAX_REPLAYS: usize = 400;
+
+/// Runs `explore`; see the module docs for the exit codes.
+pub async fn main() -> ExitCode {
+    let args = std::iter::once("laml-conformance explore".to_string()).chain(std::env::args().skip(2));
+    let opts = match ExploreOptions::try_parse_from(args) {
+        Ok(o) => o,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    if let Some(t) = opts.time.filter(|t| !(t.is_finite() && *t > 0.0)) {
+        return usage(&format!("--time {t} makes no sense; give a number of seconds above 0"));
+    }
+    let settings = match crate::lookup().and_then(|var| config::settings(&opts.target, &var).map_err(|e| e.to_string()))
+    {
+        Ok(s) => s,
+        Err(e) => return usage(&e),
+    };
+    let fault = match opts.fault.as_deref().map(faults::by_name).transpose() {
+        Ok(f) => f,
+        Err(e) => return usage(&e),
+    };
+    let target = match Target::from_settings(&settings, fault).await {
+        Ok(t) => t,
+        Err(e) => return usage(&e.to_string()),
+    };
+    if let Err(e) = crate::reachable(&target).await {
+        eprintln!("laml-conformance explore: {e}");
+        return ExitCode::from(3);
+    }
+    let live = settings.remote.as_ref().is_some_and(|r| !r.loopback);
+    let lockstep = match Lockstep::new(&target, settings.profile).await {
+        Ok(l) => l,
+        Err(e) => return failed(&e),
+    };
+    let limits = Limits {
+        live,
+        fresh: !target.shares_participants(),
+        second: lockstep.can(&Need::AnotherConference),
+        complete: lockstep.can(&Need::CompletedConference),
+    };
+    let described = match &target {
+        Target::Embedded(_) => match &opts.fault {
+            Some(f) => format!("the embedded simulated space, broken by the fault {f}"),
+            None => "the embedded simulated space".to_string(),
+        },
+        Target::Remote(_) => target.base_url(),
+    };
+    let run = Run {
+        opts: &opts,
+        lockstep: &lockstep,
+        profile: settings.profile,
+        limits,
+        described,
+    };
+    let code = run.explore().await;
+    if let Err(e) = lockstep.restore().await {
+        eprintln!("laml-conformance explore: could not put the shared participants back as they were: {e}");
+        return ExitCode::from(4);
+    }
+    code
+}
+
+fn usage(message: &str) -> ExitCode {
+    eprintln!("laml-conformance explore: {message}");
+    ExitCode::from(2)
+}
+
+/// An error during the run: 3 when the target stopped answering, 2 otherwise.
+fn failed(e: &Error) -> ExitCode {
+    eprintln!("laml-conformance explore: {e}");
+    match e {
+        Error::Unreachable { .. } | Error::Timeout { .. } => ExitCode::from(3),
+        _ => ExitCode::from(2),
+    }
+}
+
+/// One exploration and what it needs.
+struct Run<'a> {
+    opts: &'a ExploreOptions,
+    lockstep: &'a Lockstep<'a>,
+    profile: &'static Profile,
+    limits: Limits,
+    described: String,
+}
+
+impl Run<'_> {
+    async fn explore(&self) -> ExitCode {
+        let seed = self.opts.seed.unwrap_or_else(clock_seed);
+        let mut generator = Generator::new(seed, self.profile, self.limits);
+        let started = Instant::now();
+        let deadline = self.opts.time.map(|t| started + Duration::from_secs_f64(t));
+        let mut progress = Progress::new();
+        let (mut total, mut sequences) = (0u64, 0u64);
+        while total < self.opts.steps && deadline.is_none_or(|d| Instant::now() < d) {
+            let room = usize::try_from(self.opts.steps - total).unwrap_or(usize::MAX);
+            let plan = generator.plan(room);
+            sequences += 1;
+            let mut stop = || deadline.is_some_and(|d| Instant::now() >= d);
+            let outcome = match self.lockstep.replay(&plan, &mut stop).await {
+                Ok(o) => o,
+                Err(e) => {
+                    progress.done();
+                    return failed(&e);
+                }
+            };
+            let before = total;
+            total += outcome.ran as u64;
+            progress.show(
+                false,
+                format_args!(
+                    "explore: {total}/{} operations, {sequences} sequences, {:.0}/s",
+                    self.opts.steps,
+                    total as f64 / started.elapsed().as_secs_f64().max(1e-9)
+                ),
+            );
+            if let Some(divergence) = outcome.divergence {
+                progress.show(
+                    true,
+                    format_args!("explore: a divergence after {total} operations; shrinking it"),
+                );
+                let reproduce = before + outcome.ran.max(1) as u64;
+                return self
+                    .report(seed, plan, divergence, total, reproduce, &mut progress)
+                    .await;
+            }
+            if outcome.ran < plan.ops.len() {
+                break; // the time is up
+            }
+        }
+        progress.done();
+        let secs = started.elapsed().as_secs_f64();
+        let start = if self.limits.fresh {
+            "from fresh conferences"
+        } else {
+            "from the shared participants' state before the run"
+        };
+        println!(
+            "no divergence in {total} operations ({sequences} sequences {start}) against {} under the {} profile; seed {seed}; {secs:.1} s, {:.0} operations/s",
+            self.described,
+            self.profile.name,
+            total as f64 / secs.max(1e-9)
+        );
+        ExitCode::SUCCESS
+    }
+
+    /// Shrinks the divergence and prints it as a feature; exit 1.
+    async fn report(
+        &self,
+        seed: u64,
+        plan: ops::Plan,
+        divergence: lockstep::Divergence,
+        total: u64,
+        reproduce: u64,
+        progress: &mut Progress,
+    ) -> ExitCode {
+        let original = divergence.step.min(plan.ops.len());
+        let shrunk = match shrink::shrink(self.lockstep, plan, divergence, MAX_REPLAYS).await {
+            Ok(s) => s,
+            Err(e) => {
+                progress.done();
+                return failed(&e);
+            }
+        };
+        progress.done();
+        let found = gherkin::Provenance {
+            seed,
+            steps: total,
+            original,
+            replays: shrunk.replays,
+            capped: shrunk.capped,
+            command: command(seed, reproduce),
+            target: self.described.clone(),
+        };
+        print!(
+            "{}",
+            gherkin::feature(&shrunk.plan, &shrunk.divergence, self.profile, &found)
+        );
+        let _ = std::io::stdout().flush();
+        eprintln!(
+            "laml-conformance explore: the target diverged from the model after {total} operation(s) (seed {seed}); the shrunk scenario ({} operation(s)) is on stdout",
+            shrunk.plan.ops.len()
+        );
+        ExitCode::from(1)
+    }
+}
+
+/// The command that finds the divergence again: this run's arguments, with the seed and just
+/// enough steps (the sequences are drawn from the seed alone, never from an answer).
+fn command(seed: u64, steps: u64) -> String {
+    let mut kept = vec!["laml-conformance".to_string(), "explore".to_string()];
+    let mut args = std::env::args().skip(2);
+    while let Some(arg) = args.next() {
+        let flag = arg.split('=').next().unwrap_or_default();
+        if ["--seed", "--steps", "--time"].contains(&flag) {
+            if !arg.contains('=') {
+                args.next();
+            }
+            continue;
+        }
+        kept.push(
+            if arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./:@,".contains(c)) {
+                arg
+            } else {
+                format!("'{}'", arg.replace('\'', "'\\''"))
+            },
+        );
+    }
+    kept.extend(["--seed".into(), seed.to_string(), "--steps".into(), steps.to_string()]);
+    kept.join(" ")
+}
+
+/// A seed from the clock, for a run that names none.
+fn clock_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    (nanos as u64) ^ u64::from(std::process::id()).rotate_left(32)
+}
+
+/// One line of progress on stderr, rewritten in place, only when stderr is a terminal.
+struct Progress {
+    on: bool,
+    last: Option<Instant>,
+    shown: bool,
+}
+
+impl Progress {
+    fn new() -> Self {
+        Progress {
+            on: std::io::stderr().is_terminal(),
+            last: None,
+            shown: false,
+        }
+    }
+
+    /// Shows `line`, unless a line was shown less than 200 ms ago and this one can wait.
+    fn show(&mut self, urgent: bool, line: std::fmt::Arguments<'_>) {
+        let recent = self.last.is_some_and(|t| t.elapsed() < Duration::from_millis(200));
+        if !self.on || (recent && !urgent) {
+            return;
+        }
+        self.last = Some(Instant::now());
+        self.shown = true;
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2K{line}");
+        let _ = err.flush();
+    }
+
+    fn done(&mut self) {
+        if self.shown {
+            eprintln!();
+            self.shown = false;
+        }
+    }
+}

@@ -12,7 +12,29 @@ use laml_conformance::spec::Profile;
 use serde_json::Value;
 
 use super::lockstep::{About, Divergence, Model};
-use super::ops::{FIRST, Op, Plan, SECOND, creds_words, place_word};
+use super::ops::{FIRST, Op, Plan, SECOND, Val, creds_words, place_word};
+
+/// Whether a scenario can show this divergence of `plan`: none can after a kick, since every
+/// later step retrieves each participant first (the kicked one answers 404), so neither a
+/// participant's state after it nor a later answer can be seen.
+pub fn showable(plan: &Plan, divergence: &Divergence) -> bool {
+    let kick = |o: &Op| matches!(o, Op::Method { method: "DELETE", .. });
+    let before = divergence.step.saturating_sub(1);
+    let kicked_before = plan.ops.iter().take(before).any(kick);
+    let at_kick = divergence.step > 0 && plan.ops.get(before).is_some_and(kick);
+    !(kicked_before || (at_kick && divergence.about != About::Answer))
+}
+
+/// What the scenario starts from besides fresh conferences.
+#[derive(Debug, Clone, Copy)]
+pub struct Start<'a> {
+    /// The generation the model answers as.
+    pub profile: &'static Profile,
+    /// On shared participants, the updates that bring them to their state before the run.
+    pub baseline: &'a [Op],
+    /// Whether every operation was live-safe (the scenario is then tagged `@live-safe`).
+    pub live_safe: bool,
+}
 
 /// What the header of the printed feature says about how it was found.
 #[derive(Debug, Clone)]
@@ -168,6 +190,34 @@ fn states(model: &mut Model) -> Vec<(String, Option<Value>)> {
         .collect()
 }
 
+/// The Given steps that arrange what a baseline update sets: each flag that is set, and whom
+/// the participant coaches (fresh participants are unmuted, not on hold and coach nobody).
+fn given_state(lines: &mut Lines, op: &Op) {
+    let Op::Update { who, params } = op else { return };
+    for (key, value) in params {
+        let set = value.written().eq_ignore_ascii_case("true");
+        match (key.as_str(), value) {
+            ("Muted", _) if set => lines.step(format!("And {who:?} is muted")),
+            ("Hold", _) if set => lines.step(format!("And {who:?} is on hold")),
+            ("CallSidToCoach", Val::Sid(whom)) => lines.step(format!("And {who:?} is coaching {whom:?}")),
+            _ => {}
+        }
+    }
+}
+
+/// Adds `line` to the header, after the command that reproduces the scenario.
+pub fn noted(feature: &str, line: &str) -> String {
+    let mut out = String::new();
+    for l in feature.lines() {
+        out.push_str(l);
+        out.push('\n');
+        if l.starts_with("# Reproduce: ") {
+            out.push_str(&format!("# {line}\n"));
+        }
+    }
+    out
+}
+
 /// The When of one operation and the Then steps the model implies.
 fn operation(lines: &mut Lines, model: &mut Model, op: &Op) {
     let before = states(model);
@@ -237,7 +287,8 @@ fn strip_dates(v: &Value) -> Value {
 
 /// The feature: a header of comments (how it was found, how to find it again, what differed),
 /// then one scenario.
-pub fn feature(plan: &Plan, divergence: &Divergence, profile: &'static Profile, found: &Provenance) -> String {
+pub fn feature(plan: &Plan, divergence: &Divergence, start: Start<'_>, found: &Provenance) -> String {
+    let profile = start.profile;
     let mut head = vec![
         "# Found by `laml-conformance explore`: the target answered otherwise than the reference model".to_string(),
         format!(
@@ -274,6 +325,9 @@ pub fn feature(plan: &Plan, divergence: &Divergence, profile: &'static Profile, 
         }
     }
     let mut tags = Vec::new();
+    if start.live_safe {
+        tags.push("@live-safe");
+    }
     if plan.second {
         tags.push("@needs-another-conference");
     }
@@ -295,6 +349,10 @@ pub fn feature(plan: &Plan, divergence: &Divergence, profile: &'static Profile, 
         lines.step("And the conference has completed");
     }
     let mut model = Model::arrange(profile, plan);
+    for op in start.baseline {
+        model.apply(op);
+        given_state(&mut lines, op);
+    }
     for (i, op) in plan.ops.iter().enumerate() {
         if i + 1 == divergence.step {
             lines.comment("the target diverges from the model at the next step");
@@ -348,7 +406,41 @@ pub fn feature(plan: &Plan, divergence: &Divergence, profile: &'static Profile, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::explore::ops::Val;
+
+    #[test]
+    fn nothing_after_a_kick_can_be_shown() {
+        let kick = Op::Method {
+            who: "agent".into(),
+            method: "DELETE",
+        };
+        let list = Op::List {
+            filter: "Muted".into(),
+            value: "true".into(),
+        };
+        let plan = Plan {
+            second: false,
+            completed: false,
+            ops: vec![list.clone(), kick, list],
+        };
+        let at = |step, about| Divergence {
+            step,
+            about,
+            deviations: Vec::new(),
+        };
+        assert!(showable(&plan, &at(1, About::State("agent".into()))));
+        assert!(showable(&plan, &at(2, About::Answer)));
+        assert!(!showable(&plan, &at(2, About::State("agent".into()))));
+        assert!(!showable(&plan, &at(3, About::Answer)));
+    }
+
+    #[test]
+    fn a_line_is_noted_after_the_command() {
+        let text = "# a\n# Reproduce: x\nFeature: f\n";
+        assert_eq!(
+            noted(text, "Confirmed."),
+            "# a\n# Reproduce: x\n# Confirmed.\nFeature: f\n"
+        );
+    }
 
     #[test]
     fn names_read_as_the_features_write_them() {
@@ -397,7 +489,12 @@ mod tests {
             command: "laml-conformance explore --seed 1".into(),
             target: "the embedded simulated space".into(),
         };
-        let text = feature(&plan, &d, Profile::seed(), &found);
+        let start = Start {
+            profile: Profile::seed(),
+            baseline: &[],
+            live_safe: false,
+        };
+        let text = feature(&plan, &d, start, &found);
         for line in [
             "    When \"supervisor\" is updated with:",
             "      | Coaching       | true  |",

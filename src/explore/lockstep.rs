@@ -434,6 +434,11 @@ impl<'t> Lockstep<'t> {
         })
     }
 
+    /// On shared participants, the updates that bring them to their state before the run.
+    pub fn baseline(&self) -> &[Op] {
+        &self.baseline
+    }
+
     /// Whether the target lets a sequence arrange a second conference, and end one.
     pub fn can(&self, need: &Need) -> bool {
         self.target.cannot_arrange(need).is_none()

@@ -14,6 +14,7 @@
 //! participant could not be put back as it was.
 
 mod compare;
+mod confirm;
 mod gherkin;
 mod lockstep;
 mod ops;
@@ -60,6 +61,17 @@ struct ExploreOptions {
 /// The most replays shrinking may take: a few hundred short sequences, seconds on loopback.
 const MAX_REPLAYS: usize = 400;
 
+/// How many divergences are shrunk in search of one whose scenario shows it, before the first
+/// is printed as it is.
+const MAX_CANDIDATES: usize = 3;
+
+/// A divergence, shrunk and printed, and what running its scenario showed.
+struct Candidate {
+    feature: String,
+    operations: usize,
+    confirmation: confirm::Confirmation,
+}
+
 /// Runs `explore`; see the module docs for the exit codes.
 pub async fn main() -> ExitCode {
     let args = std::iter::once("laml-conformance explore".to_string()).chain(std::env::args().skip(2));
@@ -94,7 +106,7 @@ pub async fn main() -> ExitCode {
         eprintln!("laml-conformance explore: {e}");
         return ExitCode::from(3);
     }
-    let live = settings.remote.as_ref().is_some_and(|r| !r.loopback);
+    let live = settings.remote.as_ref().is_some_and(|r| !r.loopback) || target.shares_participants();
     let lockstep = match Lockstep::new(&target, settings.profile).await {
         Ok(l) => l,
         Err(e) => return failed(&e),
@@ -158,6 +170,7 @@ impl Run<'_> {
         let deadline = self.opts.time.map(|t| started + Duration::from_secs_f64(t));
         let mut progress = Progress::new();
         let (mut total, mut sequences) = (0u64, 0u64);
+        let mut unshown: Vec<Candidate> = Vec::new();
         while total < self.opts.steps && deadline.is_none_or(|d| Instant::now() < d) {
             let room = usize::try_from(self.opts.steps - total).unwrap_or(usize::MAX);
             let plan = generator.plan(room);
@@ -186,15 +199,31 @@ impl Run<'_> {
                     format_args!("explore: a divergence after {total} operations; shrinking it"),
                 );
                 let reproduce = before + outcome.ran.max(1) as u64;
-                return self
-                    .report(seed, plan, divergence, total, reproduce, &mut progress)
-                    .await;
+                let candidate = match self.candidate(seed, plan, divergence, total, reproduce).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        progress.done();
+                        return failed(&e);
+                    }
+                };
+                if !matches!(candidate.confirmation, confirm::Confirmation::Refuted(_)) {
+                    progress.done();
+                    return self.print(seed, total, &candidate);
+                }
+                unshown.push(candidate);
+                if unshown.len() >= MAX_CANDIDATES {
+                    break;
+                }
+                continue;
             }
             if outcome.ran < plan.ops.len() {
                 break; // the time is up
             }
         }
         progress.done();
+        if let Some(first) = unshown.first() {
+            return self.print(seed, total, first);
+        }
         let secs = started.elapsed().as_secs_f64();
         let start = if self.limits.fresh {
             "from fresh conferences"
@@ -210,25 +239,17 @@ impl Run<'_> {
         ExitCode::SUCCESS
     }
 
-    /// Shrinks the divergence and prints it as a feature; exit 1.
-    async fn report(
+    /// Shrinks a divergence, prints its scenario and has the suite run it.
+    async fn candidate(
         &self,
         seed: u64,
         plan: ops::Plan,
         divergence: lockstep::Divergence,
         total: u64,
         reproduce: u64,
-        progress: &mut Progress,
-    ) -> ExitCode {
+    ) -> Result<Candidate, Error> {
         let original = divergence.step.min(plan.ops.len());
-        let shrunk = match shrink::shrink(self.lockstep, plan, divergence, MAX_REPLAYS).await {
-            Ok(s) => s,
-            Err(e) => {
-                progress.done();
-                return failed(&e);
-            }
-        };
-        progress.done();
+        let shrunk = shrink::shrink(self.lockstep, plan, divergence, MAX_REPLAYS).await?;
         let found = gherkin::Provenance {
             seed,
             steps: total,
@@ -238,23 +259,55 @@ impl Run<'_> {
             command: command(seed, reproduce),
             target: self.described.clone(),
         };
-        print!(
-            "{}",
-            gherkin::feature(&shrunk.plan, &shrunk.divergence, self.profile, &found)
-        );
+        let start = gherkin::Start {
+            profile: self.profile,
+            baseline: self.lockstep.baseline(),
+            live_safe: self.limits.live,
+        };
+        let feature = gherkin::feature(&shrunk.plan, &shrunk.divergence, start, &found);
+        let confirmation = if gherkin::showable(&shrunk.plan, &shrunk.divergence) {
+            confirm::confirm(&feature, &run_args(), &self.profile.name)
+        } else {
+            confirm::Confirmation::Refuted(
+                "no step can show a participant after a kick, since every later step retrieves each participant first"
+                    .into(),
+            )
+        };
+        let note = match &confirmation {
+            confirm::Confirmation::Confirmed(step) => format!(
+                "Confirmed: the suite fails it against the target (at `{step}`) and passes it against the embedded simulated space under the {} profile.",
+                self.profile.name
+            ),
+            confirm::Confirmation::Refuted(why) => format!("Not confirmed: {why}."),
+            confirm::Confirmation::Unavailable(why) => format!("Not confirmed: the suite could not run it ({why})."),
+        };
+        Ok(Candidate {
+            feature: gherkin::noted(&feature, &note),
+            operations: shrunk.plan.ops.len(),
+            confirmation,
+        })
+    }
+
+    /// Prints a candidate's feature on stdout and a line about it on stderr; exit 1.
+    fn print(&self, seed: u64, total: u64, candidate: &Candidate) -> ExitCode {
+        print!("{}", candidate.feature);
         let _ = std::io::stdout().flush();
+        let shown = match candidate.confirmation {
+            confirm::Confirmation::Confirmed(_) => "it fails against the target",
+            _ => "no scenario was confirmed to show it (see its header)",
+        };
         eprintln!(
-            "laml-conformance explore: the target diverged from the model after {total} operation(s) (seed {seed}); the shrunk scenario ({} operation(s)) is on stdout",
-            shrunk.plan.ops.len()
+            "laml-conformance explore: the target diverged from the model within {total} operation(s) (seed {seed}); the shrunk scenario ({} operation(s)) is on stdout, and {shown}",
+            candidate.operations
         );
         ExitCode::from(1)
     }
 }
 
-/// The command that finds the divergence again: this run's arguments, with the seed and just
-/// enough steps (the sequences are drawn from the seed alone, never from an answer).
-fn command(seed: u64, steps: u64) -> String {
-    let mut kept = vec!["laml-conformance".to_string(), "explore".to_string()];
+/// This run's arguments after `explore`, without the seed and the bounds: the target options
+/// (and fault) the suite takes too.
+fn run_args() -> Vec<String> {
+    let mut kept = Vec::new();
     let mut args = std::env::args().skip(2);
     while let Some(arg) = args.next() {
         let flag = arg.split('=').next().unwrap_or_default();
@@ -264,16 +317,25 @@ fn command(seed: u64, steps: u64) -> String {
             }
             continue;
         }
-        kept.push(
-            if arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./:@,".contains(c)) {
-                arg
-            } else {
-                format!("'{}'", arg.replace('\'', "'\\''"))
-            },
-        );
+        kept.push(arg);
     }
-    kept.extend(["--seed".into(), seed.to_string(), "--steps".into(), steps.to_string()]);
-    kept.join(" ")
+    kept
+}
+
+/// The command that finds the divergence again: this run's arguments, with the seed and just
+/// enough steps (the sequences are drawn from the seed alone, never from an answer).
+fn command(seed: u64, steps: u64) -> String {
+    let quoted = run_args().into_iter().map(|arg| {
+        if arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./:@,".contains(c)) {
+            arg
+        } else {
+            format!("'{}'", arg.replace('\'', "'\\''"))
+        }
+    });
+    let mut words = vec!["laml-conformance".to_string(), "explore".to_string()];
+    words.extend(quoted);
+    words.extend(["--seed".into(), seed.to_string(), "--steps".into(), steps.to_string()]);
+    words.join(" ")
 }
 
 /// A seed from the clock, for a run that names none.

@@ -254,8 +254,9 @@ pub struct Plan {
 /// What a target allows a sequence to do.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// A non-loopback target: only what the features tag `@live-safe` (no music or
-    /// announcement fetched for a real caller, no kick, no exit flag).
+    /// Only what the features tag `@live-safe` (no music or announcement fetched for a real
+    /// caller, no kick, no exit flag): a non-loopback target, or shared participants, where the
+    /// suite runs only such scenarios.
     pub live: bool,
     /// The target gives fresh conferences per sequence (not shared participants), so a
     /// participant may be kicked.

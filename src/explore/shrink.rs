@@ -1,11 +1,13 @@
 //! Shrinking a diverging sequence to one a reader can follow: delta debugging (ddmin) drops
 //! chunks of operations, then single ones, then the parameters of each update, then the second
 //! conference and the completion where nothing needs them, keeping each candidate that still
-//! diverges. Every candidate is replayed from fresh conferences, and the operations after the
+//! diverges (once a scenario can show the divergence, only a candidate whose divergence it can
+//! show too). Every candidate is replayed from fresh conferences, and the operations after the
 //! step where it diverged are cut, so the result ends where the divergence shows.
 
 use laml_conformance::error::Error;
 
+use super::gherkin::showable;
 use super::lockstep::{Divergence, Lockstep};
 use super::ops::{Op, Plan, SECOND};
 
@@ -52,6 +54,10 @@ impl<O: Oracle> Search<O> {
         let Some(d) = self.oracle.diverges(&candidate).await? else {
             return Ok(false);
         };
+        // A divergence no scenario can show is given up only for one a scenario can.
+        if !showable(&candidate, &d) && showable(&self.best, &self.divergence) {
+            return Ok(false);
+        }
         candidate.ops.truncate(d.step);
         self.best = candidate;
         self.divergence = d;

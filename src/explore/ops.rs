@@ -195,6 +195,34 @@ impl Op {
     }
 }
 
+impl Op {
+    /// The same operation with each participant name mapped by `rename`.
+    pub fn renamed(&self, rename: &dyn Fn(&str) -> String) -> Op {
+        let val = |v: &Val| match v {
+            Val::Sid(n) => Val::Sid(rename(n)),
+            other => other.clone(),
+        };
+        let mut op = self.clone();
+        match &mut op {
+            Op::Update { who, params } => {
+                *who = rename(who);
+                params.iter_mut().for_each(|(_, v)| *v = val(v));
+            }
+            Op::Undocumented { who, value, .. } => {
+                *who = rename(who);
+                *value = val(value);
+            }
+            Op::Method { who, .. }
+            | Op::Credentials { who, .. }
+            | Op::UnknownPlace { who, .. }
+            | Op::Body { who, .. }
+            | Op::Retrieve { who } => *who = rename(who),
+            Op::UnknownParticipant | Op::List { .. } => {}
+        }
+        op
+    }
+}
+
 impl fmt::Display for Op {
     /// One line, for the comments above a printed scenario.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -9,7 +9,7 @@ use laml_conformance::error::Error;
 
 use super::gherkin::showable;
 use super::lockstep::{Divergence, Lockstep};
-use super::ops::{Op, Plan, SECOND};
+use super::ops::{FIRST, Op, Plan, SECOND};
 
 /// What decides whether a candidate still diverges: a replay against the target and the model.
 pub trait Oracle {
@@ -115,17 +115,38 @@ impl<O: Oracle> Search<O> {
         Ok(())
     }
 
-    /// Drops the second conference where no operation names its participants, and the
-    /// completion.
+    /// Drops the second conference: where no operation names its participants, or where the
+    /// same operations on the first conference's participants diverge too; and the completion.
     async fn arrangement(&mut self) -> Result<(), Error> {
         let names_second = |p: &Plan| p.ops.iter().any(|o| o.names().iter().any(|n| SECOND.contains(n)));
-        if self.best.second && !names_second(&self.best) {
+        if self.best.second {
+            let to_first = |name: &str| match SECOND.iter().position(|n| *n == name) {
+                Some(i) => FIRST[i].to_string(),
+                None => name.to_string(),
+            };
             let candidate = Plan {
                 second: false,
-                ..self.best.clone()
+                completed: self.best.completed,
+                ops: self.best.ops.iter().map(|o| o.renamed(&to_first)).collect(),
             };
-            self.try_keep(candidate).await?;
+            // Renaming may make an operation of the first conference (coaching its "caller")
+            // mean something else; the candidate is kept only if it still diverges.
+            if names_second(&self.best) && self.try_keep(candidate).await? {
+                return self.completion().await;
+            }
+            if !names_second(&self.best) {
+                let candidate = Plan {
+                    second: false,
+                    ..self.best.clone()
+                };
+                self.try_keep(candidate).await?;
+            }
         }
+        self.completion().await
+    }
+
+    /// Drops the completion of the first conference.
+    async fn completion(&mut self) -> Result<(), Error> {
         if self.best.completed {
             let candidate = Plan {
                 completed: false,
@@ -233,6 +254,49 @@ mod tests {
         assert!(!shrunk.plan.second, "no operation names the second conference");
         assert_eq!(shrunk.divergence.step, 2);
         assert!(!shrunk.capped && shrunk.replays < 100, "{} replays", shrunk.replays);
+    }
+
+    /// Diverges where any participant is muted before a list.
+    struct AnyMute;
+
+    impl Oracle for AnyMute {
+        async fn diverges(&mut self, plan: &Plan) -> Result<Option<Divergence>, Error> {
+            let muted = plan.ops.iter().position(|o| matches!(o, Op::Update { .. }));
+            let listed = plan.ops.iter().rposition(|o| matches!(o, Op::List { .. }));
+            Ok(match (muted, listed) {
+                (Some(m), Some(l)) if m < l => Some(Divergence {
+                    step: l + 1,
+                    about: About::Answer,
+                    deviations: Vec::new(),
+                }),
+                _ => None,
+            })
+        }
+    }
+
+    #[test]
+    fn the_second_conference_goes_where_the_first_shows_the_same() {
+        let list = Op::List {
+            filter: "Muted".into(),
+            value: "true".into(),
+        };
+        let plan = Plan {
+            second: true,
+            completed: true,
+            ops: vec![update("host", &["Muted"]), list.clone()],
+        };
+        let d = Divergence {
+            step: 2,
+            about: About::Answer,
+            deviations: Vec::new(),
+        };
+        let shrunk = futures::executor::block_on(shrink(AnyMute, plan, d, 100)).unwrap();
+        assert_eq!(
+            shrunk.plan.ops,
+            vec![update("customer", &[]), list],
+            "renamed, and its parameter dropped"
+        );
+        assert!(!shrunk.plan.second && !shrunk.plan.completed);
     }
 
     #[test]

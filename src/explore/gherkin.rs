@@ -45,7 +45,7 @@ pub struct Provenance {
     pub steps: u64,
     /// How many operations the diverging sequence had up to its divergence, before shrinking.
     pub original: usize,
-    /// How many replays shrinking took, and whether it stopped at its bound.
+    /// How many replays shrinking took.
     pub replays: usize,
     /// Whether shrinking stopped at its bound on replays.
     pub capped: bool,

@@ -439,7 +439,7 @@ impl<'t> Lockstep<'t> {
         &self.baseline
     }
 
-    /// Whether the target lets a sequence arrange a second conference, and end one.
+    /// Whether the target can arrange `need` for a sequence (a second conference, an ended one).
     pub fn can(&self, need: &Need) -> bool {
         self.target.cannot_arrange(need).is_none()
     }

@@ -5,7 +5,9 @@
 //! through the simulated space's own pure `handle`. After each operation the answers are
 //! compared, normalised, then every participant's full state. The first divergence is shrunk
 //! (delta debugging, each candidate replayed from fresh conferences) and printed on stdout as
-//! a feature in the features' own steps, with the seed and the command that finds it again.
+//! a feature in the features' own steps, with the seed and the command that finds it again,
+//! once the suite, run on it as a child process, confirmed that it fails against the target
+//! and passes against the healthy space (a divergence no scenario can show is set aside).
 //!
 //! Scenarios check what someone thought to write down; this finds the sequences nobody did.
 //!
@@ -50,7 +52,8 @@ struct ExploreOptions {
     /// Stop after this many operations without a divergence.
     #[arg(long, value_name = "N", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..))]
     steps: u64,
-    /// Stop exploring after this many seconds (shrinking a divergence is not counted).
+    /// Stop exploring after this many seconds (shrinking and confirming a divergence are not
+    /// counted).
     #[arg(long, value_name = "SECONDS")]
     time: Option<f64>,
     /// Break the embedded simulated space with this fault (`laml-conformance faults` lists them).
@@ -196,7 +199,7 @@ impl Run<'_> {
             if let Some(divergence) = outcome.divergence {
                 progress.show(
                     true,
-                    format_args!("explore: a divergence after {total} operations; shrinking it"),
+                    format_args!("explore: a divergence after {total} operations; shrinking it and having the suite run its scenario"),
                 );
                 let reproduce = before + outcome.ran.max(1) as u64;
                 let candidate = match self.candidate(seed, plan, divergence, total, reproduce).await {

@@ -264,8 +264,21 @@ impl Configured {
         serde_json::from_slice(&o.stdout).unwrap()
     }
 
+    /// Explores the conference by its sid (`--conference`: on loopback the sid in the
+    /// environment alone leaves a run in setup mode).
     fn explore(&self, steps: &str) -> Output {
-        let args = ["explore", "--target", &self.serve.base, "--steps", steps, "--seed", "4"];
+        let conference = self.serve.var("LAML_CONFERENCE_SID");
+        let args = [
+            "explore",
+            "--target",
+            &self.serve.base,
+            "--conference",
+            &conference,
+            "--steps",
+            steps,
+            "--seed",
+            "4",
+        ];
         run(&args, &self.serve.env, &scratch("shared"))
     }
 }

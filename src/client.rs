@@ -50,8 +50,13 @@ pub struct SentRequest {
     pub method: String,
     /// The full URL.
     pub url: String,
-    /// The project id the request authenticated as, if any; the token is never kept.
+    /// The project id the request authenticated as, if any; the token is never kept, unless
+    /// it is a throwaway one on loopback (below).
     pub user: Option<String>,
+    /// The token, where it is a throwaway one on loopback ([`Credentials::throwaway`]), so the
+    /// reproduction carries it and works when pasted; `None` for every token a user gave.
+    #[serde(skip)]
+    pub throwaway_token: Option<String>,
     /// Headers other than `Authorization`.
     pub headers: Vec<(String, String)>,
     /// The body as sent.
@@ -107,12 +112,16 @@ impl Exchange {
         })
     }
 
-    /// A curl command that reproduces the request; the token comes from `$LAML_API_TOKEN`, so
-    /// the command can be pasted into a report or a ticket without leaking it.
+    /// A curl command that reproduces the request. A token the user gave comes from
+    /// `$LAML_API_TOKEN`, so the command can be pasted into a report or a ticket without leaking
+    /// it; a throwaway token on loopback (an account made for the scenario) is written out, since
+    /// the command could not reproduce anything without it and it opens nothing but a test server.
     pub fn curl(&self) -> String {
         let mut cmd = format!("curl -X {} {}", self.request.method, quoted(&self.request.url));
-        if let Some(user) = &self.request.user {
-            cmd.push_str(&format!(" -u \"{user}:$LAML_API_TOKEN\""));
+        match (&self.request.user, &self.request.throwaway_token) {
+            (Some(user), Some(token)) => cmd.push_str(&format!(" -u {}", quoted(&format!("{user}:{token}")))),
+            (Some(user), None) => cmd.push_str(&format!(" -u \"{user}:$LAML_API_TOKEN\"")),
+            (None, _) => {}
         }
         let is_form = self.request.header("content-type").is_none_or(|c| c == FORM);
         if !self.request.body.is_empty() && !is_form {
@@ -295,10 +304,16 @@ impl ApiClient {
         }
         let started = Instant::now();
         let user = self.credentials.as_ref().map(|c| c.project_id.clone());
+        let throwaway_token = self
+            .credentials
+            .as_ref()
+            .filter(|c| c.throwaway)
+            .map(|c| c.token.expose().to_string());
         let sent = SentRequest {
             method: method.to_string(),
             url: url.clone(),
             user,
+            throwaway_token,
             headers,
             body,
         };

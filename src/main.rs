@@ -253,6 +253,7 @@ async fn run() -> ExitCode {
         fault: custom.fault.clone(),
     };
     let serial = target.shares_participants();
+    let embedded = matches!(target, Target::Embedded(_));
     let _ = steps::PROFILE.set(settings.profile);
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");
@@ -302,6 +303,15 @@ async fn run() -> ExitCode {
         return ExitCode::from(2);
     }
     if result.execution_has_failed() {
+        if embedded {
+            let fault = custom
+                .fault
+                .as_deref()
+                .map_or(String::new(), |f| format!(" --fault {f}"));
+            eprintln!(
+                "laml-conformance: the embedded space these scenarios ran on is gone with the run; to reproduce a failure by hand, start `laml-conformance serve{fault}`, then rerun with `--target <its URL> --name '<the scenario>'`: each failure then shows a curl command that works when pasted"
+            );
+        }
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -218,3 +218,31 @@ fn assert_only_other_generations_skipped(out: &str) {
         "{skipped:#?}"
     );
 }
+
+/// Against serve through its setup endpoint, each scenario's account is made for it, with a
+/// throwaway token: the reproduction under a failure carries it, so pasting it reproduces the
+/// request (here: the update the fault answers wrongly, answered 200 again, not 401).
+#[test]
+fn a_reproduction_pasted_from_a_failure_reproduces_the_request() {
+    let serve = Serve::start_with(&["--fault", "ignore-muted"], &[]);
+    let setup = format!("{}/__laml/setup", serve.base);
+    let o = run(
+        &["--target", &serve.base, "--setup-url", &setup, "--tags", "@mute"],
+        &[],
+        &temp_dir("reproduce"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let curl = out
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("request:  "))
+        .find(|c| c.starts_with("curl -X POST"))
+        .unwrap_or_else(|| panic!("no reproduction of an update: {out}"));
+    assert!(!curl.contains("$LAML_API_TOKEN"), "{curl}");
+    let pasted = Command::new("bash")
+        .args(["-c", &format!("{curl} -s -o /dev/null -w '%{{http_code}}'")])
+        .env_remove("LAML_API_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&pasted.stdout), "200", "{curl}");
+}

@@ -219,6 +219,16 @@ async fn run() -> ExitCode {
         Ok(s) => s,
         Err(e) => return config_error(&e),
     };
+    if let Some(note) = &settings.mode {
+        let origin = |key: &str| {
+            if std::env::var_os(key).is_some() {
+                "the environment"
+            } else {
+                ".env"
+            }
+        };
+        eprintln!("laml-conformance: {}", note.say(&origin));
+    }
     let requested = match report::Requested::open(report::Paths {
         junit: custom.junit.as_deref(),
         json: custom.json.as_deref(),

@@ -292,3 +292,66 @@ fn serve_s_lines_as_dotenv_keep_a_plain_target_run_in_setup_mode() {
         "{err}"
     );
 }
+
+/// A live participant that is already muted and on hold when the run starts: each scenario
+/// first brings it to the state the features start from, so a scenario about hold does not fail
+/// on `muted`, and afterwards it is muted and on hold again.
+#[test]
+fn configured_mode_starts_each_scenario_from_unmuted_and_restores_afterwards() {
+    let serve = Serve::start(&[]);
+    let var = |k: &str| serve.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
+    let customer = var("LAML_PARTICIPANTS")
+        .split(',')
+        .find_map(|p| p.strip_prefix("customer=").map(str::to_string))
+        .unwrap();
+    let url = format!(
+        "{}/api/laml/2010-04-01/Accounts/{}/Conferences/{}/Participants/{customer}.json",
+        serve.base,
+        var("LAML_PROJECT_ID"),
+        serve.conference()
+    );
+    let send = |body: Option<&'static str>| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let http = reqwest::Client::new();
+            let request = match body {
+                Some(b) => http
+                    .post(&url)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(b),
+                None => http.get(&url),
+            };
+            let r = request
+                .basic_auth(var("LAML_PROJECT_ID"), Some(var("LAML_API_TOKEN")))
+                .send()
+                .await
+                .unwrap();
+            serde_json::from_slice::<serde_json::Value>(&r.bytes().await.unwrap()).unwrap()
+        })
+    };
+    send(Some("Muted=true&Hold=true"));
+    let o = run(
+        &[
+            "--target",
+            &serve.base,
+            "--conference",
+            &serve.conference(),
+            "--tags",
+            "@hold or @mute",
+        ],
+        &serve.env,
+        &temp_dir("start-state"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("passed") && !out.contains("failed"), "{out}");
+    let after = send(None);
+    assert_eq!(
+        (after["muted"].as_bool(), after["hold"].as_bool()),
+        (Some(true), Some(true)),
+        "{after}"
+    );
+}

@@ -150,10 +150,33 @@ impl ConformanceWorld {
         if self.target.shares_participants() {
             for name in names {
                 let (_, state) = self.retrieve(&name).await?;
+                self.bring_to_start(&name, &state).await?;
                 self.initial.push((name, state));
             }
         }
         Ok(())
+    }
+
+    /// A shared, live participant as every scenario starts from: unmuted, not on hold, not
+    /// coaching (the state the `Given` steps build on), so a participant that was muted when
+    /// the run began does not fail a scenario about hold. Only what differs is sent; the
+    /// participant's state before is restored after the scenario.
+    async fn bring_to_start(&self, name: &str, state: &Value) -> Result<(), String> {
+        let mut update = ParticipantUpdate::new();
+        for (field, key) in [("muted", "Muted"), ("hold", "Hold"), ("coaching", "Coaching")] {
+            if state.get(field).and_then(Value::as_bool) == Some(true) {
+                update = update.param(key, "false");
+            }
+        }
+        if update.encode().is_empty() {
+            return Ok(());
+        }
+        self.update_ok(
+            name,
+            &update,
+            &format!("bringing {name:?} to the state scenarios start from (unmuted, not on hold, not coaching)"),
+        )
+        .await
     }
 
     /// Where a named participant is, with the known names in the error.

@@ -202,7 +202,12 @@ pub struct ApiClient {
     base: String,
     dialect: Dialect,
     credentials: Option<Credentials>,
+    recorder: Option<Recorder>,
 }
+
+/// Where a client keeps every exchange it makes, in order, for a scenario's baseline
+/// recording (`--record`, `--baseline`).
+pub type Recorder = std::sync::Arc<std::sync::Mutex<Vec<Exchange>>>;
 
 /// How long an idle connection is kept for reuse: less than servers keep theirs (`serve`
 /// closes one after 10 s), so a request never goes out on a connection the server is closing.
@@ -234,6 +239,16 @@ impl ApiClient {
             base: base.trim_end_matches('/').to_string(),
             dialect,
             credentials,
+            recorder: None,
+        }
+    }
+
+    /// The same client, keeping every exchange it (and each client made from it) makes in
+    /// `recorder`.
+    pub fn recording_into(self, recorder: Recorder) -> Self {
+        ApiClient {
+            recorder: Some(recorder),
+            ..self
         }
     }
 
@@ -341,13 +356,20 @@ impl ApiClient {
                 continue;
             }
             let body = read_bounded(response, &url, self.timeout).await?;
-            return Ok(Exchange {
+            let exchange = Exchange {
                 request: sent,
                 status,
                 headers,
                 body: self.scrubbed(String::from_utf8_lossy(&body).into_owned()),
                 elapsed: started.elapsed(),
-            });
+            };
+            if let Some(recorder) = &self.recorder {
+                recorder
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(exchange.clone());
+            }
+            return Ok(exchange);
         }
     }
 }

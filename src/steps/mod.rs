@@ -10,12 +10,14 @@ mod conference;
 mod label;
 pub mod needs;
 mod parameters;
+mod record;
 mod response;
 mod restore;
 mod state;
 mod tables;
 mod update;
 
+pub use record::{BASELINE, DRIFTED};
 pub use restore::FAILED_RESTORES;
 
 use std::collections::HashMap;
@@ -73,6 +75,8 @@ pub struct ConformanceWorld {
     server_now: Option<time::OffsetDateTime>,
     /// When the last request was sent and answered, by the target's clock where it tells it.
     window: Option<dates::Window>,
+    /// Every exchange of the scenario, in order, where the run records or compares baselines.
+    recorder: laml_conformance::client::Recorder,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -113,6 +117,7 @@ impl ConformanceWorld {
             initial: Vec::new(),
             server_now: None,
             window: None,
+            recorder: Default::default(),
         })
     }
 
@@ -143,7 +148,12 @@ impl ConformanceWorld {
             });
         }
         if self.client.is_none() {
-            self.client = Some(self.target.client(&arranged));
+            let client = self.target.client(&arranged);
+            self.client = Some(if BASELINE.get().is_some() {
+                client.recording_into(self.recorder.clone())
+            } else {
+                client
+            });
         }
         let names: Vec<String> = arranged.participants.iter().map(|(n, _)| n.clone()).collect();
         self.conferences.push(arranged);

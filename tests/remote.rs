@@ -89,7 +89,7 @@ fn against_a_configured_conference_what_cannot_be_arranged_is_skipped_with_its_r
 
 /// `[muted, hold, coaching]` of each participant of serve's configured conference.
 fn list_flags(serve: &Serve) -> Vec<[bool; 3]> {
-    let var = |k: &str| serve.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
+    let var = |k: &str| serve.var(k);
     let (project, token, conference) = (
         var("LAML_PROJECT_ID"),
         var("LAML_API_TOKEN"),
@@ -299,11 +299,8 @@ fn serve_s_lines_as_dotenv_keep_a_plain_target_run_in_setup_mode() {
 #[test]
 fn configured_mode_starts_each_scenario_from_unmuted_and_restores_afterwards() {
     let serve = Serve::start(&[]);
-    let var = |k: &str| serve.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
-    let customer = var("LAML_PARTICIPANTS")
-        .split(',')
-        .find_map(|p| p.strip_prefix("customer=").map(str::to_string))
-        .unwrap();
+    let var = |k: &str| serve.var(k);
+    let customer = serve.participant("customer");
     let url = format!(
         "{}/api/laml/2010-04-01/Accounts/{}/Conferences/{}/Participants/{customer}.json",
         serve.base,

@@ -272,7 +272,8 @@ async fn run() -> ExitCode {
     // nothing for those that were not (cucumber's JSON writer costs time that grows with the
     // square of the scenarios, which a run without --json need not pay).
     let reports = report::Reports::for_tee(requested, info);
-    let console = writer::Basic::raw(io::stdout(), Coloring::Auto, 0).summarized();
+    // cucumber calls a failing step a panic; the console says it failed (see `report::words`).
+    let console = writer::Basic::raw(report::words::Plain::new(io::stdout()), Coloring::Auto, 0).summarized();
     let result = cucumber
         .with_writer(console.tee::<ConformanceWorld, _>(reports).normalized())
         .fail_on_skipped()

@@ -6,6 +6,7 @@
 //! 3 the target cannot be reached at all; 4 a live participant could not be restored.
 
 mod child;
+mod fail_fast;
 mod features;
 mod matrix;
 mod profiles;
@@ -243,6 +244,7 @@ async fn run() -> ExitCode {
         eprintln!("laml-conformance: {e}");
         return ExitCode::from(3);
     }
+    let stop_note = fail_fast::StopNote::default();
     let info = report::RunInfo {
         profile: settings.profile.name.clone(),
         profile_title: settings.profile.title.clone(),
@@ -251,14 +253,15 @@ async fn run() -> ExitCode {
             Target::Remote(_) => target.base_url(),
         },
         fault: custom.fault.clone(),
+        stopped: stop_note.clone(),
     };
     let serial = target.shares_participants();
     let _ = steps::PROFILE.set(settings.profile);
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");
     }
-    let cucumber = ConformanceWorld::cucumber::<features::Source>()
-        .with_parser(steps::needs::Marking(features::Features))
+    let runner = cucumber::runner::Basic::default()
+        .steps(ConformanceWorld::collection())
         .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
         .after(|_, _, _, _, world| {
             async move {
@@ -268,18 +271,27 @@ async fn run() -> ExitCode {
             }
             .boxed_local()
         });
+    // --fail-fast stops the scenarios under way too, except where a scenario cut short would
+    // leave a shared participant changed (see `fail_fast`).
+    let runner = fail_fast::FailFast::new(runner, !serial, stop_note.clone());
     // One writer beside the console fans the events out to the reports asked for, and does
     // nothing for those that were not (cucumber's JSON writer costs time that grows with the
     // square of the scenarios, which a run without --json need not pay).
     let reports = report::Reports::for_tee(requested, info);
     // cucumber calls a failing step a panic; the console says it failed (see `report::words`).
     let console = writer::Basic::raw(report::words::Plain::new(io::stdout()), Coloring::Auto, 0).summarized();
-    let result = cucumber
-        .with_writer(console.tee::<ConformanceWorld, _>(reports).normalized())
-        .fail_on_skipped()
-        .with_cli(opts)
-        .run(custom.features.unwrap_or_default())
-        .await;
+    let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(
+        steps::needs::Marking(features::Features),
+        runner,
+        console.tee::<ConformanceWorld, _>(reports).normalized(),
+    )
+    .fail_on_skipped()
+    .with_cli(opts)
+    .run(custom.features.unwrap_or_default())
+    .await;
+    if let Some(stopped) = stop_note.get() {
+        println!("{stopped}"); // under cucumber's summary, which counts only what ran
+    }
     let failed_restores = steps::FAILED_RESTORES.load(Ordering::SeqCst);
     if failed_restores > 0 {
         eprintln!(

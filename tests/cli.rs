@@ -197,3 +197,55 @@ fn a_feature_that_does_not_parse_is_named_with_its_line_and_what_was_expected() 
     assert!(err.contains("broken.feature:2:"), "{err}");
     assert!(err.contains("expected a Gherkin keyword"), "{err}");
 }
+
+/// The scenarios a run's summary reports, and how many of them failed.
+fn summary_scenarios(o: &Output) -> (usize, usize) {
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out
+        .lines()
+        .find(|l| {
+            l.split_once(' ')
+                .is_some_and(|(n, rest)| n.parse::<usize>().is_ok() && rest.starts_with("scenario"))
+        })
+        .unwrap_or_else(|| panic!("no scenario count in the summary:\n{out}"));
+    let number = |word: &str| -> usize {
+        line.split([' ', '(', ',', ')'])
+            .collect::<Vec<_>>()
+            .windows(2)
+            .find(|w| w[1].starts_with(word))
+            .and_then(|w| w[0].parse().ok())
+            .unwrap_or(0)
+    };
+    (number("scenario"), number("failed"))
+}
+
+/// cucumber's own --fail-fast only stops starting scenarios, and its runner starts all of
+/// this suite's at once, so it stopped nothing; the run's stops those under way too.
+#[test]
+fn fail_fast_stops_a_concurrent_run_at_the_first_failure() {
+    let full = run(&["--fault", "ignore-muted", "--profile", "seed"]);
+    let fast = run(&["--fault", "ignore-muted", "--profile", "seed", "--fail-fast"]);
+    assert_eq!(fast.status.code(), Some(1), "{}", text(&fast));
+    let (all, all_failed) = summary_scenarios(&full);
+    let (ran, failed) = summary_scenarios(&fast);
+    assert!(all_failed > 1, "the fault fails several scenarios:\n{}", text(&full));
+    assert_eq!(failed, 1, "only the first failure is reported:\n{}", text(&fast));
+    assert!(
+        ran * 4 <= all,
+        "{ran} of {all} scenarios ran despite --fail-fast:\n{}",
+        text(&fast)
+    );
+    let out = String::from_utf8_lossy(&fast.stdout);
+    assert!(
+        out.contains(&format!(
+            "The run stopped at the first failed scenario (--fail-fast): {ran} of {all} scenarios ran; the other {} (",
+            all - ran
+        )),
+        "the summary says the run stopped early:\n{out}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&full.stdout).contains("stopped"),
+        "{}",
+        text(&full)
+    );
+}

@@ -85,6 +85,9 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
         "**Scenarios:** {} passed, {} failed, {} skipped · **Steps:** {} passed, {} failed, {} skipped\n",
         counts.passed, counts.failed, counts.skipped, steps.passed, steps.failed, steps.skipped
     );
+    if let Some(stopped) = info.stopped.get() {
+        let _ = writeln!(out, "{}\n", md(&stopped.to_string()));
+    }
     out.push_str("| Feature | Passed | Failed | Skipped |\n| --- | ---: | ---: | ---: |\n");
     for f in &record.features {
         let c = f.counts();

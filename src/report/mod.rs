@@ -154,6 +154,9 @@ pub struct RunInfo {
     pub target: String,
     /// The fault the embedded space was broken with (`--fault`), if any.
     pub fault: Option<String>,
+    /// Set when `--fail-fast` stopped the run early (before the reports are written), so a
+    /// report that shows four scenarios of fifty-nine says why.
+    pub stopped: crate::fail_fast::StopNote,
 }
 
 /// How a step ended, as the console shows it.
@@ -691,6 +694,7 @@ pub(crate) mod tests {
             profile_title: "The seed <page>".into(),
             target: "the embedded simulated space".into(),
             fault: Some("ignore-muted".into()),
+            stopped: Default::default(),
         };
         (record, info)
     }

@@ -10,6 +10,7 @@ mod fail_fast;
 mod features;
 mod matrix;
 mod profiles;
+mod progress;
 mod report;
 mod serve;
 mod steps;
@@ -283,7 +284,8 @@ async fn run() -> ExitCode {
     let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(
         steps::needs::Marking(features::Features),
         runner,
-        console.tee::<ConformanceWorld, _>(reports).normalized(),
+        // "scenarios: 30/59" on stderr when it is a terminal and the run takes a while
+        progress::Suite::new(console.tee::<ConformanceWorld, _>(reports).normalized()),
     )
     .fail_on_skipped()
     .with_cli(opts)

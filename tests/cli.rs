@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
         .args(args)
@@ -248,4 +250,25 @@ fn fail_fast_stops_a_concurrent_run_at_the_first_failure() {
         "{}",
         text(&full)
     );
+}
+
+/// The progress line ("scenarios: 30/59", "faults: 12/42") is drawn only on a terminal: a run
+/// whose stderr is piped, as in CI logs and here, gets nothing extra there, whether the run
+/// goes to a remote target or is `profiles` running the suite three times.
+#[test]
+fn piped_stderr_gets_no_progress_line() {
+    let served = common::Serve::start(&[]);
+    let dir = std::env::temp_dir();
+    for args in [
+        vec!["--target", served.base.as_str(), "--concurrency", "1"],
+        vec!["profiles", "--target", served.base.as_str()],
+    ] {
+        let o = common::run(&args, &[], &dir);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", common::text(&o));
+        assert!(
+            o.stderr.is_empty(),
+            "{args:?} wrote to a piped stderr: {:?}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }

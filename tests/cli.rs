@@ -272,3 +272,34 @@ fn piped_stderr_gets_no_progress_line() {
         );
     }
 }
+
+/// `.github/workflows/conformance.yml` learns serve's base URL from the line serve prints, with
+/// `sed`; a rewording of that line would break CI with no test failing, so the two are held
+/// together here, and the run step asks for the reports it uploads.
+#[test]
+fn the_ci_workflow_reads_the_line_serve_prints_and_uploads_the_reports() {
+    let workflow =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/conformance.yml"))
+            .expect("the workflow is in the repository");
+    let prefix = workflow
+        .split("sed -n 's/^")
+        .nth(1)
+        .and_then(|rest| rest.split("//p'").next())
+        .expect("the workflow reads serve's base URL with sed");
+    assert!(workflow.contains("laml-conformance serve --port 0"), "{workflow}");
+    let printed = common::Serve::start(&[]).interrupt_output();
+    let base = printed
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("serve printed no line starting {prefix:?}:\n{printed}"));
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    for needed in [
+        "--junit reports/junit.xml",
+        "--html reports/report.html",
+        "--summary-md reports/summary.md",
+        "actions/upload-artifact@v4",
+        "            reports/junit.xml\n            reports/report.html\n",
+    ] {
+        assert!(workflow.contains(needed), "the workflow lacks {needed:?}");
+    }
+}

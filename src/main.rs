@@ -201,6 +201,10 @@ fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, 
         .name("laml-conformance")
         .about(ABOUT)
         .long_about(ABOUT)
+        // cucumber's words ("Run tests until the first failure") undersell what the run does
+        .mut_arg("fail_fast", |a| {
+            a.help("Stop at the first failed scenario: the scenarios under way stop too, and no other starts")
+        })
         .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n  laml-conformance features [--export DIR]           the features compiled in, listed or written out\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
     let matches = command.get_matches();
     cli::Opts::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())

@@ -55,6 +55,15 @@ struct RunOptions {
     /// Break the embedded simulated space with this fault (`laml-conformance faults` lists them).
     #[arg(long, value_name = "NAME")]
     fault: Option<String>,
+    /// Record every scenario's exchanges, normalised, into this folder as insta snapshots: the
+    /// baseline of a known-good release.
+    #[arg(long, value_name = "DIR", conflicts_with = "baseline")]
+    record: Option<PathBuf>,
+    /// Compare every scenario's exchanges with the recording in this folder: any drift (a field
+    /// added or gone, a value or status changed) fails the run, and is left as `.snap.new` for
+    /// `cargo insta review`.
+    #[arg(long, value_name = "DIR")]
+    baseline: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -225,6 +234,16 @@ async fn run() -> ExitCode {
         Ok(s) => s,
         Err(e) => return config_error(&e),
     };
+    if let Some(note) = &settings.mode {
+        let origin = |key: &str| {
+            if std::env::var_os(key).is_some() {
+                "the environment"
+            } else {
+                ".env"
+            }
+        };
+        eprintln!("laml-conformance: {}", note.say(&origin));
+    }
     let requested = match report::Requested::open(report::Paths {
         junit: custom.junit.as_deref(),
         json: custom.json.as_deref(),
@@ -241,6 +260,29 @@ async fn run() -> ExitCode {
         Ok(f) => f,
         Err(e) => return config_error(&e),
     };
+    let baseline = match (&custom.record, &custom.baseline) {
+        (Some(dir), _) => match std::fs::create_dir_all(dir) {
+            Ok(()) => Some(laml_conformance::baseline::Mode::Record(dir.clone())),
+            Err(e) => {
+                return config_error(&format!(
+                    "cannot record into {}: {e}; choose a writable folder",
+                    dir.display()
+                ));
+            }
+        },
+        (None, Some(dir)) if !dir.is_dir() => {
+            return config_error(&format!(
+                "there is no baseline at {}; record one first with --record {}",
+                dir.display(),
+                dir.display()
+            ));
+        }
+        (None, Some(dir)) => Some(laml_conformance::baseline::Mode::Baseline(dir.clone())),
+        (None, None) => None,
+    };
+    if let Some(mode) = baseline {
+        let _ = steps::BASELINE.set(mode);
+    }
     let target = match Target::from_settings(&settings, fault).await {
         Ok(t) => t,
         Err(e) => return config_error(&e.to_string()),
@@ -261,6 +303,7 @@ async fn run() -> ExitCode {
         stopped: stop_note.clone(),
     };
     let serial = target.shares_participants();
+    let embedded = matches!(target, Target::Embedded(_));
     let _ = steps::PROFILE.set(settings.profile);
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");
@@ -268,9 +311,10 @@ async fn run() -> ExitCode {
     let runner = cucumber::runner::Basic::default()
         .steps(ConformanceWorld::collection())
         .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
-        .after(|_, _, _, _, world| {
+        .after(|feature, _, scenario, _, world| {
             async move {
                 if let Some(w) = world {
+                    w.record(feature, scenario);
                     w.restore().await
                 }
             }
@@ -315,12 +359,37 @@ async fn run() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    let drifted = steps::DRIFTED.load(Ordering::SeqCst);
+    if drifted > 0 {
+        match (&custom.record, &custom.baseline) {
+            (Some(dir), _) => eprintln!(
+                "laml-conformance: {drifted} scenario(s) could not be recorded into {} (see above)",
+                dir.display()
+            ),
+            (_, dir) => {
+                let dir = dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default();
+                eprintln!(
+                    "laml-conformance: {drifted} scenario(s) drifted from the baseline in {dir} (each diff above); review the new recordings with `cargo insta review --workspace-root {dir}`, or record again with --record"
+                );
+            }
+        }
+        return ExitCode::from(1);
+    }
     let steps = result.passed_steps() + result.skipped_steps() + result.failed_steps();
     if steps == 0 {
         eprintln!("laml-conformance: no scenario ran, so nothing was checked; check --features, --tags and --name");
         return ExitCode::from(2);
     }
     if result.execution_has_failed() {
+        if embedded {
+            let fault = custom
+                .fault
+                .as_deref()
+                .map_or(String::new(), |f| format!(" --fault {f}"));
+            eprintln!(
+                "laml-conformance: the embedded space these scenarios ran on is gone with the run; to reproduce a failure by hand, start `laml-conformance serve{fault}`, then rerun with `--target <its URL> --name '<the scenario>'`: each failure then shows a curl command that works when pasted"
+            );
+        }
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

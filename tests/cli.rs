@@ -40,6 +40,9 @@ fn a_failing_scenario_exits_1_and_names_the_field() {
         "{out}"
     );
     assert!(out.contains("actual:   <false> (boolean)"), "{out}");
+    // The embedded space is gone with the run: the way to reproduce by hand is said once.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.matches("start `laml-conformance serve`").count(), 1, "{err}");
 }
 
 #[test]

@@ -435,7 +435,17 @@ fn against_serve_the_reports_give_skipped_scenarios_their_reason_and_no_token() 
     let dir = temp_dir("serve");
     let r = Reports::in_dir(&dir);
     env.push(r.github_env());
-    let o = run(&r.args(&["--target", &serve.base, "-vv", "--junit-v", "1"]), &env, &dir);
+    let conference = serve.conference();
+    let args = [
+        "--target",
+        &serve.base,
+        "--conference",
+        &conference,
+        "-vv",
+        "--junit-v",
+        "1",
+    ];
+    let o = run(&r.args(&args), &env, &dir);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let html = read(&r.html);
     let page = page(&html);

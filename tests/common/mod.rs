@@ -96,6 +96,16 @@ impl Serve {
         }
     }
 
+    /// The conference it arranged for clients (`LAML_CONFERENCE_SID`), for a run in configured
+    /// mode (`--conference`).
+    pub fn conference(&self) -> String {
+        self.env
+            .iter()
+            .find(|(k, _)| k == "LAML_CONFERENCE_SID")
+            .map(|(_, v)| v.clone())
+            .expect("serve prints LAML_CONFERENCE_SID")
+    }
+
     /// Stops it with Ctrl-C and returns everything it printed.
     pub fn interrupt_output(self) -> String {
         let printed = self.printed.clone();

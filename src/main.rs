@@ -6,9 +6,11 @@
 //! 3 the target cannot be reached at all; 4 a live participant could not be restored.
 
 mod child;
+mod fail_fast;
 mod features;
 mod matrix;
 mod profiles;
+mod progress;
 mod report;
 mod serve;
 mod steps;
@@ -208,6 +210,10 @@ fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, 
         .name("laml-conformance")
         .about(ABOUT)
         .long_about(ABOUT)
+        // cucumber's words ("Run tests until the first failure") undersell what the run does
+        .mut_arg("fail_fast", |a| {
+            a.help("Stop at the first failed scenario: the scenarios under way stop too, and no other starts")
+        })
         .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n  laml-conformance features [--export DIR]           the features compiled in, listed or written out\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
     let matches = command.get_matches();
     cli::Opts::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
@@ -285,6 +291,7 @@ async fn run() -> ExitCode {
         eprintln!("laml-conformance: {e}");
         return ExitCode::from(3);
     }
+    let stop_note = fail_fast::StopNote::default();
     let info = report::RunInfo {
         profile: settings.profile.name.clone(),
         profile_title: settings.profile.title.clone(),
@@ -293,6 +300,7 @@ async fn run() -> ExitCode {
             Target::Remote(_) => target.base_url(),
         },
         fault: custom.fault.clone(),
+        stopped: stop_note.clone(),
     };
     let serial = target.shares_participants();
     let embedded = matches!(target, Target::Embedded(_));
@@ -300,8 +308,8 @@ async fn run() -> ExitCode {
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");
     }
-    let cucumber = ConformanceWorld::cucumber::<features::Source>()
-        .with_parser(steps::needs::Marking(features::Features))
+    let runner = cucumber::runner::Basic::default()
+        .steps(ConformanceWorld::collection())
         .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
         .after(|feature, _, scenario, _, world| {
             async move {
@@ -312,17 +320,28 @@ async fn run() -> ExitCode {
             }
             .boxed_local()
         });
+    // --fail-fast stops the scenarios under way too, except where a scenario cut short would
+    // leave a shared participant changed (see `fail_fast`).
+    let runner = fail_fast::FailFast::new(runner, !serial, stop_note.clone());
     // One writer beside the console fans the events out to the reports asked for, and does
     // nothing for those that were not (cucumber's JSON writer costs time that grows with the
     // square of the scenarios, which a run without --json need not pay).
     let reports = report::Reports::for_tee(requested, info);
-    let console = writer::Basic::raw(io::stdout(), Coloring::Auto, 0).summarized();
-    let result = cucumber
-        .with_writer(console.tee::<ConformanceWorld, _>(reports).normalized())
-        .fail_on_skipped()
-        .with_cli(opts)
-        .run(custom.features.unwrap_or_default())
-        .await;
+    // cucumber calls a failing step a panic; the console says it failed (see `report::words`).
+    let console = writer::Basic::raw(report::words::Plain::new(io::stdout()), Coloring::Auto, 0).summarized();
+    let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(
+        steps::needs::Marking(features::Features),
+        runner,
+        // "scenarios: 30/59" on stderr when it is a terminal and the run takes a while
+        progress::Suite::new(console.tee::<ConformanceWorld, _>(reports).normalized()),
+    )
+    .fail_on_skipped()
+    .with_cli(opts)
+    .run(custom.features.unwrap_or_default())
+    .await;
+    if let Some(stopped) = stop_note.get() {
+        println!("{stopped}"); // under cucumber's summary, which counts only what ran
+    }
     let failed_restores = steps::FAILED_RESTORES.load(Ordering::SeqCst);
     if failed_restores > 0 {
         eprintln!(

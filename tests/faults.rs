@@ -41,6 +41,11 @@ fn every_fault_is_caught_by_the_scenarios_declared_to_catch_it() {
         .expect("the binary starts");
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.stderr.is_empty(),
+        "the progress line is for a terminal, not a pipe: {:?}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
     std::fs::remove_file(&summary).ok();
     assert_eq!(

@@ -35,15 +35,8 @@ struct Load {
 
 impl Load {
     fn new(serve: &common::Serve) -> Load {
-        let var = |k: &str| serve.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
-        let sid = var("LAML_PARTICIPANTS")
-            .split(',')
-            .next()
-            .unwrap()
-            .split('=')
-            .nth(1)
-            .unwrap()
-            .to_string();
+        let var = |k: &str| serve.var(k);
+        let sid = serve.participant("agent");
         let (account, conference) = (var("LAML_PROJECT_ID"), var("LAML_CONFERENCE_SID"));
         let basic =
             |user: &str, token: &str| base64::engine::general_purpose::STANDARD.encode(format!("{user}:{token}"));

@@ -50,8 +50,13 @@ pub struct SentRequest {
     pub method: String,
     /// The full URL.
     pub url: String,
-    /// The project id the request authenticated as, if any; the token is never kept.
+    /// The project id the request authenticated as, if any; the token is never kept, unless
+    /// it is a throwaway one on loopback (below).
     pub user: Option<String>,
+    /// The token, where it is a throwaway one on loopback ([`Credentials::throwaway`]), so the
+    /// reproduction carries it and works when pasted; `None` for every token a user gave.
+    #[serde(skip)]
+    pub throwaway_token: Option<String>,
     /// Headers other than `Authorization`.
     pub headers: Vec<(String, String)>,
     /// The body as sent.
@@ -107,12 +112,16 @@ impl Exchange {
         })
     }
 
-    /// A curl command that reproduces the request; the token comes from `$LAML_API_TOKEN`, so
-    /// the command can be pasted into a report or a ticket without leaking it.
+    /// A curl command that reproduces the request. A token the user gave comes from
+    /// `$LAML_API_TOKEN`, so the command can be pasted into a report or a ticket without leaking
+    /// it; a throwaway token on loopback (an account made for the scenario) is written out, since
+    /// the command could not reproduce anything without it and it opens nothing but a test server.
     pub fn curl(&self) -> String {
         let mut cmd = format!("curl -X {} {}", self.request.method, quoted(&self.request.url));
-        if let Some(user) = &self.request.user {
-            cmd.push_str(&format!(" -u \"{user}:$LAML_API_TOKEN\""));
+        match (&self.request.user, &self.request.throwaway_token) {
+            (Some(user), Some(token)) => cmd.push_str(&format!(" -u {}", quoted(&format!("{user}:{token}")))),
+            (Some(user), None) => cmd.push_str(&format!(" -u \"{user}:$LAML_API_TOKEN\"")),
+            (None, _) => {}
         }
         let is_form = self.request.header("content-type").is_none_or(|c| c == FORM);
         if !self.request.body.is_empty() && !is_form {
@@ -193,7 +202,12 @@ pub struct ApiClient {
     base: String,
     dialect: Dialect,
     credentials: Option<Credentials>,
+    recorder: Option<Recorder>,
 }
+
+/// Where a client keeps every exchange it makes, in order, for a scenario's baseline
+/// recording (`--record`, `--baseline`).
+pub type Recorder = std::sync::Arc<std::sync::Mutex<Vec<Exchange>>>;
 
 /// How long an idle connection is kept for reuse: less than servers keep theirs (`serve`
 /// closes one after 10 s), so a request never goes out on a connection the server is closing.
@@ -225,6 +239,16 @@ impl ApiClient {
             base: base.trim_end_matches('/').to_string(),
             dialect,
             credentials,
+            recorder: None,
+        }
+    }
+
+    /// The same client, keeping every exchange it (and each client made from it) makes in
+    /// `recorder`.
+    pub fn recording_into(self, recorder: Recorder) -> Self {
+        ApiClient {
+            recorder: Some(recorder),
+            ..self
         }
     }
 
@@ -295,10 +319,16 @@ impl ApiClient {
         }
         let started = Instant::now();
         let user = self.credentials.as_ref().map(|c| c.project_id.clone());
+        let throwaway_token = self
+            .credentials
+            .as_ref()
+            .filter(|c| c.throwaway)
+            .map(|c| c.token.expose().to_string());
         let sent = SentRequest {
             method: method.to_string(),
             url: url.clone(),
             user,
+            throwaway_token,
             headers,
             body,
         };
@@ -326,13 +356,20 @@ impl ApiClient {
                 continue;
             }
             let body = read_bounded(response, &url, self.timeout).await?;
-            return Ok(Exchange {
+            let exchange = Exchange {
                 request: sent,
                 status,
                 headers,
                 body: self.scrubbed(String::from_utf8_lossy(&body).into_owned()),
                 elapsed: started.elapsed(),
-            });
+            };
+            if let Some(recorder) = &self.recorder {
+                recorder
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(exchange.clone());
+            }
+            return Ok(exchange);
         }
     }
 }

@@ -95,6 +95,30 @@ pub struct Settings {
     pub timeout: Duration,
     /// The generation of the documentation the answers are judged by.
     pub profile: &'static Profile,
+    /// How the conference settings decided the mode, for the run to say on stderr.
+    pub mode: Option<ModeNote>,
+}
+
+/// Why a remote run arranges state as it does, when conference settings were involved: a run
+/// that switches to a shared, live conference (or declines one it was given) says so, and where
+/// the setting came from, instead of changing its verdicts silently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModeNote {
+    /// The scenarios share the participants of this conference.
+    Configured {
+        /// The ConferenceSid.
+        conference: String,
+        /// Whether `--conference` named it (else `LAML_CONFERENCE_SID`).
+        from_flag: bool,
+    },
+    /// `LAML_CONFERENCE_SID` names a conference (as the lines `serve` prints for clients do), but
+    /// the target is on loopback and a setup endpoint arranges fresh state there: not used.
+    ConferenceNotUsed {
+        /// The ConferenceSid.
+        conference: String,
+        /// The setup endpoint used instead.
+        setup_url: String,
+    },
 }
 
 /// A setting that is wrong, with what to do about it.
@@ -213,6 +237,7 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
             remote: None,
             timeout,
             profile,
+            mode: None,
         });
     };
     let target = if target == "space" {
@@ -283,6 +308,8 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
     };
     let setup = flags.setup_url.clone().or_else(|| var("LAML_SETUP_URL"));
     let conference = flags.conference.clone().or_else(|| var("LAML_CONFERENCE_SID"));
+    let conference_from_flag = flags.conference.is_some();
+    let mut mode = None;
     let mut pairs = flags.participants.clone();
     if pairs.is_empty()
         && let Some(list) = var("LAML_PARTICIPANTS")
@@ -302,6 +329,19 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
         };
         participants.push((name.trim().to_string(), sid.trim().to_string()));
     }
+    // On loopback, a conference named only by a variable (the lines `serve` prints for clients,
+    // saved as .env) does not switch the run to a shared conference: the setup endpoint gives
+    // each scenario fresh state. `--conference` does switch it.
+    let conference = match conference {
+        Some(sid) if setup.is_none() && loopback && !conference_from_flag => {
+            mode = Some(ModeNote::ConferenceNotUsed {
+                conference: sid,
+                setup_url: format!("{base_url}{}", crate::setup::SETUP_PATH),
+            });
+            None
+        }
+        other => other,
+    };
     let arrangement = match (setup, conference) {
         (Some(url), _) => {
             let (parsed, setup_host) = checked_url("setup URL", &url, "http://127.0.0.1:8080/__laml/setup")?;
@@ -323,6 +363,10 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
             if credentials.is_none() {
                 return err("a configured conference needs credentials: set LAML_PROJECT_ID and LAML_API_TOKEN");
             }
+            mode = Some(ModeNote::Configured {
+                conference: conference_sid.clone(),
+                from_flag: conference_from_flag,
+            });
             Arrangement::Configured {
                 conference_sid,
                 participants,
@@ -349,7 +393,31 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
         }),
         timeout,
         profile,
+        mode,
     })
+}
+
+impl ModeNote {
+    /// The sentence a run says on stderr; `origin` tells where a variable was read (the
+    /// environment or `.env`).
+    pub fn say(&self, origin: &dyn Fn(&str) -> &'static str) -> String {
+        match self {
+            ModeNote::Configured { conference, from_flag } => {
+                let from = if *from_flag {
+                    "--conference".to_string()
+                } else {
+                    format!("LAML_CONFERENCE_SID in {}", origin("LAML_CONFERENCE_SID"))
+                };
+                format!(
+                    "configured mode: the scenarios share the participants of conference {conference} (from {from}); those that need fresh state are skipped with the reason, and each restores what it changed"
+                )
+            }
+            ModeNote::ConferenceNotUsed { conference, setup_url } => format!(
+                "LAML_CONFERENCE_SID in {} names conference {conference}, which this run does not use: on a loopback target each scenario gets a fresh conference from {setup_url}; pass --conference {conference} to run on that one instead",
+                origin("LAML_CONFERENCE_SID")
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -47,14 +47,28 @@ pub struct Credentials {
     pub project_id: String,
     /// The API token.
     pub token: Secret,
+    /// Whether the token is a throwaway one on loopback (an account the simulated space or a
+    /// loopback setup endpoint made for one scenario, or a deliberately wrong token): a
+    /// reproduction may then carry it, so that pasting it reproduces the request. A token the
+    /// user gave is never throwaway.
+    pub throwaway: bool,
 }
 
 impl Credentials {
-    /// Pairs a project id with its token.
+    /// Pairs a project id with its token (one a user gave: never shown).
     pub fn new(project_id: impl Into<String>, token: impl Into<String>) -> Self {
         Credentials {
             project_id: project_id.into(),
             token: Secret::new(token),
+            throwaway: false,
+        }
+    }
+
+    /// Pairs a project id with a throwaway token on loopback, which a reproduction may show.
+    pub fn throwaway(project_id: impl Into<String>, token: impl Into<String>) -> Self {
+        Credentials {
+            throwaway: true,
+            ..Credentials::new(project_id, token)
         }
     }
 }

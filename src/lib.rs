@@ -76,6 +76,7 @@
 //!
 //! [`ArrangedConference`]: setup::ArrangedConference
 
+pub mod baseline;
 pub mod check;
 pub mod client;
 pub mod config;

@@ -7,9 +7,11 @@
 
 mod child;
 mod explore;
+mod fail_fast;
 mod features;
 mod matrix;
 mod profiles;
+mod progress;
 mod report;
 mod serve;
 mod steps;
@@ -54,6 +56,15 @@ struct RunOptions {
     /// Break the embedded simulated space with this fault (`laml-conformance faults` lists them).
     #[arg(long, value_name = "NAME")]
     fault: Option<String>,
+    /// Record every scenario's exchanges, normalised, into this folder as insta snapshots: the
+    /// baseline of a known-good release.
+    #[arg(long, value_name = "DIR", conflicts_with = "baseline")]
+    record: Option<PathBuf>,
+    /// Compare every scenario's exchanges with the recording in this folder: any drift (a field
+    /// added or gone, a value or status changed) fails the run, and is left as `.snap.new` for
+    /// `cargo insta review`.
+    #[arg(long, value_name = "DIR")]
+    baseline: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -201,6 +212,10 @@ fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, 
         .name("laml-conformance")
         .about(ABOUT)
         .long_about(ABOUT)
+        // cucumber's words ("Run tests until the first failure") undersell what the run does
+        .mut_arg("fail_fast", |a| {
+            a.help("Stop at the first failed scenario: the scenarios under way stop too, and no other starts")
+        })
         .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n  laml-conformance features [--export DIR]           the features compiled in, listed or written out\n  laml-conformance explore [--seed N] [--steps N]    random sequences against the target and the model in lockstep; a divergence printed as a scenario\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
     let matches = command.get_matches();
     cli::Opts::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
@@ -221,6 +236,16 @@ async fn run() -> ExitCode {
         Ok(s) => s,
         Err(e) => return config_error(&e),
     };
+    if let Some(note) = &settings.mode {
+        let origin = |key: &str| {
+            if std::env::var_os(key).is_some() {
+                "the environment"
+            } else {
+                ".env"
+            }
+        };
+        eprintln!("laml-conformance: {}", note.say(&origin));
+    }
     let requested = match report::Requested::open(report::Paths {
         junit: custom.junit.as_deref(),
         json: custom.json.as_deref(),
@@ -237,6 +262,29 @@ async fn run() -> ExitCode {
         Ok(f) => f,
         Err(e) => return config_error(&e),
     };
+    let baseline = match (&custom.record, &custom.baseline) {
+        (Some(dir), _) => match std::fs::create_dir_all(dir) {
+            Ok(()) => Some(laml_conformance::baseline::Mode::Record(dir.clone())),
+            Err(e) => {
+                return config_error(&format!(
+                    "cannot record into {}: {e}; choose a writable folder",
+                    dir.display()
+                ));
+            }
+        },
+        (None, Some(dir)) if !dir.is_dir() => {
+            return config_error(&format!(
+                "there is no baseline at {}; record one first with --record {}",
+                dir.display(),
+                dir.display()
+            ));
+        }
+        (None, Some(dir)) => Some(laml_conformance::baseline::Mode::Baseline(dir.clone())),
+        (None, None) => None,
+    };
+    if let Some(mode) = baseline {
+        let _ = steps::BASELINE.set(mode);
+    }
     let target = match Target::from_settings(&settings, fault).await {
         Ok(t) => t,
         Err(e) => return config_error(&e.to_string()),
@@ -245,6 +293,7 @@ async fn run() -> ExitCode {
         eprintln!("laml-conformance: {e}");
         return ExitCode::from(3);
     }
+    let stop_note = fail_fast::StopNote::default();
     let info = report::RunInfo {
         profile: settings.profile.name.clone(),
         profile_title: settings.profile.title.clone(),
@@ -253,34 +302,48 @@ async fn run() -> ExitCode {
             Target::Remote(_) => target.base_url(),
         },
         fault: custom.fault.clone(),
+        stopped: stop_note.clone(),
     };
     let serial = target.shares_participants();
+    let embedded = matches!(target, Target::Embedded(_));
     let _ = steps::PROFILE.set(settings.profile);
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");
     }
-    let cucumber = ConformanceWorld::cucumber::<features::Source>()
-        .with_parser(steps::needs::Marking(features::Features))
+    let runner = cucumber::runner::Basic::default()
+        .steps(ConformanceWorld::collection())
         .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
-        .after(|_, _, _, _, world| {
+        .after(|feature, _, scenario, _, world| {
             async move {
                 if let Some(w) = world {
+                    w.record(feature, scenario);
                     w.restore().await
                 }
             }
             .boxed_local()
         });
+    // --fail-fast stops the scenarios under way too, except where a scenario cut short would
+    // leave a shared participant changed (see `fail_fast`).
+    let runner = fail_fast::FailFast::new(runner, !serial, stop_note.clone());
     // One writer beside the console fans the events out to the reports asked for, and does
     // nothing for those that were not (cucumber's JSON writer costs time that grows with the
     // square of the scenarios, which a run without --json need not pay).
     let reports = report::Reports::for_tee(requested, info);
-    let console = writer::Basic::raw(io::stdout(), Coloring::Auto, 0).summarized();
-    let result = cucumber
-        .with_writer(console.tee::<ConformanceWorld, _>(reports).normalized())
-        .fail_on_skipped()
-        .with_cli(opts)
-        .run(custom.features.unwrap_or_default())
-        .await;
+    // cucumber calls a failing step a panic; the console says it failed (see `report::words`).
+    let console = writer::Basic::raw(report::words::Plain::new(io::stdout()), Coloring::Auto, 0).summarized();
+    let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(
+        steps::needs::Marking(features::Features),
+        runner,
+        // "scenarios: 30/59" on stderr when it is a terminal and the run takes a while
+        progress::Suite::new(console.tee::<ConformanceWorld, _>(reports).normalized()),
+    )
+    .fail_on_skipped()
+    .with_cli(opts)
+    .run(custom.features.unwrap_or_default())
+    .await;
+    if let Some(stopped) = stop_note.get() {
+        println!("{stopped}"); // under cucumber's summary, which counts only what ran
+    }
     let failed_restores = steps::FAILED_RESTORES.load(Ordering::SeqCst);
     if failed_restores > 0 {
         eprintln!(
@@ -298,12 +361,37 @@ async fn run() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    let drifted = steps::DRIFTED.load(Ordering::SeqCst);
+    if drifted > 0 {
+        match (&custom.record, &custom.baseline) {
+            (Some(dir), _) => eprintln!(
+                "laml-conformance: {drifted} scenario(s) could not be recorded into {} (see above)",
+                dir.display()
+            ),
+            (_, dir) => {
+                let dir = dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default();
+                eprintln!(
+                    "laml-conformance: {drifted} scenario(s) drifted from the baseline in {dir} (each diff above); review the new recordings with `cargo insta review --workspace-root {dir}`, or record again with --record"
+                );
+            }
+        }
+        return ExitCode::from(1);
+    }
     let steps = result.passed_steps() + result.skipped_steps() + result.failed_steps();
     if steps == 0 {
         eprintln!("laml-conformance: no scenario ran, so nothing was checked; check --features, --tags and --name");
         return ExitCode::from(2);
     }
     if result.execution_has_failed() {
+        if embedded {
+            let fault = custom
+                .fault
+                .as_deref()
+                .map_or(String::new(), |f| format!(" --fault {f}"));
+            eprintln!(
+                "laml-conformance: the embedded space these scenarios ran on is gone with the run; to reproduce a failure by hand, start `laml-conformance serve{fault}`, then rerun with `--target <its URL> --name '<the scenario>'`: each failure then shows a curl command that works when pasted"
+            );
+        }
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -65,10 +65,8 @@ fn read_report(features: &Value) -> Outcome {
         for element in feature["elements"].as_array().into_iter().flatten() {
             if element["type"] == "background" {
                 background_failure = element["steps"].as_array().into_iter().flatten().find_map(|s| {
-                    (!matches!(s["result"]["status"].as_str(), Some("passed" | "skipped"))).then(|| {
-                        let message = s["result"]["error_message"].as_str().unwrap_or("(no message)");
-                        format!("Background step failed: {message}")
-                    })
+                    (!matches!(s["result"]["status"].as_str(), Some("passed" | "skipped")))
+                        .then(|| format!("Background step failed: {}", error_message(s)))
                 });
                 continue;
             }
@@ -92,8 +90,8 @@ fn read_report(features: &Value) -> Outcome {
                 if matches!(step["result"]["status"].as_str(), Some("passed" | "skipped")) {
                     continue;
                 }
-                let message = step["result"]["error_message"].as_str().unwrap_or("(no message)");
                 if primary == "Then" {
+                    let message = step["result"]["error_message"].as_str().unwrap_or("(no message)");
                     outcome
                         .failing
                         .entry(name.clone())
@@ -102,13 +100,20 @@ fn read_report(features: &Value) -> Outcome {
                     outcome
                         .broken
                         .entry(name.clone())
-                        .or_insert_with(|| format!("{primary} step failed: {message}"));
+                        .or_insert_with(|| format!("{primary} step failed: {}", error_message(step)));
                 }
                 break;
             }
         }
     }
     outcome
+}
+
+/// A failed step's message in a report, without the "Step failed: " before it, for a line that
+/// says which kind of step failed itself ("When step failed: …").
+fn error_message(step: &Value) -> &str {
+    let message = step["result"]["error_message"].as_str().unwrap_or("(no message)");
+    message.strip_prefix(crate::report::words::PLAIN).unwrap_or(message)
 }
 
 /// Runs the matrix; see the module docs for the exit code.
@@ -139,22 +144,37 @@ pub fn main() -> ExitCode {
     let names: Vec<Option<&str>> = std::iter::once(None)
         .chain(chosen.iter().map(|f| Some(f.name)))
         .collect();
-    let outcomes: Vec<Result<Outcome, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = names
-            .chunks(names.len().div_ceil(4).max(1))
-            .map(|batch| scope.spawn(|| batch.iter().map(|f| run(&exe, &dir, *f)).collect::<Vec<_>>()))
-            .collect();
-        // A batch whose thread panicked still yields one result per fault, so the zip below
-        // never pairs a fault with another's outcome.
-        handles
-            .into_iter()
-            .zip(names.chunks(names.len().div_ceil(4).max(1)))
-            .flat_map(|(h, batch)| {
-                h.join()
-                    .unwrap_or_else(|_| batch.iter().map(|_| Err("the run panicked".to_string())).collect())
+    // "faults (runs of the suite): 12/42, 5 s" on stderr (the healthy space and 41 faults), when it is a terminal
+    let outcomes: Vec<Result<Outcome, String>> =
+        crate::progress::ticking("faults (runs of the suite)", names.len(), |tally| {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = names
+                    .chunks(names.len().div_ceil(4).max(1))
+                    .map(|batch| {
+                        scope.spawn(|| {
+                            batch
+                                .iter()
+                                .map(|f| {
+                                    let outcome = run(&exe, &dir, *f);
+                                    tally.one_done();
+                                    outcome
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                // A batch whose thread panicked still yields one result per fault, so the zip below
+                // never pairs a fault with another's outcome.
+                handles
+                    .into_iter()
+                    .zip(names.chunks(names.len().div_ceil(4).max(1)))
+                    .flat_map(|(h, batch)| {
+                        h.join()
+                            .unwrap_or_else(|_| batch.iter().map(|_| Err("the run panicked".to_string())).collect())
+                    })
+                    .collect()
             })
-            .collect()
-    });
+        });
     std::fs::remove_dir_all(&dir).ok();
     let mut outcomes = outcomes.into_iter();
     let healthy = match outcomes.next() {
@@ -273,7 +293,7 @@ mod tests {
     use super::*;
 
     fn step(keyword: &str, status: &str) -> Value {
-        json!({ "keyword": keyword, "name": "x", "result": { "status": status, "error_message": format!("{keyword} broke") } })
+        json!({ "keyword": keyword, "name": "x", "result": { "status": status, "error_message": format!("Step failed: {}broke", keyword) } })
     }
 
     #[test]
@@ -294,5 +314,7 @@ mod tests {
             ["after a failed background", "given fails", "when fails"]
         );
         assert!(o.names.contains("passes"));
+        assert_eq!(o.broken["when fails"], "When step failed: When broke", "said once");
+        assert_eq!(o.failing["and after then fails"], "Step failed: And broke");
     }
 }

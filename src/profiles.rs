@@ -61,27 +61,29 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut results: Vec<(&str, Tally)> = Vec::new();
-    for profile in PROFILES.iter() {
-        eprintln!(
-            "laml-conformance profiles: running the suite as the {} profile…",
-            profile.name
-        );
-        let mut run_args = args.clone();
-        run_args.extend(["--profile".to_string(), profile.name.clone()]);
-        match run_suite(&exe, &run_args, &dir.join(format!("{}.json", profile.name))) {
-            Ok(report) => results.push((&profile.name, tally(&report))),
-            Err(e) => {
-                std::fs::remove_dir_all(&dir).ok();
-                eprintln!(
-                    "laml-conformance profiles: the run as the {} profile did not run: {e}",
-                    profile.name
-                );
-                return ExitCode::from(2);
+    // "profiles: 1/3 (signalwire), 12 s" on stderr while the runs go, when it is a terminal
+    let ran = crate::progress::ticking("profiles", PROFILES.len(), |progress| {
+        let mut results: Vec<(&str, Tally)> = Vec::new();
+        for profile in PROFILES.iter() {
+            progress.doing(&profile.name);
+            let mut run_args = args.clone();
+            run_args.extend(["--profile".to_string(), profile.name.clone()]);
+            match run_suite(&exe, &run_args, &dir.join(format!("{}.json", profile.name))) {
+                Ok(report) => results.push((profile.name.as_str(), tally(&report))),
+                Err(e) => return Err(format!("the run as the {} profile did not run: {e}", profile.name)),
             }
+            progress.one_done();
         }
-    }
+        Ok(results)
+    });
     std::fs::remove_dir_all(&dir).ok();
+    let results = match ran {
+        Ok(results) => results,
+        Err(e) => {
+            eprintln!("laml-conformance profiles: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let features: Vec<String> = results
         .iter()
         .flat_map(|(_, t)| t.keys().cloned())

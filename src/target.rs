@@ -271,12 +271,7 @@ impl Remote {
             })
         };
         let Some(setup) = origin(url) else { return false };
-        let loopback = setup
-            .1
-            .as_deref()
-            .map(|h| h.trim_matches(['[', ']']))
-            .is_some_and(|h| h == "localhost" || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()));
-        loopback || origin(&self.config.base_url) == Some(setup)
+        is_loopback_url(url) || origin(&self.config.base_url) == Some(setup)
     }
 
     /// Asks the setup endpoint, as `account` where the request is about one of its own.
@@ -339,6 +334,8 @@ impl Remote {
             });
         }
         let credentials = match (text("api_token"), same_account_as, &self.config.credentials) {
+            // A token a setup endpoint on loopback made is a test server's throwaway one.
+            (Some(token), _, _) if is_loopback_url(url) => Credentials::throwaway(account, token),
             (Some(token), _, _) => Credentials::new(account, token),
             (None, Some(a), _) => a.credentials.clone(),
             (None, None, Some(c)) => Credentials::new(account, c.token.expose()),
@@ -362,4 +359,12 @@ impl Remote {
             participants,
         })
     }
+}
+
+/// Whether `url` names a host on this machine.
+fn is_loopback_url(url: &str) -> bool {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_string()))
+        .is_some_and(|h| crate::config::is_loopback(&h))
 }

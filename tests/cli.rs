@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
         .args(args)
@@ -38,6 +40,9 @@ fn a_failing_scenario_exits_1_and_names_the_field() {
         "{out}"
     );
     assert!(out.contains("actual:   <false> (boolean)"), "{out}");
+    // The embedded space is gone with the run: the way to reproduce by hand is said once.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.matches("start `laml-conformance serve`").count(), 1, "{err}");
 }
 
 #[test]
@@ -196,4 +201,108 @@ fn a_feature_that_does_not_parse_is_named_with_its_line_and_what_was_expected() 
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("broken.feature:2:"), "{err}");
     assert!(err.contains("expected a Gherkin keyword"), "{err}");
+}
+
+/// The scenarios a run's summary reports, and how many of them failed.
+fn summary_scenarios(o: &Output) -> (usize, usize) {
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out
+        .lines()
+        .find(|l| {
+            l.split_once(' ')
+                .is_some_and(|(n, rest)| n.parse::<usize>().is_ok() && rest.starts_with("scenario"))
+        })
+        .unwrap_or_else(|| panic!("no scenario count in the summary:\n{out}"));
+    let number = |word: &str| -> usize {
+        line.split([' ', '(', ',', ')'])
+            .collect::<Vec<_>>()
+            .windows(2)
+            .find(|w| w[1].starts_with(word))
+            .and_then(|w| w[0].parse().ok())
+            .unwrap_or(0)
+    };
+    (number("scenario"), number("failed"))
+}
+
+/// cucumber's own --fail-fast only stops starting scenarios, and its runner starts all of
+/// this suite's at once, so it stopped nothing; the run's stops those under way too.
+#[test]
+fn fail_fast_stops_a_concurrent_run_at_the_first_failure() {
+    let full = run(&["--fault", "ignore-muted", "--profile", "seed"]);
+    let fast = run(&["--fault", "ignore-muted", "--profile", "seed", "--fail-fast"]);
+    assert_eq!(fast.status.code(), Some(1), "{}", text(&fast));
+    let (all, all_failed) = summary_scenarios(&full);
+    let (ran, failed) = summary_scenarios(&fast);
+    assert!(all_failed > 1, "the fault fails several scenarios:\n{}", text(&full));
+    assert_eq!(failed, 1, "only the first failure is reported:\n{}", text(&fast));
+    assert!(
+        ran * 4 <= all,
+        "{ran} of {all} scenarios ran despite --fail-fast:\n{}",
+        text(&fast)
+    );
+    let out = String::from_utf8_lossy(&fast.stdout);
+    assert!(
+        out.contains(&format!(
+            "The run stopped at the first failed scenario (--fail-fast): {ran} of {all} scenarios ran; the other {} (",
+            all - ran
+        )),
+        "the summary says the run stopped early:\n{out}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&full.stdout).contains("stopped"),
+        "{}",
+        text(&full)
+    );
+}
+
+/// The progress line ("scenarios: 30/59", "faults: 12/42") is drawn only on a terminal: a run
+/// whose stderr is piped, as in CI logs and here, gets nothing extra there, whether the run
+/// goes to a remote target or is `profiles` running the suite three times.
+#[test]
+fn piped_stderr_gets_no_progress_line() {
+    let served = common::Serve::start(&[]);
+    let dir = std::env::temp_dir();
+    for args in [
+        vec!["--target", served.base.as_str(), "--concurrency", "1"],
+        vec!["profiles", "--target", served.base.as_str()],
+    ] {
+        let o = common::run(&args, &[], &dir);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", common::text(&o));
+        assert!(
+            o.stderr.is_empty(),
+            "{args:?} wrote to a piped stderr: {:?}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+/// `.github/workflows/conformance.yml` learns serve's base URL from the line serve prints, with
+/// `sed`; a rewording of that line would break CI with no test failing, so the two are held
+/// together here, and the run step asks for the reports it uploads.
+#[test]
+fn the_ci_workflow_reads_the_line_serve_prints_and_uploads_the_reports() {
+    let workflow =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".github/workflows/conformance.yml"))
+            .expect("the workflow is in the repository");
+    let prefix = workflow
+        .split("sed -n 's/^")
+        .nth(1)
+        .and_then(|rest| rest.split("//p'").next())
+        .expect("the workflow reads serve's base URL with sed");
+    assert!(workflow.contains("laml-conformance serve --port 0"), "{workflow}");
+    let printed = common::Serve::start(&[]).interrupt_output();
+    let base = printed
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("serve printed no line starting {prefix:?}:\n{printed}"));
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    for needed in [
+        "--junit reports/junit.xml",
+        "--html reports/report.html",
+        "--summary-md reports/summary.md",
+        "actions/upload-artifact@v4",
+        "            reports/junit.xml\n            reports/report.html\n",
+    ] {
+        assert!(workflow.contains(needed), "the workflow lacks {needed:?}");
+    }
 }

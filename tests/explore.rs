@@ -238,11 +238,7 @@ impl Configured {
     }
 
     fn sid(&self, name: &str) -> String {
-        self.serve
-            .var("LAML_PARTICIPANTS")
-            .split(',')
-            .find_map(|p| p.strip_prefix(&format!("{name}=")).map(str::to_string))
-            .unwrap()
+        self.serve.participant(name)
     }
 
     fn path(&self, name: &str) -> String {
@@ -280,16 +276,6 @@ impl Configured {
             "4",
         ];
         run(&args, &self.serve.env, &scratch("shared"))
-    }
-}
-
-trait Var {
-    fn var(&self, key: &str) -> String;
-}
-
-impl Var for Serve {
-    fn var(&self, key: &str) -> String {
-        self.env.iter().find(|(n, _)| n == key).unwrap().1.clone()
     }
 }
 

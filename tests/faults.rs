@@ -18,6 +18,8 @@ fn normalise(text: &str) -> String {
             "<uuid>",
         ),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:<port>"),
+        // the throwaway token of the scenario's account, which a reproduction carries
+        (r"(-u '<uuid>:)[0-9a-f]{32}'", "$1<token>'"),
         (
             r"[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}",
             "<rfc2822 date>",
@@ -39,6 +41,11 @@ fn every_fault_is_caught_by_the_scenarios_declared_to_catch_it() {
         .expect("the binary starts");
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.stderr.is_empty(),
+        "the progress line is for a terminal, not a pipe: {:?}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
     std::fs::remove_file(&summary).ok();
     assert_eq!(

@@ -18,6 +18,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("client", &["spec", "credentials", "error"]),
     ("sim", &["spec", "credentials", "error", "setup"]),
     ("config", &["spec", "credentials", "setup"]),
+    ("baseline", &["spec", "credentials", "error", "client", "check"]),
     (
         "target",
         &["spec", "credentials", "error", "setup", "client", "sim", "config"],

@@ -48,9 +48,20 @@ fn the_whole_suite_passes_against_serve_through_its_setup_endpoint() {
 #[test]
 fn against_a_configured_conference_what_cannot_be_arranged_is_skipped_with_its_reason() {
     let serve = Serve::start(&[]);
-    let o = run(&["--target", &serve.base], &serve.env, &temp_dir("configured"));
+    let conference = serve.conference();
+    let o = run(
+        &["--target", &serve.base, "--conference", &conference],
+        &serve.env,
+        &temp_dir("configured"),
+    );
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(&format!(
+            "configured mode: the scenarios share the participants of conference {conference} (from --conference)"
+        )),
+        "{out}"
+    );
     assert!(
         out.contains("cannot be arranged on this target: it needs a second conference"),
         "{out}"
@@ -78,7 +89,7 @@ fn against_a_configured_conference_what_cannot_be_arranged_is_skipped_with_its_r
 
 /// `[muted, hold, coaching]` of each participant of serve's configured conference.
 fn list_flags(serve: &Serve) -> Vec<[bool; 3]> {
-    let var = |k: &str| serve.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
+    let var = |k: &str| serve.var(k);
     let (project, token, conference) = (
         var("LAML_PROJECT_ID"),
         var("LAML_API_TOKEN"),
@@ -106,7 +117,14 @@ fn a_restore_that_fails_is_reported_and_ends_the_run_with_4() {
     // Under this fault every update lands on the next participant, so restoring one fails.
     let serve = Serve::start_with(&["--fault", "wrong-participant-updated"], &[]);
     let o = run(
-        &["--target", &serve.base, "--tags", "@mute"],
+        &[
+            "--target",
+            &serve.base,
+            "--conference",
+            &serve.conference(),
+            "--tags",
+            "@mute",
+        ],
         &serve.env,
         &temp_dir("restore"),
     );
@@ -132,7 +150,9 @@ fn a_sentinel_token_appears_nowhere_the_run_writes() {
     let snapshots_before = snapshot_files();
     for (verbosity, features) in [("-v", None), ("-vv", Some(failing.to_str().unwrap()))] {
         let (junit, json) = (dir.join("r.xml"), dir.join("r.json"));
-        let mut args = vec!["--target", &serve.base, verbosity, "--junit", junit.to_str().unwrap()];
+        let conference = serve.conference();
+        let mut args = vec!["--target", &serve.base, "--conference", &conference, verbosity];
+        args.extend(["--junit", junit.to_str().unwrap()]);
         args.extend(["--json", json.to_str().unwrap()]);
         if let Some(f) = features {
             args.extend(["--features", f]);
@@ -180,7 +200,14 @@ fn a_scenario_without_the_tag_of_its_need_fails_loudly_where_the_need_cannot_be_
     let serve = Serve::start(&[]);
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/untagged_need.feature");
     let o = run(
-        &["--target", &serve.base, "--features", fixture.to_str().unwrap()],
+        &[
+            "--target",
+            &serve.base,
+            "--conference",
+            &serve.conference(),
+            "--features",
+            fixture.to_str().unwrap(),
+        ],
         &serve.env,
         &temp_dir("untagged"),
     );
@@ -216,5 +243,112 @@ fn assert_only_other_generations_skipped(out: &str) {
             .iter()
             .all(|l| l.contains("the seed profile documents otherwise")),
         "{skipped:#?}"
+    );
+}
+
+/// Against serve through its setup endpoint, each scenario's account is made for it, with a
+/// throwaway token: the reproduction under a failure carries it, so pasting it reproduces the
+/// request (here: the update the fault answers wrongly, answered 200 again, not 401).
+#[test]
+fn a_reproduction_pasted_from_a_failure_reproduces_the_request() {
+    let serve = Serve::start_with(&["--fault", "ignore-muted"], &[]);
+    let setup = format!("{}/__laml/setup", serve.base);
+    let o = run(
+        &["--target", &serve.base, "--setup-url", &setup, "--tags", "@mute"],
+        &[],
+        &temp_dir("reproduce"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let curl = out
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("request:  "))
+        .find(|c| c.starts_with("curl -X POST"))
+        .unwrap_or_else(|| panic!("no reproduction of an update: {out}"));
+    assert!(!curl.contains("$LAML_API_TOKEN"), "{curl}");
+    let pasted = Command::new("bash")
+        .args(["-c", &format!("{curl} -s -o /dev/null -w '%{{http_code}}'")])
+        .env_remove("LAML_API_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&pasted.stdout), "200", "{curl}");
+}
+
+/// serve's lines saved as `.env` name a conference for clients; a plain `--target` run on
+/// loopback still arranges fresh state per scenario, and says why it does not use that one.
+#[test]
+fn serve_s_lines_as_dotenv_keep_a_plain_target_run_in_setup_mode() {
+    let serve = Serve::start(&[]);
+    let dir = temp_dir("dotenv");
+    let dotenv: String = serve.env.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+    std::fs::write(dir.join(".env"), dotenv).unwrap();
+    let o = run(&["--target", &serve.base], &[], &dir);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert_only_other_generations_skipped(&out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("LAML_CONFERENCE_SID in .env names conference") && err.contains("pass --conference"),
+        "{err}"
+    );
+}
+
+/// A live participant that is already muted and on hold when the run starts: each scenario
+/// first brings it to the state the features start from, so a scenario about hold does not fail
+/// on `muted`, and afterwards it is muted and on hold again.
+#[test]
+fn configured_mode_starts_each_scenario_from_unmuted_and_restores_afterwards() {
+    let serve = Serve::start(&[]);
+    let var = |k: &str| serve.var(k);
+    let customer = serve.participant("customer");
+    let url = format!(
+        "{}/api/laml/2010-04-01/Accounts/{}/Conferences/{}/Participants/{customer}.json",
+        serve.base,
+        var("LAML_PROJECT_ID"),
+        serve.conference()
+    );
+    let send = |body: Option<&'static str>| {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let http = reqwest::Client::new();
+            let request = match body {
+                Some(b) => http
+                    .post(&url)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(b),
+                None => http.get(&url),
+            };
+            let r = request
+                .basic_auth(var("LAML_PROJECT_ID"), Some(var("LAML_API_TOKEN")))
+                .send()
+                .await
+                .unwrap();
+            serde_json::from_slice::<serde_json::Value>(&r.bytes().await.unwrap()).unwrap()
+        })
+    };
+    send(Some("Muted=true&Hold=true"));
+    let o = run(
+        &[
+            "--target",
+            &serve.base,
+            "--conference",
+            &serve.conference(),
+            "--tags",
+            "@hold or @mute",
+        ],
+        &serve.env,
+        &temp_dir("start-state"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("passed") && !out.contains("failed"), "{out}");
+    let after = send(None);
+    assert_eq!(
+        (after["muted"].as_bool(), after["hold"].as_bool()),
+        (Some(true), Some(true)),
+        "{after}"
     );
 }

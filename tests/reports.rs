@@ -324,6 +324,24 @@ fn a_failing_run_shows_every_scenario_and_the_field_diff_in_every_report() {
     assert_eq!(junit.len(), failed);
     assert!(junit.iter().all(|f| f.contains("request:  curl")), "{junit:#?}");
     assert!(junit.iter().any(|f| f.contains(diff)), "{junit:#?}");
+
+    // A failing step is said in plain words everywhere, never as cucumber's "panic".
+    let console = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        console.contains("Step failed: the response differs from the documented \"mute\" example"),
+        "{console}"
+    );
+    for (what, said) in [
+        ("console", console.to_string()),
+        ("HTML", html),
+        ("Markdown", md),
+        ("JUnit", read(&r.junit)),
+        ("JSON", read(&r.json)),
+    ] {
+        for jargon in ["panicked", "Panicked", "Captured output"] {
+            assert!(!said.contains(jargon), "the {what} report says {jargon:?}:\n{said}");
+        }
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -417,7 +435,17 @@ fn against_serve_the_reports_give_skipped_scenarios_their_reason_and_no_token() 
     let dir = temp_dir("serve");
     let r = Reports::in_dir(&dir);
     env.push(r.github_env());
-    let o = run(&r.args(&["--target", &serve.base, "-vv", "--junit-v", "1"]), &env, &dir);
+    let conference = serve.conference();
+    let args = [
+        "--target",
+        &serve.base,
+        "--conference",
+        &conference,
+        "-vv",
+        "--junit-v",
+        "1",
+    ];
+    let o = run(&r.args(&args), &env, &dir);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let html = read(&r.html);
     let page = page(&html);
@@ -499,8 +527,13 @@ fn a_junit_failure_carries_the_whole_deviation_in_its_body() {
     let all = elements(&read(&junit));
     let failures: Vec<&Element> = all.iter().filter(|e| e.name == "failure").collect();
     assert_eq!(failures.len(), 1, "{failures:#?}");
-    let first = "Step panicked. Captured output: the response differs from the documented \"mute\" example (Mute a Participant): 1 field(s) differ";
+    let first = "Step failed: the response differs from the documented \"mute\" example (Mute a Participant): 1 field(s) differ";
     assert_eq!(failures[0].attr("message"), Some(first));
+    assert_eq!(
+        failures[0].attr("type"),
+        Some("Step Failed"),
+        "cucumber's \"Step Panicked\" in plain words"
+    );
     let body = &failures[0].text;
     assert!(
         body.starts_with(&format!(

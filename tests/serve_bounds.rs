@@ -26,15 +26,8 @@ fn rss_kib(pid: u32) -> u64 {
 #[tokio::test]
 async fn memory_stays_flat_over_many_requests() {
     let s = serve();
-    let var = |k: &str| s.env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
-    let agent = var("LAML_PARTICIPANTS")
-        .split(',')
-        .next()
-        .unwrap()
-        .split('=')
-        .nth(1)
-        .unwrap()
-        .to_string();
+    let var = |k: &str| s.var(k);
+    let agent = s.participant("agent");
     let url = format!(
         "{}/api/laml/2010-04-01/Accounts/{}/Conferences/{}/Participants/{agent}.json",
         s.base,

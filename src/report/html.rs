@@ -162,6 +162,9 @@ fn header(out: &mut String, record: &Record, info: &RunInfo, counts: &Counts, he
             steps.passed, steps.failed, steps.skipped
         ),
     );
+    if let Some(stopped) = info.stopped.get() {
+        row("Stopped", esc(&stopped.to_string()));
+    }
     if let Some(finished) = record.finished {
         let took = record
             .started

@@ -5,7 +5,9 @@
 //! reader turns into spaces (attribute-value normalisation), so CI tools show the field diff on
 //! one line, or cut it. The writer builds its test cases privately, so the least code is to
 //! rewrite its output: each empty `<failure>` gets the message, newlines kept, as its body, and
-//! the first line as its message. Everything else passes through byte for byte.
+//! the first line as its message, and its `type` says "Step Failed" (or "Hook Failed") where
+//! cucumber says "Step Panicked", as the failure text itself says it in plain words
+//! ([`super::words`]). Everything else passes through byte for byte.
 
 use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
@@ -27,6 +29,13 @@ pub fn with_failure_bodies(xml: &[u8]) -> Result<Vec<u8>, quick_xml::Error> {
                     let attr = attr.map_err(quick_xml::Error::from)?;
                     if attr.key.as_ref() == b"message" {
                         start.push_attribute(("message", text.lines().next().unwrap_or_default()));
+                    } else if attr.key.as_ref() == b"type" {
+                        let kind = match attr.value.as_ref() {
+                            b"Step Panicked" => b"Step Failed".as_slice(),
+                            b"Hook Panicked" => b"Hook Failed",
+                            other => other,
+                        };
+                        start.push_attribute((b"type".as_slice(), kind));
                     } else {
                         start.push_attribute(attr);
                     }
@@ -61,7 +70,7 @@ mod tests {
         let xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites><testsuite name=\"F\"><testcase name=\"a\"><failure type=\"Step Panicked\" message=\"differs: 1 field(s)\n  muted\n    expected: &lt;true&gt; (boolean)\"/><system-out><![CDATA[<failure message=\"x\"/>]]></system-out></testcase><testcase name=\"b\"/></testsuite></testsuites>";
         let out = String::from_utf8(with_failure_bodies(xml.as_bytes()).unwrap()).unwrap();
         assert!(
-            out.contains("<failure type=\"Step Panicked\" message=\"differs: 1 field(s)\">differs: 1 field(s)\n  muted\n    expected: &lt;true&gt; (boolean)</failure>"),
+            out.contains("<failure type=\"Step Failed\" message=\"differs: 1 field(s)\">differs: 1 field(s)\n  muted\n    expected: &lt;true&gt; (boolean)</failure>"),
             "{out}"
         );
         assert!(

@@ -30,11 +30,11 @@ pub fn md(text: &str) -> String {
     out
 }
 
-/// The beginning of a failure text: the message and its field blocks, without cucumber's
-/// prefix and without the exchange (the request and the response), at most
+/// The beginning of a failure text: the message and its field blocks, without the
+/// "Step failed: " before them (the line above names the failing step) and without the exchange (the request and the response), at most
 /// [`MAX_DIFF_LINES`] lines.
 pub fn short_diff(text: &str) -> String {
-    let text = text.strip_prefix("Step panicked. Captured output: ").unwrap_or(text);
+    let text = text.strip_prefix(super::words::PLAIN).unwrap_or(text);
     let lines: Vec<&str> = text.lines().take_while(|l| !l.starts_with("request:")).collect();
     let lines: Vec<&str> = match lines.iter().rposition(|l| !l.trim().is_empty()) {
         Some(last) => lines[..=last].to_vec(),
@@ -85,6 +85,9 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
         "**Scenarios:** {} passed, {} failed, {} skipped · **Steps:** {} passed, {} failed, {} skipped\n",
         counts.passed, counts.failed, counts.skipped, steps.passed, steps.failed, steps.skipped
     );
+    if let Some(stopped) = info.stopped.get() {
+        let _ = writeln!(out, "{}\n", md(&stopped.to_string()));
+    }
     out.push_str("| Feature | Passed | Failed | Skipped |\n| --- | ---: | ---: | ---: |\n");
     for f in &record.features {
         let c = f.counts();

@@ -15,6 +15,7 @@
 mod html;
 mod junit;
 mod markdown;
+pub mod words;
 
 use std::cell::RefCell;
 use std::fs::{File, OpenOptions};
@@ -67,7 +68,7 @@ pub enum ReportError {
 #[derive(Default)]
 pub struct Requested {
     junit: Option<(PathBuf, File)>,
-    json: Option<File>,
+    json: Option<(PathBuf, File)>,
     html: Option<(PathBuf, File)>,
     markdown: Option<(PathBuf, File)>,
     github: Option<(PathBuf, File)>,
@@ -128,7 +129,7 @@ impl Requested {
             .filter(|md| !github.as_ref().is_some_and(|(g, _)| same_file(md, g)));
         Ok(Requested {
             junit: create("JUnit", paths.junit)?,
-            json: create("JSON", paths.json)?.map(|(_, f)| f),
+            json: create("JSON", paths.json)?,
             html: create("HTML", paths.html)?,
             markdown: create("Markdown summary", summary_md)?,
             github,
@@ -153,6 +154,9 @@ pub struct RunInfo {
     pub target: String,
     /// The fault the embedded space was broken with (`--fault`), if any.
     pub fault: Option<String>,
+    /// Set when `--fail-fast` stopped the run early (before the reports are written), so a
+    /// report that shows four scenarios of fifty-nine says why.
+    pub stopped: crate::fail_fast::StopNote,
 }
 
 /// How a step ended, as the console shows it.
@@ -425,7 +429,7 @@ impl Record {
                     Step::Started => return,
                     Step::Passed(..) => Outcome::Passed,
                     Step::Skipped => Outcome::Skipped,
-                    Step::Failed(_, _, _, err) => Outcome::Failed(err.to_string()),
+                    Step::Failed(_, _, _, err) => Outcome::Failed(words::plain(&err.to_string()).into_owned()),
                 };
                 let (line, col) = (step.position.line, step.position.col);
                 if let Some(s) = current
@@ -470,8 +474,8 @@ fn shown_path(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// Bytes a writer that keeps its output to itself (cucumber's JUnit writer) writes, shared so
-/// they can be rewritten before they reach the file.
+/// Bytes a writer that keeps its output to itself (cucumber's JUnit and JSON writers) writes,
+/// shared so they can be rewritten (failure bodies, plain words) before they reach the file.
 #[derive(Clone, Default)]
 struct Shared(Rc<RefCell<Vec<u8>>>);
 
@@ -493,7 +497,7 @@ impl io::Write for Shared {
 pub struct Reports<W> {
     info: RunInfo,
     junit: Option<(writer::JUnit<W, Shared>, Shared, PathBuf, File)>,
-    json: Option<writer::Json<File>>,
+    json: Option<(writer::Json<Shared>, Shared, PathBuf, File)>,
     html: Option<(PathBuf, File)>,
     markdown: Option<(PathBuf, File)>,
     github: Option<(PathBuf, File)>,
@@ -512,7 +516,10 @@ impl<W: std::fmt::Debug> Reports<W> {
         Reports {
             info,
             junit,
-            json: requested.json.map(writer::Json::raw),
+            json: requested.json.map(|(path, file)| {
+                let buffer = Shared::default();
+                (writer::Json::raw(buffer.clone()), buffer, path, file)
+            }),
             html: requested.html,
             markdown: requested.markdown,
             github: requested.github,
@@ -529,6 +536,7 @@ impl<W> Reports<W> {
     fn finish(&mut self) {
         if let Some((_, buffer, path, file)) = &mut self.junit {
             let xml = std::mem::take(&mut *buffer.0.borrow_mut());
+            let xml = words::plain_bytes(&xml).into_owned();
             let rewritten = junit::with_failure_bodies(&xml).unwrap_or_else(|e| {
                 eprintln!(
                     "laml-conformance: the JUnit report is kept as cucumber wrote it, without failure bodies: {e}"
@@ -536,6 +544,10 @@ impl<W> Reports<W> {
                 xml
             });
             written("JUnit", path, file.write_all(&rewritten));
+        }
+        if let Some((_, buffer, path, file)) = &mut self.json {
+            let json = std::mem::take(&mut *buffer.0.borrow_mut());
+            written("JSON", path, file.write_all(&words::plain_bytes(&json)));
         }
         let Some(record) = &self.record else { return };
         if let Some((path, file)) = &mut self.html {
@@ -577,7 +589,7 @@ impl<W: cucumber::World + std::fmt::Debug> Writer<W> for Reports<W> {
         if let Some((junit, ..)) = &mut self.junit {
             junit.handle_event(event.clone(), cli).await;
         }
-        if let Some(json) = &mut self.json {
+        if let Some((json, ..)) = &mut self.json {
             json.handle_event(event.clone(), &cli::Empty).await;
         }
         if let Some(record) = &mut self.record {
@@ -650,7 +662,7 @@ pub(crate) mod tests {
                         "Then ",
                         "the update succeeds as in the documented \"mute\" example",
                         Outcome::Failed(
-                            "Step panicked. Captured output: the response differs: 1 field(s) differ\n  muted\n    expected: <true> (boolean)\n    actual:   <false> (boolean)\n\nrequest:  curl -X POST 'http://127.0.0.1:1/x' --data-urlencode 'Muted=True'\nresponse: 200\n  {\"a\":\"</pre><img src=x onerror=alert(1)>```\"}".into(),
+                            "Step failed: the response differs: 1 field(s) differ\n  muted\n    expected: <true> (boolean)\n    actual:   <false> (boolean)\n\nrequest:  curl -X POST 'http://127.0.0.1:1/x' --data-urlencode 'Muted=True'\nresponse: 200\n  {\"a\":\"</pre><img src=x onerror=alert(1)>```\"}".into(),
                         ),
                     ),
                     step("And ", "a retrieve shows the same participant", Outcome::NotRun),
@@ -682,6 +694,7 @@ pub(crate) mod tests {
             profile_title: "The seed <page>".into(),
             target: "the embedded simulated space".into(),
             fault: Some("ignore-muted".into()),
+            stopped: Default::default(),
         };
         (record, info)
     }

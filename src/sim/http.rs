@@ -1,12 +1,11 @@
 //! The HTTP face of the simulated space: routing, authentication and encoding.
 //!
 //! [`handle`] is a plain function from a request to a response over the state, so it can be
-//! driven without a socket; [`SimResponder`] adapts it to wiremock.
+//! driven without a socket; [`SimResponder`] is what the server (`server.rs`) asks.
 
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use wiremock::{Request, Respond, ResponseTemplate};
 
 use crate::spec::request::{RequestView, check_request};
 use crate::spec::{self, ApiPath, ErrorCode, LIST_METHODS, PARTICIPANT_METHODS, Profile, wire};
@@ -309,7 +308,7 @@ fn list(
 }
 
 /// What goes back on the wire: a status, a content type and the bytes, and an `Allow` header
-/// on a 405. Both adapters (wiremock for the embedded target, the plain server of `serve`)
+/// on a 405. The server (`server.rs`), for the embedded target and `serve` alike,
 /// send exactly this.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
@@ -411,28 +410,5 @@ impl SimResponder {
         };
         reply.allow = response.allow;
         reply
-    }
-}
-
-impl Respond for SimResponder {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
-        let req = SimRequest {
-            method: request.method.as_str(),
-            path: request.url.path(),
-            query: request.url.query(),
-            authorization: header("authorization"),
-            content_type: header("content-type"),
-            body: &request.body,
-        };
-        let reply = self.answer(&req);
-        let mut template = ResponseTemplate::new(reply.status);
-        if let Some(content_type) = reply.content_type {
-            template = template.set_body_raw(reply.body, content_type);
-        }
-        match reply.allow {
-            Some(methods) => template.insert_header("allow", methods.join(", ")),
-            None => template,
-        }
     }
 }

@@ -1,9 +1,9 @@
 //! The simulated space: a model of a server of this API, computed from state and rules.
 //!
 //! It never serves a documented file: every response is rendered from its state, so a wrong
-//! rule shows up as a failed scenario. [`Sim::start`] serves it on a loopback port through
-//! wiremock; [`Sim::arrange_conference`] seeds it in-process with fresh ids, so scenarios never
-//! share state.
+//! rule shows up as a failed scenario. [`Sim::start`] serves it on a loopback port through the
+//! plain server of `server.rs` (the embedded target and `serve` alike); [`Sim::arrange_conference`]
+//! seeds it in-process with fresh ids, so scenarios never share state.
 
 pub mod control;
 pub mod faults;
@@ -17,8 +17,6 @@ pub mod state;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use wiremock::{Mock, MockServer, matchers};
-
 use crate::error::Error;
 use crate::spec::Profile;
 
@@ -29,21 +27,16 @@ use crate::credentials::Credentials;
 
 pub use crate::setup::ArrangedConference;
 
-/// What serves the space: wiremock for the embedded target, the plain server for `serve`.
+/// What serves the space: the plain server's accept loop, stopped when the `Sim` is dropped.
 #[derive(Debug)]
-enum Server {
-    Mock(MockServer),
-    Plain {
-        base: String,
-        task: tokio::task::JoinHandle<()>,
-    },
+struct Server {
+    base: String,
+    task: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Server::Plain { task, .. } = self {
-            task.abort();
-        }
+        self.task.abort();
     }
 }
 
@@ -86,22 +79,7 @@ impl Sim {
         fault: Option<Fault>,
         profile: &'static Profile,
     ) -> Result<Self, Error> {
-        let server = MockServer::builder()
-            .listener(listener)
-            .disable_request_recording()
-            .start()
-            .await;
-        let responder = http::SimResponder::new(fault, profile);
-        let (space, journal) = (responder.space.clone(), responder.journal.clone());
-        Mock::given(matchers::any())
-            .respond_with(responder)
-            .mount(&server)
-            .await;
-        Ok(Sim {
-            server: Server::Mock(server),
-            space,
-            journal,
-        })
+        Self::standalone(listener, fault, profile)
     }
 
     /// Starts the space on a listener the caller bound, behind the plain server of `serve`
@@ -121,7 +99,7 @@ impl Sim {
         let (space, journal) = (responder.space.clone(), responder.journal.clone());
         let task = tokio::spawn(server::run(listener, responder));
         Ok(Sim {
-            server: Server::Plain {
+            server: Server {
                 base: format!("http://{addr}"),
                 task,
             },
@@ -137,10 +115,7 @@ impl Sim {
 
     /// The base URL (`http://127.0.0.1:PORT`), without a path.
     pub fn base_url(&self) -> String {
-        match &self.server {
-            Server::Mock(server) => server.uri(),
-            Server::Plain { base, .. } => base.clone(),
-        }
+        self.server.base.clone()
     }
 
     /// Seeds a fresh account with one running conference whose participants have these names.

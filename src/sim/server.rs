@@ -1,15 +1,16 @@
-//! The plain HTTP server of `serve`: the same space as the embedded target, behind hyper
-//! instead of wiremock, for a process that runs for hours.
+//! The plain HTTP server of the simulated space, for the embedded target and for `serve`, a
+//! process that runs for hours.
 //!
-//! wiremock keeps every request a mounted mock matched, for its verification, whatever its
-//! recording setting: right for a test that lives for seconds, a leak for `serve`. This server
+//! wiremock, which served the embedded target before, keeps every request a mounted mock
+//! matched, for its verification, whatever its recording setting: a leak for `serve`, and a
+//! dependency the release build does not need. This server
 //! keeps nothing but the space and its bounded journal, and bounds what a client can make it
 //! hold: a body over [`MAX_BODY`] is refused with 413 before it is read whole, a body that
 //! does not arrive within [`HEAD_TIMEOUT`] is refused with 400, and a connection that sends no
 //! complete request head within [`HEAD_TIMEOUT`] (idle between requests, or slow in sending its
 //! headers) is closed, a head over [`MAX_HEAD`] is refused, and at most [`MAX_CONNECTIONS`] are
-//! served at once. hyper's own refusals (400, 414,
-//! 431) get the documented error body too (`framework_errors.rs`).
+//! served at once. hyper's own refusals (400, 414, 431) get the documented error body too
+//! (`framework_errors.rs`).
 
 use std::convert::Infallible;
 use std::time::Duration;

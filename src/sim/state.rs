@@ -62,7 +62,7 @@ impl Space {
     /// every id is fresh (in the profile's format), so arrangements never share state.
     pub fn arrange_conference(&mut self, names: &[&str]) -> ArrangedConference {
         let sid = self.profile.ids.fresh("AC");
-        let credentials = Credentials::new(sid.clone(), uuid::Uuid::new_v4().simple().to_string());
+        let credentials = Credentials::throwaway(sid.clone(), uuid::Uuid::new_v4().simple().to_string());
         self.add_account(Account {
             sid: sid.clone(),
             credentials,

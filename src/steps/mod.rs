@@ -10,12 +10,14 @@ mod conference;
 mod label;
 pub mod needs;
 mod parameters;
+mod record;
 mod response;
 mod restore;
 mod state;
 mod tables;
 mod update;
 
+pub use record::{BASELINE, DRIFTED};
 pub use restore::FAILED_RESTORES;
 
 use std::collections::HashMap;
@@ -73,6 +75,8 @@ pub struct ConformanceWorld {
     server_now: Option<time::OffsetDateTime>,
     /// When the last request was sent and answered, by the target's clock where it tells it.
     window: Option<dates::Window>,
+    /// Every exchange of the scenario, in order, where the run records or compares baselines.
+    recorder: laml_conformance::client::Recorder,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -113,6 +117,7 @@ impl ConformanceWorld {
             initial: Vec::new(),
             server_now: None,
             window: None,
+            recorder: Default::default(),
         })
     }
 
@@ -143,17 +148,45 @@ impl ConformanceWorld {
             });
         }
         if self.client.is_none() {
-            self.client = Some(self.target.client(&arranged));
+            let client = self.target.client(&arranged);
+            self.client = Some(if BASELINE.get().is_some() {
+                client.recording_into(self.recorder.clone())
+            } else {
+                client
+            });
         }
         let names: Vec<String> = arranged.participants.iter().map(|(n, _)| n.clone()).collect();
         self.conferences.push(arranged);
         if self.target.shares_participants() {
             for name in names {
                 let (_, state) = self.retrieve(&name).await?;
+                self.bring_to_start(&name, &state).await?;
                 self.initial.push((name, state));
             }
         }
         Ok(())
+    }
+
+    /// A shared, live participant as every scenario starts from: unmuted, not on hold, not
+    /// coaching (the state the `Given` steps build on), so a participant that was muted when
+    /// the run began does not fail a scenario about hold. Only what differs is sent; the
+    /// participant's state before is restored after the scenario.
+    async fn bring_to_start(&self, name: &str, state: &Value) -> Result<(), String> {
+        let mut update = ParticipantUpdate::new();
+        for (field, key) in [("muted", "Muted"), ("hold", "Hold"), ("coaching", "Coaching")] {
+            if state.get(field).and_then(Value::as_bool) == Some(true) {
+                update = update.param(key, "false");
+            }
+        }
+        if update.encode().is_empty() {
+            return Ok(());
+        }
+        self.update_ok(
+            name,
+            &update,
+            &format!("bringing {name:?} to the state scenarios start from (unmuted, not on hold, not coaching)"),
+        )
+        .await
     }
 
     /// Where a named participant is, with the known names in the error.

@@ -117,7 +117,7 @@ async fn with_other_credentials(
     let own = world.conference()?.credentials.clone();
     let credentials = match how {
         OtherCredentials::None => None,
-        OtherCredentials::WrongToken => Some(Credentials::new(own.project_id, "not-the-token")),
+        OtherCredentials::WrongToken => Some(Credentials::throwaway(own.project_id, "not-the-token")),
         OtherCredentials::AnotherAccount => {
             super::conference::needs(world, laml_conformance::target::Need::AnotherAccount)?;
             let other = world

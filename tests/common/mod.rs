@@ -96,6 +96,29 @@ impl Serve {
         }
     }
 
+    /// One of the `LAML_*` lines it printed.
+    pub fn var(&self, key: &str) -> String {
+        self.env
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("serve printed no {key}"))
+    }
+
+    /// The conference it arranged for clients (`LAML_CONFERENCE_SID`), for a run in configured
+    /// mode (`--conference`).
+    pub fn conference(&self) -> String {
+        self.var("LAML_CONFERENCE_SID")
+    }
+
+    /// The call sid of one participant of that conference, by name.
+    pub fn participant(&self, name: &str) -> String {
+        self.var("LAML_PARTICIPANTS")
+            .split(',')
+            .find_map(|p| p.strip_prefix(&format!("{name}=")).map(str::to_string))
+            .unwrap_or_else(|| panic!("serve printed no participant {name}"))
+    }
+
     /// Stops it with Ctrl-C and returns everything it printed.
     pub fn interrupt_output(self) -> String {
         let printed = self.printed.clone();

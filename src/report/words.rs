@@ -1,0 +1,129 @@
+//! A failing step said in plain words.
+//!
+//! Steps return `Err(String)`, which cucumber reports as a panic: its writers print
+//! "Step panicked. Captured output: <text>", framework jargon for "the step failed, and this is
+//! why". The phrase is fixed (the `Display` of cucumber's `StepError::Panic`), so the least code
+//! is to rewrite it where text leaves the run: the console through [`Plain`], the JSON and JUnit
+//! reports as bytes before they are written, and the record the HTML page and the Markdown
+//! summary are rendered from. Nothing else in the text changes.
+
+use std::borrow::Cow;
+use std::io;
+
+/// What cucumber says before a failing step's text.
+pub const CUCUMBER: &str = "Step panicked. Captured output: ";
+/// What the run says instead.
+pub const PLAIN: &str = "Step failed: ";
+
+/// `text` with cucumber's phrase in plain words (borrowed when it has none).
+pub fn plain(text: &str) -> Cow<'_, str> {
+    if text.contains(CUCUMBER) {
+        Cow::Owned(text.replace(CUCUMBER, PLAIN))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The same for bytes that are UTF-8 around the phrase but need not be as a whole (the phrase
+/// is ASCII, and needs no escaping in JSON or XML, so it appears in those reports as is).
+pub fn plain_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let phrase = CUCUMBER.as_bytes();
+    let Some(first) = find(bytes, phrase) else {
+        return Cow::Borrowed(bytes);
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    let mut at = Some(first);
+    while let Some(i) = at {
+        out.extend_from_slice(&rest[..i]);
+        out.extend_from_slice(PLAIN.as_bytes());
+        rest = &rest[i + phrase.len()..];
+        at = find(rest, phrase);
+    }
+    out.extend_from_slice(rest);
+    Cow::Owned(out)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// An [`io::Write`] that passes everything through with cucumber's phrase in plain words: the
+/// console writer is given one. It holds back an unfinished line until its newline (or a
+/// flush), so the phrase, which never spans lines, is always seen whole.
+pub struct Plain<W: io::Write> {
+    inner: W,
+    line: Vec<u8>,
+}
+
+impl<W: io::Write> Plain<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        Plain {
+            inner,
+            line: Vec::new(),
+        }
+    }
+}
+
+impl<W: io::Write> io::Write for Plain<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.line.extend_from_slice(buf);
+        if let Some(end) = self.line.iter().rposition(|b| *b == b'\n') {
+            let lines: Vec<u8> = self.line.drain(..=end).collect();
+            self.inner.write_all(&plain_bytes(&lines))?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let rest = std::mem::take(&mut self.line);
+        self.inner.write_all(&plain_bytes(&rest))?;
+        self.inner.flush()
+    }
+}
+
+impl<W: io::Write> Drop for Plain<W> {
+    fn drop(&mut self) {
+        let _ = io::Write::flush(self); // nothing is left to say it to
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    #[test]
+    fn the_phrase_is_reworded_and_nothing_else_changes() {
+        let text = "   Step failed:\n   Defined: f:1:1\n   Step panicked. Captured output: muted differs\n  expected: <true>\n";
+        assert_eq!(
+            plain(text),
+            "   Step failed:\n   Defined: f:1:1\n   Step failed: muted differs\n  expected: <true>\n"
+        );
+        assert!(matches!(plain("no phrase here"), Cow::Borrowed(_)));
+        let json = br#"[{"error_message":"Step panicked. Captured output: a"},{"error_message":"Step panicked. Captured output: b"}]"#;
+        assert_eq!(
+            plain_bytes(json).as_ref(),
+            br#"[{"error_message":"Step failed: a"},{"error_message":"Step failed: b"}]"#
+        );
+        assert_eq!(
+            plain_bytes(b"\xff Step panicked. Captured output: x").as_ref(),
+            b"\xff Step failed: x"
+        );
+    }
+
+    #[test]
+    fn a_phrase_written_in_pieces_is_still_reworded() {
+        let mut out = Plain::new(Vec::new());
+        for piece in ["  ✘ Then x\n   Step pan", "icked. Captured ", "output: why\n", "tail"] {
+            out.write_all(piece.as_bytes()).unwrap();
+        }
+        assert_eq!(String::from_utf8_lossy(&out.inner), "  ✘ Then x\n   Step failed: why\n");
+        out.flush().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.inner),
+            "  ✘ Then x\n   Step failed: why\ntail"
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! A scenario's exchanges as a regression baseline (`--record DIR`, `--baseline DIR`): after
+//! the scenario, its exchanges, normalised, are written into the folder or compared with what
+//! is there (`laml_conformance::baseline`). A drift is printed with its field diff and counted;
+//! the run then ends with exit 1.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use cucumber::gherkin::{Feature, Scenario};
+use laml_conformance::baseline::{self, Mode, Names};
+use laml_conformance::check::report;
+
+use super::ConformanceWorld;
+
+/// Whether and where this run records or compares baselines, set once by `main`.
+pub static BASELINE: OnceLock<Mode> = OnceLock::new();
+
+/// How many scenarios drifted from their baseline (or could not be recorded).
+pub static DRIFTED: AtomicUsize = AtomicUsize::new(0);
+
+impl ConformanceWorld {
+    /// The ids of the scenario and the names a recording writes for them.
+    fn names(&self) -> Names {
+        let mut names = Names::default();
+        for named in &self.participants {
+            names.add(&named.at.call_sid, &named.name);
+        }
+        for (i, c) in self.conferences.iter().enumerate() {
+            let nth = |what: &str| {
+                if i == 0 {
+                    what.to_string()
+                } else {
+                    format!("{what} {}", i + 1)
+                }
+            };
+            names.add(&c.credentials.project_id, &nth("account"));
+            names.add(&c.conference_sid, &nth("conference"));
+        }
+        names
+    }
+
+    /// Records the scenario's exchanges, or compares them with the baseline; a scenario that
+    /// sent nothing (skipped) records nothing.
+    pub fn record(&self, feature: &Feature, scenario: &Scenario) {
+        let Some(mode) = BASELINE.get() else { return };
+        let exchanges = self.recorder.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if exchanges.is_empty() {
+            return;
+        }
+        let stem = feature
+            .path
+            .as_ref()
+            .and_then(|p| p.file_stem())
+            .map_or_else(|| feature.name.clone(), |s| s.to_string_lossy().into_owned());
+        let file = baseline::file_name(&stem, &scenario.name, scenario.position.line);
+        let what = format!("{stem}: {}", scenario.name);
+        let recording = baseline::recording(&exchanges, &self.names());
+        match baseline::apply(mode, &file, &what, &recording) {
+            Ok(None) => {}
+            Ok(Some(deviations)) => {
+                DRIFTED.fetch_add(1, Ordering::SeqCst);
+                eprintln!(
+                    "laml-conformance: {}",
+                    report(
+                        &format!("{what} drifted from its baseline ({file}; the new recording is {file}.new)"),
+                        &deviations
+                    )
+                );
+            }
+            Err(e) => {
+                DRIFTED.fetch_add(1, Ordering::SeqCst);
+                eprintln!("laml-conformance: {e}");
+            }
+        }
+    }
+}

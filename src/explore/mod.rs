@@ -22,7 +22,7 @@ mod lockstep;
 mod ops;
 mod shrink;
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -97,6 +97,22 @@ pub async fn main() -> ExitCode {
         Ok(s) => s,
         Err(e) => return usage(&e),
     };
+    match &settings.mode {
+        Some(config::ModeNote::Configured { conference, .. }) => eprintln!(
+            "laml-conformance explore: configured mode: the participants of conference {conference} are shared, so only live-safe operations are sent, each sequence starts from their state before the run, and the run puts it back"
+        ),
+        Some(note) => {
+            let origin = |key: &str| {
+                if std::env::var_os(key).is_some() {
+                    "the environment"
+                } else {
+                    ".env"
+                }
+            };
+            eprintln!("laml-conformance explore: {}", note.say(&origin));
+        }
+        None => {}
+    }
     let fault = match opts.fault.as_deref().map(faults::by_name).transpose() {
         Ok(f) => f,
         Err(e) => return usage(&e),
@@ -171,7 +187,9 @@ impl Run<'_> {
         let mut generator = Generator::new(seed, self.profile, self.limits);
         let started = Instant::now();
         let deadline = self.opts.time.map(|t| started + Duration::from_secs_f64(t));
-        let mut progress = Progress::new();
+        // "explore: 1200/2000 (85 sequences), 3 s" on stderr, when it is a terminal
+        let mut progress = crate::progress::Line::stderr("explore");
+        let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
         let (mut total, mut sequences) = (0u64, 0u64);
         let mut unshown: Vec<Candidate> = Vec::new();
         while total < self.opts.steps && deadline.is_none_or(|d| Instant::now() < d) {
@@ -182,35 +200,33 @@ impl Run<'_> {
             let outcome = match self.lockstep.replay(&plan, &mut stop).await {
                 Ok(o) => o,
                 Err(e) => {
-                    progress.done();
+                    progress.clear();
                     return failed(&e);
                 }
             };
             let before = total;
             total += outcome.ran as u64;
-            progress.show(
-                false,
-                format_args!(
-                    "explore: {total}/{} operations, {sequences} sequences, {:.0}/s",
-                    self.opts.steps,
-                    total as f64 / started.elapsed().as_secs_f64().max(1e-9)
-                ),
+            progress.update(
+                count(total),
+                Some(count(self.opts.steps)),
+                &format!("{sequences} sequences"),
             );
             if let Some(divergence) = outcome.divergence {
-                progress.show(
-                    true,
-                    format_args!("explore: a divergence after {total} operations; shrinking it and having the suite run its scenario"),
+                progress.update(
+                    count(total),
+                    Some(count(self.opts.steps)),
+                    "a divergence: shrinking it, then the suite runs its scenario",
                 );
                 let reproduce = before + outcome.ran.max(1) as u64;
                 let candidate = match self.candidate(seed, plan, divergence, total, reproduce).await {
                     Ok(c) => c,
                     Err(e) => {
-                        progress.done();
+                        progress.clear();
                         return failed(&e);
                     }
                 };
                 if !matches!(candidate.confirmation, confirm::Confirmation::Refuted(_)) {
-                    progress.done();
+                    progress.clear();
                     return self.print(seed, total, &candidate);
                 }
                 unshown.push(candidate);
@@ -223,7 +239,7 @@ impl Run<'_> {
                 break; // the time is up
             }
         }
-        progress.done();
+        progress.clear();
         if let Some(first) = unshown.first() {
             return self.print(seed, total, first);
         }
@@ -347,41 +363,4 @@ fn clock_seed() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     (nanos as u64) ^ u64::from(std::process::id()).rotate_left(32)
-}
-
-/// One line of progress on stderr, rewritten in place, only when stderr is a terminal.
-struct Progress {
-    on: bool,
-    last: Option<Instant>,
-    shown: bool,
-}
-
-impl Progress {
-    fn new() -> Self {
-        Progress {
-            on: std::io::stderr().is_terminal(),
-            last: None,
-            shown: false,
-        }
-    }
-
-    /// Shows `line`, unless a line was shown less than 200 ms ago and this one can wait.
-    fn show(&mut self, urgent: bool, line: std::fmt::Arguments<'_>) {
-        let recent = self.last.is_some_and(|t| t.elapsed() < Duration::from_millis(200));
-        if !self.on || (recent && !urgent) {
-            return;
-        }
-        self.last = Some(Instant::now());
-        self.shown = true;
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r\x1b[2K{line}");
-        let _ = err.flush();
-    }
-
-    fn done(&mut self) {
-        if self.shown {
-            eprintln!();
-            self.shown = false;
-        }
-    }
 }

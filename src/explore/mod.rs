@@ -249,7 +249,9 @@ impl Run<'_> {
         } else {
             "from the shared participants' state before the run"
         };
-        println!(
+        // a reader that stops early (`| head`) is no error
+        let _ = writeln!(
+            std::io::stdout(),
             "no divergence in {total} operations ({sequences} sequences {start}) against {} under the {} profile; seed {seed}; {secs:.1} s, {:.0} operations/s",
             self.described,
             self.profile.name,
@@ -309,8 +311,8 @@ impl Run<'_> {
 
     /// Prints a candidate's feature on stdout and a line about it on stderr; exit 1.
     fn print(&self, seed: u64, total: u64, candidate: &Candidate) -> ExitCode {
-        print!("{}", candidate.feature);
-        let _ = std::io::stdout().flush();
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(candidate.feature.as_bytes()).and_then(|()| out.flush());
         let shown = match candidate.confirmation {
             confirm::Confirmation::Confirmed(_) => "it fails against the target",
             _ => "no scenario was confirmed to show it (see its header)",

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use crate::check::{Deviation, show};
+use crate::check::{Deviation, compare_deep};
 use crate::client::Exchange;
 
 /// The ids of one scenario and the names they stand for in a recording.
@@ -165,53 +165,11 @@ pub fn read_snapshot(text: &str) -> Option<Value> {
     serde_json::from_str(body).ok()
 }
 
-/// Every place where `actual` differs from `expected`, at any depth: a field gone, added, or
-/// with another value or type.
-fn deep(expected: &Value, actual: &Value, path: &str, out: &mut Vec<Deviation>) {
-    let at = |key: &str| {
-        if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            for (key, want) in e {
-                match a.get(key) {
-                    Some(got) => deep(want, got, &at(key), out),
-                    None => out.push(Deviation {
-                        path: at(key),
-                        expected: show(want),
-                        actual: "gone".into(),
-                    }),
-                }
-            }
-            for (key, got) in a.iter().filter(|(k, _)| !e.contains_key(*k)) {
-                out.push(Deviation {
-                    path: at(key),
-                    expected: "absent, as in the baseline".into(),
-                    actual: show(got),
-                });
-            }
-        }
-        (Value::Array(e), Value::Array(a)) if e.len() == a.len() => {
-            for (i, (want, got)) in e.iter().zip(a).enumerate() {
-                deep(want, got, &format!("{path}[{i}]"), out);
-            }
-        }
-        _ if expected != actual => out.push(Deviation::values(path, expected, actual)),
-        _ => {}
-    }
-}
-
 /// How a recording differs from its baseline, field by field, each path led by the exchange's
 /// position and request (`[2] POST …/{customer}.json: body.muted`).
 pub fn drift(baseline: &Value, now: &Value) -> Vec<Deviation> {
     let (Some(was), Some(is)) = (baseline.as_array(), now.as_array()) else {
-        let mut out = Vec::new();
-        deep(baseline, now, "(recording)", &mut out);
-        return out;
+        return compare_deep(baseline, now);
     };
     let mut out = Vec::new();
     for i in 0..was.len().max(is.len()) {
@@ -223,9 +181,7 @@ pub fn drift(baseline: &Value, now: &Value) -> Vec<Deviation> {
         };
         match (was.get(i), is.get(i)) {
             (Some(a), Some(b)) => {
-                let mut here = Vec::new();
-                deep(a, b, "", &mut here);
-                out.extend(here.into_iter().map(|d| Deviation {
+                out.extend(compare_deep(a, b).into_iter().map(|d| Deviation {
                     path: format!("[{i}] {}: {}", label(Some(b)), d.path),
                     ..d
                 }));

@@ -66,6 +66,52 @@ pub fn compare_fields(expected: &Value, actual: &Value) -> Vec<Deviation> {
     deviations
 }
 
+/// Every place where `actual` differs from `expected`, at any depth of objects (an array is one
+/// value): a field `missing`, one not expected (`absent`), another value or type. For comparing two answers of the same kind (a baseline with a later run, the
+/// reference model with a target), where a whole-field diff would hide which leaf moved.
+pub fn compare_deep(expected: &Value, actual: &Value) -> Vec<Deviation> {
+    let mut out = Vec::new();
+    walk("", expected, actual, &mut out);
+    out
+}
+
+fn walk(path: &str, expected: &Value, actual: &Value, out: &mut Vec<Deviation>) {
+    let at = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (key, want) in e {
+                match a.get(key) {
+                    Some(got) => walk(&at(key), want, got, out),
+                    None => out.push(Deviation {
+                        path: at(key),
+                        expected: show(want),
+                        actual: "missing".into(),
+                    }),
+                }
+            }
+            for (key, got) in a.iter().filter(|(k, _)| !e.contains_key(*k)) {
+                out.push(Deviation {
+                    path: at(key),
+                    expected: "absent".into(),
+                    actual: show(got),
+                });
+            }
+        }
+        _ if expected != actual => out.push(Deviation::values(
+            if path.is_empty() { "(body)" } else { path },
+            expected,
+            actual,
+        )),
+        _ => {}
+    }
+}
+
 /// A JSON answer must say it is JSON: client libraries choose their parser by `Content-Type`.
 pub fn check_json_content_type(content_type: Option<&str>) -> Result<(), Deviation> {
     let media = content_type.and_then(|c| c.split(';').next()).map(str::trim);
@@ -110,6 +156,25 @@ mod tests {
             ]
         );
         assert!(compare(&json!({"a": [1]}), &json!({"a": [1]})).is_empty());
+    }
+
+    #[test]
+    fn compare_deep_names_the_leaf_that_moved() {
+        let d = compare_deep(
+            &json!({"body": {"muted": true, "hold": false}, "status": 200}),
+            &json!({"body": {"muted": false, "extra": 1}, "status": 200}),
+        );
+        let got: Vec<(&str, &str)> = d.iter().map(|d| (d.path.as_str(), d.actual.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("body.muted", "<false> (boolean)"),
+                ("body.hold", "missing"),
+                ("body.extra", "<1> (number)")
+            ]
+        );
+        assert!(compare_deep(&json!([1, 2]), &json!([1, 2])).is_empty());
+        assert_eq!(compare_deep(&json!(1), &json!(2))[0].path, "(body)");
     }
 
     #[test]

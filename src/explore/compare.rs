@@ -225,8 +225,7 @@ pub fn diff(model: &Value, target: &Value) -> Vec<Deviation> {
             },
         ];
     }
-    let mut out = Vec::new();
-    walk("", model, target, &mut out);
+    let mut out = laml_conformance::check::compare_deep(model, target);
     if out.iter().any(|d| d.path == "names") {
         out.retain(|d| !(d.path.starts_with("participants.") && (d.actual == "missing" || d.expected == "absent")));
     }
@@ -252,43 +251,6 @@ fn brief(view: &Value) -> String {
         "no body".into()
     } else {
         parts.join(", ")
-    }
-}
-
-fn walk(path: &str, expected: &Value, actual: &Value, out: &mut Vec<Deviation>) {
-    let at = |key: &str| {
-        if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            for (key, want) in e {
-                match a.get(key) {
-                    Some(got) => walk(&at(key), want, got, out),
-                    None => out.push(Deviation {
-                        path: at(key),
-                        expected: show(want),
-                        actual: "missing".into(),
-                    }),
-                }
-            }
-            for (key, got) in a.iter().filter(|(k, _)| !e.contains_key(*k)) {
-                out.push(Deviation {
-                    path: at(key),
-                    expected: "absent".into(),
-                    actual: show(got),
-                });
-            }
-        }
-        _ if expected != actual => out.push(Deviation::values(
-            if path.is_empty() { "(body)" } else { path },
-            expected,
-            actual,
-        )),
-        _ => {}
     }
 }
 

@@ -224,7 +224,7 @@ fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, 
 async fn run() -> ExitCode {
     // The options of the console and of the reports' writer (`--junit-v`), read once.
     type Writers = cli::Compose<writer::basic::Cli, writer::junit::Cli>;
-    let opts = parse_options::<cli::Empty, cucumber::runner::basic::Cli, Writers>();
+    let mut opts = parse_options::<cli::Empty, cucumber::runner::basic::Cli, Writers>();
     let custom = opts.custom.clone();
     if let Some(path) = custom.features.as_ref().filter(|p| !p.exists()) {
         return config_error(&format!(
@@ -306,6 +306,12 @@ async fn run() -> ExitCode {
     };
     let serial = target.shares_participants();
     let embedded = matches!(target, Target::Embedded(_));
+    // Shared, live participants take one scenario at a time, whatever --concurrency says: two at
+    // once would change each other's participants and fail for each other.
+    if serial && opts.runner.concurrency.is_some_and(|n| n > 1) {
+        eprintln!("laml-conformance: --concurrency is 1 on a configured conference: its participants are shared");
+        opts.runner.concurrency = Some(1);
+    }
     let _ = steps::PROFILE.set(settings.profile);
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");

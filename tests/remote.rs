@@ -49,8 +49,16 @@ fn the_whole_suite_passes_against_serve_through_its_setup_endpoint() {
 fn against_a_configured_conference_what_cannot_be_arranged_is_skipped_with_its_reason() {
     let serve = Serve::start(&[]);
     let conference = serve.conference();
+    // --concurrency given by hand does not let scenarios share live participants at once
     let o = run(
-        &["--target", &serve.base, "--conference", &conference],
+        &[
+            "--target",
+            &serve.base,
+            "--conference",
+            &conference,
+            "--concurrency",
+            "8",
+        ],
         &serve.env,
         &temp_dir("configured"),
     );
@@ -62,6 +70,7 @@ fn against_a_configured_conference_what_cannot_be_arranged_is_skipped_with_its_r
         )),
         "{out}"
     );
+    assert!(out.contains("--concurrency is 1 on a configured conference"), "{out}");
     assert!(
         out.contains("cannot be arranged on this target: it needs a second conference"),
         "{out}"

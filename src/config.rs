@@ -309,6 +309,8 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
     let setup = flags.setup_url.clone().or_else(|| var("LAML_SETUP_URL"));
     let conference = flags.conference.clone().or_else(|| var("LAML_CONFERENCE_SID"));
     let conference_from_flag = flags.conference.is_some();
+    // `--participant` names the conference's participants by hand: a conference is meant too.
+    let conference_meant = conference_from_flag || !flags.participants.is_empty();
     let mut mode = None;
     let mut pairs = flags.participants.clone();
     if pairs.is_empty()
@@ -333,7 +335,7 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
     // saved as .env) does not switch the run to a shared conference: the setup endpoint gives
     // each scenario fresh state. `--conference` does switch it.
     let conference = match conference {
-        Some(sid) if setup.is_none() && loopback && !conference_from_flag => {
+        Some(sid) if setup.is_none() && loopback && !conference_meant => {
             mode = Some(ModeNote::ConferenceNotUsed {
                 conference: sid,
                 setup_url: format!("{base_url}{}", crate::setup::SETUP_PATH),
@@ -572,6 +574,43 @@ mod tests {
             ..Default::default()
         };
         assert!(with(f, &[]).unwrap_err().0.contains("--setup-url"));
+    }
+
+    #[test]
+    fn on_loopback_a_conference_from_a_variable_alone_is_not_used_but_one_meant_by_flags_is() {
+        let env = [
+            ("LAML_PROJECT_ID", "p"),
+            ("LAML_API_TOKEN", "t"),
+            ("LAML_CONFERENCE_SID", "CF1"),
+            ("LAML_PARTICIPANTS", "agent=CA1"),
+        ];
+        let plain = TargetFlags {
+            target: Some("http://127.0.0.1:8080".into()),
+            ..Default::default()
+        };
+        let s = with(plain.clone(), &env).unwrap();
+        assert!(matches!(s.remote.unwrap().arrangement, Arrangement::Setup { .. }));
+        assert!(matches!(s.mode, Some(ModeNote::ConferenceNotUsed { .. })));
+        let by_hand = TargetFlags {
+            participants: vec!["agent=CA1".into()],
+            ..plain.clone()
+        };
+        let s = with(by_hand, &env).unwrap();
+        assert!(matches!(s.remote.unwrap().arrangement, Arrangement::Configured { .. }));
+        assert_eq!(
+            s.mode,
+            Some(ModeNote::Configured {
+                conference: "CF1".into(),
+                from_flag: false
+            })
+        );
+        let remote = TargetFlags {
+            target: Some("https://x.example".into()),
+            allow_live_changes: true,
+            ..Default::default()
+        };
+        let s = with(remote, &env).unwrap();
+        assert!(matches!(s.remote.unwrap().arrangement, Arrangement::Configured { .. }));
     }
 
     #[test]

@@ -63,14 +63,19 @@ impl cucumber::Parser<Source> for Features {
     }
 }
 
-/// The `.feature` files under `path` (itself, if it is one), sorted, at any depth.
+/// The `.feature` files under `path` (itself, if it is one), sorted, at any depth; each folder
+/// is read once, so a link back up the tree cannot make the walk endless.
 fn files(path: &Path) -> Vec<PathBuf> {
     if path.is_file() {
         return vec![path.to_path_buf()];
     }
     let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut folders = vec![path.to_path_buf()];
     while let Some(folder) = folders.pop() {
+        if !seen.insert(folder.canonicalize().unwrap_or_else(|_| folder.clone())) {
+            continue;
+        }
         for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
             let p = entry.path();
             if p.is_dir() {
@@ -120,10 +125,15 @@ fn where_and_why(path: &Path, error: &gherkin::ParseError) -> String {
     tokens.sort_unstable();
     tokens.dedup();
     // gherkin names its tokens for its own grammar; say what a writer of features can act on.
-    let expected = match tokens.as_slice() {
-        [] | ["_"] => "a step, a table row of as many cells as its header, or a keyword; look at the lines just above".to_string(),
-        ["unknown keyword"] => "a Gherkin keyword (Feature:, Rule:, Background:, Scenario:, Scenario Outline:, Examples:, Given, When, Then, And, But) at the start of a line; look for a misspelt one at or above this line".to_string(),
-        tokens => format!("one of {}", tokens.join(", ")),
+    let has = |t: &str| tokens.contains(&t);
+    let expected = if has("inconsistent table row sizes") {
+        "every row of a table with as many cells as its header".to_string()
+    } else if has("unknown keyword") {
+        "a Gherkin keyword (Feature:, Rule:, Background:, Scenario:, Scenario Outline:, Examples:, Given, When, Then, And, But) at the start of a line; look for a misspelt one at or above this line".to_string()
+    } else if tokens.is_empty() || has("_") {
+        "a step, a table row of as many cells as its header, or a keyword; look at the lines just above".to_string()
+    } else {
+        format!("one of {}", tokens.join(", "))
     };
     format!(
         "{}:{at}: this Gherkin cannot be read; expected {expected}",
@@ -246,6 +256,18 @@ mod tests {
                 .map(|s| (&s.0, s.1, &s.2, &s.3))
                 .collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn a_folder_that_links_back_to_itself_is_read_once() {
+        let dir = std::env::temp_dir().join(format!("laml-loop-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.feature"), "Feature: a\n").unwrap();
+        std::os::unix::fs::symlink(".", dir.join("l1")).unwrap();
+        std::os::unix::fs::symlink(".", dir.join("l2")).unwrap();
+        assert_eq!(files(&dir), [dir.join("a.feature")]);
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

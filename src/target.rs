@@ -334,8 +334,15 @@ impl Remote {
             });
         }
         let credentials = match (text("api_token"), same_account_as, &self.config.credentials) {
-            // A token a setup endpoint on loopback made is a test server's throwaway one.
-            (Some(token), _, _) if is_loopback_url(url) => Credentials::throwaway(account, token),
+            // A token a setup endpoint made is a throwaway one only where the setup endpoint and
+            // the target are both on loopback (a test server) and it is not the user's own.
+            (Some(token), _, user)
+                if is_loopback_url(url)
+                    && self.config.loopback
+                    && user.as_ref().is_none_or(|c| c.token.expose() != token) =>
+            {
+                Credentials::throwaway(account, token)
+            }
             (Some(token), _, _) => Credentials::new(account, token),
             (None, Some(a), _) => a.credentials.clone(),
             (None, None, Some(c)) => Credentials::new(account, c.token.expose()),

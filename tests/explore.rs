@@ -195,6 +195,7 @@ fn usage_errors_exit_2_with_one_sentence() {
         (&["--steps", "0"][..], "--steps"),
         (&["--fault", "no-such-fault"][..], "drop-hold"),
         (&["--time", "0"][..], "--time"),
+        (&["--time", "1e20"][..], "at most 604800"),
         (&["--profile", "plivo"][..], "seed, signalwire, twilio"),
         (&["--target", "https://example.invalid"][..], "--allow-live-changes"),
         (

@@ -213,3 +213,50 @@ fn an_unreachable_target_ends_the_run_at_once_with_exit_3() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("cannot reach the target"), "{err}");
 }
+
+/// A setup endpoint on loopback that hands back the user's own token (one test account for
+/// everything): that token is the user's, so it is never written into a reproduction.
+#[tokio::test]
+async fn a_setup_endpoint_that_answers_the_user_s_own_token_does_not_make_it_printable() {
+    const SENTINEL: &str = "sentinel-own-token-41c2";
+    let space = laml_conformance::sim::Sim::start_with(laml_conformance::sim::faults::by_name("ignore-muted").ok())
+        .await
+        .unwrap();
+    let arranged = space.arrange_conference_for(
+        Credentials::new("own-account", SENTINEL),
+        &["agent", "customer", "supervisor"],
+    );
+    let participants: serde_json::Map<String, serde_json::Value> = arranged
+        .participants
+        .iter()
+        .map(|(n, s)| (n.clone(), serde_json::Value::from(s.as_str())))
+        .collect();
+    let setup = serving(ResponseTemplate::new(201).set_body_json(serde_json::json!({
+        "account_sid": "own-account",
+        "api_token": SENTINEL,
+        "conference_sid": arranged.conference_sid,
+        "participants": participants,
+    })))
+    .await;
+    let (target, setup_url) = (space.base_url(), format!("{}/setup", setup.uri()));
+    let o = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+            .args(["--target", &target, "--setup-url", &setup_url, "--tags", "@mute", "-vv"])
+            .env("LAML_PROJECT_ID", "own-account")
+            .env("LAML_API_TOKEN", SENTINEL)
+            .env("CUCUMBER_COLOR", "never")
+            .env_remove("LAML_PROFILE")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(o.status.code(), Some(1), "the fault was not caught: {out}");
+    assert!(out.contains("$LAML_API_TOKEN"), "{out}");
+    assert!(!out.contains(SENTINEL), "the user's token was printed: {out}");
+}

@@ -112,7 +112,7 @@ fn is_list_path(uri: &str, subject: &ListSubject<'_>) -> bool {
     }
     matches!(
         crate::spec::parse_path(path),
-        Some(ApiPath::List { account, conference })
+        Some(ApiPath::List { account, conference, .. })
             if account == subject.account && conference == subject.conference
     )
 }

@@ -89,8 +89,11 @@ pub async fn main() -> ExitCode {
             };
         }
     };
-    if let Some(t) = opts.time.filter(|t| !(t.is_finite() && *t > 0.0)) {
-        return usage(&format!("--time {t} makes no sense; give a number of seconds above 0"));
+    // A week is more than any exploration needs, and keeps the deadline a time the clock has.
+    if let Some(t) = opts.time.filter(|t| !(t.is_finite() && *t > 0.0 && *t <= MAX_TIME)) {
+        return usage(&format!(
+            "--time {t} makes no sense; give a number of seconds above 0 and at most {MAX_TIME}"
+        ));
     }
     let settings = match crate::lookup().and_then(|var| config::settings(&opts.target, &var).map_err(|e| e.to_string()))
     {
@@ -181,12 +184,19 @@ struct Run<'a> {
     described: String,
 }
 
+/// The longest `--time`, in seconds: a week.
+const MAX_TIME: f64 = 7.0 * 24.0 * 3600.0;
+
 impl Run<'_> {
     async fn explore(&self) -> ExitCode {
         let seed = self.opts.seed.unwrap_or_else(clock_seed);
         let mut generator = Generator::new(seed, self.profile, self.limits);
         let started = Instant::now();
-        let deadline = self.opts.time.map(|t| started + Duration::from_secs_f64(t));
+        let deadline = self
+            .opts
+            .time
+            .and_then(|t| Duration::try_from_secs_f64(t).ok())
+            .and_then(|t| started.checked_add(t));
         // "explore: 1200/2000 (85 sequences), 3 s" on stderr, when it is a terminal
         let mut progress = crate::progress::Line::stderr("explore");
         let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);

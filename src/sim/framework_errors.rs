@@ -37,7 +37,12 @@ fn replacement(head: &[u8]) -> Option<Vec<u8>> {
     let (status_line, _) = text.split_once("\r\n")?;
     let status: u16 = status_line.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()?;
     let lower = text.to_ascii_lowercase();
-    if !(400..500).contains(&status) || !lower.ends_with("\r\n\r\n") || !lower.contains("\r\ncontent-length: 0\r\n") {
+    // Exactly one head, hyper's own: one status line, ending the write, and no body.
+    if !(400..500).contains(&status)
+        || text.matches("HTTP/1.1 ").count() != 1
+        || !lower.ends_with("\r\n\r\n")
+        || !lower.contains("\r\ncontent-length: 0\r\n")
+    {
         return None;
     }
     let message = match status {
@@ -137,6 +142,7 @@ mod tests {
             b"HTTP/1.1 404 Not Found\r\ncontent-length: 12\r\n\r\n",
             b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n",
             b"{\"code\":1}",
+            b"HTTP/1.1 404 Not Found\r\ncontent-length: 2\r\n\r\n{}HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n",
         ] {
             assert_eq!(replacement(kept), None, "{}", String::from_utf8_lossy(kept));
         }

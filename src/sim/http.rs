@@ -82,7 +82,9 @@ pub fn handle(space: &mut Space, req: &SimRequest<'_>) -> SimResponse {
 fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiError> {
     let profile = space.profile;
     let (account, target) = match spec::parse_path(req.path) {
-        Some(ApiPath::List { account, conference }) => (account, Route::List { conference }),
+        Some(ApiPath::List {
+            account, conference, ..
+        }) => (account, Route::List { conference }),
         Some(ApiPath::Participant {
             account,
             conference,

@@ -90,7 +90,9 @@ fn place(path: &str) -> Option<Place> {
             conference: conference.into(),
             call: Some(call.into()),
         }),
-        ApiPath::List { account, conference } => Some(Place {
+        ApiPath::List {
+            account, conference, ..
+        } => Some(Place {
             account: account.into(),
             conference: conference.into(),
             call: None,

@@ -115,12 +115,15 @@ pub enum ApiPath<'a> {
         /// Whether the path ends in `.json`, as the documentation writes it.
         json: bool,
     },
-    /// `…/Conferences/{ConferenceSid}/Participants.json`.
+    /// `…/Conferences/{ConferenceSid}/Participants.json`; `json` is false when the suffix is
+    /// missing.
     List {
         /// The AccountSid.
         account: &'a str,
         /// The ConferenceSid.
         conference: &'a str,
+        /// Whether the path ends in `.json`.
+        json: bool,
     },
 }
 
@@ -137,8 +140,12 @@ pub fn parse_path(path: &str) -> Option<ApiPath<'_>> {
             account,
             "Conferences",
             conference,
-            "Participants.json" | "Participants",
-        ] if !account.is_empty() && !conference.is_empty() => Some(ApiPath::List { account, conference }),
+            list @ ("Participants.json" | "Participants"),
+        ] if !account.is_empty() && !conference.is_empty() => Some(ApiPath::List {
+            account,
+            conference,
+            json: *list == "Participants.json",
+        }),
         ["", "Accounts", account, "Conferences", conference, "Participants", call]
             if !account.is_empty() && !conference.is_empty() =>
         {
@@ -185,14 +192,16 @@ mod tests {
             parse_path("/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants.json"),
             Some(ApiPath::List {
                 account: "a",
-                conference: "c"
+                conference: "c",
+                json: true
             })
         );
         assert_eq!(
             parse_path("/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants"),
             Some(ApiPath::List {
                 account: "a",
-                conference: "c"
+                conference: "c",
+                json: false
             }),
             "SignalWire's current description lists without .json"
         );

@@ -87,7 +87,13 @@ fn dev(path: impl Into<String>, expected: impl Into<String>, actual: impl Into<S
 fn check_path(path: &str, profile: &Profile, out: &mut Vec<Deviation>) -> Option<Endpoint> {
     let template = super::participant_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}", "{CallSid}");
     match super::parse_path(path) {
-        Some(ApiPath::List { .. }) => Some(Endpoint::List),
+        Some(ApiPath::List { json, .. }) => {
+            if !json && profile.uri_json == UriJson::Required {
+                let list = super::participants_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}");
+                out.push(dev("path", format!("{list} (ends in .json)"), format!("<{path}>")));
+            }
+            Some(Endpoint::List)
+        }
         Some(ApiPath::Participant { json, .. }) => {
             // SignalWire's current paths drop `.json`, and its libraries still send it.
             if !json && profile.uri_json == UriJson::Required {
@@ -308,6 +314,12 @@ mod tests {
             ..view("/2010-04-01/Accounts/a/Conferences/c/Participants.json", "", Some(AUTH))
         };
         assert!(paths(list("Coaching=true&PageSize=2&Page=1&PageToken=PA1"), twilio).is_empty());
+        let bare_list = RequestView {
+            method: "GET",
+            ..view("/2010-04-01/Accounts/a/Conferences/c/Participants", "", Some(AUTH))
+        };
+        assert_eq!(paths(bare_list, twilio), ["path"]);
+        assert!(paths(bare_list, signalwire).is_empty());
         assert_eq!(paths(list("Coaching=true"), seed()), ["query Coaching"]);
         assert_eq!(
             paths(list("Muted=yes&Muted=true&Sort=x"), twilio),

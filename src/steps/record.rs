@@ -18,6 +18,10 @@ pub static BASELINE: OnceLock<Mode> = OnceLock::new();
 /// How many scenarios drifted from their baseline (or could not be recorded).
 pub static DRIFTED: AtomicUsize = AtomicUsize::new(0);
 
+/// The recording files this run wrote or compared: two scenarios that would share one (features
+/// of the same name in two folders, say) are an error, not one overwriting the other.
+static FILES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
 impl ConformanceWorld {
     /// The ids of the scenario and the names a recording writes for them.
     fn names(&self) -> Names {
@@ -54,6 +58,17 @@ impl ConformanceWorld {
             .map_or_else(|| feature.name.clone(), |s| s.to_string_lossy().into_owned());
         let file = baseline::file_name(&stem, &scenario.name, scenario.position.line);
         let what = format!("{stem}: {}", scenario.name);
+        {
+            let mut files = FILES.lock().unwrap_or_else(|p| p.into_inner());
+            if files.contains(&file) {
+                DRIFTED.fetch_add(1, Ordering::SeqCst);
+                eprintln!(
+                    "laml-conformance: {what} would record to {file}, as another scenario does; give one of the features or scenarios another name"
+                );
+                return;
+            }
+            files.push(file.clone());
+        }
         let recording = baseline::recording(&exchanges, &self.names());
         match baseline::apply(mode, &file, &what, &recording) {
             Ok(None) => {}

@@ -65,14 +65,20 @@
 //! One way, as DESIGN.md draws them, and enforced by `tests/layers.rs`: [`spec`],
 //! [`credentials`] and [`error`] use nothing; [`setup`] uses credentials; [`check`] uses only
 //! spec; [`client`] and [`sim`] use spec, credentials, error (and sim, setup); [`config`] uses
-//! spec, credentials and setup; [`target`] uses them all. Two departures from DESIGN.md, both
-//! to keep the layers one way:
+//! spec, credentials and setup; [`target`] uses them all; [`baseline`] (regression baselines)
+//! uses client and check. Departures from DESIGN.md, the first two to keep the layers one way:
 //! - [`spec::deviation::Deviation`] lives in `spec`, not `check`: the simulated space's journal
 //!   judges what clients send by the spec's rules ([`spec::request`]) and must not reach into
 //!   the checks, which judge what targets answer; `check` re-exports it.
 //! - [`setup`] is a layer of its own: the state-setup protocol, and the [`ArrangedConference`]
 //!   it yields, are spoken by the simulated space (which answers it) and by remote targets
 //!   (which ask it), so they belong to neither.
+//!
+//! - One HTTP server for the simulated space, embedded or `serve` ([`sim::server`]), instead of
+//!   wiremock, which keeps every request it matched; wiremock serves only the misbehaving
+//!   targets of the tests.
+//! - The features are compiled into the binary and read by the run's own parser
+//!   (`src/features.rs`), which also keeps a `Scenario Outline` linear in its rows.
 //!
 //! [`ArrangedConference`]: setup::ArrangedConference
 

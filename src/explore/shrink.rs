@@ -196,18 +196,16 @@ mod tests {
     use crate::explore::lockstep::About;
     use crate::explore::ops::Val;
 
-    /// Diverges where both a mute of "agent" and, later, a list have been sent (an
-    /// interaction), at the list.
-    struct Interaction;
+    /// Diverges, at the last list, where an update that `wanted` picks came before it (an
+    /// interaction of two operations).
+    struct UpdateThenList(fn(&Op) -> bool);
 
-    impl Oracle for Interaction {
+    impl Oracle for UpdateThenList {
         async fn diverges(&mut self, plan: &Plan) -> Result<Option<Divergence>, Error> {
-            let muted = plan.ops.iter().position(
-                |o| matches!(o, Op::Update { who, params } if who == "agent" && params.iter().any(|(k, _)| k == "Muted")),
-            );
+            let updated = plan.ops.iter().position(self.0);
             let listed = plan.ops.iter().rposition(|o| matches!(o, Op::List { .. }));
-            Ok(match (muted, listed) {
-                (Some(m), Some(l)) if m < l => Some(Divergence {
+            Ok(match (updated, listed) {
+                (Some(u), Some(l)) if u < l => Some(Divergence {
                     step: l + 1,
                     about: About::Answer,
                     deviations: Vec::new(),
@@ -215,6 +213,13 @@ mod tests {
                 _ => None,
             })
         }
+    }
+
+    /// A mute of "agent", then a list.
+    fn agent_muted_then_list() -> UpdateThenList {
+        UpdateThenList(
+            |o| matches!(o, Op::Update { who, params } if who == "agent" && params.iter().any(|(k, _)| k == "Muted")),
+        )
     }
 
     fn update(who: &str, keys: &[&str]) -> Op {
@@ -249,29 +254,16 @@ mod tests {
             about: About::Answer,
             deviations: Vec::new(),
         };
-        let shrunk = futures::executor::block_on(shrink(Interaction, plan, d, 500)).unwrap();
+        let shrunk = futures::executor::block_on(shrink(agent_muted_then_list(), plan, d, 500)).unwrap();
         assert_eq!(shrunk.plan.ops, vec![update("agent", &["Muted"]), list]);
         assert!(!shrunk.plan.second, "no operation names the second conference");
         assert_eq!(shrunk.divergence.step, 2);
         assert!(!shrunk.capped && shrunk.replays < 100, "{} replays", shrunk.replays);
     }
 
-    /// Diverges where any participant is muted before a list.
-    struct AnyMute;
-
-    impl Oracle for AnyMute {
-        async fn diverges(&mut self, plan: &Plan) -> Result<Option<Divergence>, Error> {
-            let muted = plan.ops.iter().position(|o| matches!(o, Op::Update { .. }));
-            let listed = plan.ops.iter().rposition(|o| matches!(o, Op::List { .. }));
-            Ok(match (muted, listed) {
-                (Some(m), Some(l)) if m < l => Some(Divergence {
-                    step: l + 1,
-                    about: About::Answer,
-                    deviations: Vec::new(),
-                }),
-                _ => None,
-            })
-        }
+    /// Any update, then a list.
+    fn any_update_then_list() -> UpdateThenList {
+        UpdateThenList(|o| matches!(o, Op::Update { .. }))
     }
 
     #[test]
@@ -290,7 +282,7 @@ mod tests {
             about: About::Answer,
             deviations: Vec::new(),
         };
-        let shrunk = futures::executor::block_on(shrink(AnyMute, plan, d, 100)).unwrap();
+        let shrunk = futures::executor::block_on(shrink(any_update_then_list(), plan, d, 100)).unwrap();
         assert_eq!(
             shrunk.plan.ops,
             vec![update("customer", &[]), list],
@@ -315,7 +307,7 @@ mod tests {
             about: About::Answer,
             deviations: Vec::new(),
         };
-        let shrunk = futures::executor::block_on(shrink(Interaction, plan, d, 3)).unwrap();
+        let shrunk = futures::executor::block_on(shrink(agent_muted_then_list(), plan, d, 3)).unwrap();
         assert!(shrunk.capped);
         assert_eq!(shrunk.replays, 3);
     }

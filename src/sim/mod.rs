@@ -58,7 +58,7 @@ impl Sim {
     /// `fault` if one is given.
     pub async fn start_serving(fault: Option<Fault>, profile: &'static Profile) -> Result<Self, Error> {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| Error::SimStart(e.to_string()))?;
-        Self::serving(listener, fault, profile).await
+        Self::standalone(listener, fault, profile)
     }
 
     /// Starts the space on a free loopback port.
@@ -66,24 +66,8 @@ impl Sim {
         Self::start_with(None).await
     }
 
-    /// Starts the space on a listener the caller bound (a fixed port for `serve`), broken by
-    /// `fault` from its first request on.
-    pub async fn on(listener: std::net::TcpListener, fault: Option<Fault>) -> Result<Self, Error> {
-        Self::serving(listener, fault, Profile::seed()).await
-    }
-
-    /// Starts the space on a listener the caller bound, answering as `profile` documents,
-    /// broken by `fault` from its first request on.
-    pub async fn serving(
-        listener: std::net::TcpListener,
-        fault: Option<Fault>,
-        profile: &'static Profile,
-    ) -> Result<Self, Error> {
-        Self::standalone(listener, fault, profile)
-    }
-
-    /// Starts the space on a listener the caller bound, behind the plain server of `serve`
-    /// (see [`server`]): no request is kept but in the bounded journal, bodies and slow clients
+    /// Starts the space on a listener the caller bound (a fixed port for `serve`), behind the
+    /// plain server (see [`server`]): no request is kept but in the bounded journal, bodies and slow clients
     /// are bounded. The server runs on the caller's runtime until the `Sim` is dropped.
     pub fn standalone(
         listener: std::net::TcpListener,

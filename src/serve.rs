@@ -82,6 +82,10 @@ pub async fn main() -> ExitCode {
         .iter()
         .map(|(n, s)| format!("{n}={s}"))
         .collect();
+    // Ctrl-C is listened for before anything is printed: a caller that reads "Ctrl-C stops it"
+    // and sends SIGINT at once must meet the handler, not the default that kills the process.
+    let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
+    let early = futures::FutureExt::now_or_never(&mut ctrl_c);
     println!("laml-conformance serve: the simulated space listens on {base}");
     println!(
         "  it answers as the {} profile documents: {}",
@@ -100,7 +104,11 @@ pub async fn main() -> ExitCode {
         profile.name
     );
     println!("  Ctrl-C stops it.");
-    match tokio::signal::ctrl_c().await {
+    let stopped = match early {
+        Some(result) => result,
+        None => ctrl_c.await,
+    };
+    match stopped {
         Ok(()) => {
             println!("laml-conformance serve: stopped");
             ExitCode::SUCCESS

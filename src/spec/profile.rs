@@ -177,6 +177,10 @@ pub struct Profile {
     pub label_lookup: bool,
     /// The HTTP statuses each error code may travel with.
     pub errors: ErrorsDoc,
+    /// Boolean parameters whose value other than true or false is read as false, not refused
+    /// (Twilio's `Muted`: "any value other than true or false is interpreted as false").
+    #[serde(default)]
+    pub false_unless_true: Vec<String>,
 }
 
 /// The error codes of a generation and the statuses it declares for each.

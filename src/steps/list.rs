@@ -17,7 +17,7 @@ use super::{Answer, ConformanceWorld, with_exchange};
 
 /// A page of the list as it was asked for and answered.
 pub struct Listing {
-    exchange: Exchange,
+    pub(super) exchange: Exchange,
     /// The query the page was asked with, as pairs.
     sent: Vec<(String, String)>,
 }
@@ -57,8 +57,13 @@ impl ConformanceWorld {
         Ok(())
     }
 
+    /// The first page of the whole list, as a client asks for it with no query.
+    pub(super) async fn list_all(&mut self) -> Result<(), String> {
+        self.list_page(None, Vec::new(), true).await
+    }
+
     /// The last page, judged whole (see the module's comment), with its participants.
-    fn judged_page(&self) -> Result<(&Listing, Vec<Value>), String> {
+    pub(super) fn judged_page(&self) -> Result<(&Listing, Vec<Value>), String> {
         let listing = self
             .listing
             .as_ref()
@@ -147,7 +152,7 @@ impl ConformanceWorld {
     }
 
     /// The names of the scenario's participants on `items`, in order.
-    fn names_on(&self, items: &[Value]) -> Vec<String> {
+    pub(super) fn names_on(&self, items: &[Value]) -> Vec<String> {
         items
             .iter()
             .filter_map(|item| item.get("call_sid").and_then(Value::as_str))

@@ -12,6 +12,7 @@ mod list;
 pub mod needs;
 mod parameters;
 mod record;
+mod remove;
 mod response;
 mod restore;
 mod state;

@@ -36,6 +36,13 @@ async fn coaching(world: &mut ConformanceWorld, name: Participant, coached: Part
     expect_values(world, &name, expected)
 }
 
+/// `end_conference_on_exit`, which `EndConferenceOnExit` sets (Twilio's API).
+#[then(regex = r#"^"([^"]+)" (ends|does not end) the conference when it leaves$"#)]
+async fn ends_on_exit(world: &mut ConformanceWorld, name: String, ends: String) -> Result<(), String> {
+    let expected = json!({ "call_sid": world.sid(&name)?, "end_conference_on_exit": ends == "ends" });
+    expect_values(world, &name, expected)
+}
+
 /// Not coaching, and not naming anyone of the conference as coached any more.
 #[then(expr = "{participant} is not coaching anyone")]
 async fn not_coaching(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {

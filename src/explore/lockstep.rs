@@ -134,22 +134,30 @@ pub fn request(op: &Op, roster: &Roster, dialect: Dialect, profile: &Profile) ->
             let update = params
                 .iter()
                 .fold(ParticipantUpdate::new(), |u, (k, v)| u.param(k.clone(), resolve(v)));
-            post(at(who).path(dialect), Some((wire::FORM, update.encode())), Auth::Own)
+            post(
+                spec::in_form(at(who).path(dialect), profile.paths),
+                Some((wire::FORM, update.encode())),
+                Auth::Own,
+            )
         }
         Op::Undocumented { who, key, value } => {
             let update = ParticipantUpdate::new().param(key.clone(), resolve(value));
-            post(at(who).path(dialect), Some((wire::FORM, update.encode())), Auth::Own)
+            post(
+                spec::in_form(at(who).path(dialect), profile.paths),
+                Some((wire::FORM, update.encode())),
+                Auth::Own,
+            )
         }
         Op::Method { who, method } => Request {
             method,
-            ..post(at(who).path(dialect), mute(), Auth::Own)
+            ..post(spec::in_form(at(who).path(dialect), profile.paths), mute(), Auth::Own)
         },
         Op::Credentials { who, how } => {
             let auth = match how {
                 Creds::Without => Auth::Without,
                 Creds::WrongToken => Auth::WrongToken,
             };
-            post(at(who).path(dialect), mute(), auth)
+            post(spec::in_form(at(who).path(dialect), profile.paths), mute(), auth)
         }
         Op::UnknownPlace { who, what } => {
             let mut to = at(who);
@@ -157,22 +165,26 @@ pub fn request(op: &Op, roster: &Roster, dialect: Dialect, profile: &Profile) ->
                 Place::Account => to.account_sid = profile.ids.fresh("AC"),
                 Place::Conference => to.conference_sid = profile.ids.fresh("CF"),
             }
-            post(to.path(dialect), mute(), Auth::Own)
+            post(spec::in_form(to.path(dialect), profile.paths), mute(), Auth::Own)
         }
         Op::UnknownParticipant => {
             let to = ParticipantRef {
                 call_sid: profile.ids.fresh("CA"),
                 ..place_of(roster.first())
             };
-            post(to.path(dialect), mute(), Auth::Own)
+            post(spec::in_form(to.path(dialect), profile.paths), mute(), Auth::Own)
         }
         Op::Body { who, json, text } => {
             let content_type = if *json { "application/json" } else { "text/plain" };
-            post(at(who).path(dialect), Some((content_type, text.clone())), Auth::Own)
+            post(
+                spec::in_form(at(who).path(dialect), profile.paths),
+                Some((content_type, text.clone())),
+                Auth::Own,
+            )
         }
         Op::Retrieve { who } => Request {
             method: "GET",
-            ..post(at(who).path(dialect), None, Auth::Own)
+            ..post(spec::in_form(at(who).path(dialect), profile.paths), None, Auth::Own)
         },
         Op::List { filter, value } => {
             let first = roster.first();
@@ -180,7 +192,10 @@ pub fn request(op: &Op, roster: &Roster, dialect: Dialect, profile: &Profile) ->
                 method: "GET",
                 query: Some(serde_urlencoded::to_string([(filter, value)]).unwrap_or_default()),
                 ..post(
-                    spec::participants_path(dialect, &first.credentials.project_id, &first.conference_sid),
+                    spec::in_form(
+                        spec::participants_path(dialect, &first.credentials.project_id, &first.conference_sid),
+                        profile.paths,
+                    ),
                     None,
                     Auth::Own,
                 )

@@ -16,13 +16,12 @@ use super::ops::{FIRST, Op, Plan, SECOND, Val, creds_words, place_word};
 
 /// Whether a scenario can show this divergence of `plan`: none can after a kick, since every
 /// later step retrieves each participant first (the kicked one answers 404), so neither a
-/// participant's state after it nor a later answer can be seen.
+/// participant's state after it nor a later answer can be seen. At the kick itself the removal
+/// steps show it: the answer, the kicked participant gone, the others unchanged.
 pub fn showable(plan: &Plan, divergence: &Divergence) -> bool {
     let kick = |o: &Op| matches!(o, Op::Method { method: "DELETE", .. });
     let before = divergence.step.saturating_sub(1);
-    let kicked_before = plan.ops.iter().take(before).any(kick);
-    let at_kick = divergence.step > 0 && plan.ops.get(before).is_some_and(kick);
-    !(kicked_before || (at_kick && divergence.about != About::Answer))
+    !plan.ops.iter().take(before).any(kick)
 }
 
 /// What the scenario starts from besides fresh conferences.
@@ -243,6 +242,11 @@ fn operation(lines: &mut Lines, model: &mut Model, op: &Op) {
             "{who:?} is updated with the undocumented parameter {key:?} set to {:?}",
             value.written()
         )),
+        // A removal the model answers 204 is written as the removal steps, which judge it
+        // (remove.feature); any other answer as the bare request, judged by its outcome.
+        Op::Method { who, method: "DELETE" } if answer.status == 204 => {
+            lines.when(format!("{who:?} is removed from the conference"))
+        }
         Op::Method { who, method } => lines.when(format!("a {method} request is sent to {who:?}")),
         Op::Credentials { who, how } => lines.when(format!("{who:?} is muted {}", creds_words(*how))),
         Op::UnknownPlace { who, what } => lines.when(format!("{who:?} is muted in an unknown {}", place_word(*what))),
@@ -261,6 +265,8 @@ fn operation(lines: &mut Lines, model: &mut Model, op: &Op) {
     }
     if matches!(op, Op::Method { method: "DELETE", .. }) && answer.status == 204 {
         let who = who.unwrap_or_default();
+        lines.then("the removal succeeds with no body");
+        lines.then(format!("{who:?} is gone from the conference"));
         list_step(lines, model, "Muted", "true");
         list_step(lines, model, "Muted", "false");
         let after = states(model);
@@ -360,6 +366,8 @@ pub fn feature(plan: &Plan, divergence: &Divergence, start: Start<'_>, found: &P
         operation(&mut lines, &mut model, op);
     }
     let probe = match (&divergence.about, plan.ops.last()) {
+        // The removal steps after a kick show the state it left.
+        (_, Some(Op::Method { method: "DELETE", .. })) => None,
         (About::State(name), _) => Some(name.clone()),
         (About::Answer, Some(Op::Retrieve { who })) => Some(who.clone()),
         _ => None,
@@ -408,7 +416,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nothing_after_a_kick_can_be_shown() {
+    fn nothing_after_a_kick_can_be_shown_but_the_kick_itself() {
         let kick = Op::Method {
             who: "agent".into(),
             method: "DELETE",
@@ -429,8 +437,10 @@ mod tests {
         };
         assert!(showable(&plan, &at(1, About::State("agent".into()))));
         assert!(showable(&plan, &at(2, About::Answer)));
-        assert!(!showable(&plan, &at(2, About::State("agent".into()))));
+        // At the kick, the removal steps show the kicked participant's state (gone or not).
+        assert!(showable(&plan, &at(2, About::State("agent".into()))));
         assert!(!showable(&plan, &at(3, About::Answer)));
+        assert!(!showable(&plan, &at(3, About::State("agent".into()))));
     }
 
     #[test]

@@ -62,3 +62,10 @@ Feature: Coach a participant
     And "supervisor" is muted
     And "supervisor" is otherwise unchanged
     And a retrieve of "supervisor" shows the same participant
+
+  # Twilio's API lists by Coaching too; the seed and SignalWire's description do not.
+  @live-safe @except-seed @except-signalwire
+  Scenario: Only coaching participants are listed as coaching
+    Given "supervisor" is coaching "agent"
+    Then listing the participants with "Coaching" set to "true" gives exactly "supervisor"
+    And listing the participants with "Coaching" set to "false" gives exactly "agent" and "customer"

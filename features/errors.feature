@@ -97,6 +97,35 @@ Feature: Refused updates
       | a key of no generation          | Volume         | 5     |
       | a camelCase key, as one SDK tab | callSidToCoach | agent |
 
+  # SignalWire's current description lists its keys and allows no other: the seed's Beep and
+  # Twilio's BeepOnExit and EndConferenceOnExit are refused there.
+  @live-safe @except-seed @except-twilio
+  Scenario Outline: A key of another generation, <key>, is refused by SignalWire's description
+    When "supervisor" is updated with:
+      | <key> | <value> |
+    Then the update is refused with status 400 and code 10000
+    And no participant has changed
+
+    Examples:
+      | key                 | value |
+      | Beep                | false |
+      | BeepOnExit          | true  |
+      | EndConferenceOnExit | true  |
+
+  # The seed page documents none of the later keys, and this harness refuses keys outside its
+  # table (see the comment at the top).
+  @live-safe @choice @except-signalwire @except-twilio
+  Scenario Outline: A later generation's key, <key>, is refused under the seed
+    When "supervisor" is updated with:
+      | <key> | <value> |
+    Then the update is refused with status 400 and code 10000
+    And no participant has changed
+
+    Examples:
+      | key                 | value                                |
+      | WaitUrl             | http://www.your-application.com/wait |
+      | EndConferenceOnExit | true                                 |
+
   @live-safe
   Scenario: Coaching without naming whom to coach is refused
     When "supervisor" is updated with:
@@ -168,6 +197,7 @@ Feature: Refused updates
   Scenario Outline: A <method> request is refused as a method the resource does not allow
     When a <method> request is sent to "agent"
     Then the update is refused with status 405 and code 20004
+    And the refusal names the allowed methods GET, POST and DELETE
     And no participant has changed
 
     Examples:

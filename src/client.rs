@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::spec::profile::PathForm;
 use crate::spec::{self, Dialect, wire};
 
 pub use crate::spec::ParticipantRef;
@@ -201,6 +202,8 @@ pub struct ApiClient {
     timeout: Duration,
     base: String,
     dialect: Dialect,
+    /// `.json` or bare: the form the run's profile documents.
+    paths: PathForm,
     credentials: Option<Credentials>,
     recorder: Option<Recorder>,
 }
@@ -238,9 +241,28 @@ impl ApiClient {
             timeout,
             base: base.trim_end_matches('/').to_string(),
             dialect,
+            paths: PathForm::Json,
             credentials,
             recorder: None,
         }
+    }
+
+    /// The same client, sending its paths in `form` (SignalWire documents them without `.json`).
+    pub fn with_paths(self, form: PathForm) -> Self {
+        ApiClient { paths: form, ..self }
+    }
+
+    /// A participant's path as this client sends it: its dialect and its path form.
+    pub fn participant_path(&self, p: &ParticipantRef) -> String {
+        spec::in_form(p.path(self.dialect), self.paths)
+    }
+
+    /// A conference's participant list path as this client sends it, without query.
+    pub fn list_path(&self, account_sid: &str, conference_sid: &str) -> String {
+        spec::in_form(
+            spec::participants_path(self.dialect, account_sid, conference_sid),
+            self.paths,
+        )
     }
 
     /// The same client, keeping every exchange it (and each client made from it) makes in
@@ -262,13 +284,13 @@ impl ApiClient {
 
     /// POST an update to one participant.
     pub async fn update_participant(&self, p: &ParticipantRef, update: &ParticipantUpdate) -> Result<Exchange, Error> {
-        let path = p.path(self.dialect);
+        let path = self.participant_path(p);
         self.send(Method::POST, &path, Some((FORM, update.encode()))).await
     }
 
     /// GET one participant.
     pub async fn retrieve_participant(&self, p: &ParticipantRef) -> Result<Exchange, Error> {
-        let path = p.path(self.dialect);
+        let path = self.participant_path(p);
         self.send(Method::GET, &path, None).await
     }
 
@@ -279,7 +301,7 @@ impl ApiClient {
         conference_sid: &str,
         filters: &[(&str, &str)],
     ) -> Result<Exchange, Error> {
-        let mut path = spec::participants_path(self.dialect, account_sid, conference_sid);
+        let mut path = self.list_path(account_sid, conference_sid);
         if !filters.is_empty() {
             path.push('?');
             path.push_str(&serde_urlencoded::to_string(filters).expect("string pairs always encode"));
@@ -289,7 +311,7 @@ impl ApiClient {
 
     /// DELETE (kick) one participant.
     pub async fn delete_participant(&self, p: &ParticipantRef) -> Result<Exchange, Error> {
-        let path = p.path(self.dialect);
+        let path = self.participant_path(p);
         self.send(Method::DELETE, &path, None).await
     }
 

@@ -23,11 +23,15 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("barge.feature", include_str!("../features/barge.feature")),
     ("coach.feature", include_str!("../features/coach.feature")),
     ("errors.feature", include_str!("../features/errors.feature")),
+    ("exit.feature", include_str!("../features/exit.feature")),
     ("hold.feature", include_str!("../features/hold.feature")),
     ("label.feature", include_str!("../features/label.feature")),
+    ("list.feature", include_str!("../features/list.feature")),
     ("monitor.feature", include_str!("../features/monitor.feature")),
     ("mute.feature", include_str!("../features/mute.feature")),
+    ("remove.feature", include_str!("../features/remove.feature")),
     ("update.feature", include_str!("../features/update.feature")),
+    ("wait.feature", include_str!("../features/wait.feature")),
 ];
 
 /// Where the features come from: a folder or a file, or the compiled-in ones where it is empty

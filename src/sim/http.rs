@@ -281,7 +281,11 @@ fn list(
         .take(size)
         .map(|p| p.to_json(account, &conf.sid, profile))
         .collect();
-    let path = spec::participants_path(profile.dialect(), account, &conf.sid);
+    // The links take the profile's documented path form: SignalWire's have no `.json`.
+    let path = spec::in_form(
+        spec::participants_path(profile.dialect(), account, &conf.sid),
+        profile.paths,
+    );
     let filter_query: String = wanted.iter().map(|(k, v)| format!("{k}={v}&")).collect();
     let page_uri = |n: usize| format!("{path}?{filter_query}PageSize={size}&Page={n}");
     let uri = match query {

@@ -112,6 +112,14 @@ pub fn parse_update(form: &[(String, String)], profile: &Profile) -> Result<Upda
             ));
         }
         seen.push(param.name);
+        // A generation may read a boolean that is neither true nor false as false (Twilio's
+        // Muted) instead of refusing it.
+        let lenient = profile.false_unless_true.iter().any(|p| p == param.name);
+        let value = &if lenient && params::parse_bool(value).is_none() {
+            "false".to_string()
+        } else {
+            value.clone()
+        };
         if value.is_empty() {
             return Err(ApiError::new(
                 ErrorCode::InvalidArgument,
@@ -287,6 +295,21 @@ mod tests {
 
     fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn twilio_reads_a_muted_that_is_neither_true_nor_false_as_false() {
+        let profile = |n| Profile::by_name(n).unwrap();
+        for value in ["yes", "", "1"] {
+            let muted = form(&[("Muted", value)]);
+            assert_eq!(
+                parse_update(&muted, profile("twilio")).unwrap().muted,
+                Some(false),
+                "{value:?}"
+            );
+            assert!(parse_update(&muted, profile("seed")).is_err(), "{value:?}");
+        }
+        assert!(parse_update(&form(&[("Hold", "yes")]), profile("twilio")).is_err());
     }
 
     #[test]

@@ -86,6 +86,14 @@ pub fn participant_path(dialect: Dialect, account: &str, conference: &str, call:
     )
 }
 
+/// `path` (a participant's or a list's, built with `.json`) in the path form `form`.
+pub fn in_form(path: String, form: profile::PathForm) -> String {
+    match form {
+        profile::PathForm::Json => path,
+        profile::PathForm::Bare => path.strip_suffix(".json").map_or(path.clone(), str::to_string),
+    }
+}
+
 /// The methods the participant resource allows: retrieve, update, delete.
 pub const PARTICIPANT_METHODS: &[&str] = &["GET", "POST", "DELETE"];
 

@@ -45,6 +45,19 @@ pub enum UriJson {
     Optional,
 }
 
+/// The form of the paths a generation documents for its requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathForm {
+    /// `…/Participants/{CallSid}.json` and `…/Participants.json`, as the seed and Twilio write them.
+    #[default]
+    Json,
+    /// `…/Participants/{CallSid}` and `…/Participants`, as SignalWire's current description
+    /// writes them: the harness sends this form, so a server that serves only what its
+    /// documents say is not failed for lacking `.json`.
+    Bare,
+}
+
 /// The ids a generation's examples use: who "this participant" is when they are normalised.
 #[derive(Debug, Clone, Deserialize)]
 pub struct DocumentedIds {
@@ -129,6 +142,9 @@ pub struct Profile {
     pub ids: IdFormat,
     /// Whether the `uri` field carries `.json`.
     pub uri_json: UriJson,
+    /// The form of the request paths it documents; requests are sent in it.
+    #[serde(default)]
+    pub paths: PathForm,
     /// The update parameters it documents, by name (their kinds are in `spec::params`).
     pub params: Vec<String>,
     /// What it does with a key it does not document.
@@ -161,6 +177,10 @@ pub struct Profile {
     pub label_lookup: bool,
     /// The HTTP statuses each error code may travel with.
     pub errors: ErrorsDoc,
+    /// Boolean parameters whose value other than true or false is read as false, not refused
+    /// (Twilio's `Muted`: "any value other than true or false is interpreted as false").
+    #[serde(default)]
+    pub false_unless_true: Vec<String>,
 }
 
 /// The error codes of a generation and the statuses it declares for each.

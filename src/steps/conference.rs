@@ -93,6 +93,13 @@ async fn is_coaching(world: &mut ConformanceWorld, name: Participant, coached: P
     .await
 }
 
+#[given(regex = r#"^"([^"]+)" (ends|does not end) the conference when it leaves$"#)]
+async fn ends_on_exit(world: &mut ConformanceWorld, name: String, ends: String) -> Result<(), String> {
+    let value = if ends == "ends" { "true" } else { "false" };
+    let what = format!("{ends} the conference when it leaves");
+    arrange(world, &name, &[("EndConferenceOnExit", value)], &what).await
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

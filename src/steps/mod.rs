@@ -8,9 +8,11 @@
 
 mod conference;
 mod label;
+mod list;
 pub mod needs;
 mod parameters;
 mod record;
+mod remove;
 mod response;
 mod restore;
 mod state;
@@ -77,6 +79,10 @@ pub struct ConformanceWorld {
     window: Option<dates::Window>,
     /// Every exchange of the scenario, in order, where the run records or compares baselines.
     recorder: laml_conformance::client::Recorder,
+    /// The last page of the participant list asked for.
+    listing: Option<list::Listing>,
+    /// The names listed on the pages before it, since the participants were last listed.
+    listed: Vec<String>,
 }
 
 impl fmt::Debug for ConformanceWorld {
@@ -118,6 +124,8 @@ impl ConformanceWorld {
             server_now: None,
             window: None,
             recorder: Default::default(),
+            listing: None,
+            listed: Vec::new(),
         })
     }
 
@@ -148,7 +156,7 @@ impl ConformanceWorld {
             });
         }
         if self.client.is_none() {
-            let client = self.target.client(&arranged);
+            let client = self.target.client(&arranged).with_paths(self.profile().paths);
             self.client = Some(if BASELINE.get().is_some() {
                 client.recording_into(self.recorder.clone())
             } else {

@@ -120,7 +120,7 @@ fn answered_as(
 
 /// A refusal: the documented status, and an error body whose normalised form is the committed
 /// snapshot of the documented code, with `status` equal to the HTTP status.
-#[then(expr = "the update is refused with status {int} and code {int}")]
+#[then(regex = r"^the (?:update|removal|listing) is refused with status (\d+) and code (\d+)$")]
 async fn refused(world: &mut ConformanceWorld, status: u16, code: u32) -> Result<(), String> {
     let documented = ErrorCode::from_code(code).ok_or_else(|| {
         let known: Vec<u32> = ErrorCode::ALL.iter().map(|c| c.code()).collect();
@@ -155,4 +155,44 @@ async fn refused(world: &mut ConformanceWorld, status: u16, code: u32) -> Result
     }
     let title = format!("the refusal differs from the documented error {code} with status {status}");
     Err(with_exchange(report(&title, &deviations), exchange))
+}
+
+/// A 405 says which methods the resource allows (RFC 9110 section 15.5.6): its `Allow` header
+/// names each of these and not the method refused. A server may allow more (HEAD, OPTIONS).
+#[then(regex = r"^the refusal names the allowed methods ((?:[A-Z]+(?:, | and )?)+)$")]
+async fn allows(world: &mut ConformanceWorld, methods: String) -> Result<(), String> {
+    let exchange = &world.last()?.exchange;
+    let want: Vec<&str> = methods
+        .split(", ")
+        .flat_map(|m| m.split(" and "))
+        .filter(|m| !m.is_empty())
+        .collect();
+    let header = exchange.header("allow").unwrap_or_default();
+    let allowed: Vec<String> = header
+        .split(',')
+        .map(|m| m.trim().to_ascii_uppercase())
+        .filter(|m| !m.is_empty())
+        .collect();
+    let missing: Vec<&str> = want
+        .iter()
+        .copied()
+        .filter(|m| !allowed.iter().any(|a| a == m))
+        .collect();
+    let refused = allowed.iter().any(|a| a == &exchange.request.method);
+    if missing.is_empty() && !refused {
+        return Ok(());
+    }
+    let d = Deviation {
+        path: "Allow (header)".into(),
+        expected: format!("{} (and not {})", want.join(", "), exchange.request.method),
+        actual: if exchange.header("allow").is_none() {
+            "absent".into()
+        } else {
+            format!("{header:?}")
+        },
+    };
+    Err(with_exchange(
+        report("the refusal does not name the methods the resource allows", &[d]),
+        exchange,
+    ))
 }

@@ -2,11 +2,11 @@
 //! shows afterwards.
 
 use cucumber::then;
-use laml_conformance::check::{Deviation, page, report, shape, snapshot, values};
+use laml_conformance::check::{Deviation, report, values};
 use laml_conformance::spec::params;
 use serde_json::{Value, json};
 
-use super::parameters::{Flag, ListFilter, Participant};
+use super::parameters::{Flag, Participant};
 use super::{ConformanceWorld, with_exchange};
 
 /// Checks the values an update controls in the last answer about `name` (only the named
@@ -33,6 +33,13 @@ async fn coaching(world: &mut ConformanceWorld, name: Participant, coached: Part
     let (name, coached) = (name.0, coached.0);
     let expected =
         json!({ "call_sid": world.sid(&name)?, "coaching": true, "call_sid_to_coach": world.sid(&coached)? });
+    expect_values(world, &name, expected)
+}
+
+/// `end_conference_on_exit`, which `EndConferenceOnExit` sets (Twilio's API).
+#[then(regex = r#"^"([^"]+)" (ends|does not end) the conference when it leaves$"#)]
+async fn ends_on_exit(world: &mut ConformanceWorld, name: String, ends: String) -> Result<(), String> {
+    let expected = json!({ "call_sid": world.sid(&name)?, "end_conference_on_exit": ends == "ends" });
     expect_values(world, &name, expected)
 }
 
@@ -112,124 +119,6 @@ async fn otherwise_unchanged(world: &mut ConformanceWorld, name: Participant) ->
             exchange,
         )
     })
-}
-
-/// The list filtered by one documented filter names exactly these of the scenario's
-/// participants (others of a live conference are not the scenario's business), on a page of the
-/// profile's shape, each of the scenario's participants in it a resource of the profile.
-#[then(
-    regex = r#"^listing the participants with "([A-Za-z]+)" set to "([^"]*)" gives exactly ((?:"[^"]+"(?:, | and )?)*|nobody)$"#
-)]
-async fn listing(world: &mut ConformanceWorld, filter: String, value: String, list: String) -> Result<(), String> {
-    let ListFilter(filter) = filter.parse()?;
-    let profile = world.profile();
-    if !profile.list.filters.contains(&filter) {
-        return Err(format!(
-            "the {} profile documents no {filter} filter; its filters are {:?}",
-            profile.name, profile.list.filters
-        ));
-    }
-    let conference = world.conference()?;
-    let exchange = world
-        .client()?
-        .list_participants(
-            &conference.credentials.project_id,
-            &conference.conference_sid,
-            &[(&filter, &value)],
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    let body = super::ok_json(&exchange, &format!("listing with {filter}={value}"))?;
-    let shape_deviations = page_deviations(world, &body)?;
-    if !shape_deviations.is_empty() {
-        let title = format!(
-            "the page listed with {filter}={value} differs from the {} list page",
-            profile.name
-        );
-        return Err(with_exchange(report(&title, &shape_deviations), &exchange));
-    }
-    let Some(items) = body.get("participants").and_then(Value::as_array) else {
-        return Err(with_exchange(
-            "the list has no \"participants\" array".into(),
-            &exchange,
-        ));
-    };
-    // Only the participants the scenario named count: a live conference may hold others.
-    let mut got: Vec<String> = items
-        .iter()
-        .filter_map(|item| item.get("call_sid").and_then(Value::as_str))
-        .filter_map(|sid| world.name_of(sid).map(str::to_string))
-        .collect();
-    if let Some(i) = items
-        .iter()
-        .position(|item| !item.get("call_sid").is_some_and(Value::is_string))
-    {
-        let d = Deviation {
-            path: format!("participants[{i}].call_sid"),
-            expected: "a call sid (string)".into(),
-            actual: laml_conformance::check::show(items[i].get("call_sid").unwrap_or(&Value::Null)),
-        };
-        return Err(with_exchange(
-            report("a listed participant has no call sid", &[d]),
-            &exchange,
-        ));
-    }
-    got.sort();
-    let mut want = super::conference::names(&list);
-    want.sort();
-    if got != want {
-        let d = Deviation::values("participants (the scenario's, by name)", &json!(want), &json!(got));
-        return Err(with_exchange(
-            report(&format!("listing with {filter}={value}"), &[d]),
-            &exchange,
-        ));
-    }
-    Ok(())
-}
-
-/// How a listed page differs from the profile's list page (`list.snap`, `<profile>_list.snap`),
-/// and each of the scenario's participants in it from the profile's resource.
-fn page_deviations(world: &ConformanceWorld, body: &Value) -> Result<Vec<Deviation>, String> {
-    let profile = world.profile();
-    let conference = world.conference()?;
-    let subject = page::ListSubject {
-        account: &conference.credentials.project_id,
-        conference: &conference.conference_sid,
-        dialect: world.target.dialect(),
-        profile,
-    };
-    let committed =
-        |name: String| snapshot::committed(&name).ok_or(format!("the committed snapshot {name} is missing"));
-    let mut deviations = laml_conformance::check::compare(
-        &committed(snapshot::name_in(profile, snapshot::LIST))?,
-        &page::normalise_page(body, &subject),
-    );
-    let resource = committed(snapshot::name_in(profile, snapshot::RESOURCE))?;
-    for (i, item) in body
-        .get("participants")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let Some(name) = item
-            .get("call_sid")
-            .and_then(Value::as_str)
-            .and_then(|sid| world.name_of(sid))
-        else {
-            continue;
-        };
-        let actual = shape::resource(&shape::normalise(item, &world.subject(name)?), profile);
-        deviations.extend(
-            laml_conformance::check::compare(&resource, &actual)
-                .into_iter()
-                .map(|d| Deviation {
-                    path: format!("participants[{i}].{}", d.path),
-                    ..d
-                }),
-        );
-    }
-    Ok(deviations)
 }
 
 /// A refused request changed nobody: every named participant retrieves exactly as it did

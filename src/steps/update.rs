@@ -178,8 +178,7 @@ async fn send_raw(
 ) -> Result<(), String> {
     world.remember_everyone().await?;
     let sent_here = time::OffsetDateTime::now_utc();
-    let p = world.participant(&name)?;
-    let path = p.path(world.target.dialect());
+    let path = world.client()?.participant_path(&world.participant(&name)?);
     let exchange = world
         .client()?
         .send(method, &path, Some(body))

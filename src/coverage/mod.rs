@@ -150,13 +150,13 @@ mod tests {
         read_features(None).expect("the compiled-in features parse")
     }
 
-    /// Every step of every compiled feature, under every profile's tags or none, has exactly one
-    /// declaration: a step added without one fails here, and the declarations cannot drift from
-    /// the steps' sentences unnoticed.
+    /// Every step of every compiled feature, whatever its tags, has exactly one declaration, and
+    /// every declaration is some step's: a step added without one fails here, and a declaration
+    /// whose sentence no step says any more cannot linger.
     #[test]
     fn every_step_of_every_compiled_feature_matches_exactly_one_declaration() {
         let features = compiled();
-        let mut steps = 0;
+        let (mut steps, mut used) = (0, std::collections::BTreeSet::new());
         for feature in &features {
             let scenarios = feature
                 .scenarios
@@ -168,11 +168,22 @@ mod tests {
                 .chain(feature.rules.iter().flat_map(|r| &r.background))
                 .flat_map(|b| &b.steps);
             for step in background.chain(scenarios.flat_map(|s| &s.steps)) {
-                declarations::find(step.ty, &step.value).unwrap_or_else(|e| panic!("{:?}: {e}", feature.path));
+                let (declaration, _) =
+                    declarations::find(step.ty, &step.value).unwrap_or_else(|e| panic!("{:?}: {e}", feature.path));
+                used.insert(declaration.phrase);
                 steps += 1;
             }
         }
         assert!(steps > 100, "only {steps} steps read");
+        let unused: Vec<&str> = declarations::DECLARATIONS
+            .iter()
+            .filter(|d| !used.contains(&d.phrase))
+            .map(|d| d.phrase)
+            .collect();
+        assert!(
+            unused.is_empty(),
+            "declarations no step of the features matches: {unused:?}"
+        );
         assert!(matrices(&features, &PROFILES.iter().collect::<Vec<_>>()).is_ok());
     }
 

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use laml_conformance::spec::participant::FieldFormat;
-use laml_conformance::spec::profile::{Profile, UnknownParams, UriJson};
+use laml_conformance::spec::profile::{PathForm, Profile, UnknownParams};
 use laml_conformance::spec::{ErrorCode, params};
 
 /// An operation of the participant resource.
@@ -126,11 +126,12 @@ impl Form {
         }
     }
 
-    /// The path forms `profile` documents, which are the forms its requests are sent in.
+    /// The path forms `profile` documents (its `paths`), which are the forms its requests are
+    /// sent in.
     pub fn documented(profile: &Profile) -> Vec<Form> {
-        match profile.uri_json {
-            UriJson::Required => vec![Form::Json],
-            UriJson::Optional => vec![Form::Bare],
+        match profile.paths {
+            PathForm::Json => vec![Form::Json],
+            PathForm::Bare => vec![Form::Bare],
         }
     }
 }

@@ -138,27 +138,32 @@ fn one_scenario<'s>(steps: &[&'s Step], profile: &Profile) -> Result<Covered<'s>
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut scenario = declarations::Scenario {
-        marks: found.iter().flat_map(|(_, d, _)| d.marks.iter().copied()).collect(),
+    let marks: Vec<_> = found.iter().flat_map(|(_, d, _)| d.marks.iter().copied()).collect();
+    // each step's sends first, with the scenario's marks (a refusal later decides the class of
+    // what an earlier update carried)
+    let asking = declarations::Scenario {
+        marks: marks.clone(),
         sent: BTreeSet::new(),
     };
-    let mut sent = BTreeSet::new();
-    for (step, declaration, captures) in &found {
-        sent.extend((declaration.sends)(&context(profile, step, captures, &scenario)));
-    }
-    scenario.sent = sent;
-    let judged = found
+    let sends: Vec<Vec<Item>> = found
         .iter()
-        .filter(|(step, _, _)| step.ty == StepType::Then)
-        .map(|(step, declaration, captures)| {
-            (
-                *step,
-                (declaration.judges)(&context(profile, step, captures, &scenario)),
-            )
-        })
+        .map(|(step, declaration, captures)| (declaration.sends)(&context(profile, step, captures, &asking)))
         .collect();
+    // then what each Then step judges, given what the steps up to it sent: a page read before
+    // a link is followed judges nothing the link carries
+    let mut so_far = declarations::Scenario {
+        marks,
+        sent: BTreeSet::new(),
+    };
+    let mut judged = Vec::new();
+    for ((step, declaration, captures), sent) in found.iter().zip(sends) {
+        so_far.sent.extend(sent);
+        if step.ty == StepType::Then {
+            judged.push((*step, (declaration.judges)(&context(profile, step, captures, &so_far))));
+        }
+    }
     Ok(Covered {
-        sent: scenario.sent,
+        sent: so_far.sent,
         judged,
     })
 }
@@ -358,5 +363,24 @@ Feature: f
         assert!(
             w.judges.contains_key(&Item::Error(20404)) && w.judges.contains_key(&Item::Operation(Operation::Retrieve))
         );
+    }
+
+    #[test]
+    fn a_then_step_judges_only_what_the_steps_before_it_sent() {
+        let text = r#"
+Feature: f
+  Scenario: s
+    When the participants are listed with:
+      | PageSize | 1 |
+    Then the page has a next page
+    When the next page is followed
+    Then the page has a previous page
+"#;
+        let w = walked(text, "twilio").unwrap();
+        assert_eq!(
+            judges(&w, &Item::Paging("PageToken".into())),
+            ["the page has a previous page"]
+        );
+        assert_eq!(judges(&w, &Item::Paging("PageSize".into())).len(), 2);
     }
 }

@@ -105,7 +105,12 @@ fn deleting_the_one_scenario_that_judges_a_row_fails_the_check_naming_the_row() 
         let after = run(&["coverage", "--check", "--profile", profile, "--features", features]);
         std::fs::write(&file, original).unwrap();
 
-        assert_eq!(after.status.code(), Some(1), "{profile}, {file}:{line} deleted: {}", text(&after));
+        assert_eq!(
+            after.status.code(),
+            Some(1),
+            "{profile}, {file}:{line} deleted: {}",
+            text(&after)
+        );
         let stderr = String::from_utf8_lossy(&after.stderr);
         assert!(
             stderr.contains(&format!("  {row}  ")),
@@ -122,7 +127,11 @@ fn an_unknown_profile_or_unreadable_features_are_usage_errors() {
     assert!(text(&o).contains("seed, signalwire, twilio"), "{}", text(&o));
     let o = run(&["coverage", "--features", "/no/such/folder"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("cannot read the features at /no/such/folder"), "{}", text(&o));
+    assert!(
+        text(&o).contains("cannot read the features at /no/such/folder"),
+        "{}",
+        text(&o)
+    );
     let o = run(&["coverage", "--check", "--format", "json"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
@@ -133,7 +142,13 @@ fn the_markdown_matrix_lists_every_row_of_a_profile_unjudged_first() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let md = String::from_utf8_lossy(&o.stdout);
     assert!(md.starts_with("## The twilio profile: "), "{md}");
-    for id in ["`operation.delete`", "`param.EndConferenceOnExit.absent`", "`filter.Coaching`", "`path.participant-by-label.json`", "`error.20429`"] {
+    for id in [
+        "`operation.delete`",
+        "`param.EndConferenceOnExit.absent`",
+        "`filter.Coaching`",
+        "`path.participant-by-label.json`",
+        "`error.20429`",
+    ] {
         assert!(md.contains(id), "{id}: {md}");
     }
     assert!(md.contains("out of scope: "), "{md}");

@@ -314,6 +314,7 @@ async fn run() -> ExitCode {
         eprintln!("laml-conformance: --concurrency is 1 on a configured conference: its participants are shared");
         opts.runner.concurrency = Some(1);
     }
+    target.probe_labels(settings.profile).await;
     let _ = steps::PROFILE.set(settings.profile);
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");

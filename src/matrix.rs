@@ -45,11 +45,14 @@ struct Outcome {
 
 /// Runs the suite as a child process against the embedded space (whatever the environment or
 /// a `.env` file says), with `fault` if given, and reads its JSON report.
-fn run(exe: &Path, dir: &Path, fault: Option<&str>) -> Result<Outcome, String> {
-    let report = dir.join(format!("{}.json", fault.unwrap_or("healthy")));
-    let mut args = ["--target", "embedded", "--profile", "seed"].map(String::from).to_vec();
+fn run(exe: &Path, dir: &Path, fault: Option<&FaultInfo>) -> Result<Outcome, String> {
+    let report = dir.join(format!("{}.json", fault.map_or("healthy", |f| f.name)));
+    let profile = fault.map_or("seed", |f| f.profile);
+    let mut args = ["--target", "embedded", "--profile", profile]
+        .map(String::from)
+        .to_vec();
     if let Some(f) = fault {
-        args.extend(["--fault".to_string(), f.to_string()]);
+        args.extend(["--fault".to_string(), f.name.to_string()]);
     }
     let features = run_suite(exe, &args, &report).map_err(|e| format!("the run with {fault:?} did not run: {e}"))?;
     Ok(read_report(&features))
@@ -141,9 +144,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let names: Vec<Option<&str>> = std::iter::once(None)
-        .chain(chosen.iter().map(|f| Some(f.name)))
-        .collect();
+    let names: Vec<Option<&FaultInfo>> = std::iter::once(None).chain(chosen.iter().copied().map(Some)).collect();
     // "faults (runs of the suite): 12/42, 5 s" on stderr (the healthy space and 41 faults), when it is a terminal
     let outcomes: Vec<Result<Outcome, String>> =
         crate::progress::ticking("faults (runs of the suite)", names.len(), |tally| {

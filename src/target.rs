@@ -29,6 +29,8 @@ pub enum Need {
     CompletedConference,
     /// Valid credentials of a second account.
     AnotherAccount,
+    /// Participants that joined with a label (optional in Twilio's API), to be named by it.
+    Labels,
 }
 
 /// The server the suite runs against.
@@ -46,6 +48,8 @@ pub struct Remote {
     config: RemoteConfig,
     timeout: Duration,
     http: reqwest::Client,
+    /// Whether its participants carry a label, once [`Target::probe_labels`] has looked.
+    labels: std::sync::OnceLock<bool>,
 }
 
 impl Target {
@@ -73,6 +77,7 @@ impl Target {
                     config: config.clone(),
                     timeout: settings.timeout,
                     http,
+                    labels: std::sync::OnceLock::new(),
                 }))
             }
         }
@@ -117,8 +122,58 @@ impl Target {
         )
     }
 
+    /// Looks, before the run, at whether a remote target's participants carry a label, when
+    /// `profile` lets a label stand for the call sid: labels are optional in Twilio's API, so a
+    /// server whose participants have none skips the by-label scenarios instead of failing
+    /// them. One throwaway arrangement (or the configured conference's first participant) is
+    /// retrieved; if that cannot be done, nothing is decided and the scenarios say why.
+    pub async fn probe_labels(&self, profile: &crate::spec::Profile) {
+        let Target::Remote(remote) = self else { return };
+        if !profile.label_lookup {
+            return;
+        }
+        let names = match &remote.config.arrangement {
+            Arrangement::Configured { participants, .. } => match participants.first() {
+                Some((name, _)) => vec![name.as_str()],
+                None => return,
+            },
+            _ => vec!["probe"],
+        };
+        let Ok(arranged) = self.arrange_conference(&names).await else {
+            return;
+        };
+        let Some((_, call_sid)) = arranged.participants.first() else {
+            return;
+        };
+        let who = crate::spec::ParticipantRef {
+            account_sid: arranged.credentials.project_id.clone(),
+            conference_sid: arranged.conference_sid.clone(),
+            call_sid: call_sid.clone(),
+        };
+        let client = self.client(&arranged).with_paths(profile.paths);
+        let Ok(exchange) = client.retrieve_participant(&who).await else {
+            return;
+        };
+        let Ok(body) = exchange.json() else { return };
+        if exchange.status == 200 {
+            let labelled = body
+                .get("label")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|l| !l.is_empty());
+            let _ = remote.labels.set(labelled);
+        }
+    }
+
     /// Why this target cannot arrange `need`, or `None` if it can.
     pub fn cannot_arrange(&self, need: &Need) -> Option<String> {
+        if *need == Need::Labels {
+            return match self {
+                Target::Remote(r) if r.labels.get() == Some(&false) => Some(
+                    "needs participants that carry a label: this target's participants have none (labels are optional in Twilio's API)".into(),
+                ),
+                _ => None,
+            };
+        }
         let Target::Remote(Remote {
             config:
                 RemoteConfig {
@@ -140,6 +195,7 @@ impl Target {
             Need::AnotherAccount => {
                 Some("needs a second account: only a setup endpoint (--setup-url) gives one".into())
             }
+            Need::Labels => None,
         }
     }
 

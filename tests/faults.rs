@@ -17,9 +17,11 @@ fn normalise(text: &str) -> String {
             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
             "<uuid>",
         ),
+        // Twilio's ids (the twilio profile's faults)
+        (r"\b(AC|CF|CA)[0-9a-f]{32}\b", "$1<hex>"),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:<port>"),
         // the throwaway token of the scenario's account, which a reproduction carries
-        (r"(-u '<uuid>:)[0-9a-f]{32}'", "$1<token>'"),
+        (r"(-u '(?:<uuid>|AC<hex>):)[0-9a-f]{32}'", "$1<token>'"),
         (
             r"[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}",
             "<rfc2822 date>",

@@ -149,9 +149,9 @@ fn placeholder(field: &ProfileField, v: &Value, body: &Map<String, Value>, subje
     }
     let text = v.as_str();
     let fits = match field.format {
-        FieldFormat::AccountSid => text == Some(&who.account_sid),
-        FieldFormat::ConferenceSid => text == Some(&who.conference_sid),
-        FieldFormat::CallSid => text == Some(&who.call_sid),
+        FieldFormat::AccountSid => text == Some(&who.account_sid) && profile.ids.fits(&who.account_sid, "AC"),
+        FieldFormat::ConferenceSid => text == Some(&who.conference_sid) && profile.ids.fits(&who.conference_sid, "CF"),
+        FieldFormat::CallSid => text == Some(&who.call_sid) && profile.ids.fits(&who.call_sid, "CA"),
         FieldFormat::CoachTarget => {
             let names_another = |t: &str| subject.others.iter().any(|o| o == t);
             match body.get("coaching") {

@@ -95,6 +95,32 @@ pub enum Fault {
     CoachesAnotherCall,
     /// Every muted participant is also answered as on hold.
     MutedAlsoHolds,
+    /// A page's `start` is its page number, and `end` counts from it.
+    PageCountsWrong,
+    /// Every page links a next page, the last one too.
+    NextPageAlwaysLinked,
+    /// Listed participants show `muted` the other way round.
+    ListedFlagsInverted,
+    /// The list holds the participants of the account's other conferences too.
+    ListShowsOtherConferences,
+    /// A removal answers 200 with the participant instead of 204 with no body.
+    RemovalAnswers200,
+    /// A removal answers 204 but the participant stays.
+    RemovalNotApplied,
+    /// A 405 carries no `Allow` header.
+    NoAllowHeader,
+    /// Only paths with `.json` are served (SignalWire documents them without).
+    JsonPathsOnly,
+    /// Keys of other generations (`Beep`, `BeepOnExit`, …) are taken, not refused.
+    OtherGenerationsKeysAccepted,
+    /// A key the generation does not know is refused (Twilio's API leaves it out).
+    UnknownKeysRefused,
+    /// A `Muted` other than true or false is refused (Twilio's API reads it as false).
+    MutedStrict,
+    /// The list ignores its `Coaching` filter.
+    CoachingFilterIgnored,
+    /// `EndConferenceOnExit` is answered but not stored.
+    EndConferenceOnExitNotStored,
 }
 
 /// A fault, its command-line name, what it does, and the scenarios declared to catch it.
@@ -108,7 +134,13 @@ pub struct FaultInfo {
     pub what: &'static str,
     /// Scenario names (as the report prints them) that must fail under this fault.
     pub caught_by: &'static [&'static str],
+    /// The profile the suite runs under to catch it: the generation whose documents the fault
+    /// breaks (most break the seed's, which every generation shares).
+    pub profile: &'static str,
 }
+
+/// The profile most faults are caught under.
+const SEED: &str = "seed";
 
 const MUTE: &str = "Mute a participant (documented example \"Mute a Participant\")";
 const COACH: &str = "A supervisor starts coaching the agent (documented example \"Coaching a Participant\")";
@@ -116,6 +148,11 @@ const MONITOR: &str = "A supervisor monitors the agent (documented example \"Mon
 const BARGE: &str = "A coaching supervisor barges in (documented example \"Barge a Conference\")";
 const HOLD: &str = "Put a participant on hold with hold music (documented example \"Put a Participant on Hold\")";
 const NO_PARAMS: &str = "An update with no parameters changes nothing but the update date";
+const ONE_PAGE: &str = "Every participant on one page";
+const PAGE_TWO: &str = "Page through the participants two at a time";
+const PAGE_MUTED: &str =
+    "Page through the muted participants (as Twilio's examples \"readFull\", \"readNext\" and \"readPrevious\")";
+const REMOVE: &str = "Remove a participant";
 
 /// Every fault, with the scenarios declared to catch it.
 pub const CATALOGUE: &[FaultInfo] = &[
@@ -124,84 +161,98 @@ pub const CATALOGUE: &[FaultInfo] = &[
         name: "drop-hold",
         what: "omits the hold field",
         caught_by: &[MUTE, HOLD, NO_PARAMS],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::MutedAsString,
         name: "muted-as-string",
         what: "sends muted as the string \"true\"/\"false\"",
         caught_by: &[MUTE, "Unmute a muted participant"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::CoachingAsNumber,
         name: "coaching-as-number",
         what: "sends coaching as 0/1",
         caught_by: &[COACH, BARGE],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::IsoDates,
         name: "iso-dates",
         what: "writes dates in ISO 8601 instead of RFC 2822",
         caught_by: &[MUTE, COACH, NO_PARAMS],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::UriWithoutJson,
         name: "uri-without-json",
         what: "writes uri without .json",
         caught_by: &[MUTE, HOLD],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::UriOfAnotherParticipant,
         name: "uri-of-another-participant",
         what: "writes a uri naming another participant",
         caught_by: &[MUTE, COACH],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::UndocumentedStatus,
         name: "undocumented-status",
         what: "answers status \"active\", which no generation documents",
         caught_by: &[MUTE, NO_PARAMS],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::ExtraField,
         name: "extra-field",
         what: "adds a field this page's resource does not have (Twilio's queue_time)",
         caught_by: &[MUTE, MONITOR],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::WrongAccountSid,
         name: "wrong-account-sid",
         what: "answers another account's sid in account_sid",
         caught_by: &[MUTE, BARGE],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::NullCallSidToCoach,
         name: "null-call-sid-to-coach",
         what: "answers call_sid_to_coach null when nobody is coached, as later generations do, where this page shows a sid",
         caught_by: &[MUTE, BARGE, NO_PARAMS],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::IgnoreMuted,
         name: "ignore-muted",
         what: "accepts Muted and ignores it",
         caught_by: &[MUTE, MONITOR, "Only muted participants are listed as muted"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::HoldNotPersisted,
         name: "hold-not-persisted",
         what: "answers the held participant but does not keep it on hold",
         caught_by: &[HOLD, "Only participants on hold are listed as on hold"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::CoachingWithoutTarget,
         name: "coaching-without-target",
         what: "sets coaching but never call_sid_to_coach",
         caught_by: &[COACH, MONITOR, "A coach turns to coaching another participant"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::StopCoachingKeepsTarget,
         name: "stop-coaching-keeps-target",
         what: "leaves call_sid_to_coach naming the coached participant after Coaching=false",
         caught_by: &[BARGE, "A supervisor stops coaching and stays muted"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::CoachTargetNotValidated,
@@ -211,12 +262,14 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "Coaching a participant of another conference is refused",
             "A participant cannot coach itself",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::CoachingWithoutCallSidAccepted,
         name: "coaching-without-call-sid-accepted",
         what: "accepts Coaching=true without CallSidToCoach",
         caught_by: &["Coaching without naming whom to coach is refused"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::BooleansNotValidated,
@@ -227,12 +280,14 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "A parameter with Hold as a number is refused",
             "A parameter with Coaching as on is refused",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::BooleansCaseSensitive,
         name: "booleans-case-sensitive",
         what: "refuses True and TRUE, accepting only lowercase",
         caught_by: &[MUTE, COACH, "Muted is read in any case: uppercase"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::MethodNotValidated,
@@ -242,6 +297,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "A parameter with HoldMethod PUT is refused",
             "A parameter with AnnounceMethod DELETE is refused",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::UrlNotValidated,
@@ -251,6 +307,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "A parameter with HoldUrl a relative path is refused",
             "A parameter with AnnounceUrl not over http is refused",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::UnknownParametersIgnored,
@@ -260,36 +317,42 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "An undocumented key, a key of no generation, is refused",
             "An undocumented key, a camelCase key, as one SDK tab, is refused",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::JsonBodyAccepted,
         name: "json-body-accepted",
         what: "reads a JSON body as if it were the form",
         caught_by: &["A JSON body instead of a form is refused"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::DateUpdatedFrozen,
         name: "date-updated-frozen",
         what: "never moves date_updated",
         caught_by: &[NO_PARAMS, MUTE],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::DateCreatedMoves,
         name: "date-created-moves",
         what: "moves date_created with every update",
         caught_by: &[NO_PARAMS, HOLD],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::StateLeaksAcrossConferences,
         name: "state-leaks-across-conferences",
         what: "applies an update to the same place in the account's other conferences too",
         caught_by: &["Updating a participant leaves the account's other conferences alone"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::WrongParticipantUpdated,
         name: "wrong-participant-updated",
         what: "applies the update to the next participant of the conference",
         caught_by: &[MUTE, "Updating one participant leaves the others as they were"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::AuthNotChecked,
@@ -299,12 +362,14 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "A mute sent without credentials is refused",
             "A mute sent with a wrong token is refused",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::CompletedConferenceUpdatable,
         name: "completed-conference-updatable",
         what: "updates participants of a completed conference",
         caught_by: &["A participant of a completed conference cannot be updated"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::PutAccepted,
@@ -314,6 +379,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "A PUT request is refused as a method the resource does not allow",
             "A PATCH request is refused as a method the resource does not allow",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::ListFilterIgnored,
@@ -323,6 +389,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "Only muted participants are listed as muted",
             "Only participants on hold are listed as on hold",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::NotFoundAs400,
@@ -332,6 +399,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "An update of a participant in an unknown conference is refused as not found",
             "An update of a participant that is not in it is refused as not found",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::ErrorsAsHtml,
@@ -341,6 +409,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "A mute sent with a wrong token is refused",
             "A parameter with HoldMethod PUT is refused",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::ErrorStatusAsString,
@@ -350,6 +419,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "A mute sent without credentials is refused",
             "A JSON body instead of a form is refused",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::ErrorWithoutMoreInfo,
@@ -359,36 +429,42 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "A participant cannot coach itself",
             "An update of a participant in an unknown account is refused as not found",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::ContentTypeNotJson,
         name: "content-type-not-json",
         what: "labels its JSON answers text/plain",
         caught_by: &[MUTE, "A mute sent with a wrong token is refused"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::RefusedUpdatePartlyApplied,
         name: "refused-update-partly-applied",
         what: "refuses an update but applies those of its parameters that are valid on their own",
         caught_by: &["An empty CallSidToCoach is refused as blank"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::AnnounceUnmutes,
         name: "announce-unmutes",
         what: "unmutes a participant to play an announcement",
         caught_by: &["An announcement to a muted participant keeps them muted"],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::StatusFailed,
         name: "status-failed",
         what: "answers status \"failed\", a documented status but not of a participant still in the conference",
         caught_by: &[MUTE, NO_PARAMS],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::UriInOtherPathForm,
         name: "uri-in-other-path-form",
         what: "writes uri without /api/laml, in the other path form than the request's",
         caught_by: &[MUTE, HOLD],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::CoachesAnotherCall,
@@ -399,6 +475,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
             MONITOR,
             "A monitoring supervisor unmutes to whisper to the agent, and keeps coaching",
         ],
+        profile: SEED,
     },
     FaultInfo {
         fault: Fault::MutedAlsoHolds,
@@ -409,9 +486,115 @@ pub const CATALOGUE: &[FaultInfo] = &[
             "Updating one participant leaves the others as they were",
             "Muted is read in any case: uppercase",
         ],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::PageCountsWrong,
+        name: "page-counts-wrong",
+        what: "writes a page's number as its start, and counts its end from there",
+        caught_by: &[PAGE_TWO],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::NextPageAlwaysLinked,
+        name: "next-page-always-linked",
+        what: "links a next page from every page, the last one too",
+        caught_by: &[
+            ONE_PAGE,
+            PAGE_TWO,
+            "A filter nobody matches gives one empty page (as Twilio's example \"readEmpty\")",
+        ],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::ListedFlagsInverted,
+        name: "listed-flags-inverted",
+        what: "lists each participant with muted the other way round",
+        caught_by: &["Only muted participants are listed as muted", PAGE_MUTED],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::ListShowsOtherConferences,
+        name: "list-shows-other-conferences",
+        what: "lists the participants of the account's other conferences too",
+        caught_by: &["The list holds only the conference's own participants"],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::RemovalAnswers200,
+        name: "removal-answers-200",
+        what: "answers a removal 200 with the participant instead of 204 with no body",
+        caught_by: &[REMOVE],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::RemovalNotApplied,
+        name: "removal-not-applied",
+        what: "answers a removal 204 but keeps the participant",
+        caught_by: &[REMOVE],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::NoAllowHeader,
+        name: "no-allow-header",
+        what: "answers 405 without the Allow header",
+        caught_by: &[
+            "A PUT request is refused as a method the resource does not allow",
+            "A PATCH request is refused as a method the resource does not allow",
+        ],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::JsonPathsOnly,
+        name: "json-paths-only",
+        what: "serves only paths ending in .json, where SignalWire documents them without",
+        // Every other scenario stops in its When (a retrieve before the update is refused).
+        caught_by: &[ONE_PAGE, PAGE_TWO],
+        profile: "signalwire",
+    },
+    FaultInfo {
+        fault: Fault::OtherGenerationsKeysAccepted,
+        name: "other-generations-keys-accepted",
+        what: "takes Beep, BeepOnExit and EndConferenceOnExit, which SignalWire's description does not list",
+        caught_by: &[
+            "A key of another generation, Beep, is refused by SignalWire's description",
+            "A key of another generation, BeepOnExit, is refused by SignalWire's description",
+            "A key of another generation, EndConferenceOnExit, is refused by SignalWire's description",
+        ],
+        profile: "signalwire",
+    },
+    FaultInfo {
+        fault: Fault::UnknownKeysRefused,
+        name: "unknown-keys-refused",
+        what: "refuses a key it does not know, which Twilio's API leaves out",
+        caught_by: &["An undocumented key is left out under Twilio's API"],
+        profile: "twilio",
+    },
+    FaultInfo {
+        fault: Fault::MutedStrict,
+        name: "muted-strict",
+        what: "refuses a Muted other than true or false, which Twilio's API reads as false",
+        caught_by: &[
+            "Twilio's API reads a Muted of yes as false",
+            "Twilio's API reads a Muted of nothing as false",
+        ],
+        profile: "twilio",
+    },
+    FaultInfo {
+        fault: Fault::CoachingFilterIgnored,
+        name: "coaching-filter-ignored",
+        what: "lists every participant whatever Coaching asks",
+        caught_by: &["Only coaching participants are listed as coaching"],
+        profile: "twilio",
+    },
+    FaultInfo {
+        fault: Fault::EndConferenceOnExitNotStored,
+        name: "end-conference-on-exit-not-stored",
+        what: "answers EndConferenceOnExit=true but keeps end_conference_on_exit as it was",
+        caught_by: &["The conference ends when the agent leaves"],
+        profile: "twilio",
     },
 ];
-
 /// The fault with this command-line name, or the list of names in the error.
 pub fn by_name(name: &str) -> Result<Fault, String> {
     CATALOGUE

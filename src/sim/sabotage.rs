@@ -117,8 +117,17 @@ struct Before {
 pub fn handle_with(fault: Fault, space: &mut Space, req: &SimRequest<'_>) -> SimResponse {
     let mut request = Rewritten::of(req);
     let at = place(&request.path);
-    if let Some(refusal) = refuse_before(fault, &request) {
+    if let Some(refusal) = refuse_before(fault, space, &request) {
         return refusal.into();
+    }
+    let removal = request.method == "DELETE" && at.as_ref().is_some_and(|p| p.call.is_some());
+    if fault == Fault::RemovalNotApplied && removal {
+        return SimResponse {
+            status: 204,
+            body: None,
+            wire: None,
+            allow: None,
+        };
     }
     let mut before = Before::default();
     rewrite(fault, space, &mut request, at.as_ref(), &mut before);
@@ -135,17 +144,60 @@ pub fn handle_with(fault: Fault, space: &mut Space, req: &SimRequest<'_>) -> Sim
     let mut response = handle(space, &request.view());
     if let Some(p) = &at {
         after(fault, space, &request, p, &before, &mut response);
+        if p.call.is_none() && response.status == 200 {
+            list_after(fault, space, p, &mut response);
+        }
+    }
+    if fault == Fault::RemovalAnswers200
+        && removal
+        && response.status == 204
+        && let (Some(p), Some(was)) = (&at, &before.participant)
+    {
+        response.status = 200;
+        response.body = Some(was.to_json(&p.account, &p.conference, space.profile));
+    }
+    if fault == Fault::NoAllowHeader {
+        response.allow = None;
     }
     distort(fault, &mut response);
     response
 }
 
 /// A fault that refuses what the model accepts answers before the model runs.
-fn refuse_before(fault: Fault, request: &Rewritten) -> Option<ApiError> {
-    if fault != Fault::BooleansCaseSensitive || request.method != "POST" {
+fn refuse_before(fault: Fault, space: &Space, request: &Rewritten) -> Option<ApiError> {
+    let profile = space.profile;
+    if fault == Fault::JsonPathsOnly {
+        let bare = match spec::parse_path(&request.path) {
+            Some(ApiPath::Participant { json, .. } | ApiPath::List { json, .. }) => !json,
+            None => false,
+        };
+        return bare.then(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("The requested resource {} was not found", request.path),
+            )
+        });
+    }
+    if request.method != "POST" {
         return None;
     }
     let form = request.form()?;
+    match fault {
+        Fault::UnknownKeysRefused => {
+            return form
+                .iter()
+                .find(|(k, _)| params::param(k).is_none_or(|p| !profile.has_param(p.name)))
+                .map(|(k, _)| ApiError::new(ErrorCode::InvalidArgument, format!("Unknown parameter {k:?}")));
+        }
+        Fault::MutedStrict => {
+            return form
+                .iter()
+                .find(|(k, v)| k == "Muted" && params::parse_bool(v).is_none())
+                .map(|_| ApiError::new(ErrorCode::InvalidArgument, "Muted must be true or false"));
+        }
+        Fault::BooleansCaseSensitive => {}
+        _ => return None,
+    }
     form.iter().find_map(|(k, v)| {
         let p = params::param(k)?;
         (p.kind == ParamKind::Boolean && v != "true" && v != "false")
@@ -178,6 +230,12 @@ fn rewrite(fault: Fault, space: &mut Space, request: &mut Rewritten, at: Option<
             let kept: Vec<_> = query.into_iter().filter(|(k, _)| k != "Muted" && k != "Hold").collect();
             request.query = Some(serde_urlencoded::to_string(&kept).unwrap_or_default());
         }
+        Fault::CoachingFilterIgnored if request.method == "GET" && at.is_some_and(|p| p.call.is_none()) => {
+            let query: Vec<(String, String)> =
+                serde_urlencoded::from_str(request.query.as_deref().unwrap_or_default()).unwrap_or_default();
+            let kept: Vec<_> = query.into_iter().filter(|(k, _)| k != "Coaching").collect();
+            request.query = Some(serde_urlencoded::to_string(&kept).unwrap_or_default());
+        }
         Fault::CompletedConferenceUpdatable if is_update => {
             if let Some(conf) = at.and_then(|p| {
                 space
@@ -202,6 +260,9 @@ fn rewrite_form(fault: Fault, space: &Space, request: &mut Rewritten, at: Option
     let kind = |k: &str| params::param(k).map(|p| p.kind);
     match fault {
         Fault::UnknownParametersIgnored => form.retain(|(k, _)| params::param(k).is_some()),
+        Fault::OtherGenerationsKeysAccepted => {
+            form.retain(|(k, _)| params::param(k).is_none_or(|p| space.profile.has_param(p.name)));
+        }
         Fault::BooleansNotValidated => {
             for (k, v) in &mut form {
                 if kind(k) == Some(ParamKind::Boolean) && params::parse_bool(v).is_none() {
@@ -331,6 +392,49 @@ fn after(
     if fault == Fault::HoldNotPersisted {
         p.hold = was.hold;
     }
+    if fault == Fault::EndConferenceOnExitNotStored {
+        p.end_conference_on_exit = was.end_conference_on_exit;
+    }
+}
+
+/// The faults that alter a page of the list the model answered.
+fn list_after(fault: Fault, space: &Space, at: &Place, response: &mut SimResponse) {
+    let Some(Value::Object(page)) = response.body.as_mut() else {
+        return;
+    };
+    let n = page.get("participants").and_then(Value::as_array).map_or(0, Vec::len) as u64;
+    let number = page.get("page").and_then(Value::as_u64).unwrap_or(0);
+    match fault {
+        Fault::PageCountsWrong => {
+            page.insert("start".into(), number.into());
+            page.insert("end".into(), (number + n.max(1) - 1).into());
+        }
+        Fault::NextPageAlwaysLinked => {
+            if let Some(first) = page.get("first_page_uri").and_then(Value::as_str) {
+                let next = first.replace("Page=0", &format!("Page={}", number + 1));
+                page.insert("next_page_uri".into(), next.into());
+            }
+        }
+        Fault::ListShowsOtherConferences => {
+            let Some(account) = space.accounts.get(&at.account) else {
+                return;
+            };
+            let others: Vec<Value> = account
+                .conferences
+                .values()
+                .filter(|c| c.sid != at.conference)
+                .flat_map(|c| {
+                    c.participants
+                        .iter()
+                        .map(|p| p.to_json(&at.account, &c.sid, space.profile))
+                })
+                .collect();
+            if let Some(Value::Array(items)) = page.get_mut("participants") {
+                items.extend(others);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The faults that distort the rendered answer: participants (alone or listed), error bodies,
@@ -355,6 +459,13 @@ fn distort(fault: Fault, response: &mut SimResponse) {
         distort_error(fault, &mut response.status, body);
     } else if let Some(Value::Array(items)) = body.get_mut("participants") {
         items.iter_mut().for_each(|p| distort_participant(fault, p));
+        if fault == Fault::ListedFlagsInverted {
+            for item in items {
+                if let Some(Value::Bool(muted)) = item.get_mut("muted") {
+                    *muted = !*muted;
+                }
+            }
+        }
     } else {
         distort_participant(fault, body);
     }

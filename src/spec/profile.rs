@@ -90,6 +90,18 @@ impl IdFormat {
             IdFormat::Prefixed => format!("{prefix}{}", id.simple()),
         }
     }
+
+    /// Whether `id` is written as this generation writes its ids: a hyphenated uuid, or
+    /// `prefix` and 32 hex digits. A server answering in another generation's format fails here
+    /// even when it names the right participant.
+    pub fn fits(self, id: &str, prefix: &str) -> bool {
+        match self {
+            IdFormat::Uuid => id.len() == 36 && uuid::Uuid::try_parse(id).is_ok(),
+            IdFormat::Prefixed => id
+                .strip_prefix(prefix)
+                .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit())),
+        }
+    }
 }
 
 /// What a generation does with a form key it does not document.

@@ -100,15 +100,15 @@ impl ConformanceWorld {
         let filters = sent
             .iter()
             .filter(|(k, _)| self.profile().list.filters.contains(k))
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.eq_ignore_ascii_case("true")));
+            .map(|(k, v)| (k, k.to_ascii_lowercase(), v.eq_ignore_ascii_case("true")));
         let mut out = Vec::new();
-        for (field, want) in filters {
+        for (filter, field, want) in filters {
             for (i, item) in items.iter().enumerate() {
                 let got = item.get(&field).unwrap_or(&Value::Null);
                 if got != &Value::Bool(want) {
                     out.push(Deviation {
                         path: format!("participants[{i}].{field}"),
-                        expected: format!("{want} (it was listed under the filter {field}={want})"),
+                        expected: format!("{want} (it was listed under the filter {filter}={want})"),
                         actual: show(got),
                     });
                 }

@@ -27,6 +27,7 @@ pub fn need_of(tag: &str) -> Option<Need> {
         "needs-another-conference" => Some(Need::AnotherConference),
         "needs-completed-conference" => Some(Need::CompletedConference),
         "needs-another-account" => Some(Need::AnotherAccount),
+        "needs-labels" => Some(Need::Labels),
         _ => None,
     }
 }
@@ -37,6 +38,7 @@ pub fn tag_of(need: &Need) -> &'static str {
         Need::AnotherConference => "@needs-another-conference",
         Need::CompletedConference => "@needs-completed-conference",
         Need::AnotherAccount => "@needs-another-account",
+        Need::Labels => "@needs-labels",
     }
 }
 
@@ -141,10 +143,11 @@ fn unknown_needs(feature: &Feature) -> Vec<String> {
         .filter(|(_, t)| t.starts_with("needs-") && need_of(t).is_none())
         .map(|(line, t)| {
             format!(
-                "{file}:{line}: @{t} declares no need this harness knows; use {}, {} or {}",
+                "{file}:{line}: @{t} declares no need this harness knows; use {}, {}, {} or {}",
                 tag_of(&Need::AnotherConference),
                 tag_of(&Need::CompletedConference),
-                tag_of(&Need::AnotherAccount)
+                tag_of(&Need::AnotherAccount),
+                tag_of(&Need::Labels)
             )
         })
         .collect()
@@ -201,7 +204,12 @@ mod tests {
 
     #[test]
     fn needs_are_read_from_tags_and_name_their_tag() {
-        for need in [Need::AnotherConference, Need::CompletedConference, Need::AnotherAccount] {
+        for need in [
+            Need::AnotherConference,
+            Need::CompletedConference,
+            Need::AnotherAccount,
+            Need::Labels,
+        ] {
             let tag = tag_of(&need);
             assert_eq!(need_of(tag.trim_start_matches('@')), Some(need));
         }

@@ -128,12 +128,18 @@ impl Target {
     /// them. One throwaway arrangement (or the configured conference's first participant) is
     /// retrieved; if that cannot be done, nothing is decided and the scenarios say why.
     pub async fn probe_labels(&self, profile: &crate::spec::Profile) {
-        let Target::Remote(remote) = self else { return };
         if !profile.label_lookup {
             return;
         }
-        let names = match &remote.config.arrangement {
-            Arrangement::Configured { participants, .. } => match participants.first() {
+        let names = match self {
+            Target::Remote(Remote {
+                config:
+                    RemoteConfig {
+                        arrangement: Arrangement::Configured { participants, .. },
+                        ..
+                    },
+                ..
+            }) => match participants.first() {
                 Some((name, _)) => vec![name.as_str()],
                 None => return,
             },
@@ -160,19 +166,24 @@ impl Target {
                 .get("label")
                 .and_then(serde_json::Value::as_str)
                 .is_some_and(|l| !l.is_empty());
-            let _ = remote.labels.set(labelled);
+            let _ = self.labels().set(labelled);
+        }
+    }
+
+    /// What [`Target::probe_labels`] found.
+    fn labels(&self) -> &std::sync::OnceLock<bool> {
+        match self {
+            Target::Embedded(sim) => &sim.labels,
+            Target::Remote(r) => &r.labels,
         }
     }
 
     /// Why this target cannot arrange `need`, or `None` if it can.
     pub fn cannot_arrange(&self, need: &Need) -> Option<String> {
         if *need == Need::Labels {
-            return match self {
-                Target::Remote(r) if r.labels.get() == Some(&false) => Some(
-                    "needs participants that carry a label: this target's participants have none (labels are optional in Twilio's API)".into(),
-                ),
-                _ => None,
-            };
+            return (self.labels().get() == Some(&false)).then(|| {
+                "needs participants that carry a label: this target's participants have none (labels are optional in Twilio's API)".into()
+            });
         }
         let Target::Remote(Remote {
             config:

@@ -146,7 +146,8 @@ fn filters_of(pairs: &[(String, String)], profile: &Profile) -> Vec<(String, Str
 /// How a page's values differ from what the request asked and from each other; `sent` is the
 /// request's query. Only keys of the documented form are read here (their form is the
 /// snapshot's business), so a page judged by both is never blamed twice for one value:
-/// - `page` is the `Page` asked (0 when none), `page_size` the `PageSize` asked (any when none),
+/// - `page` is the `Page` asked (0 when none), `page_size` the `PageSize` asked (when none, the
+///   documented default where the generation documents one, else any),
 ///   and the page holds at most `page_size` participants;
 /// - `start` is `page` × `page_size`, and `end` is `start` + the participants − 1 (`start` on
 ///   an empty page, as Twilio's `readEmpty` example shows);
@@ -181,10 +182,20 @@ pub fn page_values(body: &Value, sent: &[(String, String)], profile: &Profile) -
         );
     }
     let size = int("page_size").filter(|s| *s >= 1);
-    if let (Some(size), Some(asked)) = (size, asked_size)
-        && size != asked
-    {
-        dev("page_size", format!("{asked} (the PageSize asked)"), size.to_string());
+    let documented_default = profile.list.page_size.default_documented;
+    match (size, asked_size) {
+        (Some(size), Some(asked)) if size != asked => {
+            dev("page_size", format!("{asked} (the PageSize asked)"), size.to_string())
+        }
+        (Some(size), None) if documented_default && size != profile.list.page_size.default as u64 => dev(
+            "page_size",
+            format!(
+                "{} (the documented default, as no PageSize was asked)",
+                profile.list.page_size.default
+            ),
+            size.to_string(),
+        ),
+        _ => {}
     }
     if let Some(size) = size
         && n > size
@@ -426,5 +437,13 @@ mod tests {
             .map(|d| d.path)
             .collect();
         assert_eq!(paths, ["previous_page_uri"], "a later page needs its previous link");
+    }
+
+    #[test]
+    fn a_documented_default_page_size_is_held_where_none_was_asked() {
+        let page = json!({"participants": [], "page": 0, "page_size": 20});
+        let paths = |p: &Profile| -> Vec<String> { page_values(&page, &[], p).into_iter().map(|d| d.path).collect() };
+        assert_eq!(paths(twilio()), ["page_size"], "Twilio documents 50");
+        assert!(paths(Profile::seed()).is_empty(), "the seed documents no default");
     }
 }

@@ -121,6 +121,20 @@ pub enum Fault {
     CoachingFilterIgnored,
     /// `EndConferenceOnExit` is answered but not stored.
     EndConferenceOnExitNotStored,
+    /// Its ids are another generation's: `AC…`/`CF…`/`CA…` where uuids are documented, and
+    /// the other way round.
+    SidsInAnotherFormat,
+    /// Allowed: every JSON object's keys come in the reverse order.
+    KeysReversed,
+    /// Allowed where no default is documented: a page holds 20 participants unless asked.
+    DefaultPageSize20,
+    /// Allowed: page links carry a `PageToken` cursor, as Twilio's do.
+    PageTokens,
+    /// Allowed where labels are optional: participants have no label.
+    LabelsAbsent,
+    /// Allowed under SignalWire's description: only its bare paths are served, `.json` ones
+    /// are not found.
+    BarePathsOnly,
 }
 
 /// A fault, its command-line name, what it does, and the scenarios declared to catch it.
@@ -594,16 +608,79 @@ pub const CATALOGUE: &[FaultInfo] = &[
         caught_by: &["The conference ends when the agent leaves"],
         profile: "twilio",
     },
+    FaultInfo {
+        fault: Fault::SidsInAnotherFormat,
+        name: "sids-in-another-format",
+        what: "makes its ids in Twilio's AC/CF/CA form where the generation documents uuids",
+        caught_by: &[MUTE, NO_PARAMS],
+        profile: SEED,
+    },
 ];
-/// The fault with this command-line name, or the list of names in the error.
+/// A way a server may differ from the simulated space that the documents of `profiles` allow:
+/// the suite must pass against the space varied so under each (`tests/variations.rs`). Each
+/// is started as a fault is (`--fault NAME`), since it wraps the healthy space the same way.
+#[derive(Debug, Clone, Copy)]
+pub struct VariationInfo {
+    /// The variation.
+    pub fault: Fault,
+    /// Its name on the command line.
+    pub name: &'static str,
+    /// What a server varied so does.
+    pub what: &'static str,
+    /// The profiles whose documents allow it.
+    pub profiles: &'static [&'static str],
+}
+
+/// Every allowed variation: none may fail a scenario under the profiles it names.
+pub const VARIATIONS: &[VariationInfo] = &[
+    VariationInfo {
+        fault: Fault::KeysReversed,
+        name: "keys-reversed",
+        what: "writes every JSON object's keys in the reverse order (JSON objects are unordered)",
+        profiles: &["seed", "signalwire", "twilio"],
+    },
+    VariationInfo {
+        fault: Fault::DefaultPageSize20,
+        name: "default-page-size-20",
+        what: "puts 20 participants on a page unless PageSize says (the seed and SignalWire document no default)",
+        profiles: &["seed", "signalwire"],
+    },
+    VariationInfo {
+        fault: Fault::PageTokens,
+        name: "page-tokens",
+        what: "writes a PageToken cursor into its next and previous page links, as Twilio's examples do",
+        profiles: &["signalwire", "twilio"],
+    },
+    VariationInfo {
+        fault: Fault::LabelsAbsent,
+        name: "labels-absent",
+        what: "gives its participants no label (label is optional and nullable in Twilio's API)",
+        profiles: &["twilio"],
+    },
+    VariationInfo {
+        fault: Fault::BarePathsOnly,
+        name: "bare-paths-only",
+        what: "serves only the paths SignalWire documents, without .json",
+        profiles: &["signalwire"],
+    },
+];
+
+/// The fault or allowed variation with this command-line name, or the list of names.
 pub fn by_name(name: &str) -> Result<Fault, String> {
     CATALOGUE
         .iter()
-        .find(|f| f.name == name)
-        .map(|f| f.fault)
+        .map(|f| (f.name, f.fault))
+        .chain(VARIATIONS.iter().map(|v| (v.name, v.fault)))
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| f)
         .ok_or_else(|| {
             let names: Vec<&str> = CATALOGUE.iter().map(|f| f.name).collect();
-            format!("no fault named {name:?}; the faults are: {}", names.join(", "))
+            let allowed: Vec<&str> = VARIATIONS.iter().map(|v| v.name).collect();
+            format!(
+                "no fault named {name:?}; the faults are: {}; the allowed variations: {}",
+                names.join(", "),
+                allowed.join(", ")
+            )
         })
 }
 
@@ -611,6 +688,9 @@ pub fn by_name(name: &str) -> Result<Fault, String> {
 pub fn distort_participant(fault: Fault, p: &mut Value) {
     let Value::Object(fields) = p else { return };
     match fault {
+        Fault::LabelsAbsent if fields.contains_key("label") => {
+            fields.insert("label".into(), Value::Null);
+        }
         Fault::DropHold => {
             fields.remove("hold");
         }

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
+use crate::spec::profile::IdFormat;
 use crate::spec::request::{RequestView, check_request};
 use crate::spec::{self, ApiPath, ErrorCode, LIST_METHODS, PARTICIPANT_METHODS, Profile, wire};
 
@@ -361,8 +362,15 @@ pub struct SimResponder {
 impl SimResponder {
     /// An empty space answering as `profile` documents, with its journal, broken by `fault`.
     pub fn new(fault: Option<Fault>, profile: &'static Profile) -> Self {
+        let mut space = Space::serving(profile);
+        if fault == Some(Fault::SidsInAnotherFormat) {
+            space.ids = match profile.ids {
+                IdFormat::Uuid => IdFormat::Prefixed,
+                IdFormat::Prefixed => IdFormat::Uuid,
+            };
+        }
         SimResponder {
-            space: Arc::new(Mutex::new(Space::serving(profile))),
+            space: Arc::new(Mutex::new(space)),
             journal: Arc::new(Mutex::new(Journal::default())),
             fault,
         }

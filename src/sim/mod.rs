@@ -46,6 +46,9 @@ pub struct Sim {
     server: Server,
     space: Arc<Mutex<Space>>,
     journal: Arc<Mutex<Journal>>,
+    /// Whether its participants carry a label, once `Target::probe_labels` has looked: the
+    /// same look as at a remote target, so a space varied to have none is judged the same way.
+    pub(crate) labels: std::sync::OnceLock<bool>,
 }
 
 impl Sim {
@@ -89,6 +92,7 @@ impl Sim {
             },
             space,
             journal,
+            labels: std::sync::OnceLock::new(),
         })
     }
 

@@ -160,18 +160,40 @@ pub fn handle_with(fault: Fault, space: &mut Space, req: &SimRequest<'_>) -> Sim
         response.allow = None;
     }
     distort(fault, &mut response);
+    if fault == Fault::KeysReversed
+        && let Some(body) = response.body.as_mut()
+    {
+        reverse_keys(body);
+    }
     response
+}
+
+/// Every object's keys in the reverse order, at every depth.
+fn reverse_keys(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            let mut pairs: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+            pairs.reverse();
+            for (k, mut v) in pairs {
+                reverse_keys(&mut v);
+                map.insert(k, v);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(reverse_keys),
+        _ => {}
+    }
 }
 
 /// A fault that refuses what the model accepts answers before the model runs.
 fn refuse_before(fault: Fault, space: &Space, request: &Rewritten) -> Option<ApiError> {
     let profile = space.profile;
-    if fault == Fault::JsonPathsOnly {
-        let bare = match spec::parse_path(&request.path) {
-            Some(ApiPath::Participant { json, .. } | ApiPath::List { json, .. }) => !json,
-            None => false,
+    if matches!(fault, Fault::JsonPathsOnly | Fault::BarePathsOnly) {
+        let json = match spec::parse_path(&request.path) {
+            Some(ApiPath::Participant { json, .. } | ApiPath::List { json, .. }) => Some(json),
+            None => None,
         };
-        return bare.then(|| {
+        let served = json.is_none_or(|json| json == (fault == Fault::JsonPathsOnly));
+        return (!served).then(|| {
             ApiError::new(
                 ErrorCode::NotFound,
                 format!("The requested resource {} was not found", request.path),
@@ -229,6 +251,14 @@ fn rewrite(fault: Fault, space: &mut Space, request: &mut Rewritten, at: Option<
                 serde_urlencoded::from_str(request.query.as_deref().unwrap_or_default()).unwrap_or_default();
             let kept: Vec<_> = query.into_iter().filter(|(k, _)| k != "Muted" && k != "Hold").collect();
             request.query = Some(serde_urlencoded::to_string(&kept).unwrap_or_default());
+        }
+        Fault::DefaultPageSize20 if request.method == "GET" && at.is_some_and(|p| p.call.is_none()) => {
+            let mut query: Vec<(String, String)> =
+                serde_urlencoded::from_str(request.query.as_deref().unwrap_or_default()).unwrap_or_default();
+            if !query.iter().any(|(k, _)| k == "PageSize") {
+                query.push(("PageSize".into(), "20".into()));
+                request.query = Some(serde_urlencoded::to_string(&query).unwrap_or_default());
+            }
         }
         Fault::CoachingFilterIgnored if request.method == "GET" && at.is_some_and(|p| p.call.is_none()) => {
             let query: Vec<(String, String)> =
@@ -408,6 +438,13 @@ fn list_after(fault: Fault, space: &Space, at: &Place, response: &mut SimRespons
         Fault::PageCountsWrong => {
             page.insert("start".into(), number.into());
             page.insert("end".into(), (number + n.max(1) - 1).into());
+        }
+        Fault::PageTokens => {
+            for key in ["next_page_uri", "previous_page_uri"] {
+                if let Some(Value::String(link)) = page.get_mut(key) {
+                    link.push_str(&format!("&PageToken=PA{:032x}", number));
+                }
+            }
         }
         Fault::NextPageAlwaysLinked => {
             if let Some(first) = page.get("first_page_uri").and_then(Value::as_str) {

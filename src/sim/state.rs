@@ -39,6 +39,8 @@ pub struct Space {
     used: HashMap<String, std::time::Instant>,
     /// The generation it answers as: its ids, fields, statuses and paths.
     pub profile: &'static Profile,
+    /// How it writes the ids it makes: the profile's, unless a fault says otherwise.
+    pub ids: crate::spec::profile::IdFormat,
 }
 
 impl Default for Space {
@@ -55,13 +57,14 @@ impl Space {
             order: Default::default(),
             used: HashMap::new(),
             profile,
+            ids: profile.ids,
         }
     }
 
     /// Seeds a fresh account with one running conference whose participants have these names;
     /// every id is fresh (in the profile's format), so arrangements never share state.
     pub fn arrange_conference(&mut self, names: &[&str]) -> ArrangedConference {
-        let sid = self.profile.ids.fresh("AC");
+        let sid = self.ids.fresh("AC");
         let credentials = Credentials::throwaway(sid.clone(), uuid::Uuid::new_v4().simple().to_string());
         self.add_account(Account {
             sid: sid.clone(),
@@ -126,11 +129,8 @@ impl Space {
             return None;
         }
         let now = super::rules::now();
-        let conference_sid = self.profile.ids.fresh("CF");
-        let participants: Vec<(String, String)> = names
-            .iter()
-            .map(|n| (n.to_string(), self.profile.ids.fresh("CA")))
-            .collect();
+        let conference_sid = self.ids.fresh("CF");
+        let participants: Vec<(String, String)> = names.iter().map(|n| (n.to_string(), self.ids.fresh("CA"))).collect();
         let conference = Conference {
             sid: conference_sid.clone(),
             status: ConferenceStatus::InProgress,

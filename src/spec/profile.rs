@@ -137,6 +137,10 @@ pub struct PageSize {
     pub default: usize,
     /// The largest `PageSize` accepted; 1 is the smallest.
     pub max: usize,
+    /// Whether the generation documents `default` (Twilio's API does); where it does not, a
+    /// server may put any number on a page that no `PageSize` sized.
+    #[serde(default)]
+    pub default_documented: bool,
 }
 
 /// One generation of the documentation of this endpoint.
@@ -397,5 +401,22 @@ mod tests {
     fn paths_follow_the_base_path() {
         assert_eq!(Profile::by_name("twilio").unwrap().dialect(), Dialect::Twilio);
         assert_eq!(Profile::by_name("signalwire").unwrap().dialect(), Dialect::SignalWire);
+    }
+
+    #[test]
+    fn ids_fit_only_their_own_generations_format() {
+        let uuid = IdFormat::Uuid.fresh("AC");
+        let prefixed = IdFormat::Prefixed.fresh("AC");
+        assert!(IdFormat::Uuid.fits(&uuid, "AC") && !IdFormat::Uuid.fits(&prefixed, "AC"));
+        assert!(IdFormat::Prefixed.fits(&prefixed, "AC") && !IdFormat::Prefixed.fits(&uuid, "AC"));
+        assert!(
+            !IdFormat::Prefixed.fits(&prefixed, "CA"),
+            "the prefix names the kind of id"
+        );
+        assert!(!IdFormat::Prefixed.fits(&format!("{prefixed}0"), "AC"));
+        assert!(
+            !IdFormat::Uuid.fits(&uuid.replace('-', ""), "AC"),
+            "a uuid is hyphenated"
+        );
     }
 }

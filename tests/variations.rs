@@ -1,0 +1,118 @@
+//! No false alarm: the suite passes against the simulated space varied in each way the
+//! documents of a profile allow (`sim::faults::VARIATIONS`), under each such profile, and a
+//! variation that a profile does not allow is caught (so each variation is shown to vary
+//! something the suite reads).
+
+use std::path::PathBuf;
+
+mod common;
+
+use common::{Serve, run, text};
+use laml_conformance::sim::faults::VARIATIONS;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("laml-variation-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The `N failed` of cucumber's scenario summary line, 0 when there is none.
+fn failed(out: &str) -> usize {
+    let line = out.lines().find(|l| l.contains(" scenarios (")).unwrap_or_default();
+    line.split([' ', '(', ',', ')'])
+        .collect::<Vec<_>>()
+        .windows(2)
+        .find(|w| w[1].starts_with("failed"))
+        .and_then(|w| w[0].parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn every_allowed_variation_passes_under_each_profile_that_allows_it() {
+    for variation in VARIATIONS {
+        for profile in variation.profiles {
+            let o = run(
+                &["--target", "embedded", "--profile", profile, "--fault", variation.name],
+                &[],
+                &temp_dir(variation.name),
+            );
+            let out = text(&o);
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "the variation {} ({}) fails the {profile} suite:\n{out}",
+                variation.name,
+                variation.what
+            );
+        }
+    }
+}
+
+/// Each variation changes what the suite reads: where a profile does not allow it, it fails.
+#[test]
+fn a_variation_fails_where_its_profile_does_not_allow_it() {
+    for (name, profile) in [
+        ("bare-paths-only", "seed"),
+        ("labels-absent", "seed"),
+        ("default-page-size-20", "twilio"),
+    ] {
+        let o = run(
+            &["--target", "embedded", "--profile", profile, "--fault", name],
+            &[],
+            &temp_dir(name),
+        );
+        let out = text(&o);
+        if name == "labels-absent" {
+            // The seed has no label field: the variation leaves it alone, and the suite passes.
+            assert_eq!(o.status.code(), Some(0), "{out}");
+            continue;
+        }
+        assert_eq!(o.status.code(), Some(1), "{name} under {profile}:\n{out}");
+        assert!(failed(&out) > 0, "{name} under {profile}:\n{out}");
+    }
+}
+
+/// A Twilio server whose participants have no label skips the by-label scenarios with the
+/// reason, found before the run through its setup endpoint, instead of failing them.
+#[test]
+fn a_twilio_server_without_labels_skips_the_by_label_scenarios() {
+    let serve = Serve::start_with(&["--profile", "twilio", "--fault", "labels-absent"], &[]);
+    let setup = format!("{}/__laml/setup", serve.base);
+    let o = run(
+        &[
+            "--target",
+            &serve.base,
+            "--setup-url",
+            &setup,
+            "--profile",
+            "twilio",
+            "--tags",
+            "@label",
+        ],
+        &[],
+        &temp_dir("labels"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("3 scenarios (3 skipped)"), "{out}");
+    assert!(out.contains("this target's participants have none"), "{out}");
+    let labelled = Serve::start_with(&["--profile", "twilio"], &[]);
+    let setup = format!("{}/__laml/setup", labelled.base);
+    let o = run(
+        &[
+            "--target",
+            &labelled.base,
+            "--setup-url",
+            &setup,
+            "--profile",
+            "twilio",
+            "--tags",
+            "@label",
+        ],
+        &[],
+        &temp_dir("labelled"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("3 scenarios (3 passed)"), "{out}");
+}

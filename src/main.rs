@@ -6,6 +6,7 @@
 //! 3 the target cannot be reached at all; 4 a live participant could not be restored.
 
 mod child;
+mod coverage;
 mod explore;
 mod fail_fast;
 mod features;
@@ -78,6 +79,7 @@ fn main() -> ExitCode {
         Some("profiles") => return profiles::main(),
         Some("features") => return features_command(),
         Some("explore") => return runtime.block_on(explore::main()),
+        Some("coverage") => return coverage::main(),
         Some(word) if !word.starts_with('-') => {
             let hint = COMMANDS
                 .iter()
@@ -94,7 +96,7 @@ fn main() -> ExitCode {
 }
 
 /// The commands beside running the suite.
-const COMMANDS: [&str; 5] = ["serve", "faults", "profiles", "features", "explore"];
+const COMMANDS: [&str; 6] = ["serve", "faults", "profiles", "features", "explore", "coverage"];
 
 /// `laml-conformance features [--export DIR]`: lists the features compiled in, or writes them
 /// into DIR as a start for one's own (run them with `--features DIR`).

@@ -84,6 +84,13 @@ Feature: Refused updates
       | case                                | parameter      | value                          | code  |
       | Muted neither true nor false        | Muted          | yes                            | 10000 |
 
+    # Choice: the seed's Beep is a boolean like the others (see the comment at the top);
+    # SignalWire's description refuses Beep whatever its value, and Twilio's API ignores it.
+    @choice @except-twilio
+    Examples:
+      | case                                | parameter      | value                          | code  |
+      | Beep as yes                         | Beep           | yes                            | 10000 |
+
   # Choice: the seed is silent on keys outside its table, SignalWire's description allows none,
   # Twilio ignores them; this harness refuses them (see the comment at the top).
   @live-safe @choice @except-twilio

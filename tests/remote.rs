@@ -179,10 +179,7 @@ fn a_sentinel_token_appears_nowhere_the_run_writes() {
                 written.contains("ConformanceWorld"),
                 "-vv printed no World dump: {written}"
             );
-            assert!(
-                written.contains(PROJECT),
-                "the dump does not show the account it used"
-            );
+            assert!(written.contains(PROJECT), "the dump does not show the account it used");
         } else {
             // Every scenario passed, so serve accepted the sentinel: the run really sent it.
             assert_eq!(o.status.code(), Some(0), "{written}");

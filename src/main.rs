@@ -226,6 +226,10 @@ async fn run() -> ExitCode {
     type Writers = cli::Compose<writer::basic::Cli, writer::junit::Cli>;
     let mut opts = parse_options::<cli::Empty, cucumber::runner::basic::Cli, Writers>();
     let custom = opts.custom.clone();
+    // cucumber starts no scenario at a concurrency of 0 and waits for one forever.
+    if opts.runner.concurrency == Some(0) {
+        return config_error("--concurrency 0 would run no scenario and wait forever; give 1 or more, or leave it out");
+    }
     if let Some(path) = custom.features.as_ref().filter(|p| !p.exists()) {
         return config_error(&format!(
             "no features at {}; pass --features with a folder of .feature files, or leave it out to run the features compiled in",

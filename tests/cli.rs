@@ -306,3 +306,44 @@ fn the_ci_workflow_reads_the_line_serve_prints_and_uploads_the_reports() {
         assert!(workflow.contains(needed), "the workflow lacks {needed:?}");
     }
 }
+
+/// Runs the binary, killing it if it has not ended within `secs`: a hang is a failure, not a
+/// test that never ends.
+fn run_within(args: &[&str], secs: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+        .args(args)
+        .env("CUCUMBER_COLOR", "never")
+        .env_remove("CUCUMBER_FILTER_TAGS")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            panic!("laml-conformance {args:?} did not end within {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_concurrency_of_0_is_a_usage_error_not_a_hang() {
+    for args in [
+        &["-c", "0"][..],
+        &["--concurrency", "0", "--tags", "@mute"],
+        &["profiles", "-c", "0"],
+    ] {
+        let started = std::time::Instant::now();
+        let o = run_within(args, 20);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains("--concurrency"), "{args:?}: {}", text(&o));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{args:?} took {:?}",
+            started.elapsed()
+        );
+    }
+}

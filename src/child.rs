@@ -76,7 +76,15 @@ pub fn verdicts(report: &Value) -> Vec<(String, String, Verdict)> {
                 background_failed = statuses.iter().any(|s| !matches!(*s, "passed" | "skipped"));
                 continue;
             }
-            let broken = std::mem::take(&mut background_failed) || statuses.is_empty();
+            // a hook that failed (a drift from a baseline, a restore) fails its scenario too
+            let hook_failed = ["before", "after"].iter().any(|k| {
+                element[*k]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|h| h["result"]["status"].as_str().is_some_and(|s| s != "passed"))
+            });
+            let broken = std::mem::take(&mut background_failed) || statuses.is_empty() || hook_failed;
             let verdict = if broken || statuses.iter().any(|s| !matches!(*s, "passed" | "skipped")) {
                 Verdict::Failed
             } else if statuses.contains(&"skipped") {
@@ -107,6 +115,7 @@ mod tests {
             { "type": "background", "name": "", "steps": [step("failed")] },
             { "type": "scenario", "name": "d", "steps": [] },
             { "type": "scenario", "name": "e", "steps": [step("passed"), step("undefined")] },
+            { "type": "scenario", "name": "f", "steps": [step("passed")], "after": [step("failed")] },
         ]}]);
         let got: Vec<(String, Verdict)> = verdicts(&report).into_iter().map(|(_, n, v)| (n, v)).collect();
         assert_eq!(
@@ -117,6 +126,7 @@ mod tests {
                 ("c".to_string(), Verdict::Passed),
                 ("d".to_string(), Verdict::Failed),
                 ("e".to_string(), Verdict::Failed),
+                ("f".to_string(), Verdict::Failed),
             ]
         );
     }

@@ -326,8 +326,13 @@ async fn run() -> ExitCode {
         .after(|feature, _, scenario, _, world| {
             async move {
                 if let Some(w) = world {
-                    w.record(feature, scenario);
-                    w.restore().await
+                    let drift = w.record(feature, scenario);
+                    w.restore().await;
+                    // A panic of the after hook fails the scenario in cucumber's own counts,
+                    // so a drift is a failure on the console and in every report alike.
+                    if let Some(text) = drift {
+                        std::panic::panic_any(text);
+                    }
                 }
             }
             .boxed_local()

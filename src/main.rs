@@ -289,6 +289,8 @@ async fn run() -> ExitCode {
     if let Some(mode) = baseline {
         let _ = steps::BASELINE.set(mode);
     }
+    // Every setting is checked: the run starts by saying what it runs against.
+    println!("{}", settings.first_line());
     let target = match Target::from_settings(&settings, fault).await {
         Ok(t) => t,
         Err(e) => return config_error(&e.to_string()),
@@ -301,10 +303,8 @@ async fn run() -> ExitCode {
     let info = report::RunInfo {
         profile: settings.profile.name.clone(),
         profile_title: settings.profile.title.clone(),
-        target: match &target {
-            Target::Embedded(_) => "the embedded simulated space".to_string(),
-            Target::Remote(_) => target.base_url(),
-        },
+        target: settings.target_name(),
+        mode: settings.mode_name(),
         fault: custom.fault.clone(),
         stopped: stop_note.clone(),
     };

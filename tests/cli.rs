@@ -347,3 +347,69 @@ fn a_concurrency_of_0_is_a_usage_error_not_a_hang() {
         );
     }
 }
+
+#[test]
+fn flags_of_a_remote_target_without_one_exit_2_instead_of_testing_the_simulator() {
+    for args in [
+        &["--conference", "CFx", "--participant", "agent=CA1"][..],
+        &[
+            "--setup-url",
+            "http://127.0.0.1:1/setup",
+            "--conference",
+            "CFabc",
+            "--allow-live-changes",
+        ],
+        &["--dialect", "nope"],
+        &["--participant", "garbage"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("without a target") && err.contains("--target URL"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn the_first_line_of_a_run_says_target_profile_and_mode_and_so_do_the_reports() {
+    let dir = scratch("first-line");
+    let (md, html, junit) = (dir.join("s.md"), dir.join("r.html"), dir.join("r.xml"));
+    let o = run(&[
+        "--tags",
+        "@mute",
+        "--summary-md",
+        md.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let first = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        first.contains("the embedded simulated space")
+            && first.contains("profile seed")
+            && first.contains("mode: embedded"),
+        "{first}"
+    );
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        md.contains("target: the embedded simulated space · mode: embedded"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(html.contains("<dt>Mode</dt><dd>embedded"), "the HTML says the mode");
+    let junit = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        junit.contains("<property name=\"target\" value=\"the embedded simulated space\"/>")
+            && junit.contains("<property name=\"mode\""),
+        "{junit}"
+    );
+}

@@ -142,6 +142,7 @@ fn header(out: &mut String, record: &Record, info: &RunInfo, counts: &Counts, he
         format!("<code>{}</code> · {}", esc(&info.profile), esc(&info.profile_title)),
     );
     row("Target", esc(&info.target));
+    row("Mode", esc(&info.mode));
     if let Some(fault) = &info.fault {
         row(
             "Fault",

@@ -75,10 +75,11 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "Profile **{}** ({}) · target: {}{fault}\n",
+        "Profile **{}** ({}) · target: {} · mode: {}{fault}\n",
         md(&info.profile),
         md(&info.profile_title),
-        md(&info.target)
+        md(&info.target),
+        md(&info.mode)
     );
     let _ = writeln!(
         out,

@@ -428,7 +428,8 @@ pub(crate) async fn read_bounded(
     Ok(body)
 }
 
-fn transport_error(url: &str, timeout: Duration, e: &reqwest::Error) -> Error {
+/// A request that got no answer: a timeout said as one, anything else as unreachable.
+pub(crate) fn transport_error(url: &str, timeout: Duration, e: &reqwest::Error) -> Error {
     if e.is_timeout() {
         Error::Timeout {
             url: url.to_string(),

@@ -187,6 +187,12 @@ async fn speaks_http(base: &str, timeout: std::time::Duration) -> Result<(), Str
     let Err(e) = client.get(base).send().await else {
         return Ok(());
     };
+    if e.is_timeout() {
+        return Err(format!(
+            "the target {base} accepted a connection but did not answer within {} s; check that it is healthy, or raise --timeout",
+            timeout.as_secs_f64()
+        ));
+    }
     let mut cause = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
@@ -298,6 +304,10 @@ async fn run() -> ExitCode {
     if let Err(e) = reachable(&target).await {
         eprintln!("laml-conformance: {e}");
         return ExitCode::from(3);
+    }
+    if let Err(unusable) = target.preflight().await {
+        eprintln!("laml-conformance: {}", unusable.message);
+        return ExitCode::from(unusable.code);
     }
     let stop_note = fail_fast::StopNote::default();
     let info = report::RunInfo {

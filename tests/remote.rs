@@ -361,3 +361,81 @@ fn configured_mode_starts_each_scenario_from_unmuted_and_restores_afterwards() {
         "{after}"
     );
 }
+
+/// A server on loopback that answers every request with `response` (or, with `None`, accepts
+/// connections and never answers), for as long as the test runs.
+fn fixed_server(response: Option<&'static str>) -> String {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            match response {
+                Some(r) => {
+                    let mut buf = [0u8; 65536];
+                    let _ = stream.read(&mut buf);
+                    let _ = stream.write_all(r.as_bytes());
+                }
+                None => held.push(stream),
+            }
+        }
+    });
+    base
+}
+
+/// What an implementer meets first, pointing the tool at the wrong server: one sentence before
+/// any scenario, and exit 2 (a setting to fix) or 3 (the target is not one), never a failure per
+/// scenario.
+#[test]
+fn a_target_wide_problem_is_one_sentence_before_the_scenarios() {
+    let dir = temp_dir("target-wide");
+    let html = fixed_server(Some(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 20\r\nconnection: close\r\n\r\n<html>a blog</html>\n",
+    ));
+    let serve = Serve::start(&[]);
+    let setup = format!("{}/__laml/setup", serve.base);
+    let wrong_prefix = format!("{}/wrong", serve.base);
+    let missing = [
+        "--target",
+        serve.base.as_str(),
+        "--conference",
+        &serve.conference(),
+        "--participant",
+        "agent=CA00000000000000000000000000000000",
+    ];
+    let cases: [(&[&str], &[(String, String)], i32, &str); 3] = [
+        (&["--target", &html], &[], 3, "not"),
+        (
+            &["--target", &wrong_prefix, "--setup-url", &setup],
+            &[],
+            2,
+            "path prefix",
+        ),
+        (&missing, &serve.env, 2, "is not in conference"),
+    ];
+    for (args, env, code, says) in cases {
+        let o = run(args, env, &dir);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {out}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        let said: Vec<&str> = err.lines().filter(|l| !l.contains("configured mode:")).collect();
+        assert_eq!(said.len(), 1, "{args:?}: one sentence: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!out.contains("Scenario"), "{args:?}: said before any scenario: {out}");
+    }
+}
+
+#[test]
+fn a_target_that_never_answers_is_a_timeout_not_an_unreachable_target() {
+    let silent = fixed_server(None);
+    let o = run(&["--target", &silent, "--timeout", "0.5"], &[], &temp_dir("silent"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        err.contains("did not answer within 0.5 s") && err.contains("--timeout"),
+        "{err}"
+    );
+    assert!(!err.contains("check that it is running"), "{err}");
+}

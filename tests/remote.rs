@@ -405,7 +405,9 @@ fn a_target_wide_problem_is_one_sentence_before_the_scenarios() {
         "--participant",
         "agent=CA00000000000000000000000000000000",
     ];
-    let cases: [(&[&str], &[(String, String)], i32, &str); 3] = [
+    // (arguments, environment, exit code, what the sentence says)
+    type Case<'a> = (&'a [&'a str], &'a [(String, String)], i32, &'a str);
+    let cases: [Case; 3] = [
         (&["--target", &html], &[], 3, "not"),
         (
             &["--target", &wrong_prefix, "--setup-url", &setup],

@@ -18,6 +18,10 @@ pub fn scratch(command: &str) -> Result<(std::path::PathBuf, std::path::PathBuf)
     Ok((exe, dir))
 }
 
+/// Set in the environment of a run this binary starts, so that run does not start runs of its
+/// own (a profile hint of a profile hint).
+pub const CHILD: &str = "LAML_CONFORMANCE_CHILD_RUN";
+
 /// Runs this binary with `args` plus `--json REPORT`, and reads the report. A run that refuses
 /// its configuration (exit 2) or cannot reach its target (exit 3) is an error with what it said.
 pub fn run_suite(exe: &Path, args: &[String], report: &Path) -> Result<Value, String> {
@@ -26,6 +30,7 @@ pub fn run_suite(exe: &Path, args: &[String], report: &Path) -> Result<Value, St
         .arg("--json")
         .arg(report)
         .env_remove("CUCUMBER_FILTER_TAGS")
+        .env(CHILD, "1")
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;

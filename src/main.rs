@@ -326,6 +326,7 @@ async fn run() -> ExitCode {
         eprintln!("laml-conformance: --concurrency is 1 on a configured conference: its participants are shared");
         opts.runner.concurrency = Some(1);
     }
+    let (profile_name, target_name) = (settings.profile.name.clone(), settings.target_name());
     let _ = steps::PROFILE.set(settings.profile);
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");
@@ -333,7 +334,8 @@ async fn run() -> ExitCode {
     let runner = cucumber::runner::Basic::default()
         .steps(ConformanceWorld::collection())
         .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
-        .after(|feature, _, scenario, _, world| {
+        .after(|feature, _, scenario, finished, world| {
+            profiles::count(finished);
             async move {
                 if let Some(w) = world {
                     let drift = w.record(feature, scenario);
@@ -408,6 +410,9 @@ async fn run() -> ExitCode {
         return ExitCode::from(2);
     }
     if result.execution_has_failed() {
+        if !embedded && let Some(hint) = profiles::hint(&profile_name, &target_name, serial) {
+            println!("{hint}");
+        }
         if embedded {
             let fault = custom
                 .fault

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use laml_conformance::spec::profile::PROFILES;
 
@@ -33,6 +34,115 @@ fn cell((passed, failed, skipped): (usize, usize, usize)) -> String {
         (0, s) => format!("✔ {passed} ({s} skipped)"),
         (f, _) => format!("✘ {f} of {}", passed + failed + skipped),
     }
+}
+
+/// Failed scenarios of a run, and how many of them failed on the shape of an answer (a field
+/// the profile does not document, or one it documents otherwise): counted by the run's after
+/// hook, read at its end for [`hint`].
+pub static FAILED: AtomicUsize = AtomicUsize::new(0);
+/// See [`FAILED`].
+pub static SHAPE_FAILED: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts a finished scenario for [`hint`].
+pub fn count(finished: &cucumber::event::ScenarioFinished) {
+    use cucumber::event::{ScenarioFinished, StepError};
+    let ScenarioFinished::StepFailed(_, _, error) = finished else {
+        return;
+    };
+    FAILED.fetch_add(1, Ordering::SeqCst);
+    let text = match error {
+        StepError::Panic(info) => info
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    if is_shape_failure(&text) {
+        SHAPE_FAILED.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Whether a failure is about the shape of an answer, as a server of another generation of the
+/// documentation fails the seed's scenarios.
+fn is_shape_failure(text: &str) -> bool {
+    text.contains("differs from the participant resource of the")
+        || text.contains("differs from the documented")
+        || text.contains("not a field of the expected shape")
+}
+
+/// The run's own arguments without those that a run per profile must not repeat: the reports
+/// (each run writes its own JSON), the baselines, and the profile.
+fn args_for_profiles(args: &[String]) -> Vec<String> {
+    const WITH_VALUE: [&str; 7] = [
+        "--junit",
+        "--json",
+        "--html",
+        "--summary-md",
+        "--record",
+        "--baseline",
+        "--profile",
+    ];
+    let mut out = Vec::new();
+    let mut skip_next = false;
+    for a in args {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
+        if WITH_VALUE.contains(&a.as_str()) {
+            skip_next = true;
+            continue;
+        }
+        if WITH_VALUE.iter().any(|f| a.starts_with(&format!("{f}="))) || a == "--fail-fast" {
+            continue;
+        }
+        out.push(a.clone());
+    }
+    out
+}
+
+/// When most failures of a run against `target` are about the answers' shape, the profile the
+/// target conforms to instead, found as `profiles` finds it (the suite run again as each other
+/// profile), and the sentence that says what to do. Not on a live conference (more runs would
+/// change live calls again), and nothing when no other profile fits.
+pub fn hint(current: &str, target: &str, live: bool) -> Option<String> {
+    let (failed, shape) = (FAILED.load(Ordering::SeqCst), SHAPE_FAILED.load(Ordering::SeqCst));
+    if failed == 0 || shape * 2 < failed || std::env::var_os(crate::child::CHILD).is_some() {
+        return None;
+    }
+    let confirm = format!("laml-conformance profiles --target {target}");
+    if live {
+        return Some(format!(
+            "{shape} of the {failed} failures are about the answers' shape, as when the target follows another generation of the documentation than the {current} profile; `{confirm}` shows which it conforms to"
+        ));
+    }
+    let args: Vec<String> = args_for_profiles(&std::env::args().skip(1).collect::<Vec<_>>());
+    let (exe, dir) = crate::child::scratch("profile-hint").ok()?;
+    let mut tried: Vec<(String, usize)> = Vec::new();
+    for profile in PROFILES.iter().filter(|p| p.name != current) {
+        let mut run_args = args.clone();
+        run_args.extend(["--profile".to_string(), profile.name.clone()]);
+        let Ok(report) = run_suite(&exe, &run_args, &dir.join(format!("{}.json", profile.name))) else {
+            continue;
+        };
+        let failures: usize = tally(&report).values().map(|(_, f, _)| f).sum();
+        tried.push((profile.name.clone(), failures));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    // A profile fits when the same run as it fails a small part of what this one did (a
+    // timing flake of a busy machine must not hide the hint).
+    let (fit, fails) = tried
+        .into_iter()
+        .min_by_key(|(_, f)| *f)
+        .filter(|(_, f)| f * 4 <= failed)?;
+    let as_fit = if fails == 0 {
+        "passes".to_string()
+    } else {
+        format!("fails {fails} scenario(s) instead of {failed}")
+    };
+    Some(format!(
+        "{shape} of the {failed} failures are about the answers' shape, and the same run as the {fit} profile {as_fit}: the target follows {fit}'s documentation; rerun with --profile {fit} (`{confirm}` shows every profile)"
+    ))
 }
 
 /// Runs the matrix; see the module docs for the exit code.

@@ -441,3 +441,39 @@ fn a_target_that_never_answers_is_a_timeout_not_an_unreachable_target() {
     );
     assert!(!err.contains("check that it is running"), "{err}");
 }
+
+/// A server of another generation fails the default profile's shape checks by the dozen: the
+/// summary names the profile it conforms to, as `profiles` finds it, and what to run.
+#[test]
+fn a_profile_mismatch_names_the_profile_that_fits() {
+    let serve = Serve::start_with(&["--profile", "twilio"], &[]);
+    let o = run(&["--target", &serve.base], &[], &temp_dir("mismatch"));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let summary = out.rsplit("[Summary]").next().unwrap_or_default();
+    assert!(
+        summary.contains("--profile twilio") && summary.contains("laml-conformance profiles --target"),
+        "{summary}"
+    );
+    // explore, meeting the same server, says the same
+    let o = run(
+        &["explore", "--target", &serve.base, "--seed", "1", "--steps", "5"],
+        &[],
+        &temp_dir("mismatch-explore"),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        err.contains("another generation") && err.contains("laml-conformance profiles --target"),
+        "{err}"
+    );
+    // a target that fails for other reasons gets no such hint
+    let faulty = Serve::start_with(&["--fault", "ignore-muted"], &[]);
+    let o = run(
+        &["--target", &faulty.base, "--tags", "@mute"],
+        &[],
+        &temp_dir("mismatch-faulty"),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(!text(&o).contains("--profile twilio"), "{}", text(&o));
+}

@@ -25,6 +25,13 @@ pub const CHILD: &str = "LAML_CONFORMANCE_CHILD_RUN";
 /// Runs this binary with `args` plus `--json REPORT`, and reads the report. A run that refuses
 /// its configuration (exit 2) or cannot reach its target (exit 3) is an error with what it said.
 pub fn run_suite(exe: &Path, args: &[String], report: &Path) -> Result<Value, String> {
+    run_suite_coded(exe, args, report).map_err(|(_, said)| said)
+}
+
+/// [`run_suite`], with the exit code of a run that refused its configuration (2), could not
+/// reach its target (3) or could not restore a participant (4), for a caller to end with the
+/// same code (a cause other than the run's own is 2).
+pub fn run_suite_coded(exe: &Path, args: &[String], report: &Path) -> Result<Value, (u8, String)> {
     let output = Command::new(exe)
         .args(args)
         .arg("--json")
@@ -33,17 +40,18 @@ pub fn run_suite(exe: &Path, args: &[String], report: &Path) -> Result<Value, St
         .env(CHILD, "1")
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
-    if matches!(output.status.code(), Some(2..=4)) {
+        .map_err(|e| (2, format!("cannot run {}: {e}", exe.display())))?;
+    if let Some(code @ 2..=4) = output.status.code() {
         let said = String::from_utf8_lossy(&output.stderr);
-        return Err(said
+        let said = said
             .lines()
             .last()
             .unwrap_or("it refused its configuration")
-            .to_string());
+            .to_string();
+        return Err((code as u8, said));
     }
-    let text = std::fs::read_to_string(report).map_err(|e| format!("no report at {}: {e}", report.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("the report is not JSON: {e}"))
+    let text = std::fs::read_to_string(report).map_err(|e| (2, format!("no report at {}: {e}", report.display())))?;
+    serde_json::from_str(&text).map_err(|e| (2, format!("the report is not JSON: {e}")))
 }
 
 /// How a scenario of a report ended.

@@ -413,3 +413,30 @@ fn the_first_line_of_a_run_says_target_profile_and_mode_and_so_do_the_reports() 
         "{junit}"
     );
 }
+
+#[test]
+fn profiles_against_a_target_that_is_down_exits_3_as_the_suite_does() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = format!("http://127.0.0.1:{port}");
+    for args in [vec!["profiles", "--target", &target], vec!["--target", &target]] {
+        let o = run_within(&args, 30);
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains("cannot reach the target"), "{}", text(&o));
+    }
+}
+
+#[test]
+fn profiles_without_a_target_does_not_say_a_target_conforms() {
+    let o = run_within(&["profiles", "--tags", "@mute"], 120);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(!out.contains("The target conforms to"), "{out}");
+    assert!(
+        out.contains("embedded simulated space passes its own profiles") && out.contains("--target URL"),
+        "{out}"
+    );
+}

@@ -153,6 +153,15 @@ fn lookup() -> Result<impl Fn(&str) -> Option<String>, String> {
     Ok(move |key: &str| std::env::var(key).ok().or_else(|| dotenv.get(key).cloned()))
 }
 
+/// Whether a folder holds at least one recording (`*.snap`) of `--record`.
+fn holds_recordings(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "snap"))
+    })
+}
+
 /// Whether the target answers at all: one clear sentence beats a failure per scenario.
 async fn reachable(target: &Target) -> Result<(), String> {
     let Target::Remote(_) = target else { return Ok(()) };
@@ -289,6 +298,14 @@ async fn run() -> ExitCode {
                 dir.display()
             ));
         }
+        // A folder without one recording would report every scenario as a drift.
+        (None, Some(dir)) if !holds_recordings(dir) => {
+            return config_error(&format!(
+                "there is no baseline in {}: it holds no .snap recording; record one first with --record {}",
+                dir.display(),
+                dir.display()
+            ));
+        }
         (None, Some(dir)) => Some(laml_conformance::baseline::Mode::Baseline(dir.clone())),
         (None, None) => None,
     };
@@ -410,6 +427,12 @@ async fn run() -> ExitCode {
         return ExitCode::from(2);
     }
     if result.execution_has_failed() {
+        if let Some(dir) = &custom.record {
+            eprintln!(
+                "laml-conformance: this run failed, and its answers were recorded into {} all the same: a baseline holds what the target did, failures included; fix the target and record again before comparing with it",
+                dir.display()
+            );
+        }
         if !embedded && let Some(hint) = profiles::hint(&profile_name, &target_name, serial) {
             println!("{hint}");
         }

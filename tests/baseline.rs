@@ -184,3 +184,30 @@ fn a_drift_is_a_failure_in_every_report_not_only_on_stderr() {
     let json = std::fs::read_to_string(&json).unwrap();
     assert!(json.contains("\"failed\""), "the Cucumber JSON has the failure");
 }
+
+#[test]
+fn an_empty_baseline_folder_is_no_baseline_and_a_failing_recording_warns() {
+    let empty = dir("empty");
+    let o = run(&["--baseline", empty.to_str().unwrap()], &[], &dir("empty-work"));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no baseline in") && err.contains("--record"), "{err}");
+
+    let into = dir("failing-recording");
+    let o = run(
+        &[
+            "--tags",
+            "@mute",
+            "--fault",
+            "ignore-muted",
+            "--record",
+            into.to_str().unwrap(),
+        ],
+        &[],
+        &dir("failing-work"),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("this run failed, and its answers were recorded"), "{err}");
+}

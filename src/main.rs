@@ -153,6 +153,37 @@ fn lookup() -> Result<impl Fn(&str) -> Option<String>, String> {
     Ok(move |key: &str| std::env::var(key).ok().or_else(|| dotenv.get(key).cloned()))
 }
 
+/// The titles of the scenarios that failed, in the order they ended, for the rerun hint.
+static FAILED_TITLES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// One line per failed scenario (the first ten), with the `--name` that selects it alone:
+/// cucumber reads `--name` as a regex, so a title with parentheses, quotes or a `+` is escaped
+/// and anchored, then quoted for a POSIX shell.
+fn rerun_lines() -> String {
+    let titles = FAILED_TITLES.lock().unwrap_or_else(|p| p.into_inner());
+    let mut seen = Vec::new();
+    for t in titles.iter().filter(|t| !t.is_empty()) {
+        if !seen.contains(t) {
+            seen.push(t.clone());
+        }
+    }
+    let mut lines: Vec<String> = seen
+        .iter()
+        .take(10)
+        .map(|t| format!("  --name {}", name_arg(t)))
+        .collect();
+    if seen.len() > 10 {
+        lines.push(format!("  (and {} more: see the report)", seen.len() - 10));
+    }
+    lines.join("\n")
+}
+
+/// `--name`'s argument that selects the scenario titled `title` and no other, shell-quoted.
+fn name_arg(title: &str) -> String {
+    let regex = format!("^{}$", regex::escape(title));
+    format!("'{}'", regex.replace('\'', r"'\''"))
+}
+
 /// Whether a folder holds at least one recording (`*.snap`) of `--record`.
 fn holds_recordings(dir: &std::path::Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
@@ -353,6 +384,12 @@ async fn run() -> ExitCode {
         .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
         .after(|feature, _, scenario, finished, world| {
             profiles::count(finished);
+            if matches!(finished, cucumber::event::ScenarioFinished::StepFailed(..)) {
+                FAILED_TITLES
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(scenario.name.clone());
+            }
             async move {
                 if let Some(w) = world {
                     let drift = w.record(feature, scenario);
@@ -360,6 +397,10 @@ async fn run() -> ExitCode {
                     // A panic of the after hook fails the scenario in cucumber's own counts,
                     // so a drift is a failure on the console and in every report alike.
                     if let Some(text) = drift {
+                        FAILED_TITLES
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push(scenario.name.clone());
                         std::panic::panic_any(text);
                     }
                 }
@@ -427,6 +468,7 @@ async fn run() -> ExitCode {
         return ExitCode::from(2);
     }
     if result.execution_has_failed() {
+        let rerun = rerun_lines();
         if let Some(dir) = &custom.record {
             eprintln!(
                 "laml-conformance: this run failed, and its answers were recorded into {} all the same: a baseline holds what the target did, failures included; fix the target and record again before comparing with it",
@@ -442,8 +484,10 @@ async fn run() -> ExitCode {
                 .as_deref()
                 .map_or(String::new(), |f| format!(" --fault {f}"));
             eprintln!(
-                "laml-conformance: the embedded space these scenarios ran on is gone with the run; to reproduce a failure by hand, start `laml-conformance serve{fault}`, then rerun with `--target <its URL> --name '<the scenario>'`: each failure then shows a curl command that works when pasted"
+                "laml-conformance: the embedded space these scenarios ran on is gone with the run; to reproduce a failure by hand, start `laml-conformance serve{fault}`, then rerun one with `--target <its URL>` and its --name below: each failure then shows a curl command that works when pasted\n{rerun}"
             );
+        } else {
+            eprintln!("laml-conformance: to rerun one failed scenario, add its --name:\n{rerun}");
         }
         ExitCode::from(1)
     } else {

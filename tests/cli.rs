@@ -440,3 +440,32 @@ fn profiles_without_a_target_does_not_say_a_target_conforms() {
         "{out}"
     );
 }
+
+/// cucumber reads `--name` as a regex: the rerun line printed for a failed scenario is escaped,
+/// anchored and shell-quoted, so pasted into a shell it selects that scenario and no other.
+#[test]
+fn the_rerun_name_of_a_failed_scenario_selects_it_whatever_its_title_holds() {
+    let feature = fixture("odd_title.feature");
+    let o = run(&["--features", &feature]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let names: Vec<&str> = err.lines().filter_map(|l| l.trim().strip_prefix("--name ")).collect();
+    assert_eq!(names.len(), 1, "one line per failed scenario: {err}");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' --features '{feature}' --name {}",
+            env!("CARGO_BIN_EXE_laml-conformance"),
+            names[0]
+        ))
+        .env("CUCUMBER_COLOR", "never")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(
+        summary_scenarios(&o),
+        (1, 1),
+        "exactly the failed one ran: {}",
+        text(&o)
+    );
+}

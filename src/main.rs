@@ -153,6 +153,16 @@ fn lookup() -> Result<impl Fn(&str) -> Option<String>, String> {
     Ok(move |key: &str| std::env::var(key).ok().or_else(|| dotenv.get(key).cloned()))
 }
 
+/// For a run on the embedded space, the note every report puts beside its curl commands.
+fn embedded_note(target: &Target, fault: Option<&str>) -> Option<String> {
+    let Target::Embedded(_) = target else { return None };
+    let fault = fault.map_or(String::new(), |f| format!(" --fault {f}"));
+    Some(format!(
+        "The curl commands name the embedded simulated space of this run ({}), which is gone with it. To reproduce a failure, start `laml-conformance serve{fault}` and rerun the scenario with `--target <its URL> --name '^<its title>$'`: its failure then shows a curl command that works when pasted.",
+        target.base_url()
+    ))
+}
+
 /// The titles of the scenarios that failed, in the order they ended, for the rerun hint.
 static FAILED_TITLES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
@@ -363,6 +373,7 @@ async fn run() -> ExitCode {
         profile_title: settings.profile.title.clone(),
         target: settings.target_name(),
         mode: settings.mode_name(),
+        reproduce: embedded_note(&target, custom.fault.as_deref()),
         fault: custom.fault.clone(),
         stopped: stop_note.clone(),
     };

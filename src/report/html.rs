@@ -166,6 +166,11 @@ fn header(out: &mut String, record: &Record, info: &RunInfo, counts: &Counts, he
     if let Some(stopped) = info.stopped.get() {
         row("Stopped", esc(&stopped.to_string()));
     }
+    if counts.failed > 0
+        && let Some(note) = &info.reproduce
+    {
+        row("Reproduce", esc(note));
+    }
     if let Some(finished) = record.finished {
         let took = record
             .started

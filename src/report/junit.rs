@@ -15,7 +15,13 @@ use quick_xml::{Reader, Writer};
 /// `xml` with every empty `<failure message="…"/>` given its message as a body, and each
 /// `<testsuite>` given `properties` (what the run ran against), so a JUnit reader sees the same
 /// target, profile and mode as the console's first line.
-pub fn with_failure_bodies(xml: &[u8], properties: &[(&str, &str)]) -> Result<Vec<u8>, quick_xml::Error> {
+/// A `note` is appended to each failure's body (how to reproduce it, where its curl command
+/// cannot be pasted as it is).
+pub fn with_failure_bodies(
+    xml: &[u8],
+    properties: &[(&str, &str)],
+    note: Option<&str>,
+) -> Result<Vec<u8>, quick_xml::Error> {
     let mut reader = Reader::from_reader(xml);
     let mut writer = Writer::new(Vec::with_capacity(xml.len() + xml.len() / 2));
     loop {
@@ -54,6 +60,10 @@ pub fn with_failure_bodies(xml: &[u8], properties: &[(&str, &str)]) -> Result<Ve
                     }
                 }
                 writer.write_event(Event::Start(start))?;
+                let text = match note {
+                    Some(n) => format!("{text}\n\n{n}"),
+                    None => text,
+                };
                 writer.write_event(Event::Text(BytesText::new(&text)))?;
                 writer.write_event(Event::End(e.to_end().into_owned()))?;
             }
@@ -81,7 +91,7 @@ mod tests {
     #[test]
     fn a_failure_gets_its_whole_text_as_body_and_its_first_line_as_message() {
         let xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites><testsuite name=\"F\"><testcase name=\"a\"><failure type=\"Step Panicked\" message=\"differs: 1 field(s)\n  muted\n    expected: &lt;true&gt; (boolean)\"/><system-out><![CDATA[<failure message=\"x\"/>]]></system-out></testcase><testcase name=\"b\"/></testsuite></testsuites>";
-        let out = String::from_utf8(with_failure_bodies(xml.as_bytes(), &[]).unwrap()).unwrap();
+        let out = String::from_utf8(with_failure_bodies(xml.as_bytes(), &[], None).unwrap()).unwrap();
         assert!(
             out.contains("<failure type=\"Step Failed\" message=\"differs: 1 field(s)\">differs: 1 field(s)\n  muted\n    expected: &lt;true&gt; (boolean)</failure>"),
             "{out}"

@@ -89,6 +89,11 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
     if let Some(stopped) = info.stopped.get() {
         let _ = writeln!(out, "{}\n", md(&stopped.to_string()));
     }
+    if counts.failed > 0
+        && let Some(note) = &info.reproduce
+    {
+        let _ = writeln!(out, "{}\n", md(note));
+    }
     out.push_str("| Feature | Passed | Failed | Skipped |\n| --- | ---: | ---: | ---: |\n");
     for f in &record.features {
         let c = f.counts();

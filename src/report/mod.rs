@@ -157,6 +157,10 @@ pub struct RunInfo {
     pub mode: String,
     /// The fault the embedded space was broken with (`--fault`), if any.
     pub fault: Option<String>,
+    /// For a run on the embedded space, how to reproduce a failure: the curl commands in the
+    /// failure texts name that space's port and account, gone with the run, so every report
+    /// that shows them says so beside them (not only stderr).
+    pub reproduce: Option<String>,
     /// Set when `--fail-fast` stopped the run early (before the reports are written), so a
     /// report that shows four scenarios of fifty-nine says why.
     pub stopped: crate::fail_fast::StopNote,
@@ -545,7 +549,8 @@ impl<W> Reports<W> {
                 ("profile", self.info.profile.as_str()),
                 ("mode", self.info.mode.as_str()),
             ];
-            let rewritten = junit::with_failure_bodies(&xml, &properties).unwrap_or_else(|e| {
+            let note = self.info.reproduce.as_deref();
+            let rewritten = junit::with_failure_bodies(&xml, &properties, note).unwrap_or_else(|e| {
                 eprintln!(
                     "laml-conformance: the JUnit report is kept as cucumber wrote it, without failure bodies: {e}"
                 );
@@ -703,6 +708,7 @@ pub(crate) mod tests {
             target: "the embedded simulated space".into(),
             mode: "embedded".into(),
             fault: Some("ignore-muted".into()),
+            reproduce: None,
             stopped: Default::default(),
         };
         (record, info)

@@ -166,6 +166,14 @@ fn embedded_note(target: &Target, fault: Option<&str>) -> Option<String> {
 /// The titles of the scenarios that failed, in the order they ended, for the rerun hint.
 static FAILED_TITLES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
+/// Keeps the title of a failed scenario for [`rerun_lines`].
+fn failed_title(title: &str) {
+    FAILED_TITLES
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(title.to_string());
+}
+
 /// One line per failed scenario (the first ten), with the `--name` that selects it alone:
 /// cucumber reads `--name` as a regex, so a title with parentheses, quotes or a `+` is escaped
 /// and anchored, then quoted for a POSIX shell.
@@ -395,32 +403,38 @@ async fn run() -> ExitCode {
         .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
         .after(|feature, _, scenario, finished, world| {
             profiles::count(finished);
-            if matches!(finished, cucumber::event::ScenarioFinished::StepFailed(..)) {
-                FAILED_TITLES
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(scenario.name.clone());
+            let step_failed = matches!(finished, cucumber::event::ScenarioFinished::StepFailed(..));
+            if step_failed {
+                failed_title(&scenario.name);
             }
             async move {
                 if let Some(w) = world {
                     let drift = w.record(feature, scenario);
-                    w.restore().await;
-                    // A panic of the after hook fails the scenario in cucumber's own counts,
-                    // so a drift is a failure on the console and in every report alike.
-                    if let Some(text) = drift {
-                        FAILED_TITLES
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .push(scenario.name.clone());
-                        std::panic::panic_any(text);
+                    let unrestored = w.restore().await;
+                    // A panic of the after hook fails the scenario in cucumber's own counts, so
+                    // a drift or a failed restore is a failure on the console and in every
+                    // report alike.
+                    let failure: Vec<String> = [drift, unrestored].into_iter().flatten().collect();
+                    if failure.is_empty() {
+                        return;
                     }
+                    // cucumber's console does not show a failed hook after a failed step: said
+                    // on stderr then, so it is not lost
+                    if step_failed {
+                        eprintln!("laml-conformance: {}", failure.join("\n"));
+                    } else {
+                        failed_title(&scenario.name);
+                    }
+                    std::panic::panic_any(failure.join("\n"));
                 }
             }
             .boxed_local()
         });
     // --fail-fast stops the scenarios under way too, except where a scenario cut short would
     // leave a shared participant changed (see `fail_fast`).
-    let runner = fail_fast::FailFast::new(runner, !serial, stop_note.clone());
+    let runner = fail_fast::FailFast::new(runner, !serial, stop_note.clone())
+        // a participant that could not be restored ends the run after its scenario
+        .stop_when(|| steps::failed_restores() > 0);
     // One writer beside the console fans the events out to the reports asked for, and does
     // nothing for those that were not (cucumber's JSON writer costs time that grows with the
     // square of the scenarios, which a run without --json need not pay).
@@ -440,10 +454,17 @@ async fn run() -> ExitCode {
     if let Some(stopped) = stop_note.get() {
         println!("{stopped}"); // under cucumber's summary, which counts only what ran
     }
-    let failed_restores = steps::FAILED_RESTORES.load(Ordering::SeqCst);
+    let failed_restores = steps::failed_restores();
     if failed_restores > 0 {
+        let names: Vec<String> = steps::FAILED_RESTORES
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(name, sid)| format!("{name} ({sid})"))
+            .collect();
         eprintln!(
-            "laml-conformance: {failed_restores} participant(s) could not be restored to their state before the run; check them on the target now"
+            "laml-conformance: {failed_restores} participant(s) could not be restored to their state before the run, and the run stopped there: {}; check them on the target now",
+            names.join(", ")
         );
         return ExitCode::from(4);
     }

@@ -143,6 +143,20 @@ fn a_restore_that_fails_is_reported_and_ends_the_run_with_4() {
         out.contains("could not restore") && out.contains("check them on the target now"),
         "{out}"
     );
+    // The run ends with the scenario whose restore failed (the mute feature has 8), and counts
+    // participants, not failed restores of each scenario.
+    assert!(
+        out.contains("The run stopped after a participant could not be restored"),
+        "{out}"
+    );
+    assert!(!out.contains("8 scenarios ("), "{out}");
+    let count: usize = out
+        .split(" participant(s) could not be restored")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!((1..=3).contains(&count), "three participants at most: {out}");
 }
 
 #[test]

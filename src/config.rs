@@ -145,6 +145,12 @@ fn mount_path(path: &str) -> (&str, Option<Dialect>) {
 /// An http(s) URL without credentials in it, and its host; `what` and `example` go into the
 /// error, which says what to give instead.
 fn checked_url(what: &str, text: &str, example: &str) -> Result<(url::Url, String), ConfigError> {
+    // `127.0.0.1:8080` or `localhost:8080`: a host and port without a scheme
+    if !text.contains("://") && !text.trim().is_empty() {
+        return err(format!(
+            "the {what} {text:?} has no scheme; write http://{text} (or https:// for a remote host)"
+        ));
+    }
     let Ok(url) = url::Url::parse(text) else {
         return err(format!("the {what} {text:?} is not a URL; give one such as {example}"));
     };
@@ -561,6 +567,14 @@ mod tests {
                 e.0.contains("without a target") && e.0.contains("--target URL"),
                 "{flags:?}: {e}"
             );
+        }
+    }
+
+    #[test]
+    fn a_host_and_port_without_a_scheme_gets_the_url_to_write() {
+        for target in ["127.0.0.1:18080", "localhost:18080"] {
+            let e = with(flags(target), &[]).unwrap_err();
+            assert!(e.0.contains(&format!("write http://{target}")), "{e}");
         }
     }
 

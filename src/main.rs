@@ -5,6 +5,24 @@
 //! Exit codes: 0 every scenario passed; 1 a scenario failed; 2 a usage or configuration error;
 //! 3 the target cannot be reached at all; 4 a live participant could not be restored.
 
+/// `println!` that does not panic when the reader went away (`| head`): what is left unread is
+/// no error of the run, whose exit code still says how it went.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` likewise.
+#[allow(unused_macros)]
+macro_rules! say_part {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod child;
 mod explore;
 mod fail_fast;
@@ -78,6 +96,11 @@ fn main() -> ExitCode {
         Some("profiles") => return profiles::main(),
         Some("features") => return features_command(),
         Some("explore") => return runtime.block_on(explore::main()),
+        Some("help") => {
+            // `help` as a command, as `cargo help` and `git help` have it
+            let _ = run_command().print_long_help();
+            return ExitCode::SUCCESS;
+        }
         Some(word) if !word.starts_with('-') => {
             let hint = COMMANDS
                 .iter()
@@ -94,7 +117,7 @@ fn main() -> ExitCode {
 }
 
 /// The commands beside running the suite.
-const COMMANDS: [&str; 5] = ["serve", "faults", "profiles", "features", "explore"];
+const COMMANDS: [&str; 6] = ["serve", "faults", "profiles", "features", "explore", "help"];
 
 /// `laml-conformance features [--export DIR]`: lists the features compiled in, or writes them
 /// into DIR as a start for one's own (run them with `--features DIR`).
@@ -112,9 +135,15 @@ fn features_command() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        ["-h" | "--help"] => {
+            say!(
+                "laml-conformance features [--export DIR]\n\nLists the features compiled into the binary; with --export DIR, writes them into DIR as a start\nfor your own (run them with `laml-conformance --features DIR`)."
+            );
+            ExitCode::SUCCESS
+        }
         ["--export", dir] => match features::export(std::path::Path::new(dir)) {
             Ok(written) => {
-                println!(
+                say!(
                     "wrote {} features into {dir}; run them with --features {dir}",
                     written.len()
                 );
@@ -268,26 +297,38 @@ async fn speaks_http(base: &str, timeout: std::time::Duration) -> Result<(), Str
 
 const ABOUT: &str = "Runs the conformance suite of the LaML \"Update a Participant\" endpoint against a target (the embedded simulated space by default).";
 
-/// cucumber's options and ours, under this command's own name and description; usage errors
-/// exit 2, as clap does.
-fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, R, W, RunOptions> {
-    use clap::{CommandFactory as _, FromArgMatches as _};
-    let command = cli::Opts::<P, R, W, RunOptions>::command()
+/// The options and writers of the suite's run, as [`run`] reads them.
+type Writers = cli::Compose<writer::basic::Cli, writer::junit::Cli>;
+
+/// The suite's command line, for `help`.
+fn run_command() -> clap::Command {
+    described::<cli::Empty, cucumber::runner::basic::Cli, Writers>()
+}
+
+/// cucumber's options and ours, under this command's own name, version and description.
+fn described<P: clap::Args, R: clap::Args, W: clap::Args>() -> clap::Command {
+    use clap::CommandFactory as _;
+    cli::Opts::<P, R, W, RunOptions>::command()
         .name("laml-conformance")
+        .version(env!("CARGO_PKG_VERSION"))
         .about(ABOUT)
         .long_about(ABOUT)
         // cucumber's words ("Run tests until the first failure") undersell what the run does
         .mut_arg("fail_fast", |a| {
             a.help("Stop at the first failed scenario: the scenarios under way stop too, and no other starts")
         })
-        .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n  laml-conformance features [--export DIR]           the features compiled in, listed or written out\n  laml-conformance explore [--seed N] [--steps N]    random sequences against the target and the model in lockstep; a divergence printed as a scenario\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
-    let matches = command.get_matches();
+        .after_help("Other commands (each takes --help):\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n  laml-conformance features [--export DIR]           the features compiled in, listed or written out\n  laml-conformance explore [--seed N] [--steps N]    random sequences against the target and the model in lockstep; a divergence printed as a scenario\n  laml-conformance help                              this text\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable or not LaML, 4 a live participant not restored.")
+}
+
+/// cucumber's options and ours; usage errors exit 2, as clap does.
+fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, R, W, RunOptions> {
+    use clap::FromArgMatches as _;
+    let matches = described::<P, R, W>().get_matches();
     cli::Opts::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 async fn run() -> ExitCode {
     // The options of the console and of the reports' writer (`--junit-v`), read once.
-    type Writers = cli::Compose<writer::basic::Cli, writer::junit::Cli>;
     let mut opts = parse_options::<cli::Empty, cucumber::runner::basic::Cli, Writers>();
     let custom = opts.custom.clone();
     // cucumber starts no scenario at a concurrency of 0 and waits for one forever.
@@ -362,7 +403,7 @@ async fn run() -> ExitCode {
         let _ = steps::BASELINE.set(mode);
     }
     // Every setting is checked: the run starts by saying what it runs against.
-    println!("{}", settings.first_line());
+    say!("{}", settings.first_line());
     let target = match Target::from_settings(&settings, fault).await {
         Ok(t) => t,
         Err(e) => return config_error(&e.to_string()),
@@ -452,7 +493,7 @@ async fn run() -> ExitCode {
     .run(custom.features.unwrap_or_default())
     .await;
     if let Some(stopped) = stop_note.get() {
-        println!("{stopped}"); // under cucumber's summary, which counts only what ran
+        say!("{stopped}"); // under cucumber's summary, which counts only what ran
     }
     let failed_restores = steps::failed_restores();
     if failed_restores > 0 {
@@ -508,7 +549,7 @@ async fn run() -> ExitCode {
             );
         }
         if !embedded && let Some(hint) = profiles::hint(&profile_name, &target_name, serial) {
-            println!("{hint}");
+            say!("{hint}");
         }
         if embedded {
             let fault = custom

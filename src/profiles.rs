@@ -164,7 +164,7 @@ fn has_target(args: &[String]) -> bool {
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(2).collect();
     if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!(
+        say!(
             "laml-conformance profiles [run options]\n\nRuns the suite once per profile ({}) against the target the run options name\n(--target URL, --setup-url, --conference, …; the embedded space by default) and prints which\ngenerations of the documentation the target conforms to.",
             PROFILES.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
         );
@@ -223,17 +223,17 @@ pub fn main() -> ExitCode {
         .into_iter()
         .collect();
     let width = features.iter().map(|f| f.chars().count()).max().unwrap_or(7).max(7);
-    print!("{:width$}", "feature");
+    say_part!("{:width$}", "feature");
     for (name, _) in &results {
-        print!("  {name:<22}");
+        say_part!("  {name:<22}");
     }
-    println!();
+    say!();
     for feature in &features {
-        print!("{feature:width$}");
+        say_part!("{feature:width$}");
         for (_, t) in &results {
-            print!("  {:<22}", cell(t.get(feature).copied().unwrap_or_default()));
+            say_part!("  {:<22}", cell(t.get(feature).copied().unwrap_or_default()));
         }
-        println!();
+        say!();
     }
     let failures = |t: &Tally| t.values().map(|(_, f, _)| f).sum::<usize>();
     let conforming: Vec<&str> = results
@@ -244,14 +244,14 @@ pub fn main() -> ExitCode {
     if !conforming.is_empty() && !has_target(&args) {
         // the embedded space answers as whichever profile judges it: that it passes them all
         // says the harness is sound, nothing about an implementation
-        println!(
+        say!(
             "\nThe embedded simulated space passes its own profiles ({}): that checks the harness, not an implementation; give --target URL to check yours.",
             conforming.join(", ")
         );
         return ExitCode::SUCCESS;
     }
     if !conforming.is_empty() {
-        println!("\nThe target conforms to: {}", conforming.join(", "));
+        say!("\nThe target conforms to: {}", conforming.join(", "));
         return ExitCode::SUCCESS;
     }
     let (best, t) = results
@@ -259,7 +259,7 @@ pub fn main() -> ExitCode {
         .min_by_key(|(_, t)| failures(t))
         .expect("there is at least one profile");
     let total: usize = t.values().map(|(p, f, s)| p + f + s).sum();
-    println!(
+    say!(
         "\nThe target conforms to no profile; its answers match {best} best ({} of {total} scenarios fail there).",
         failures(t)
     );

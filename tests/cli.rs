@@ -469,3 +469,89 @@ fn the_rerun_name_of_a_failed_scenario_selects_it_whatever_its_title_holds() {
         text(&o)
     );
 }
+
+#[test]
+fn the_conventions_of_a_command_line_hold() {
+    let o = run(&["--version"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("laml-conformance 0."),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["help"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("--target") && text(&o).contains("Exit codes"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["features", "--help"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("--export DIR"), "{}", text(&o));
+    let o = run(&["faults", "--help"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("drop-hold") && text(&o).contains("omits the hold field"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["--target", "127.0.0.1:18080"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("write http://127.0.0.1:18080"), "{}", text(&o));
+}
+
+#[test]
+fn a_failure_says_step_failed_once_and_no_source_path_of_the_harness() {
+    let o = run(&["--features", &fixture("failing.feature")]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert_eq!(out.matches("Step failed").count(), 1, "{out}");
+    assert!(!out.contains("Matched: src/"), "{out}");
+    assert!(out.contains("Defined: "), "the feature's own line stays: {out}");
+}
+
+/// A reader that stops early (`| head -2`) is no error of the run: it ends with its own exit
+/// code, without a panic.
+#[test]
+fn a_reader_that_goes_away_is_no_panic() {
+    use std::io::{BufRead as _, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+        .args(["--tags", "@mute"])
+        .env("CUCUMBER_COLOR", "never")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    lines.next();
+    lines.next();
+    drop(lines);
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    // serve | head -1, then Ctrl-C
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+        .args(["serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(serve.stdout.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        if line.contains("Ctrl-C stops it") {
+            break;
+        }
+    }
+    drop(lines);
+    Command::new("kill")
+        .args(["-INT", &serve.id().to_string()])
+        .status()
+        .unwrap();
+    let o = serve.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

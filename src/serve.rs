@@ -46,7 +46,17 @@ pub async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let profile = match Profile::by_name(opts.profile.as_deref().unwrap_or(profile::DEFAULT)) {
+    // `.env` as the suite reads it: a LAML_PROFILE there makes both sides the same generation
+    // (the flag, then the environment, then `.env`)
+    let dotenv_profile = match crate::lookup() {
+        Ok(var) => var("LAML_PROFILE").filter(|p| !p.trim().is_empty()),
+        Err(e) => {
+            eprintln!("laml-conformance serve: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let chosen = opts.profile.clone().or(dotenv_profile);
+    let profile = match Profile::by_name(chosen.as_deref().unwrap_or(profile::DEFAULT)) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("laml-conformance serve: {e}: give --profile one of them");

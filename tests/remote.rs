@@ -491,3 +491,23 @@ fn a_profile_mismatch_names_the_profile_that_fits() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(!text(&o).contains("--profile twilio"), "{}", text(&o));
 }
+
+/// The suite reads `.env`; `serve`, started in the same folder, reads the same profile from it.
+#[test]
+fn serve_reads_the_profile_of_dotenv_as_the_suite_does() {
+    let dir = temp_dir("serve-dotenv");
+    std::fs::write(dir.join(".env"), "LAML_PROFILE=twilio\n").unwrap();
+    let mut child = Command::new(common::BIN)
+        .args(["serve", "--port", "0"])
+        .env_remove("LAML_PROFILE")
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead as _;
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let said: Vec<String> = lines.by_ref().take(2).map(Result::unwrap).collect();
+    child.kill().ok();
+    child.wait().ok();
+    assert!(said[1].contains("answers as the twilio profile"), "{said:?}");
+}

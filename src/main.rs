@@ -266,12 +266,9 @@ async fn reachable(target: &Target) -> Result<(), String> {
 /// handshake that fails, or an https URL on a server that speaks plain http, is said once with
 /// its cause instead of failing every scenario.
 async fn speaks_http(base: &str, timeout: std::time::Duration) -> Result<(), String> {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(timeout)
-        .build()
-        .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
-    let Err(e) = client.get(base).send().await else {
+    // the run's one client: a second one would load the trust store again
+    let client = laml_conformance::client::shared_http();
+    let Err(e) = client.get(base).timeout(timeout).send().await else {
         return Ok(());
     };
     if e.is_timeout() {

@@ -81,19 +81,11 @@ impl Target {
             Some(_) if fault.is_some() => Err(Error::Config(
                 "--fault breaks the embedded simulated space; it cannot be used with --target".into(),
             )),
-            Some(config) => {
-                let http = reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .timeout(settings.timeout)
-                    .pool_idle_timeout(crate::client::POOL_IDLE)
-                    .build()
-                    .map_err(|e| Error::Config(format!("cannot build an HTTP client: {e}")))?;
-                Ok(Target::Remote(Remote {
-                    config: config.clone(),
-                    timeout: settings.timeout,
-                    http,
-                }))
-            }
+            Some(config) => Ok(Target::Remote(Remote {
+                config: config.clone(),
+                timeout: settings.timeout,
+                http: crate::client::shared_http(),
+            })),
         }
     }
 
@@ -359,6 +351,7 @@ impl Remote {
         let mut request = self
             .http
             .post(url)
+            .timeout(self.timeout)
             .header("content-type", "application/json")
             .body(ask.to_string());
         if let Some(c) = account.filter(|_| self.may_carry_credentials(url)) {

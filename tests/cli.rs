@@ -555,3 +555,35 @@ fn a_reader_that_goes_away_is_no_panic() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// Building a reqwest client loads the system's trust store (native-tls does so even for a
+/// plain-http target), tens of milliseconds each time: a run builds one, shared by the probe of
+/// the target, the setup endpoint's requests and every scenario (issue 19, item 18).
+#[test]
+fn the_harness_builds_one_http_client() {
+    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let builders: Vec<String> = files
+        .iter()
+        // the simulated space is a server; it builds no client
+        .filter(|p| !p.starts_with(src.join("sim")))
+        .flat_map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            let n = text.matches("Client::builder()").count();
+            std::iter::repeat_n(p.display().to_string(), n)
+        })
+        .collect();
+    assert_eq!(builders.len(), 1, "{builders:?}");
+    assert!(builders[0].ends_with("client.rs"), "{builders:?}");
+}

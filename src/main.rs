@@ -195,6 +195,34 @@ fn embedded_note(target: &Target, fault: Option<&str>) -> Option<String> {
 /// The titles of the scenarios that failed, in the order they ended, for the rerun hint.
 static FAILED_TITLES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
+/// How many steps matched no step definition, said each with the nearest step of the features.
+static UNDEFINED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Says each step of the scenario that matches no definition, with the step of the compiled-in
+/// features its words are nearest to.
+fn undefined_steps(feature: &cucumber::gherkin::Feature, scenario: &cucumber::gherkin::Scenario) {
+    let steps = ConformanceWorld::collection();
+    let file = feature
+        .path
+        .as_ref()
+        .map_or_else(|| feature.name.clone(), |p| p.display().to_string());
+    let background = feature.background.iter().flat_map(|b| &b.steps);
+    for step in background.chain(&scenario.steps) {
+        if !matches!(steps.find(step), Ok(None)) {
+            continue;
+        }
+        UNDEFINED.fetch_add(1, Ordering::SeqCst);
+        let nearest = features::nearest_step(&step.value).map_or_else(
+            || "; `laml-conformance features --export DIR` writes out the steps the suite's features use".to_string(),
+            |(line, at)| format!("; did you mean `{line}` ({at})?"),
+        );
+        eprintln!(
+            "laml-conformance: {file}:{}:{}: no step definition matches `{}{}`{nearest}",
+            step.position.line, step.position.col, step.keyword, step.value
+        );
+    }
+}
+
 /// Keeps the title of a failed scenario for [`rerun_lines`].
 fn failed_title(title: &str) {
     FAILED_TITLES
@@ -439,10 +467,21 @@ async fn run() -> ExitCode {
     let runner = cucumber::runner::Basic::default()
         .steps(ConformanceWorld::collection())
         .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
-        .after(|feature, _, scenario, finished, world| {
+        .after(|feature, rule, scenario, finished, world| {
             profiles::count(finished);
             let step_failed = matches!(finished, cucumber::event::ScenarioFinished::StepFailed(..));
-            if step_failed {
+            // cucumber skips a step that matches no definition (the writers' fail_on_skipped
+            // fails it later), as it skips a scenario whose need cannot be arranged: only the
+            // first has a step that `find`s nothing
+            let skipped_on_purpose = scenario
+                .tags
+                .iter()
+                .chain(&feature.tags)
+                .chain(rule.iter().flat_map(|r| &r.tags))
+                .any(|t| t == "allow.skipped");
+            if matches!(finished, cucumber::event::ScenarioFinished::StepSkipped) && !skipped_on_purpose {
+                undefined_steps(feature, scenario);
+            } else if step_failed {
                 failed_title(&scenario.name);
             }
             async move {
@@ -511,7 +550,7 @@ async fn run() -> ExitCode {
     }
     if result.parsing_errors() > 0 {
         eprintln!(
-            "laml-conformance: {} feature file(s) could not be parsed (see above); fix their Gherkin",
+            "laml-conformance: {} feature file(s) refused, each with its line and what to change above; fix them and run again",
             result.parsing_errors()
         );
         return ExitCode::from(2);
@@ -539,6 +578,11 @@ async fn run() -> ExitCode {
     }
     if result.execution_has_failed() {
         let rerun = rerun_lines();
+        if rerun.is_empty() {
+            // only steps that match no definition failed (each said above): no request to
+            // reproduce
+            return ExitCode::from(1);
+        }
         if let Some(dir) = &custom.record {
             eprintln!(
                 "laml-conformance: this run failed, and its answers were recorded into {} all the same: a baseline holds what the target did, failures included; fix the target and record again before comparing with it",

@@ -587,3 +587,62 @@ fn the_harness_builds_one_http_client() {
     assert_eq!(builders.len(), 1, "{builders:?}");
     assert!(builders[0].ends_with("client.rs"), "{builders:?}");
 }
+
+/// Gherkin problems said where they are, in words that fit what is wrong.
+#[test]
+fn gherkin_problems_point_the_right_way() {
+    let dir = scratch("gherkin");
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let cases = [
+        (
+            write("empty.feature", ""),
+            2,
+            "the file is empty; a feature file starts with `Feature: <its name>`",
+        ),
+        (
+            write(
+                "whenn.feature",
+                "Feature: x\n\n  Scenario: y\n    Given a conference with participants \"agent\"\n    Whenn \"agent\" is updated with no parameters\n",
+            ),
+            2,
+            "whenn.feature:5:5: ",
+        ),
+        (
+            write(
+                "tag.feature",
+                "@needs-anothr-conference\nFeature: x\n\n  Scenario: y\n    Given a conference with participants \"agent\"\n",
+            ),
+            2,
+            "tag.feature:1: @needs-anothr-conference",
+        ),
+        (
+            write(
+                "undefined.feature",
+                "Feature: x\n\n  Scenario: y\n    Given a conference with participants \"agent\"\n    When \"agent\" is updatd with no parameters\n",
+            ),
+            1,
+            "undefined.feature:5:5: no step definition matches `When \"agent\" is updatd with no parameters`; did you mean `When \"agent\" is updated with no parameters`",
+        ),
+    ];
+    for (file, code, says) in cases {
+        let o = run(&["--features", &file]);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(code), "{file}: {out}");
+        assert!(out.contains(says), "{file}: {out}");
+        assert!(
+            !out.contains("Could not read path") && !out.contains("look at the lines just above"),
+            "{out}"
+        );
+        assert!(!out.contains("laml-conformance serve"), "no unrelated hint: {out}");
+    }
+    let o = run(&["--features", &fixture("misspelt_key.feature")]);
+    assert!(
+        !text(&o).contains("Could not read path") && !text(&o).contains("fix their Gherkin"),
+        "{}",
+        text(&o)
+    );
+}

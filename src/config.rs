@@ -33,7 +33,7 @@ pub struct TargetFlags {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// State-setup endpoint of the target (LAML_SETUP_URL): the harness POSTs the conference it
-    /// needs there and gets the ids back (see the README).
+    /// needs there and gets the ids back (the protocol is in docs/live.md).
     #[arg(long, value_name = "URL")]
     pub setup_url: Option<String>,
     /// Sid of an active conference whose participants the scenarios may use (LAML_CONFERENCE_SID).

@@ -646,3 +646,22 @@ fn gherkin_problems_point_the_right_way() {
         text(&o)
     );
 }
+
+/// The README is a quick start; the rest lives in docs/, and every link of it leads somewhere.
+#[test]
+fn the_readme_is_a_quick_start_and_its_links_resolve() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.lines().count() <= 150, "{} lines", readme.lines().count());
+    assert_eq!(readme.matches("cargo run --release --").count(), 1, "the installed binary in examples");
+    for doc in ["profiles", "live", "reports", "explore", "baselines", "contributing"] {
+        let path = root.join("docs").join(format!("{doc}.md"));
+        assert!(path.is_file(), "{}", path.display());
+    }
+    for link in readme.split("](").skip(1).filter_map(|s| s.split(')').next()) {
+        if link.starts_with("http") || link.starts_with('#') {
+            continue;
+        }
+        assert!(root.join(link).exists(), "README links to {link}, which is not there");
+    }
+}

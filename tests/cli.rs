@@ -653,7 +653,11 @@ fn the_readme_is_a_quick_start_and_its_links_resolve() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     assert!(readme.lines().count() <= 150, "{} lines", readme.lines().count());
-    assert_eq!(readme.matches("cargo run --release --").count(), 1, "the installed binary in examples");
+    assert_eq!(
+        readme.matches("cargo run --release --").count(),
+        1,
+        "the installed binary in examples"
+    );
     for doc in ["profiles", "live", "reports", "explore", "baselines", "contributing"] {
         let path = root.join("docs").join(format!("{doc}.md"));
         assert!(path.is_file(), "{}", path.display());

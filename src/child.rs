@@ -18,27 +18,40 @@ pub fn scratch(command: &str) -> Result<(std::path::PathBuf, std::path::PathBuf)
     Ok((exe, dir))
 }
 
+/// Set in the environment of a run this binary starts, so that run does not start runs of its
+/// own (a profile hint of a profile hint).
+pub const CHILD: &str = "LAML_CONFORMANCE_CHILD_RUN";
+
 /// Runs this binary with `args` plus `--json REPORT`, and reads the report. A run that refuses
 /// its configuration (exit 2) or cannot reach its target (exit 3) is an error with what it said.
 pub fn run_suite(exe: &Path, args: &[String], report: &Path) -> Result<Value, String> {
+    run_suite_coded(exe, args, report).map_err(|(_, said)| said)
+}
+
+/// [`run_suite`], with the exit code of a run that refused its configuration (2), could not
+/// reach its target (3) or could not restore a participant (4), for a caller to end with the
+/// same code (a cause other than the run's own is 2).
+pub fn run_suite_coded(exe: &Path, args: &[String], report: &Path) -> Result<Value, (u8, String)> {
     let output = Command::new(exe)
         .args(args)
         .arg("--json")
         .arg(report)
         .env_remove("CUCUMBER_FILTER_TAGS")
+        .env(CHILD, "1")
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
-    if matches!(output.status.code(), Some(2..=4)) {
+        .map_err(|e| (2, format!("cannot run {}: {e}", exe.display())))?;
+    if let Some(code @ 2..=4) = output.status.code() {
         let said = String::from_utf8_lossy(&output.stderr);
-        return Err(said
+        let said = said
             .lines()
             .last()
             .unwrap_or("it refused its configuration")
-            .to_string());
+            .to_string();
+        return Err((code as u8, said));
     }
-    let text = std::fs::read_to_string(report).map_err(|e| format!("no report at {}: {e}", report.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("the report is not JSON: {e}"))
+    let text = std::fs::read_to_string(report).map_err(|e| (2, format!("no report at {}: {e}", report.display())))?;
+    serde_json::from_str(&text).map_err(|e| (2, format!("the report is not JSON: {e}")))
 }
 
 /// How a scenario of a report ended.
@@ -76,7 +89,15 @@ pub fn verdicts(report: &Value) -> Vec<(String, String, Verdict)> {
                 background_failed = statuses.iter().any(|s| !matches!(*s, "passed" | "skipped"));
                 continue;
             }
-            let broken = std::mem::take(&mut background_failed) || statuses.is_empty();
+            // a hook that failed (a drift from a baseline, a restore) fails its scenario too
+            let hook_failed = ["before", "after"].iter().any(|k| {
+                element[*k]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|h| h["result"]["status"].as_str().is_some_and(|s| s != "passed"))
+            });
+            let broken = std::mem::take(&mut background_failed) || statuses.is_empty() || hook_failed;
             let verdict = if broken || statuses.iter().any(|s| !matches!(*s, "passed" | "skipped")) {
                 Verdict::Failed
             } else if statuses.contains(&"skipped") {
@@ -107,6 +128,7 @@ mod tests {
             { "type": "background", "name": "", "steps": [step("failed")] },
             { "type": "scenario", "name": "d", "steps": [] },
             { "type": "scenario", "name": "e", "steps": [step("passed"), step("undefined")] },
+            { "type": "scenario", "name": "f", "steps": [step("passed")], "after": [step("failed")] },
         ]}]);
         let got: Vec<(String, Verdict)> = verdicts(&report).into_iter().map(|(_, n, v)| (n, v)).collect();
         assert_eq!(
@@ -117,6 +139,7 @@ mod tests {
                 ("c".to_string(), Verdict::Passed),
                 ("d".to_string(), Verdict::Failed),
                 ("e".to_string(), Verdict::Failed),
+                ("f".to_string(), Verdict::Failed),
             ]
         );
     }

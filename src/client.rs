@@ -216,10 +216,13 @@ pub type Recorder = std::sync::Arc<std::sync::Mutex<Vec<Exchange>>>;
 /// closes one after 10 s), so a request never goes out on a connection the server is closing.
 pub const POOL_IDLE: Duration = Duration::from_secs(4);
 
-/// The one HTTP client of the process, shared by every [`ApiClient`]: building one loads the
-/// system's trust store for https, which costs tens of milliseconds, too much to pay per
-/// scenario. It follows no redirect: a redirect to another host must not carry credentials.
-fn shared_http() -> reqwest::Client {
+/// The one HTTP client of the process, shared by every [`ApiClient`], the setup endpoint's
+/// requests and the run's first probe of the target: building one loads the system's trust
+/// store for https (reqwest with native-tls does so even for a client that only ever speaks
+/// plain http), which costs tens of milliseconds each time, too much to pay per scenario or
+/// three times per run. Timeouts are set per request. It follows no redirect: a redirect to
+/// another host must not carry credentials.
+pub fn shared_http() -> reqwest::Client {
     static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     HTTP.get_or_init(|| {
         reqwest::Client::builder()
@@ -450,7 +453,8 @@ pub(crate) async fn read_bounded(
     Ok(body)
 }
 
-fn transport_error(url: &str, timeout: Duration, e: &reqwest::Error) -> Error {
+/// A request that got no answer: a timeout said as one, anything else as unreachable.
+pub(crate) fn transport_error(url: &str, timeout: Duration, e: &reqwest::Error) -> Error {
     if e.is_timeout() {
         Error::Timeout {
             url: url.to_string(),

@@ -33,7 +33,7 @@ pub struct TargetFlags {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
     /// State-setup endpoint of the target (LAML_SETUP_URL): the harness POSTs the conference it
-    /// needs there and gets the ids back (see the README).
+    /// needs there and gets the ids back (the protocol is in docs/live.md).
     #[arg(long, value_name = "URL")]
     pub setup_url: Option<String>,
     /// Sid of an active conference whose participants the scenarios may use (LAML_CONFERENCE_SID).
@@ -145,6 +145,12 @@ fn mount_path(path: &str) -> (&str, Option<Dialect>) {
 /// An http(s) URL without credentials in it, and its host; `what` and `example` go into the
 /// error, which says what to give instead.
 fn checked_url(what: &str, text: &str, example: &str) -> Result<(url::Url, String), ConfigError> {
+    // `127.0.0.1:8080` or `localhost:8080`: a host and port without a scheme
+    if !text.contains("://") && !text.trim().is_empty() {
+        return err(format!(
+            "the {what} {text:?} has no scheme; write http://{text} (or https:// for a remote host)"
+        ));
+    }
     let Ok(url) = url::Url::parse(text) else {
         return err(format!("the {what} {text:?} is not a URL; give one such as {example}"));
     };
@@ -233,6 +239,27 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
         .map_err(|e| ConfigError(format!("{e}: give --profile one of them")))?;
     let target = flags.target.clone().or_else(|| var("LAML_TARGET"));
     let Some(target) = target.filter(|t| t != "embedded") else {
+        // A flag about a remote target, given with none, would be ignored and the embedded
+        // space tested in silence: a CI job whose LAML_TARGET secret is missing would go green.
+        let given: Vec<&str> = [
+            ("--setup-url", flags.setup_url.is_some()),
+            ("--conference", flags.conference.is_some()),
+            ("--participant", !flags.participants.is_empty()),
+            ("--dialect", flags.dialect.is_some()),
+            ("--timeout", flags.timeout.is_some()),
+            ("--allow-live-changes", flags.allow_live_changes),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect();
+        if let Some(first) = given.first() {
+            return err(format!(
+                "{} mean{} nothing without a target, and no --target (or LAML_TARGET) is given; add --target URL, or leave {} out to test the embedded simulated space",
+                given.join(", "),
+                if given.len() == 1 { "s" } else { "" },
+                if given.len() == 1 { *first } else { "them" }
+            ));
+        }
         return Ok(Settings {
             remote: None,
             timeout,
@@ -399,6 +426,38 @@ pub fn settings(flags: &TargetFlags, var: &dyn Fn(&str) -> Option<String>) -> Re
     })
 }
 
+impl Settings {
+    /// The target as a reader names it: the embedded space, or the base URL (which never holds
+    /// credentials: a URL that does is refused).
+    pub fn target_name(&self) -> String {
+        self.remote
+            .as_ref()
+            .map_or_else(|| "the embedded simulated space".to_string(), |r| r.base_url.clone())
+    }
+
+    /// How the scenarios get their state, in a few words.
+    pub fn mode_name(&self) -> String {
+        match self.remote.as_ref().map(|r| &r.arrangement) {
+            None => "embedded (a fresh conference per scenario, in this process)".to_string(),
+            Some(Arrangement::Setup { url }) => format!("setup endpoint {url} (a fresh conference per scenario)"),
+            Some(Arrangement::Configured { conference_sid, .. }) => {
+                format!("configured conference {conference_sid} (shared participants, one scenario at a time)")
+            }
+        }
+    }
+
+    /// The first line of a run: what it runs against, judged by what, arranged how; a run
+    /// that tests the embedded space because a target was forgotten says so at once.
+    pub fn first_line(&self) -> String {
+        format!(
+            "laml-conformance: testing {} · profile {} · mode: {}",
+            self.target_name(),
+            self.profile.name,
+            self.mode_name()
+        )
+    }
+}
+
 impl ModeNote {
     /// The sentence a run says on stderr; `origin` tells where a variable was read (the
     /// environment or `.env`).
@@ -479,6 +538,44 @@ mod tests {
         );
         let e = with(flags("http://127.0.0.1:1"), &[("LAML_PROFILE", "plivo")]).unwrap_err();
         assert!(e.0.contains("seed, signalwire, twilio"), "{e}");
+    }
+
+    #[test]
+    fn flags_about_a_remote_target_without_one_are_an_error() {
+        for flags in [
+            TargetFlags {
+                conference: Some("CFx".into()),
+                participants: vec!["agent=CA1".into()],
+                ..Default::default()
+            },
+            TargetFlags {
+                dialect: Some("nope".into()),
+                ..Default::default()
+            },
+            TargetFlags {
+                participants: vec!["garbage".into()],
+                ..Default::default()
+            },
+            TargetFlags {
+                setup_url: Some("http://127.0.0.1:1/s".into()),
+                allow_live_changes: true,
+                ..Default::default()
+            },
+        ] {
+            let e = with(flags.clone(), &[]).unwrap_err();
+            assert!(
+                e.0.contains("without a target") && e.0.contains("--target URL"),
+                "{flags:?}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_host_and_port_without_a_scheme_gets_the_url_to_write() {
+        for target in ["127.0.0.1:18080", "localhost:18080"] {
+            let e = with(flags(target), &[]).unwrap_err();
+            assert!(e.0.contains(&format!("write http://{target}")), "{e}");
+        }
     }
 
     #[test]

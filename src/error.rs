@@ -43,7 +43,7 @@ pub enum Error {
     },
     /// The state-setup endpoint refused or answered nonsense.
     #[error(
-        "the state-setup endpoint {url} could not arrange the scenario: {detail}; check its implementation against the README's setup protocol"
+        "the state-setup endpoint {url} could not arrange the scenario: {detail}; check its implementation against the setup protocol in docs/live.md"
     )]
     Setup {
         /// The endpoint.

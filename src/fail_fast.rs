@@ -31,9 +31,12 @@ use cucumber::runner::basic;
 use cucumber::{Event, Runner, World, parser};
 use futures::stream::{self, LocalBoxStream, Stream, StreamExt as _};
 
-/// How a run that `--fail-fast` stopped early ended, for the summary.
+/// How a run that `--fail-fast` (or a participant that could not be restored) stopped early
+/// ended, for the summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stopped {
+    /// Why it stopped: `--fail-fast`, or a restore that failed.
+    pub restore: bool,
     /// Scenarios that ran to their end and are reported (the failed one among them).
     pub ran: usize,
     /// Scenarios under way when the first one failed, stopped and left out of the report.
@@ -44,7 +47,11 @@ pub struct Stopped {
 
 impl fmt::Display for Stopped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let said = "The run stopped at the first failed scenario (--fail-fast)";
+        let said = if self.restore {
+            "The run stopped after a participant could not be restored"
+        } else {
+            "The run stopped at the first failed scenario (--fail-fast)"
+        };
         match self.total {
             Some(total) => {
                 let not_started = total.saturating_sub(self.ran + self.cut);
@@ -74,6 +81,7 @@ pub struct FailFast<R> {
     runner: R,
     cut_short: bool,
     note: StopNote,
+    stop_when: Option<fn() -> bool>,
 }
 
 impl<R> FailFast<R> {
@@ -84,7 +92,17 @@ impl<R> FailFast<R> {
             runner,
             cut_short,
             note,
+            stop_when: None,
         }
+    }
+
+    /// Also ends the run, with or without `--fail-fast`, at the end of the first scenario after
+    /// which `stop` says so (a participant that could not be restored). The scenarios under way
+    /// then are dropped: `stop` must make sure none of them has changed anything (a serial run,
+    /// whose next scenario refuses to start once `stop` is true).
+    pub fn stop_when(mut self, stop: fn() -> bool) -> Self {
+        self.stop_when = Some(stop);
+        self
     }
 }
 
@@ -105,10 +123,11 @@ where
     {
         let fail_fast = cli.fail_fast;
         let events = self.runner.run(features, cli).boxed_local();
-        if !fail_fast {
+        if !fail_fast && self.stop_when.is_none() {
             return events;
         }
-        let held = Held::new(self.cut_short, self.note);
+        let mut held = Held::new(self.cut_short && fail_fast, self.note);
+        held.stop_when = self.stop_when;
         stream::unfold((Some(events), held), |(events, mut held)| async move {
             let mut events = events?;
             loop {
@@ -168,6 +187,10 @@ struct Held<W> {
     /// Features (rule `None`) and rules shown and not yet finished.
     open: Vec<(Source<gherkin::Feature>, Option<Source<gherkin::Rule>>)>,
     under_way: Vec<UnderWay<W>>,
+    /// See [`FailFast::stop_when`].
+    stop_when: Option<fn() -> bool>,
+    /// Whether `stop_when` stopped the run.
+    stopped_by_restore: bool,
 }
 
 impl<W> Held<W> {
@@ -182,6 +205,8 @@ impl<W> Held<W> {
             unannounced: Vec::new(),
             open: Vec::new(),
             under_way: Vec::new(),
+            stop_when: None,
+            stopped_by_restore: false,
         }
     }
 
@@ -238,6 +263,11 @@ impl<W> Held<W> {
                         self.failed = true;
                         self.cut = self.cut_short;
                     }
+                    if self.stop_when.is_some_and(|stop| stop()) {
+                        self.failed = true;
+                        self.cut = true;
+                        self.stopped_by_restore = true;
+                    }
                 }
                 out
             }
@@ -290,6 +320,7 @@ impl<W> Held<W> {
         let all_ran = self.total.is_some_and(|t| self.ran >= t);
         if self.failed && !all_ran {
             self.note.set(Some(Stopped {
+                restore: self.stopped_by_restore,
                 ran: self.ran,
                 cut,
                 total: self.total,
@@ -354,6 +385,7 @@ mod tests {
     #[test]
     fn the_note_says_what_ran_and_what_did_not() {
         let s = Stopped {
+            restore: false,
             ran: 3,
             cut: 50,
             total: Some(59),

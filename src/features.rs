@@ -56,10 +56,16 @@ impl cucumber::Parser<Source> for Features {
                 .into_iter()
                 .map(|file| match std::fs::read_to_string(&file) {
                     Ok(text) => parse_text(&text, file),
-                    Err(source) => Err(parser::Error::Parsing(Arc::new(gherkin::ParseFileError::Reading {
-                        path: file,
-                        source,
-                    }))),
+                    Err(source) => {
+                        eprintln!(
+                            "laml-conformance: cannot read {}: {source}; make it readable, or leave it out of --features",
+                            file.display()
+                        );
+                        Err(parser::Error::Parsing(Arc::new(gherkin::ParseFileError::Reading {
+                            path: file,
+                            source,
+                        })))
+                    }
                 })
                 .collect(),
         };
@@ -95,6 +101,17 @@ fn files(path: &Path) -> Vec<PathBuf> {
 
 /// One feature, parsed and expanded, or why not, with where.
 fn parse_text(text: &str, path: PathBuf) -> parser::Result<Feature> {
+    if text.trim().is_empty() {
+        // gherkin says "2:1, expected a step …" of an empty file
+        eprintln!(
+            "laml-conformance: {}: the file is empty; a feature file starts with `Feature: <its name>`, or remove it",
+            path.display()
+        );
+        return Err(parser::Error::Parsing(Arc::new(gherkin::ParseFileError::Reading {
+            path,
+            source: std::io::Error::other("the file is empty"),
+        })));
+    }
     match Feature::parse(text, GherkinEnv::default()) {
         Ok(mut feature) => {
             feature.path = Some(path);
@@ -104,7 +121,7 @@ fn parse_text(text: &str, path: PathBuf) -> parser::Result<Feature> {
                 .map_err(|e| parser::Error::ExampleExpansion(Arc::new(e)))
         }
         Err(source) => {
-            eprintln!("laml-conformance: {}", where_and_why(&path, &source));
+            eprintln!("laml-conformance: {}", where_and_why(&path, &source, text));
             Err(parser::Error::Parsing(Arc::new(gherkin::ParseFileError::Parsing {
                 path,
                 error: None,
@@ -116,10 +133,22 @@ fn parse_text(text: &str, path: PathBuf) -> parser::Result<Feature> {
 
 /// `file:line:column: …` and what the Gherkin parser expected there. gherkin keeps the position
 /// and the expected tokens private; its message has both (`Error at L:C: {"tok", …}`).
-fn where_and_why(path: &Path, error: &gherkin::ParseError) -> String {
+fn where_and_why(path: &Path, error: &gherkin::ParseError, source: &str) -> String {
     let text = error.to_string();
     let rest = text.strip_prefix("Error at ").unwrap_or(&text);
     let (at, expected) = rest.split_once(": ").unwrap_or((rest, ""));
+    // gherkin puts an unknown keyword at the end of its line (`Whenn` at 5:5 is said 5:22):
+    // the column a writer looks at is the line's first word
+    let at = match at.split_once(':').and_then(|(l, _)| l.parse::<usize>().ok()) {
+        Some(line) if expected.contains("unknown keyword") => {
+            let indent = source
+                .lines()
+                .nth(line.saturating_sub(1))
+                .map_or(0, |l| l.chars().take_while(|c| c.is_whitespace()).count());
+            format!("{line}:{}", indent + 1)
+        }
+        _ => at.to_string(),
+    };
     let mut tokens: Vec<&str> = expected
         .trim_matches(|c| c == '{' || c == '}')
         .split(", ")
@@ -143,6 +172,46 @@ fn where_and_why(path: &Path, error: &gherkin::ParseError) -> String {
         "{}:{at}: this Gherkin cannot be read; expected {expected}",
         path.display()
     )
+}
+
+/// The step of the compiled-in features nearest to `text` (a step's words after its keyword),
+/// as `Keyword words` and `features/<file>:<line>`: what a misspelt step most likely meant.
+pub fn nearest_step(text: &str) -> Option<(String, String)> {
+    let mut best: Option<(usize, String, String)> = None;
+    for (name, feature) in EMBEDDED {
+        for (n, line) in feature.lines().enumerate() {
+            let line = line.trim();
+            let Some((keyword, words)) = line.split_once(' ') else {
+                continue;
+            };
+            if !["Given", "When", "Then", "And", "But"].contains(&keyword) {
+                continue;
+            }
+            let d = distance(text, words);
+            if best.as_ref().is_none_or(|(b, _, _)| d < *b) {
+                best = Some((d, line.to_string(), format!("features/{name}:{}", n + 1)));
+            }
+        }
+    }
+    // a suggestion further than half the text away is no suggestion
+    best.filter(|(d, _, _)| *d * 2 <= text.chars().count())
+        .map(|(_, line, at)| (line, at))
+}
+
+/// Levenshtein distance over characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb { prev } else { 1 + prev.min(cur).min(row[j]) };
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// Every outline of the feature (and of its rules) becomes one outline per `Examples` row.
@@ -275,6 +344,26 @@ mod tests {
     }
 
     #[test]
+    fn an_undefined_step_is_matched_to_the_nearest_step_of_the_features() {
+        let (line, at) = nearest_step("\"agent\" is updatd with no parameters").unwrap();
+        assert_eq!(line, "When \"agent\" is updated with no parameters");
+        assert!(at.starts_with("features/") && at.contains(".feature:"), "{at}");
+        assert_eq!(
+            nearest_step("something else entirely, nothing like a step of ours at all"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_misspelt_keyword_is_placed_at_its_word_and_an_empty_file_is_said_so() {
+        let text = "Feature: x\n\n  Scenario: y\n    Given a conference with participants \"agent\"\n    Whenn \"agent\" is updated with no parameters\n";
+        let e = Feature::parse(text, GherkinEnv::default()).unwrap_err();
+        let said = where_and_why(Path::new("w.feature"), &e, text);
+        assert!(said.starts_with("w.feature:5:5: "), "{said}");
+        assert!(parse_text("  \n", PathBuf::from("e.feature")).is_err());
+    }
+
+    #[test]
     fn a_broken_feature_names_its_line() {
         let Err(parser::Error::Parsing(e)) = parse_text(
             "Feature: f\n  Scenario: s\n    Given x\n  | not a row\n",
@@ -285,7 +374,7 @@ mod tests {
         let gherkin::ParseFileError::Parsing { source, .. } = e.as_ref() else {
             panic!("{e}")
         };
-        let said = where_and_why(Path::new("b.feature"), source);
+        let said = where_and_why(Path::new("b.feature"), source, "");
         assert!(said.starts_with("b.feature:5:1:"), "{said}");
         assert!(said.contains("cannot be read; expected a step"), "{said}");
     }

@@ -5,6 +5,24 @@
 //! Exit codes: 0 every scenario passed; 1 a scenario failed; 2 a usage or configuration error;
 //! 3 the target cannot be reached at all; 4 a live participant could not be restored.
 
+/// `println!` that does not panic when the reader went away (`| head`): what is left unread is
+/// no error of the run, whose exit code still says how it went.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` likewise.
+#[allow(unused_macros)]
+macro_rules! say_part {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod child;
 mod coverage;
 mod explore;
@@ -80,6 +98,11 @@ fn main() -> ExitCode {
         Some("features") => return features_command(),
         Some("explore") => return runtime.block_on(explore::main()),
         Some("coverage") => return coverage::main(),
+        Some("help") => {
+            // `help` as a command, as `cargo help` and `git help` have it
+            let _ = run_command().print_long_help();
+            return ExitCode::SUCCESS;
+        }
         Some(word) if !word.starts_with('-') => {
             let hint = COMMANDS
                 .iter()
@@ -96,7 +119,7 @@ fn main() -> ExitCode {
 }
 
 /// The commands beside running the suite.
-const COMMANDS: [&str; 6] = ["serve", "faults", "profiles", "features", "explore", "coverage"];
+const COMMANDS: [&str; 7] = ["serve", "faults", "profiles", "features", "explore", "coverage", "help"];
 
 /// `laml-conformance features [--export DIR]`: lists the features compiled in, or writes them
 /// into DIR as a start for one's own (run them with `--features DIR`).
@@ -114,9 +137,15 @@ fn features_command() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        ["-h" | "--help"] => {
+            say!(
+                "laml-conformance features [--export DIR]\n\nLists the features compiled into the binary; with --export DIR, writes them into DIR as a start\nfor your own (run them with `laml-conformance --features DIR`)."
+            );
+            ExitCode::SUCCESS
+        }
         ["--export", dir] => match features::export(std::path::Path::new(dir)) {
             Ok(written) => {
-                println!(
+                say!(
                     "wrote {} features into {dir}; run them with --features {dir}",
                     written.len()
                 );
@@ -155,6 +184,92 @@ fn lookup() -> Result<impl Fn(&str) -> Option<String>, String> {
     Ok(move |key: &str| std::env::var(key).ok().or_else(|| dotenv.get(key).cloned()))
 }
 
+/// For a run on the embedded space, the note every report puts beside its curl commands.
+fn embedded_note(target: &Target, fault: Option<&str>) -> Option<String> {
+    let Target::Embedded(_) = target else { return None };
+    let fault = fault.map_or(String::new(), |f| format!(" --fault {f}"));
+    Some(format!(
+        "The curl commands name the embedded simulated space of this run ({}), which is gone with it. To reproduce a failure, start `laml-conformance serve{fault}` and rerun the scenario with `--target <its URL> --name '^<its title>$'`: its failure then shows a curl command that works when pasted.",
+        target.base_url()
+    ))
+}
+
+/// The titles of the scenarios that failed, in the order they ended, for the rerun hint.
+static FAILED_TITLES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// How many steps matched no step definition, said each with the nearest step of the features.
+static UNDEFINED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Says each step of the scenario that matches no definition, with the step of the compiled-in
+/// features its words are nearest to.
+fn undefined_steps(feature: &cucumber::gherkin::Feature, scenario: &cucumber::gherkin::Scenario) {
+    let steps = ConformanceWorld::collection();
+    let file = feature
+        .path
+        .as_ref()
+        .map_or_else(|| feature.name.clone(), |p| p.display().to_string());
+    let background = feature.background.iter().flat_map(|b| &b.steps);
+    for step in background.chain(&scenario.steps) {
+        if !matches!(steps.find(step), Ok(None)) {
+            continue;
+        }
+        UNDEFINED.fetch_add(1, Ordering::SeqCst);
+        let nearest = features::nearest_step(&step.value).map_or_else(
+            || "; `laml-conformance features --export DIR` writes out the steps the suite's features use".to_string(),
+            |(line, at)| format!("; did you mean `{line}` ({at})?"),
+        );
+        eprintln!(
+            "laml-conformance: {file}:{}:{}: no step definition matches `{}{}`{nearest}",
+            step.position.line, step.position.col, step.keyword, step.value
+        );
+    }
+}
+
+/// Keeps the title of a failed scenario for [`rerun_lines`].
+fn failed_title(title: &str) {
+    FAILED_TITLES
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(title.to_string());
+}
+
+/// One line per failed scenario (the first ten), with the `--name` that selects it alone:
+/// cucumber reads `--name` as a regex, so a title with parentheses, quotes or a `+` is escaped
+/// and anchored, then quoted for a POSIX shell.
+fn rerun_lines() -> String {
+    let titles = FAILED_TITLES.lock().unwrap_or_else(|p| p.into_inner());
+    let mut seen = Vec::new();
+    for t in titles.iter().filter(|t| !t.is_empty()) {
+        if !seen.contains(t) {
+            seen.push(t.clone());
+        }
+    }
+    let mut lines: Vec<String> = seen
+        .iter()
+        .take(10)
+        .map(|t| format!("  --name {}", name_arg(t)))
+        .collect();
+    if seen.len() > 10 {
+        lines.push(format!("  (and {} more: see the report)", seen.len() - 10));
+    }
+    lines.join("\n")
+}
+
+/// `--name`'s argument that selects the scenario titled `title` and no other, shell-quoted.
+fn name_arg(title: &str) -> String {
+    let regex = format!("^{}$", regex::escape(title));
+    format!("'{}'", regex.replace('\'', r"'\''"))
+}
+
+/// Whether a folder holds at least one recording (`*.snap`) of `--record`.
+fn holds_recordings(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "snap"))
+    })
+}
+
 /// Whether the target answers at all: one clear sentence beats a failure per scenario.
 async fn reachable(target: &Target) -> Result<(), String> {
     let Target::Remote(_) = target else { return Ok(()) };
@@ -181,14 +296,17 @@ async fn reachable(target: &Target) -> Result<(), String> {
 /// handshake that fails, or an https URL on a server that speaks plain http, is said once with
 /// its cause instead of failing every scenario.
 async fn speaks_http(base: &str, timeout: std::time::Duration) -> Result<(), String> {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(timeout)
-        .build()
-        .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
-    let Err(e) = client.get(base).send().await else {
+    // the run's one client: a second one would load the trust store again
+    let client = laml_conformance::client::shared_http();
+    let Err(e) = client.get(base).timeout(timeout).send().await else {
         return Ok(());
     };
+    if e.is_timeout() {
+        return Err(format!(
+            "the target {base} accepted a connection but did not answer within {} s; check that it is healthy, or raise --timeout",
+            timeout.as_secs_f64()
+        ));
+    }
     let mut cause = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
@@ -206,28 +324,44 @@ async fn speaks_http(base: &str, timeout: std::time::Duration) -> Result<(), Str
 
 const ABOUT: &str = "Runs the conformance suite of the LaML \"Update a Participant\" endpoint against a target (the embedded simulated space by default).";
 
-/// cucumber's options and ours, under this command's own name and description; usage errors
-/// exit 2, as clap does.
-fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, R, W, RunOptions> {
-    use clap::{CommandFactory as _, FromArgMatches as _};
-    let command = cli::Opts::<P, R, W, RunOptions>::command()
+/// The options and writers of the suite's run, as [`run`] reads them.
+type Writers = cli::Compose<writer::basic::Cli, writer::junit::Cli>;
+
+/// The suite's command line, for `help`.
+fn run_command() -> clap::Command {
+    described::<cli::Empty, cucumber::runner::basic::Cli, Writers>()
+}
+
+/// cucumber's options and ours, under this command's own name, version and description.
+fn described<P: clap::Args, R: clap::Args, W: clap::Args>() -> clap::Command {
+    use clap::CommandFactory as _;
+    cli::Opts::<P, R, W, RunOptions>::command()
         .name("laml-conformance")
+        .version(env!("CARGO_PKG_VERSION"))
         .about(ABOUT)
         .long_about(ABOUT)
         // cucumber's words ("Run tests until the first failure") undersell what the run does
         .mut_arg("fail_fast", |a| {
             a.help("Stop at the first failed scenario: the scenarios under way stop too, and no other starts")
         })
-        .after_help("Other commands:\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n  laml-conformance features [--export DIR]           the features compiled in, listed or written out\n  laml-conformance explore [--seed N] [--steps N]    random sequences against the target and the model in lockstep; a divergence printed as a scenario\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable, 4 a live participant not restored.");
-    let matches = command.get_matches();
+        .after_help("Other commands (each takes --help):\n  laml-conformance serve [--port N] [--fault NAME]   the simulated space alone, on loopback\n  laml-conformance faults [-v]                       the matrix of faults and the scenarios that catch them\n  laml-conformance profiles [run options]            which generations of the documentation the target conforms to\n  laml-conformance features [--export DIR]           the features compiled in, listed or written out\n  laml-conformance explore [--seed N] [--steps N]    random sequences against the target and the model in lockstep; a divergence printed as a scenario\n  laml-conformance help                              this text\n\nExit codes: 0 passed, 1 a scenario failed, 2 usage or configuration error, 3 target unreachable or not LaML, 4 a live participant not restored.")
+}
+
+/// cucumber's options and ours; usage errors exit 2, as clap does.
+fn parse_options<P: clap::Args, R: clap::Args, W: clap::Args>() -> cli::Opts<P, R, W, RunOptions> {
+    use clap::FromArgMatches as _;
+    let matches = described::<P, R, W>().get_matches();
     cli::Opts::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 async fn run() -> ExitCode {
     // The options of the console and of the reports' writer (`--junit-v`), read once.
-    type Writers = cli::Compose<writer::basic::Cli, writer::junit::Cli>;
     let mut opts = parse_options::<cli::Empty, cucumber::runner::basic::Cli, Writers>();
     let custom = opts.custom.clone();
+    // cucumber starts no scenario at a concurrency of 0 and waits for one forever.
+    if opts.runner.concurrency == Some(0) {
+        return config_error("--concurrency 0 would run no scenario and wait forever; give 1 or more, or leave it out");
+    }
     if let Some(path) = custom.features.as_ref().filter(|p| !p.exists()) {
         return config_error(&format!(
             "no features at {}; pass --features with a folder of .feature files, or leave it out to run the features compiled in",
@@ -281,12 +415,22 @@ async fn run() -> ExitCode {
                 dir.display()
             ));
         }
+        // A folder without one recording would report every scenario as a drift.
+        (None, Some(dir)) if !holds_recordings(dir) => {
+            return config_error(&format!(
+                "there is no baseline in {}: it holds no .snap recording; record one first with --record {}",
+                dir.display(),
+                dir.display()
+            ));
+        }
         (None, Some(dir)) => Some(laml_conformance::baseline::Mode::Baseline(dir.clone())),
         (None, None) => None,
     };
     if let Some(mode) = baseline {
         let _ = steps::BASELINE.set(mode);
     }
+    // Every setting is checked: the run starts by saying what it runs against.
+    say!("{}", settings.first_line());
     let target = match Target::from_settings(&settings, fault).await {
         Ok(t) => t,
         Err(e) => return config_error(&e.to_string()),
@@ -295,14 +439,17 @@ async fn run() -> ExitCode {
         eprintln!("laml-conformance: {e}");
         return ExitCode::from(3);
     }
+    if let Err(unusable) = target.preflight().await {
+        eprintln!("laml-conformance: {}", unusable.message);
+        return ExitCode::from(unusable.code);
+    }
     let stop_note = fail_fast::StopNote::default();
     let info = report::RunInfo {
         profile: settings.profile.name.clone(),
         profile_title: settings.profile.title.clone(),
-        target: match &target {
-            Target::Embedded(_) => "the embedded simulated space".to_string(),
-            Target::Remote(_) => target.base_url(),
-        },
+        target: settings.target_name(),
+        mode: settings.mode_name(),
+        reproduce: embedded_note(&target, custom.fault.as_deref()),
         fault: custom.fault.clone(),
         stopped: stop_note.clone(),
     };
@@ -315,6 +462,7 @@ async fn run() -> ExitCode {
         opts.runner.concurrency = Some(1);
     }
     target.probe_labels(settings.profile).await;
+    let (profile_name, target_name) = (settings.profile.name.clone(), settings.target_name());
     let _ = steps::PROFILE.set(settings.profile);
     if steps::TARGET.set(target).is_err() {
         return config_error("the target was set twice; this is a bug of laml-conformance");
@@ -322,18 +470,51 @@ async fn run() -> ExitCode {
     let runner = cucumber::runner::Basic::default()
         .steps(ConformanceWorld::collection())
         .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
-        .after(|feature, _, scenario, _, world| {
+        .after(|feature, rule, scenario, finished, world| {
+            profiles::count(finished);
+            let step_failed = matches!(finished, cucumber::event::ScenarioFinished::StepFailed(..));
+            // cucumber skips a step that matches no definition (the writers' fail_on_skipped
+            // fails it later), as it skips a scenario whose need cannot be arranged: only the
+            // first has a step that `find`s nothing
+            let skipped_on_purpose = scenario
+                .tags
+                .iter()
+                .chain(&feature.tags)
+                .chain(rule.iter().flat_map(|r| &r.tags))
+                .any(|t| t == "allow.skipped");
+            if matches!(finished, cucumber::event::ScenarioFinished::StepSkipped) && !skipped_on_purpose {
+                undefined_steps(feature, scenario);
+            } else if step_failed {
+                failed_title(&scenario.name);
+            }
             async move {
                 if let Some(w) = world {
-                    w.record(feature, scenario);
-                    w.restore().await
+                    let drift = w.record(feature, scenario);
+                    let unrestored = w.restore().await;
+                    // A panic of the after hook fails the scenario in cucumber's own counts, so
+                    // a drift or a failed restore is a failure on the console and in every
+                    // report alike.
+                    let failure: Vec<String> = [drift, unrestored].into_iter().flatten().collect();
+                    if failure.is_empty() {
+                        return;
+                    }
+                    // cucumber's console does not show a failed hook after a failed step: said
+                    // on stderr then, so it is not lost
+                    if step_failed {
+                        eprintln!("laml-conformance: {}", failure.join("\n"));
+                    } else {
+                        failed_title(&scenario.name);
+                    }
+                    std::panic::panic_any(failure.join("\n"));
                 }
             }
             .boxed_local()
         });
     // --fail-fast stops the scenarios under way too, except where a scenario cut short would
     // leave a shared participant changed (see `fail_fast`).
-    let runner = fail_fast::FailFast::new(runner, !serial, stop_note.clone());
+    let runner = fail_fast::FailFast::new(runner, !serial, stop_note.clone())
+        // a participant that could not be restored ends the run after its scenario
+        .stop_when(|| steps::failed_restores() > 0);
     // One writer beside the console fans the events out to the reports asked for, and does
     // nothing for those that were not (cucumber's JSON writer costs time that grows with the
     // square of the scenarios, which a run without --json need not pay).
@@ -351,12 +532,19 @@ async fn run() -> ExitCode {
     .run(custom.features.unwrap_or_default())
     .await;
     if let Some(stopped) = stop_note.get() {
-        println!("{stopped}"); // under cucumber's summary, which counts only what ran
+        say!("{stopped}"); // under cucumber's summary, which counts only what ran
     }
-    let failed_restores = steps::FAILED_RESTORES.load(Ordering::SeqCst);
+    let failed_restores = steps::failed_restores();
     if failed_restores > 0 {
+        let names: Vec<String> = steps::FAILED_RESTORES
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(name, sid)| format!("{name} ({sid})"))
+            .collect();
         eprintln!(
-            "laml-conformance: {failed_restores} participant(s) could not be restored to their state before the run; check them on the target now"
+            "laml-conformance: {failed_restores} participant(s) could not be restored to their state before the run, and the run stopped there: {}; check them on the target now",
+            names.join(", ")
         );
         return ExitCode::from(4);
     }
@@ -365,7 +553,7 @@ async fn run() -> ExitCode {
     }
     if result.parsing_errors() > 0 {
         eprintln!(
-            "laml-conformance: {} feature file(s) could not be parsed (see above); fix their Gherkin",
+            "laml-conformance: {} feature file(s) refused, each with its line and what to change above; fix them and run again",
             result.parsing_errors()
         );
         return ExitCode::from(2);
@@ -392,14 +580,31 @@ async fn run() -> ExitCode {
         return ExitCode::from(2);
     }
     if result.execution_has_failed() {
+        let rerun = rerun_lines();
+        if rerun.is_empty() {
+            // only steps that match no definition failed (each said above): no request to
+            // reproduce
+            return ExitCode::from(1);
+        }
+        if let Some(dir) = &custom.record {
+            eprintln!(
+                "laml-conformance: this run failed, and its answers were recorded into {} all the same: a baseline holds what the target did, failures included; fix the target and record again before comparing with it",
+                dir.display()
+            );
+        }
+        if !embedded && let Some(hint) = profiles::hint(&profile_name, &target_name, serial) {
+            say!("{hint}");
+        }
         if embedded {
             let fault = custom
                 .fault
                 .as_deref()
                 .map_or(String::new(), |f| format!(" --fault {f}"));
             eprintln!(
-                "laml-conformance: the embedded space these scenarios ran on is gone with the run; to reproduce a failure by hand, start `laml-conformance serve{fault}`, then rerun with `--target <its URL> --name '<the scenario>'`: each failure then shows a curl command that works when pasted"
+                "laml-conformance: the embedded space these scenarios ran on is gone with the run; to reproduce a failure by hand, start `laml-conformance serve{fault}`, then rerun one with `--target <its URL>` and its --name below: each failure then shows a curl command that works when pasted\n{rerun}"
             );
+        } else {
+            eprintln!("laml-conformance: to rerun one failed scenario, add its --name:\n{rerun}");
         }
         ExitCode::from(1)
     } else {

@@ -121,7 +121,19 @@ fn error_message(step: &Value) -> &str {
 
 /// Runs the matrix; see the module docs for the exit code.
 pub fn main() -> ExitCode {
-    let opts = FaultsOptions::parse_from(std::env::args().skip(1));
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    // --help lists the faults themselves, not only the flags
+    let width = CATALOGUE.iter().map(|f| f.name.len()).max().unwrap_or(0);
+    let list: Vec<String> = CATALOGUE
+        .iter()
+        .map(|f| format!("  {:width$}  {}", f.name, f.what))
+        .collect();
+    let command = FaultsOptions::command().after_help(format!(
+        "The faults (each also breaks `laml-conformance serve --fault NAME` and a run's --fault NAME):\n{}",
+        list.join("\n")
+    ));
+    let opts = FaultsOptions::from_arg_matches(&command.get_matches_from(std::env::args().skip(1)))
+        .unwrap_or_else(|e| e.exit());
     let chosen: Vec<&FaultInfo> = CATALOGUE
         .iter()
         .filter(|f| opts.only.is_empty() || opts.only.iter().any(|n| n == f.name))
@@ -203,16 +215,16 @@ pub fn main() -> ExitCode {
     let mut unhealthy: BTreeMap<&String, &String> = healthy.failing.iter().collect();
     unhealthy.extend(healthy.broken.iter());
     let mut ok = unhealthy.is_empty();
-    println!(
+    say!(
         "The fault catalogue: {} faults against {} scenarios.\n",
         chosen.len(),
         healthy.scenarios
     );
     if ok {
-        println!("✔ the healthy space passes all {} scenarios", healthy.scenarios);
+        say!("✔ the healthy space passes all {} scenarios", healthy.scenarios);
     } else {
-        println!("✘ the healthy space fails {} scenario(s):", unhealthy.len());
-        unhealthy.keys().for_each(|n| println!("    {n}"));
+        say!("✘ the healthy space fails {} scenario(s):", unhealthy.len());
+        unhealthy.keys().for_each(|n| say!("    {n}"));
     }
     let mut summary = Vec::new();
     for (info, outcome) in chosen.iter().zip(outcomes) {
@@ -220,7 +232,7 @@ pub fn main() -> ExitCode {
             Ok(o) => o,
             Err(e) => {
                 ok = false;
-                println!("\n✘ {} — could not run: {e}", info.name);
+                say!("\n✘ {} — could not run: {e}", info.name);
                 continue;
             }
         };
@@ -232,15 +244,15 @@ pub fn main() -> ExitCode {
             .collect();
         ok &= missed.is_empty();
         let mark = if missed.is_empty() { "✔" } else { "✘" };
-        println!("\n{mark} {} — {}", info.name, info.what);
+        say!("\n{mark} {} — {}", info.name, info.what);
         for s in info.caught_by {
             match outcome.broken.get(*s) {
-                _ if !missed.contains(s) => println!("    caught by {s}"),
-                Some(why) => println!(
+                _ if !missed.contains(s) => say!("    caught by {s}"),
+                Some(why) => say!(
                     "    ✘ did not reach its checks: {s}\n        {}",
                     why.lines().next().unwrap_or_default()
                 ),
-                None => println!("    ✘ did not fail: {s}"),
+                None => say!("    ✘ did not fail: {s}"),
             }
         }
         let others: Vec<&String> = outcome
@@ -249,9 +261,9 @@ pub fn main() -> ExitCode {
             .filter(|n| !info.caught_by.contains(&n.as_str()))
             .collect();
         if opts.verbose {
-            others.iter().for_each(|n| println!("    also failing: {n}"));
+            others.iter().for_each(|n| say!("    also failing: {n}"));
         } else if !others.is_empty() {
-            println!("    and {} other scenario(s) fail (-v lists them)", others.len());
+            say!("    and {} other scenario(s) fail (-v lists them)", others.len());
         }
         let message = info
             .caught_by
@@ -279,10 +291,10 @@ pub fn main() -> ExitCode {
         }
     }
     if ok {
-        println!("\nEvery fault is caught by the scenarios declared to catch it.");
+        say!("\nEvery fault is caught by the scenarios declared to catch it.");
         ExitCode::SUCCESS
     } else {
-        println!(
+        say!(
             "\nA fault that its scenarios do not catch is a gap in the suite: sharpen the scenario, never delete the fault."
         );
         ExitCode::from(1)

@@ -46,7 +46,17 @@ pub async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let profile = match Profile::by_name(opts.profile.as_deref().unwrap_or(profile::DEFAULT)) {
+    // `.env` as the suite reads it: a LAML_PROFILE there makes both sides the same generation
+    // (the flag, then the environment, then `.env`)
+    let dotenv_profile = match crate::lookup() {
+        Ok(var) => var("LAML_PROFILE").filter(|p| !p.trim().is_empty()),
+        Err(e) => {
+            eprintln!("laml-conformance serve: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let chosen = opts.profile.clone().or(dotenv_profile);
+    let profile = match Profile::by_name(chosen.as_deref().unwrap_or(profile::DEFAULT)) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("laml-conformance serve: {e}: give --profile one of them");
@@ -61,7 +71,7 @@ pub async fn main() -> ExitCode {
         }
     };
     if let Some(name) = &opts.fault {
-        println!("laml-conformance serve: broken on purpose by the fault {name}");
+        say!("laml-conformance serve: broken on purpose by the fault {name}");
     }
     let base = sim.base_url();
     let names = ["agent", "customer", "supervisor"];
@@ -86,31 +96,32 @@ pub async fn main() -> ExitCode {
     // and sends SIGINT at once must meet the handler, not the default that kills the process.
     let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
     let early = futures::FutureExt::now_or_never(&mut ctrl_c);
-    println!("laml-conformance serve: the simulated space listens on {base}");
-    println!(
+    say!("laml-conformance serve: the simulated space listens on {base}");
+    say!(
         "  it answers as the {} profile documents: {}",
-        profile.name, profile.title
+        profile.name,
+        profile.title
     );
-    println!("  setup endpoint: {base}{SETUP_PATH}");
-    println!("  request journal with verdicts (your account's requests, with its credentials): {base}/__laml/journal");
-    println!("  a conference to point a client at (these lines work as a .env file):");
-    println!("LAML_PROJECT_ID={}", conference.credentials.project_id);
-    println!("{token_line}");
-    println!("LAML_CONFERENCE_SID={}", conference.conference_sid);
-    println!("LAML_PARTICIPANTS={}", participants.join(","));
-    println!("  run the suite against it:");
-    println!(
+    say!("  setup endpoint: {base}{SETUP_PATH}");
+    say!("  request journal with verdicts (your account's requests, with its credentials): {base}/__laml/journal");
+    say!("  a conference to point a client at (these lines work as a .env file):");
+    say!("LAML_PROJECT_ID={}", conference.credentials.project_id);
+    say!("{token_line}");
+    say!("LAML_CONFERENCE_SID={}", conference.conference_sid);
+    say!("LAML_PARTICIPANTS={}", participants.join(","));
+    say!("  run the suite against it:");
+    say!(
         "    laml-conformance --target {base} --profile {}     (the setup endpoint is found on loopback)",
         profile.name
     );
-    println!("  Ctrl-C stops it.");
+    say!("  Ctrl-C stops it.");
     let stopped = match early {
         Some(result) => result,
         None => ctrl_c.await,
     };
     match stopped {
         Ok(()) => {
-            println!("laml-conformance serve: stopped");
+            say!("laml-conformance serve: stopped");
             ExitCode::SUCCESS
         }
         Err(e) => {

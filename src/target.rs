@@ -33,6 +33,25 @@ pub enum Need {
     Labels,
 }
 
+/// Why a target cannot be used at all, found before any scenario ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unusable {
+    /// The exit code: 2 for a setting to fix, 3 for a target that does not answer as one.
+    pub code: u8,
+    /// One sentence: what is wrong and what to do.
+    pub message: String,
+}
+
+impl Unusable {
+    fn config(message: String) -> Self {
+        Unusable { code: 2, message }
+    }
+
+    fn target(message: String) -> Self {
+        Unusable { code: 3, message }
+    }
+}
+
 /// The server the suite runs against.
 #[derive(Debug)]
 pub enum Target {
@@ -66,20 +85,12 @@ impl Target {
             Some(_) if fault.is_some() => Err(Error::Config(
                 "--fault breaks the embedded simulated space; it cannot be used with --target".into(),
             )),
-            Some(config) => {
-                let http = reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .timeout(settings.timeout)
-                    .pool_idle_timeout(crate::client::POOL_IDLE)
-                    .build()
-                    .map_err(|e| Error::Config(format!("cannot build an HTTP client: {e}")))?;
-                Ok(Target::Remote(Remote {
-                    config: config.clone(),
-                    timeout: settings.timeout,
-                    http,
-                    labels: std::sync::OnceLock::new(),
-                }))
-            }
+            Some(config) => Ok(Target::Remote(Remote {
+                config: config.clone(),
+                timeout: settings.timeout,
+                http: crate::client::shared_http(),
+                labels: std::sync::OnceLock::new(),
+            })),
         }
     }
 
@@ -249,6 +260,67 @@ impl Target {
         }
     }
 
+    /// Checks, once before the scenarios, what every scenario relies on: that the state can be
+    /// arranged (the setup endpoint answers, or the configured participants exist) and that the
+    /// API answers a retrieve of an arranged participant with JSON. A target-wide problem (not
+    /// LaML, a wrong path prefix, a missing participant, wrong credentials) is then one
+    /// sentence instead of the same failure in every scenario. The embedded space is fine.
+    pub async fn preflight(&self) -> Result<(), Unusable> {
+        let Target::Remote(r) = self else { return Ok(()) };
+        let names: Vec<&str> = match &r.config.arrangement {
+            Arrangement::Configured { participants, .. } => participants.iter().map(|(n, _)| n.as_str()).collect(),
+            Arrangement::Setup { .. } => vec!["agent"],
+        };
+        let arranged = self.arrange_conference(&names).await.map_err(|e| match e {
+            Error::Config(_) => Unusable::config(e.to_string()),
+            Error::Setup { url, detail } => Unusable::target(format!(
+                "the setup endpoint {url} could not arrange a conference before the scenarios ({detail}); check --target and --setup-url: `laml-conformance serve` offers one, or implement the protocol in docs/live.md"
+            )),
+            other => Unusable::target(other.to_string()),
+        })?;
+        let client = self.client(&arranged);
+        let prefix = r.config.dialect.prefix();
+        for (name, sid) in &arranged.participants {
+            let at = crate::spec::ParticipantRef {
+                account_sid: arranged.credentials.project_id.clone(),
+                conference_sid: arranged.conference_sid.clone(),
+                call_sid: sid.clone(),
+            };
+            let exchange = client
+                .retrieve_participant(&at)
+                .await
+                .map_err(|e| Unusable::target(e.to_string()))?;
+            let path = exchange.request.path();
+            match exchange.status {
+                200 if exchange.json().is_ok_and(|v| v.is_object()) => {}
+                401 | 403 => {
+                    return Err(Unusable::config(format!(
+                        "the target refused the account's credentials ({} on GET {path}); check LAML_PROJECT_ID and LAML_API_TOKEN",
+                        exchange.status
+                    )));
+                }
+                404 if matches!(r.config.arrangement, Arrangement::Configured { .. }) => {
+                    return Err(Unusable::config(format!(
+                        "participant {name:?} ({sid}) is not in conference {} (404 on GET {path}); check --participant {name}=SID and --conference",
+                        arranged.conference_sid
+                    )));
+                }
+                404 => {
+                    return Err(Unusable::config(format!(
+                        "the target answered 404 for the participant its setup endpoint had just arranged (GET {path}); the path prefix is likely wrong: this run sends {prefix}/… under --target, so check --target's path and --dialect"
+                    )));
+                }
+                status => {
+                    let body: String = exchange.body.chars().take(80).collect();
+                    return Err(Unusable::target(format!(
+                        "the target does not answer as a LaML endpoint: GET {path} for an arranged participant answered {status} {body:?} instead of its JSON; point --target at the implementation's base URL"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A client of this target that authenticates as the arranged account.
     pub fn client(&self, arranged: &ArrangedConference) -> ApiClient {
         ApiClient::new(
@@ -346,6 +418,7 @@ impl Remote {
         let mut request = self
             .http
             .post(url)
+            .timeout(self.timeout)
             .header("content-type", "application/json")
             .body(ask.to_string());
         if let Some(c) = account.filter(|_| self.may_carry_credentials(url)) {
@@ -354,10 +427,10 @@ impl Remote {
                 crate::spec::wire::basic_header(&c.project_id, c.token.expose()),
             );
         }
-        let response = request.send().await.map_err(|e| Error::Unreachable {
-            url: url.to_string(),
-            reason: e.to_string(),
-        })?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| crate::client::transport_error(url, self.timeout, &e))?;
         let status = response.status().as_u16();
         let bytes = crate::client::read_bounded(response, url, self.timeout).await?;
         let text = String::from_utf8_lossy(&bytes);

@@ -320,3 +320,366 @@ fn the_ci_workflow_reads_the_line_serve_prints_and_uploads_the_reports() {
         assert!(workflow.contains(needed), "the workflow lacks {needed:?}");
     }
 }
+
+/// Runs the binary, killing it if it has not ended within `secs`: a hang is a failure, not a
+/// test that never ends.
+fn run_within(args: &[&str], secs: u64) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+        .args(args)
+        .env("CUCUMBER_COLOR", "never")
+        .env_remove("CUCUMBER_FILTER_TAGS")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            panic!("laml-conformance {args:?} did not end within {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_concurrency_of_0_is_a_usage_error_not_a_hang() {
+    for args in [
+        &["-c", "0"][..],
+        &["--concurrency", "0", "--tags", "@mute"],
+        &["profiles", "-c", "0"],
+    ] {
+        let started = std::time::Instant::now();
+        let o = run_within(args, 20);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains("--concurrency"), "{args:?}: {}", text(&o));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{args:?} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn flags_of_a_remote_target_without_one_exit_2_instead_of_testing_the_simulator() {
+    for args in [
+        &["--conference", "CFx", "--participant", "agent=CA1"][..],
+        &[
+            "--setup-url",
+            "http://127.0.0.1:1/setup",
+            "--conference",
+            "CFabc",
+            "--allow-live-changes",
+        ],
+        &["--dialect", "nope"],
+        &["--participant", "garbage"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.contains("without a target") && err.contains("--target URL"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn the_first_line_of_a_run_says_target_profile_and_mode_and_so_do_the_reports() {
+    let dir = scratch("first-line");
+    let (md, html, junit) = (dir.join("s.md"), dir.join("r.html"), dir.join("r.xml"));
+    let o = run(&[
+        "--tags",
+        "@mute",
+        "--summary-md",
+        md.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let first = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        first.contains("the embedded simulated space")
+            && first.contains("profile seed")
+            && first.contains("mode: embedded"),
+        "{first}"
+    );
+    let md = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        md.contains("target: the embedded simulated space · mode: embedded"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(html.contains("<dt>Mode</dt><dd>embedded"), "the HTML says the mode");
+    let junit = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        junit.contains("<property name=\"target\" value=\"the embedded simulated space\"/>")
+            && junit.contains("<property name=\"mode\""),
+        "{junit}"
+    );
+}
+
+#[test]
+fn profiles_against_a_target_that_is_down_exits_3_as_the_suite_does() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let target = format!("http://127.0.0.1:{port}");
+    for args in [vec!["profiles", "--target", &target], vec!["--target", &target]] {
+        let o = run_within(&args, 30);
+        assert_eq!(o.status.code(), Some(3), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains("cannot reach the target"), "{}", text(&o));
+    }
+}
+
+#[test]
+fn profiles_without_a_target_does_not_say_a_target_conforms() {
+    let o = run_within(&["profiles", "--tags", "@mute"], 120);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(!out.contains("The target conforms to"), "{out}");
+    assert!(
+        out.contains("embedded simulated space passes its own profiles") && out.contains("--target URL"),
+        "{out}"
+    );
+}
+
+/// cucumber reads `--name` as a regex: the rerun line printed for a failed scenario is escaped,
+/// anchored and shell-quoted, so pasted into a shell it selects that scenario and no other.
+#[test]
+fn the_rerun_name_of_a_failed_scenario_selects_it_whatever_its_title_holds() {
+    let feature = fixture("odd_title.feature");
+    let o = run(&["--features", &feature]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let names: Vec<&str> = err.lines().filter_map(|l| l.trim().strip_prefix("--name ")).collect();
+    assert_eq!(names.len(), 1, "one line per failed scenario: {err}");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' --features '{feature}' --name {}",
+            env!("CARGO_BIN_EXE_laml-conformance"),
+            names[0]
+        ))
+        .env("CUCUMBER_COLOR", "never")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(
+        summary_scenarios(&o),
+        (1, 1),
+        "exactly the failed one ran: {}",
+        text(&o)
+    );
+}
+
+#[test]
+fn the_conventions_of_a_command_line_hold() {
+    let o = run(&["--version"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).starts_with("laml-conformance 0."),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["help"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("--target") && text(&o).contains("Exit codes"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["features", "--help"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("--export DIR"), "{}", text(&o));
+    let o = run(&["faults", "--help"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("drop-hold") && text(&o).contains("omits the hold field"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["--target", "127.0.0.1:18080"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("write http://127.0.0.1:18080"), "{}", text(&o));
+}
+
+#[test]
+fn a_failure_says_step_failed_once_and_no_source_path_of_the_harness() {
+    let o = run(&["--features", &fixture("failing.feature")]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert_eq!(out.matches("Step failed").count(), 1, "{out}");
+    assert!(!out.contains("Matched: src/"), "{out}");
+    assert!(out.contains("Defined: "), "the feature's own line stays: {out}");
+}
+
+/// A reader that stops early (`| head -2`) is no error of the run: it ends with its own exit
+/// code, without a panic.
+#[test]
+fn a_reader_that_goes_away_is_no_panic() {
+    use std::io::{BufRead as _, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+        .args(["--tags", "@mute"])
+        .env("CUCUMBER_COLOR", "never")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    lines.next();
+    lines.next();
+    drop(lines);
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    // serve | head -1, then Ctrl-C
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+        .args(["serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(serve.stdout.take().unwrap()).lines();
+    while let Some(Ok(line)) = lines.next() {
+        if line.contains("Ctrl-C stops it") {
+            break;
+        }
+    }
+    drop(lines);
+    Command::new("kill")
+        .args(["-INT", &serve.id().to_string()])
+        .status()
+        .unwrap();
+    let o = serve.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Building a reqwest client loads the system's trust store (native-tls does so even for a
+/// plain-http target), tens of milliseconds each time: a run builds one, shared by the probe of
+/// the target, the setup endpoint's requests and every scenario (issue 19, item 18).
+#[test]
+fn the_harness_builds_one_http_client() {
+    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let builders: Vec<String> = files
+        .iter()
+        // the simulated space is a server; it builds no client
+        .filter(|p| !p.starts_with(src.join("sim")))
+        .flat_map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            let n = text.matches("Client::builder()").count();
+            std::iter::repeat_n(p.display().to_string(), n)
+        })
+        .collect();
+    assert_eq!(builders.len(), 1, "{builders:?}");
+    assert!(builders[0].ends_with("client.rs"), "{builders:?}");
+}
+
+/// Gherkin problems said where they are, in words that fit what is wrong.
+#[test]
+fn gherkin_problems_point_the_right_way() {
+    let dir = scratch("gherkin");
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let cases = [
+        (
+            write("empty.feature", ""),
+            2,
+            "the file is empty; a feature file starts with `Feature: <its name>`",
+        ),
+        (
+            write(
+                "whenn.feature",
+                "Feature: x\n\n  Scenario: y\n    Given a conference with participants \"agent\"\n    Whenn \"agent\" is updated with no parameters\n",
+            ),
+            2,
+            "whenn.feature:5:5: ",
+        ),
+        (
+            write(
+                "tag.feature",
+                "@needs-anothr-conference\nFeature: x\n\n  Scenario: y\n    Given a conference with participants \"agent\"\n",
+            ),
+            2,
+            "tag.feature:1: @needs-anothr-conference",
+        ),
+        (
+            write(
+                "undefined.feature",
+                "Feature: x\n\n  Scenario: y\n    Given a conference with participants \"agent\"\n    When \"agent\" is updatd with no parameters\n",
+            ),
+            1,
+            "undefined.feature:5:5: no step definition matches `When \"agent\" is updatd with no parameters`; did you mean `When \"agent\" is updated with no parameters`",
+        ),
+    ];
+    for (file, code, says) in cases {
+        let o = run(&["--features", &file]);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(code), "{file}: {out}");
+        assert!(out.contains(says), "{file}: {out}");
+        assert!(
+            !out.contains("Could not read path") && !out.contains("look at the lines just above"),
+            "{out}"
+        );
+        assert!(!out.contains("laml-conformance serve"), "no unrelated hint: {out}");
+    }
+    let o = run(&["--features", &fixture("misspelt_key.feature")]);
+    assert!(
+        !text(&o).contains("Could not read path") && !text(&o).contains("fix their Gherkin"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// The README is a quick start; the rest lives in docs/, and every link of it leads somewhere.
+#[test]
+fn the_readme_is_a_quick_start_and_its_links_resolve() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.lines().count() <= 150, "{} lines", readme.lines().count());
+    assert_eq!(
+        readme.matches("cargo run --release --").count(),
+        1,
+        "the installed binary in examples"
+    );
+    for doc in ["profiles", "live", "reports", "explore", "baselines", "contributing"] {
+        let path = root.join("docs").join(format!("{doc}.md"));
+        assert!(path.is_file(), "{}", path.display());
+    }
+    for link in readme.split("](").skip(1).filter_map(|s| s.split(')').next()) {
+        if link.starts_with("http") || link.starts_with('#') {
+            continue;
+        }
+        assert!(root.join(link).exists(), "README links to {link}, which is not there");
+    }
+}

@@ -153,3 +153,23 @@ fn the_markdown_matrix_lists_every_row_of_a_profile_unjudged_first() {
     }
     assert!(md.contains("out of scope: "), "{md}");
 }
+
+/// The README's summary and the matrix in docs/coverage.md are the command's own output, not
+/// copies that go stale when a scenario changes.
+#[test]
+fn the_readme_and_the_docs_show_the_matrix_as_the_command_prints_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let summary = run(&["coverage", "--format", "summary"]);
+    assert_eq!(summary.status.code(), Some(0), "{}", text(&summary));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.contains(String::from_utf8_lossy(&summary.stdout).as_ref()),
+        "README.md's coverage table is not `laml-conformance coverage --format summary`"
+    );
+    let twilio = run(&["coverage", "--profile", "twilio"]);
+    let docs = std::fs::read_to_string(root.join("docs/coverage.md")).unwrap();
+    assert!(
+        docs.contains(String::from_utf8_lossy(&twilio.stdout).as_ref()),
+        "docs/coverage.md's matrix is not `laml-conformance coverage --profile twilio`"
+    );
+}

@@ -159,7 +159,8 @@ async fn too_many_requests_is_retried_a_bounded_number_of_times() {
     );
 }
 
-/// The whole binary against a target that answers HTML: failed scenarios that say so, exit 1.
+/// The whole binary against a target that answers HTML: found once, before the scenarios, in
+/// one sentence that shows what came, and exit 3 (issue 19: not a failure per scenario).
 #[tokio::test]
 async fn the_suite_against_an_html_target_fails_with_the_reason() {
     let server = serving(ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html")).await;
@@ -184,12 +185,14 @@ async fn the_suite_against_an_html_target_fails_with_the_reason() {
     .await
     .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(o.status.code(), Some(1), "{out}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{out}{err}");
     assert!(
-        out.contains("not JSON") && out.contains("<html>maintenance</html>"),
-        "{out}"
+        err.contains("does not answer as a LaML endpoint") && err.contains("<html>maintenance</html>"),
+        "{err}"
     );
-    assert!(!out.contains("token-xyz"));
+    assert!(!out.contains("Scenario"), "said before any scenario: {out}");
+    assert!(!out.contains("token-xyz") && !err.contains("token-xyz"));
 }
 
 #[test]

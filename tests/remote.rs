@@ -143,6 +143,20 @@ fn a_restore_that_fails_is_reported_and_ends_the_run_with_4() {
         out.contains("could not restore") && out.contains("check them on the target now"),
         "{out}"
     );
+    // The run ends with the scenario whose restore failed (the mute feature has 8), and counts
+    // participants, not failed restores of each scenario.
+    assert!(
+        out.contains("The run stopped after a participant could not be restored"),
+        "{out}"
+    );
+    assert!(!out.contains("8 scenarios ("), "{out}");
+    let count: usize = out
+        .split(" participant(s) could not be restored")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!((1..=3).contains(&count), "three participants at most: {out}");
 }
 
 #[test]
@@ -359,4 +373,140 @@ fn configured_mode_starts_each_scenario_from_unmuted_and_restores_afterwards() {
         (Some(true), Some(true)),
         "{after}"
     );
+}
+
+/// A server on loopback that answers every request with `response` (or, with `None`, accepts
+/// connections and never answers), for as long as the test runs.
+fn fixed_server(response: Option<&'static str>) -> String {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            match response {
+                Some(r) => {
+                    let mut buf = [0u8; 65536];
+                    let _ = stream.read(&mut buf);
+                    let _ = stream.write_all(r.as_bytes());
+                }
+                None => held.push(stream),
+            }
+        }
+    });
+    base
+}
+
+/// What an implementer meets first, pointing the tool at the wrong server: one sentence before
+/// any scenario, and exit 2 (a setting to fix) or 3 (the target is not one), never a failure per
+/// scenario.
+#[test]
+fn a_target_wide_problem_is_one_sentence_before_the_scenarios() {
+    let dir = temp_dir("target-wide");
+    let html = fixed_server(Some(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 20\r\nconnection: close\r\n\r\n<html>a blog</html>\n",
+    ));
+    let serve = Serve::start(&[]);
+    let setup = format!("{}/__laml/setup", serve.base);
+    let wrong_prefix = format!("{}/wrong", serve.base);
+    let missing = [
+        "--target",
+        serve.base.as_str(),
+        "--conference",
+        &serve.conference(),
+        "--participant",
+        "agent=CA00000000000000000000000000000000",
+    ];
+    // (arguments, environment, exit code, what the sentence says)
+    type Case<'a> = (&'a [&'a str], &'a [(String, String)], i32, &'a str);
+    let cases: [Case; 3] = [
+        (&["--target", &html], &[], 3, "not"),
+        (
+            &["--target", &wrong_prefix, "--setup-url", &setup],
+            &[],
+            2,
+            "path prefix",
+        ),
+        (&missing, &serve.env, 2, "is not in conference"),
+    ];
+    for (args, env, code, says) in cases {
+        let o = run(args, env, &dir);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {out}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        let said: Vec<&str> = err.lines().filter(|l| !l.contains("configured mode:")).collect();
+        assert_eq!(said.len(), 1, "{args:?}: one sentence: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!out.contains("Scenario"), "{args:?}: said before any scenario: {out}");
+    }
+}
+
+#[test]
+fn a_target_that_never_answers_is_a_timeout_not_an_unreachable_target() {
+    let silent = fixed_server(None);
+    let o = run(&["--target", &silent, "--timeout", "0.5"], &[], &temp_dir("silent"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        err.contains("did not answer within 0.5 s") && err.contains("--timeout"),
+        "{err}"
+    );
+    assert!(!err.contains("check that it is running"), "{err}");
+}
+
+/// A server of another generation fails the default profile's shape checks by the dozen: the
+/// summary names the profile it conforms to, as `profiles` finds it, and what to run.
+#[test]
+fn a_profile_mismatch_names_the_profile_that_fits() {
+    let serve = Serve::start_with(&["--profile", "twilio"], &[]);
+    let o = run(&["--target", &serve.base], &[], &temp_dir("mismatch"));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let summary = out.rsplit("[Summary]").next().unwrap_or_default();
+    assert!(
+        summary.contains("--profile twilio") && summary.contains("laml-conformance profiles --target"),
+        "{summary}"
+    );
+    // explore, meeting the same server, says the same
+    let o = run(
+        &["explore", "--target", &serve.base, "--seed", "1", "--steps", "5"],
+        &[],
+        &temp_dir("mismatch-explore"),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        err.contains("another generation") && err.contains("laml-conformance profiles --target"),
+        "{err}"
+    );
+    // a target that fails for other reasons gets no such hint
+    let faulty = Serve::start_with(&["--fault", "ignore-muted"], &[]);
+    let o = run(
+        &["--target", &faulty.base, "--tags", "@mute"],
+        &[],
+        &temp_dir("mismatch-faulty"),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(!text(&o).contains("--profile twilio"), "{}", text(&o));
+}
+
+/// The suite reads `.env`; `serve`, started in the same folder, reads the same profile from it.
+#[test]
+fn serve_reads_the_profile_of_dotenv_as_the_suite_does() {
+    let dir = temp_dir("serve-dotenv");
+    std::fs::write(dir.join(".env"), "LAML_PROFILE=twilio\n").unwrap();
+    let mut child = Command::new(common::BIN)
+        .args(["serve", "--port", "0"])
+        .env_remove("LAML_PROFILE")
+        .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead as _;
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let said: Vec<String> = lines.by_ref().take(2).map(Result::unwrap).collect();
+    child.kill().ok();
+    child.wait().ok();
+    assert!(said[1].contains("answers as the twilio profile"), "{said:?}");
 }

@@ -580,3 +580,28 @@ fn a_summary_written_to_the_github_summary_itself_is_appended_once() {
     assert_eq!(written.matches("LaML conformance").count(), 1, "{written}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The curl commands of a run on the embedded space name a port that is gone with the run:
+/// every report that shows them says how to reproduce instead, beside them, not only stderr.
+#[test]
+fn reports_of_an_embedded_run_say_how_to_reproduce_beside_the_dead_port() {
+    let dir = temp_dir("embedded-repro");
+    let r = Reports::in_dir(&dir);
+    let o = run(&r.args(&["--tags", "@mute", "--fault", "ignore-muted"]), &[], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    for (what, path) in [("HTML", &r.html), ("Markdown", &r.md)] {
+        let report = read(path);
+        assert!(
+            report.contains("which is gone with it") && report.contains("laml-conformance serve --fault ignore-muted"),
+            "{what}: {report}"
+        );
+    }
+    let junit = read(&r.junit);
+    let failures = junit.matches("<failure ").count();
+    assert!(failures > 0, "{junit}");
+    assert_eq!(
+        junit.matches("which is gone with it").count(),
+        failures,
+        "every failure body: {junit}"
+    );
+}

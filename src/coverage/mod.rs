@@ -33,6 +33,8 @@ enum Format {
     Md,
     /// One JSON document, every scenario and step named.
     Json,
+    /// One Markdown table: per kind of row, how many each profile judges (the README's).
+    Summary,
 }
 
 /// The documentation coverage matrix: every documented item of each generation, the scenarios
@@ -46,7 +48,7 @@ struct Args {
     /// Read the features of this folder (or file) instead of those compiled in.
     #[arg(long, value_name = "PATH")]
     features: Option<PathBuf>,
-    /// md or json.
+    /// md, json, or summary (one table of counts per kind of row).
     #[arg(long, value_enum, default_value_t = Format::Md)]
     format: Format,
     /// Print no matrix; exit 1 if a row is neither judged nor out of scope with its reason,
@@ -137,6 +139,7 @@ pub fn main() -> ExitCode {
             print!("{}", sections.join("\n"));
         }
         Format::Json => println!("{:#}", render::json(&matrices)),
+        Format::Summary => print!("{}", render::summary(&matrices)),
     }
     ExitCode::SUCCESS
 }

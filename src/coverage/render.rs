@@ -86,6 +86,55 @@ pub fn markdown(m: &Matrix) -> String {
     text
 }
 
+/// The kinds of row, in the order of a matrix, with what a reader calls them.
+const KINDS: [(&str, &str); 9] = [
+    ("operation", "operations (retrieve, update, list, delete)"),
+    ("param", "update parameters × valid, invalid, absent; undocumented keys"),
+    ("filter", "list filters"),
+    ("paging", "paging parameters"),
+    ("envelope", "keys of a list page"),
+    ("field", "resource fields × format, value, relation to the request"),
+    ("error", "error codes with their statuses"),
+    ("path", "path forms"),
+    ("", "all rows"),
+];
+
+/// Every profile's matrix summed up by kind of row: judged of all, and how many are out of
+/// scope, in one Markdown table with a column per profile.
+pub fn summary(matrices: &[Matrix]) -> String {
+    let mut text = String::from("| documented items |");
+    let mut rule = String::from("|---|");
+    for m in matrices {
+        text.push_str(&format!(" {} |", m.profile));
+        rule.push_str("---|");
+    }
+    text.push('\n');
+    text.push_str(&rule);
+    text.push('\n');
+    for (kind, words) in KINDS {
+        text.push_str(&format!("| {words} |"));
+        for m in matrices {
+            let of_kind: Vec<&Line> = m
+                .lines
+                .iter()
+                .filter(|l| kind.is_empty() || l.row.item.to_string().split('.').next() == Some(kind))
+                .collect();
+            let judged = of_kind.iter().filter(|l| l.verdict == Verdict::Judged).count();
+            let out = of_kind
+                .iter()
+                .filter(|l| matches!(l.verdict, Verdict::OutOfScope(_)))
+                .count();
+            let cell = match out {
+                0 => format!(" {judged} of {} judged |", of_kind.len()),
+                n => format!(" {judged} of {} judged, {n} out of scope |", of_kind.len()),
+            };
+            text.push_str(&cell);
+        }
+        text.push('\n');
+    }
+    text
+}
+
 fn verdict_json(v: &Verdict) -> Value {
     match v {
         Verdict::Unjudged => json!({ "verdict": "unjudged" }),

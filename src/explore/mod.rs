@@ -327,8 +327,18 @@ impl Run<'_> {
             confirm::Confirmation::Confirmed(_) => "it fails against the target",
             _ => "no scenario was confirmed to show it (see its header)",
         };
+        // Diverging before any operation is what a server of another generation of the
+        // documentation does: the first answer already has another shape.
+        let generation = if candidate.operations == 0 {
+            format!(
+                "; a divergence before any operation is what a target of another generation of the documentation shows: `laml-conformance profiles --target …` says which profile it conforms to (this run judged by {}), and --profile NAME explores as that one",
+                self.profile.name
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
-            "laml-conformance explore: the target diverged from the model within {total} operation(s) (seed {seed}); the shrunk scenario ({} operation(s)) is on stdout, and {shown}",
+            "laml-conformance explore: the target diverged from the model within {total} operation(s) (seed {seed}); the shrunk scenario ({} operation(s)) is on stdout, and {shown}{generation}",
             candidate.operations
         );
         ExitCode::from(1)

@@ -12,13 +12,32 @@
 use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 
-/// `xml` with every empty `<failure message="…"/>` given its message as a body.
-pub fn with_failure_bodies(xml: &[u8]) -> Result<Vec<u8>, quick_xml::Error> {
+/// `xml` with every empty `<failure message="…"/>` given its message as a body, and each
+/// `<testsuite>` given `properties` (what the run ran against), so a JUnit reader sees the same
+/// target, profile and mode as the console's first line.
+/// A `note` is appended to each failure's body (how to reproduce it, where its curl command
+/// cannot be pasted as it is).
+pub fn with_failure_bodies(
+    xml: &[u8],
+    properties: &[(&str, &str)],
+    note: Option<&str>,
+) -> Result<Vec<u8>, quick_xml::Error> {
     let mut reader = Reader::from_reader(xml);
     let mut writer = Writer::new(Vec::with_capacity(xml.len() + xml.len() / 2));
     loop {
         match reader.read_event()? {
             Event::Eof => break,
+            Event::Start(e) if e.name().as_ref() == b"testsuite" && !properties.is_empty() => {
+                writer.write_event(Event::Start(e))?;
+                writer.write_event(Event::Start(BytesStart::new("properties")))?;
+                for (name, value) in properties {
+                    let mut p = BytesStart::new("property");
+                    p.push_attribute(("name", *name));
+                    p.push_attribute(("value", *value));
+                    writer.write_event(Event::Empty(p))?;
+                }
+                writer.write_event(Event::End(quick_xml::events::BytesEnd::new("properties")))?;
+            }
             Event::Empty(e) if e.name().as_ref() == b"failure" => {
                 let Some(text) = message(&e)? else {
                     writer.write_event(Event::Empty(e))?;
@@ -41,6 +60,10 @@ pub fn with_failure_bodies(xml: &[u8]) -> Result<Vec<u8>, quick_xml::Error> {
                     }
                 }
                 writer.write_event(Event::Start(start))?;
+                let text = match note {
+                    Some(n) => format!("{text}\n\n{n}"),
+                    None => text,
+                };
                 writer.write_event(Event::Text(BytesText::new(&text)))?;
                 writer.write_event(Event::End(e.to_end().into_owned()))?;
             }
@@ -68,7 +91,7 @@ mod tests {
     #[test]
     fn a_failure_gets_its_whole_text_as_body_and_its_first_line_as_message() {
         let xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites><testsuite name=\"F\"><testcase name=\"a\"><failure type=\"Step Panicked\" message=\"differs: 1 field(s)\n  muted\n    expected: &lt;true&gt; (boolean)\"/><system-out><![CDATA[<failure message=\"x\"/>]]></system-out></testcase><testcase name=\"b\"/></testsuite></testsuites>";
-        let out = String::from_utf8(with_failure_bodies(xml.as_bytes()).unwrap()).unwrap();
+        let out = String::from_utf8(with_failure_bodies(xml.as_bytes(), &[], None).unwrap()).unwrap();
         assert!(
             out.contains("<failure type=\"Step Failed\" message=\"differs: 1 field(s)\">differs: 1 field(s)\n  muted\n    expected: &lt;true&gt; (boolean)</failure>"),
             "{out}"

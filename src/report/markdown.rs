@@ -75,10 +75,11 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "Profile **{}** ({}) · target: {}{fault}\n",
+        "Profile **{}** ({}) · target: {} · mode: {}{fault}\n",
         md(&info.profile),
         md(&info.profile_title),
-        md(&info.target)
+        md(&info.target),
+        md(&info.mode)
     );
     let _ = writeln!(
         out,
@@ -87,6 +88,11 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
     );
     if let Some(stopped) = info.stopped.get() {
         let _ = writeln!(out, "{}\n", md(&stopped.to_string()));
+    }
+    if counts.failed > 0
+        && let Some(note) = &info.reproduce
+    {
+        let _ = writeln!(out, "{}\n", md(note));
     }
     out.push_str("| Feature | Passed | Failed | Skipped |\n| --- | ---: | ---: | ---: |\n");
     for f in &record.features {

@@ -152,8 +152,15 @@ pub struct RunInfo {
     /// The target, as a reader names it: the embedded space, or its base URL (which never
     /// holds credentials: the configuration refuses a URL that does).
     pub target: String,
+    /// How the scenarios get their state there: the embedded space's own, a setup endpoint's
+    /// fresh conference, or a configured conference's shared participants.
+    pub mode: String,
     /// The fault the embedded space was broken with (`--fault`), if any.
     pub fault: Option<String>,
+    /// For a run on the embedded space, how to reproduce a failure: the curl commands in the
+    /// failure texts name that space's port and account, gone with the run, so every report
+    /// that shows them says so beside them (not only stderr).
+    pub reproduce: Option<String>,
     /// Set when `--fail-fast` stopped the run early (before the reports are written), so a
     /// report that shows four scenarios of fifty-nine says why.
     pub stopped: crate::fail_fast::StopNote,
@@ -537,7 +544,13 @@ impl<W> Reports<W> {
         if let Some((_, buffer, path, file)) = &mut self.junit {
             let xml = std::mem::take(&mut *buffer.0.borrow_mut());
             let xml = words::plain_bytes(&xml).into_owned();
-            let rewritten = junit::with_failure_bodies(&xml).unwrap_or_else(|e| {
+            let properties = [
+                ("target", self.info.target.as_str()),
+                ("profile", self.info.profile.as_str()),
+                ("mode", self.info.mode.as_str()),
+            ];
+            let note = self.info.reproduce.as_deref();
+            let rewritten = junit::with_failure_bodies(&xml, &properties, note).unwrap_or_else(|e| {
                 eprintln!(
                     "laml-conformance: the JUnit report is kept as cucumber wrote it, without failure bodies: {e}"
                 );
@@ -693,7 +706,9 @@ pub(crate) mod tests {
             profile: "seed".into(),
             profile_title: "The seed <page>".into(),
             target: "the embedded simulated space".into(),
+            mode: "embedded".into(),
             fault: Some("ignore-muted".into()),
+            reproduce: None,
             stopped: Default::default(),
         };
         (record, info)

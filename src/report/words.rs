@@ -54,6 +54,8 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 pub struct Plain<W: io::Write> {
     inner: W,
     line: Vec<u8>,
+    /// Set when the reader went away.
+    closed: bool,
 }
 
 impl<W: io::Write> Plain<W> {
@@ -62,6 +64,44 @@ impl<W: io::Write> Plain<W> {
         Plain {
             inner,
             line: Vec::new(),
+            closed: false,
+        }
+    }
+}
+
+/// The console's lines without what says nothing to a reader: cucumber's bare "Step failed:"
+/// (the failure text under it starts with the same words) and its `Matched: src/steps/…` (a
+/// source path of this crate, which a user of the binary does not have).
+fn console_lines(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    for line in text.split_inclusive(|b| *b == b'\n') {
+        let trimmed = line.trim_ascii();
+        // cucumber's "Failed to parse: … Could not read path: …" of a feature the run refused
+        // (each refusal is said above it with its file and line, in words that fit)
+        if trimmed == PLAIN.trim_end().as_bytes()
+            || trimmed.starts_with(b"Matched: src/")
+            || trimmed.starts_with(b"Failed to parse: ")
+        {
+            continue;
+        }
+        out.extend_from_slice(line);
+    }
+    out
+}
+
+impl<W: io::Write> Plain<W> {
+    /// Writes to the console; a reader that went away (`| head`) is no error: the run goes on
+    /// to its end and its exit code, with nothing more printed (cucumber would panic on it).
+    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.write_all(&console_lines(&plain_bytes(bytes))) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
         }
     }
 }
@@ -71,15 +111,18 @@ impl<W: io::Write> io::Write for Plain<W> {
         self.line.extend_from_slice(buf);
         if let Some(end) = self.line.iter().rposition(|b| *b == b'\n') {
             let lines: Vec<u8> = self.line.drain(..=end).collect();
-            self.inner.write_all(&plain_bytes(&lines))?;
+            self.put(&lines)?;
         }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
         let rest = std::mem::take(&mut self.line);
-        self.inner.write_all(&plain_bytes(&rest))?;
-        self.inner.flush()
+        self.put(&rest)?;
+        match self.inner.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        }
     }
 }
 
@@ -120,10 +163,24 @@ mod tests {
             out.write_all(piece.as_bytes()).unwrap();
         }
         assert_eq!(String::from_utf8_lossy(&out.inner), "  ✘ Then x\n   Step failed: why\n");
+
         out.flush().unwrap();
         assert_eq!(
             String::from_utf8_lossy(&out.inner),
             "  ✘ Then x\n   Step failed: why\ntail"
+        );
+    }
+
+    #[test]
+    fn the_console_loses_the_bare_heading_and_the_source_path() {
+        let mut out = Plain::new(Vec::new());
+        out.write_all(
+            b"      Step failed:\n      Defined: features/m.feature:1:1\n      Matched: src/steps/response.rs:25:1\n      Step panicked. Captured output: why\n",
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.inner),
+            "      Defined: features/m.feature:1:1\n      Step failed: why\n"
         );
     }
 }

@@ -20,7 +20,7 @@ mod tables;
 mod update;
 
 pub use record::{BASELINE, DRIFTED};
-pub use restore::FAILED_RESTORES;
+pub use restore::{FAILED_RESTORES, failed_restores};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -113,6 +113,13 @@ impl ConformanceWorld {
         let target = TARGET.get().ok_or_else(|| {
             Error::Config("no target was set before the run; this is a bug of laml-conformance".into())
         })?;
+        // The run stops after a participant could not be restored; a scenario that the runner
+        // started meanwhile must not touch the live conference (it is dropped unreported).
+        if failed_restores() > 0 {
+            return Err(Error::Config(
+                "not started: a participant of the shared conference could not be restored".into(),
+            ));
+        }
         Ok(ConformanceWorld {
             target,
             conferences: Vec::new(),

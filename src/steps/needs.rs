@@ -141,6 +141,7 @@ fn unknown_needs(feature: &Feature) -> Vec<String> {
         .chain(rule_tags)
         .chain(tagged)
         .filter(|(_, t)| t.starts_with("needs-") && need_of(t).is_none())
+        .map(|(line, t)| (tag_line(feature, line, t), t))
         .map(|(line, t)| {
             format!(
                 "{file}:{line}: @{t} declares no need this harness knows; use {}, {}, {} or {}",
@@ -151,6 +152,20 @@ fn unknown_needs(feature: &Feature) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The line a tag is written on: gherkin gives tags no position, only the line of what they
+/// tag, which is below them; the file, where it can be read, says where the tag is.
+fn tag_line(feature: &Feature, tagged: usize, tag: &str) -> usize {
+    let Some(text) = feature.path.as_ref().and_then(|p| std::fs::read_to_string(p).ok()) else {
+        return tagged;
+    };
+    let lines: Vec<&str> = text.lines().take(tagged).collect();
+    let written = format!("@{tag}");
+    lines
+        .iter()
+        .rposition(|l| l.split_whitespace().any(|w| w == written))
+        .map_or(tagged, |i| i + 1)
 }
 
 /// A feature whose update tables name only documented parameters and whose `@needs-…` tags are

@@ -44,12 +44,14 @@ impl ConformanceWorld {
     }
 
     /// Records the scenario's exchanges, or compares them with the baseline; a scenario that
-    /// sent nothing (skipped) records nothing.
-    pub fn record(&self, feature: &Feature, scenario: &Scenario) {
-        let Some(mode) = BASELINE.get() else { return };
+    /// sent nothing (skipped) records nothing. Returns the drift (or why it could not be
+    /// recorded) as the failure text of the scenario: a drift is a failure in every report, not
+    /// a line on stderr beside a green one.
+    pub fn record(&self, feature: &Feature, scenario: &Scenario) -> Option<String> {
+        let mode = BASELINE.get()?;
         let exchanges = self.recorder.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if exchanges.is_empty() {
-            return;
+            return None;
         }
         let stem = feature
             .path
@@ -62,30 +64,22 @@ impl ConformanceWorld {
             let mut files = FILES.lock().unwrap_or_else(|p| p.into_inner());
             if files.contains(&file) {
                 DRIFTED.fetch_add(1, Ordering::SeqCst);
-                eprintln!(
-                    "laml-conformance: {what} would record to {file}, as another scenario does; give one of the features or scenarios another name"
-                );
-                return;
+                return Some(format!(
+                    "{what} would record to {file}, as another scenario does; give one of the features or scenarios another name"
+                ));
             }
             files.push(file.clone());
         }
         let recording = baseline::recording(&exchanges, &self.names());
-        match baseline::apply(mode, &file, &what, &recording) {
-            Ok(None) => {}
-            Ok(Some(deviations)) => {
-                DRIFTED.fetch_add(1, Ordering::SeqCst);
-                eprintln!(
-                    "laml-conformance: {}",
-                    report(
-                        &format!("{what} drifted from its baseline ({file}; the new recording is {file}.new)"),
-                        &deviations
-                    )
-                );
-            }
-            Err(e) => {
-                DRIFTED.fetch_add(1, Ordering::SeqCst);
-                eprintln!("laml-conformance: {e}");
-            }
-        }
+        let failure = match baseline::apply(mode, &file, &what, &recording) {
+            Ok(None) => return None,
+            Ok(Some(deviations)) => report(
+                &format!("{what} drifted from its baseline ({file}; the new recording is {file}.new)"),
+                &deviations,
+            ),
+            Err(e) => e.to_string(),
+        };
+        DRIFTED.fetch_add(1, Ordering::SeqCst);
+        Some(failure)
     }
 }

@@ -10,8 +10,13 @@ Feature: Name a participant by its label
   # sid) and never guesses it. The simulated space, and any setup endpoint, give each
   # participant the name it was arranged by as its label.
 
+  # A label with characters a URL cannot carry as they are is sent percent-encoded, as Twilio
+  # asks ("my label" as my%20label, "ünï" as its UTF-8 bytes, each %XX): the target decodes
+  # the path segment before it looks the label up. The harness's client encodes the path as
+  # any URL library does.
+
   Background:
-    Given a conference with participants "agent", "customer" and "supervisor"
+    Given a conference with participants "agent", "customer", "supervisor", "my label" and "ünï"
 
   Scenario: Mute a participant named by its label (documented example "muteParticipantByLabel")
     When "customer" is updated by its label with:
@@ -37,3 +42,22 @@ Feature: Name a participant by its label
     When "customer" is retrieved by its label
     Then the answer is as in the documented "participant-by-label" example
     And a retrieve of "customer" shows the same participant
+
+  Scenario: Mute a participant whose label has a space, sent percent-encoded
+    When "my label" is updated by its label with:
+      | Muted | true |
+    Then the update succeeds
+    And "my label" is muted
+    And "my label" is otherwise unchanged
+    And no participant but "my label" has changed
+    And a retrieve of "my label" shows the same participant
+
+  Scenario: Retrieve and mute a participant whose label is not ASCII, sent percent-encoded
+    When "ünï" is retrieved by its label
+    Then a retrieve of "ünï" shows the same participant
+    When "ünï" is updated by its label with:
+      | Muted | true |
+    Then the update succeeds
+    And "ünï" is muted
+    And no participant but "ünï" has changed
+    And a retrieve of "ünï" shows the same participant

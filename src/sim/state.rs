@@ -30,11 +30,11 @@ pub const MAX_CONFERENCES_PER_ACCOUNT: usize = 100;
 
 /// How many accounts, conferences and participants the space holds together, each counting
 /// one: with every value an update may set bounded (`rules::MAX_VALUE`), this bounds the
-/// state's memory (a few KiB a participant at worst, about 30 MiB in all; a few hundred bytes
-/// a participant as the suite uses them). A setup request beyond it makes room by forgetting
+/// state's memory (about 4 KiB a participant at worst, three URLs of 1 KiB and a long name:
+/// 20 MiB in all, measured; a few hundred bytes as the suite uses them). A setup request beyond it makes room by forgetting
 /// accounts not used for [`IN_USE`], and is refused (503, `Retry-After`) when every account
 /// was used since: an account in use is never forgotten for another's.
-pub const SPACE_BUDGET: usize = 10_000;
+pub const SPACE_BUDGET: usize = 5_000;
 
 /// Why an arrangement did not fit: every account that could make room is in use, and the
 /// first of them stops being in use after this long.

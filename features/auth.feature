@@ -5,8 +5,9 @@ Feature: Authentication
   code 20003, and changes nothing.
 
   # Choice: valid credentials of another account are refused like wrong ones (401, 20003):
-  # they authenticate, but not for the account in the path. (An account that does not exist
-  # at all is 404, 20404, as SPEC.md section 4 has it: see errors.feature.)
+  # they authenticate, but not for the account in the path. So are they on the path of an
+  # account that does not exist: a 404 there (SPEC.md section 4's 20404) would tell any holder
+  # of credentials which accounts exist.
 
   Background:
     Given a conference with participants "agent" and "customer"
@@ -26,3 +27,9 @@ Feature: Authentication
     Examples:
       | case                                     |
       | with the credentials of another account  |
+
+  @live-safe
+  Scenario: A mute in an account that does not exist is refused as in another's
+    When "agent" is muted in an unknown account
+    Then the update is refused with status 401 and code 20003
+    And no participant has changed

@@ -42,7 +42,6 @@ Feature: Refused updates
 
     Examples:
       | case                                     | request                                                 |
-      | a participant in an unknown account      | "agent" is muted in an unknown account                  |
       | a participant in an unknown conference   | "agent" is muted in an unknown conference               |
       | a participant that is not in it          | a participant that is not in the conference is muted    |
 

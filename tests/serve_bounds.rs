@@ -152,3 +152,213 @@ fn connections_beyond_the_cap_wait_until_one_closes() {
     late.read_exact(&mut first).unwrap();
     assert_eq!(&first, b"HTTP/1.1 404");
 }
+
+/// serve's own conference: the account's Basic header and a participant's path.
+fn own(s: &Serve) -> (String, String, String) {
+    use base64::Engine as _;
+    let account = s.var("LAML_PROJECT_ID");
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{account}:{}", s.var("LAML_API_TOKEN")));
+    let list = format!(
+        "/api/laml/2010-04-01/Accounts/{account}/Conferences/{}/Participants",
+        s.var("LAML_CONFERENCE_SID")
+    );
+    let participant = format!("{list}/{}.json", s.participant("agent"));
+    (format!("Basic {auth}"), participant, format!("{list}.json"))
+}
+
+/// serve's whole answer to raw bytes on a fresh connection: its head and its body.
+fn raw(s: &Serve, request: &[u8]) -> (String, Vec<u8>) {
+    let mut stream = std::net::TcpStream::connect(s.base.trim_start_matches("http://")).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let end = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no head: {}", String::from_utf8_lossy(&answer)));
+    (
+        String::from_utf8_lossy(&answer[..end]).to_ascii_lowercase(),
+        answer[end + 4..].to_vec(),
+    )
+}
+
+fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+    head.lines().find_map(|l| l.strip_prefix(&format!("{name}: ")))
+}
+
+#[test]
+fn head_answers_as_get_does_without_a_body() {
+    let s = serve();
+    let (auth, participant, list) = own(&s);
+    for path in [&participant, &list] {
+        let ask = |method: &str| {
+            raw(
+                &s,
+                format!("{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+        };
+        let (get_head, get_body) = ask("GET");
+        let (head_head, head_body) = ask("HEAD");
+        assert!(head_head.starts_with("http/1.1 200"), "{head_head}");
+        assert!(
+            head_body.is_empty(),
+            "HEAD sent a body: {}",
+            String::from_utf8_lossy(&head_body)
+        );
+        assert_eq!(
+            header(&head_head, "content-length"),
+            Some(get_body.len().to_string().as_str())
+        );
+        assert_eq!(header(&head_head, "content-type"), header(&get_head, "content-type"));
+    }
+}
+
+#[test]
+fn a_401_names_the_basic_scheme_and_its_realm() {
+    let s = serve();
+    let (_, participant, _) = own(&s);
+    for auth in ["", "Authorization: Basic bm90OnRoZW0=\r\n"] {
+        let (head, body) = raw(
+            &s,
+            format!("POST {participant} HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\nContent-Length: 0\r\n\r\n")
+                .as_bytes(),
+        );
+        assert!(head.starts_with("http/1.1 401"), "{head}");
+        let challenge = header(&head, "www-authenticate").unwrap_or_else(|| panic!("no challenge: {head}"));
+        assert!(challenge.starts_with("basic realm=\""), "{challenge}");
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["code"], 20003, "{body}");
+    }
+}
+
+#[test]
+fn a_request_without_a_host_or_with_two_is_refused_with_the_error_body() {
+    let s = serve();
+    let (auth, participant, _) = own(&s);
+    for hosts in ["", "Host: x\r\nHost: y\r\n"] {
+        let (head, body) = raw(
+            &s,
+            format!("GET {participant} HTTP/1.1\r\n{hosts}Authorization: {auth}\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        assert!(head.starts_with("http/1.1 400"), "hosts {hosts:?}: {head}");
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            (body["code"].as_u64(), body["status"].as_u64()),
+            (Some(10000), Some(400)),
+            "{body}"
+        );
+    }
+    // HTTP/1.0 has no Host to require
+    let (head, _) = raw(
+        &s,
+        format!("GET {participant} HTTP/1.0\r\nAuthorization: {auth}\r\n\r\n").as_bytes(),
+    );
+    assert!(
+        head.starts_with("http/1.1 200") || head.starts_with("http/1.0 200"),
+        "{head}"
+    );
+}
+
+#[test]
+fn the_http2_preface_gets_the_documented_refusal() {
+    let s = serve();
+    let (line, body) = raw_answer(
+        &s,
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x12\x04\x00\x00\x00\x00\x00",
+    );
+    assert!(line.starts_with("HTTP/1.1 400 "), "{line}");
+    assert_eq!(
+        (body["code"].as_u64(), body["status"].as_u64()),
+        (Some(10000), Some(400)),
+        "{body}"
+    );
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("HTTP/2")), "{body}");
+}
+
+#[test]
+fn a_page_beyond_int32_is_refused_and_a_percent_encoded_sid_is_found() {
+    let s = serve();
+    let (auth, participant, list) = own(&s);
+    let get = |path: &str| {
+        raw(
+            &s,
+            format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+    };
+    for page in ["2147483648", "18446744073709551615", "-1"] {
+        let (head, body) = get(&format!("{list}?Page={page}"));
+        assert!(head.starts_with("http/1.1 400"), "Page={page}: {head}");
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["code"], 10000, "{body}");
+    }
+    let (head, _) = get(&format!("{list}?Page=2147483647"));
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    let sid = s.participant("agent");
+    let encoded: String = sid.bytes().map(|b| format!("%{b:02X}")).collect();
+    let (head, body) = get(&participant.replace(&sid, &encoded));
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["call_sid"], sid.as_str(), "{body}");
+}
+
+/// Setup floods fill the budget and are then refused with 503, the documented error body and
+/// a `Retry-After`; no account in use is forgotten for them, so every one still answers.
+#[tokio::test]
+async fn setup_past_the_budget_is_refused_with_503_and_forgets_no_account_in_use() {
+    use laml_conformance::sim::state::SPACE_BUDGET;
+    let s = serve();
+    let (auth, participant, _) = own(&s);
+    let http = reqwest::Client::new();
+    let names: Vec<String> = (0..100).map(|i| format!("p{i}")).collect();
+    let mut made = Vec::new();
+    let refused = loop {
+        let r = http
+            .post(format!("{}/__laml/setup/conferences", s.base))
+            .header("content-type", "application/json")
+            .body(serde_json::json!({ "participants": names }).to_string())
+            .send()
+            .await
+            .unwrap();
+        if r.status() != 201 {
+            break r;
+        }
+        made.push(serde_json::from_slice::<serde_json::Value>(&r.bytes().await.unwrap()).unwrap());
+        assert!(made.len() <= SPACE_BUDGET / 100, "no refusal past the budget");
+    };
+    assert!(
+        made.len() >= SPACE_BUDGET / 102 - 1,
+        "refused early, after {}",
+        made.len()
+    );
+    assert_eq!(refused.status(), 503);
+    let retry: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=600).contains(&retry), "{retry}");
+    let body: serde_json::Value = serde_json::from_slice(&refused.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["status"], 503, "{body}");
+    for key in ["code", "message", "more_info"] {
+        assert!(body.get(key).is_some(), "{key} missing: {body}");
+    }
+    let first = &made[0];
+    let r = http
+        .get(format!(
+            "{}/api/laml/2010-04-01/Accounts/{}/Conferences/{}/Participants/{}.json",
+            s.base,
+            first["account_sid"].as_str().unwrap(),
+            first["conference_sid"].as_str().unwrap(),
+            first["participants"]["p0"].as_str().unwrap()
+        ))
+        .basic_auth(first["account_sid"].as_str().unwrap(), first["api_token"].as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "the first account was forgotten");
+    let (head, _) = raw(
+        &s,
+        format!("GET {participant} HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    );
+    assert!(head.starts_with("http/1.1 200"), "serve's own account: {head}");
+}

@@ -150,20 +150,61 @@ async fn the_journal_records_what_arrived() {
 #[tokio::test]
 async fn the_journal_names_how_a_request_deviates() {
     let (sim, conf) = setup().await;
-    let c = client(&sim, &conf, Dialect::SignalWire).with_credentials(None);
+    let c = client(&sim, &conf, Dialect::SignalWire);
     let update = ParticipantUpdate::new()
         .param("muted", "true")
         .param("HoldMethod", "get");
     let x = c.update_participant(&who(&conf, 0), &update).await.unwrap();
-    assert_eq!(x.status, 401);
+    assert_eq!(x.status, 400);
     let entry = sim.journal().pop().unwrap();
     let paths: Vec<&str> = entry.deviations.iter().map(|d| d.path.as_str()).collect();
-    assert_eq!(paths, ["header Authorization", "form muted", "form HoldMethod"]);
+    assert_eq!(paths, ["form muted", "form HoldMethod"]);
     assert!(
-        entry.deviations[1].expected.contains("did you mean Muted?"),
+        entry.deviations[0].expected.contains("did you mean Muted?"),
         "{:?}",
-        entry.deviations[1]
+        entry.deviations[0]
     );
+}
+
+/// A request is journalled only to the account its credentials prove: without them it is
+/// journalled nowhere (anyone could send it), and with one account's credentials on another's
+/// path it is the sender's, never the path's account's.
+#[tokio::test]
+async fn a_request_is_journalled_only_to_the_account_its_credentials_prove() {
+    let (sim, mine) = setup().await;
+    let theirs = sim.arrange_conference(&["agent"]);
+    let mute = ParticipantUpdate::new().param("Muted", "true");
+    let anonymous = client(&sim, &mine, Dialect::SignalWire).with_credentials(None);
+    assert_eq!(
+        anonymous
+            .update_participant(&who(&theirs, 0), &mute)
+            .await
+            .unwrap()
+            .status,
+        401
+    );
+    assert!(sim.journal().is_empty(), "{:?}", sim.journal());
+    let c = client(&sim, &mine, Dialect::SignalWire);
+    assert_eq!(c.update_participant(&who(&theirs, 0), &mute).await.unwrap().status, 401);
+    let journal = sim.journal();
+    let owners: Vec<Option<&str>> = journal.iter().map(|e| e.account.as_deref()).collect();
+    assert_eq!(owners, [Some(mine.credentials.project_id.as_str())]);
+}
+
+/// Credentials that do not match the path's account get the same 401, whether or not that
+/// account exists: no holder of credentials learns which accounts exist.
+#[tokio::test]
+async fn another_account_s_path_is_refused_alike_whether_it_exists_or_not() {
+    let (sim, mine) = setup().await;
+    let theirs = sim.arrange_conference(&["agent"]);
+    let c = client(&sim, &mine, Dialect::SignalWire);
+    let mute = ParticipantUpdate::new().param("Muted", "true");
+    let mut nowhere = who(&theirs, 0);
+    nowhere.account_sid = format!("AC{}", "0".repeat(32));
+    let existing = c.update_participant(&who(&theirs, 0), &mute).await.unwrap();
+    let missing = c.update_participant(&nowhere, &mute).await.unwrap();
+    assert_eq!(existing.status, 401);
+    assert_eq!((missing.status, missing.body), (existing.status, existing.body));
 }
 
 #[tokio::test]

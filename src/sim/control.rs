@@ -20,16 +20,21 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
-use super::http::SimRequest;
+use std::time::Duration;
+
+use super::http::{Reply, SimRequest};
 use super::journal::Journal;
-use super::state::Space;
+use super::state::{Full, IN_USE, MAX_ACCOUNTS, SPACE_BUDGET, Space};
 use crate::setup::ArrangedConference;
 pub use crate::setup::SETUP_PATH;
+use crate::spec::ErrorCode;
 
 /// Where the control plane lives.
 pub const PREFIX: &str = "/__laml/";
 /// The most participants one setup request may ask for.
 const MAX_NAMES: usize = 100;
+/// The longest name (a participant's label) a setup request may give: the space keeps it.
+pub const MAX_NAME: usize = 128;
 
 /// What a control request of an account says without that account's credentials.
 const UNAUTHENTICATED: &str = "send Basic auth with the account's project id and API token: the journal, a second conference and the end of one belong to their account";
@@ -38,66 +43,95 @@ fn problem(status: u16, message: &str) -> (u16, Option<Value>) {
     (status, Some(json!({ "message": message })))
 }
 
+/// The space has no room for the arrangement without forgetting an account in use: 503 with
+/// the documented error body (code 20429, too many) and when to ask again.
+fn full(retry_after: Duration) -> Reply {
+    let code = ErrorCode::TooManyRequests;
+    let seconds = retry_after.as_secs().max(1);
+    let body = json!({
+        "code": code.code(),
+        "message": format!(
+            "The simulated space holds as much as it keeps ({SPACE_BUDGET} accounts, conferences and participants together, at most {MAX_ACCOUNTS} accounts), every account used in the last {} minutes; try again in {seconds} s, or end what you no longer need",
+            IN_USE.as_secs() / 60
+        ),
+        "more_info": code.more_info(),
+        "status": 503,
+    });
+    Reply {
+        retry_after: Some(seconds),
+        ..Reply::json(503, Some(body))
+    }
+}
+
 /// Answers one control request.
-pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequest<'_>) -> (u16, Option<Value>) {
+pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequest<'_>) -> Reply {
+    match route(space, journal, req) {
+        Ok((status, body)) => Reply::json(status, body),
+        Err(Full { retry_after }) => full(retry_after),
+    }
+}
+
+fn route(
+    space: &Mutex<Space>,
+    journal: &Arc<Mutex<Journal>>,
+    req: &SimRequest<'_>,
+) -> Result<(u16, Option<Value>), Full> {
     let rest = req.path.strip_prefix(PREFIX).unwrap_or_default();
     let segments: Vec<&str> = rest.split('/').collect();
-    match (req.method, segments.as_slice()) {
+    Ok(match (req.method, segments.as_slice()) {
         ("GET", ["journal"]) => {
             let caller = {
                 let space = space.lock().unwrap_or_else(|p| p.into_inner());
                 match super::http::authenticate(&space, req.authorization) {
                     Ok(account) => account.to_string(),
-                    Err(_) => return problem(401, UNAUTHENTICATED),
+                    Err(_) => return Ok(problem(401, UNAUTHENTICATED)),
                 }
             };
             let entries: Vec<Value> = journal
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
-                .entries()
-                .filter(|e| e.account.as_deref() == Some(caller.as_str()))
+                .of(&caller)
                 .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
                 .collect();
             (200, Some(json!({ "requests": entries })))
         }
         ("POST", ["setup", "conferences"]) => {
             let Ok(ask) = serde_json::from_slice::<Value>(req.body) else {
-                return problem(400, "send JSON: {\"participants\": [\"agent\", …]}");
+                return Ok(problem(400, "send JSON: {\"participants\": [\"agent\", …]}"));
             };
             let Some(names) = ask.get("participants").and_then(Value::as_array) else {
-                return problem(400, "\"participants\" must be an array of names");
+                return Ok(problem(400, "\"participants\" must be an array of names"));
             };
             let names: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
             if names.len() > MAX_NAMES {
-                return problem(400, "at most 100 participants per conference");
+                return Ok(problem(400, "at most 100 participants per conference"));
+            }
+            if names.iter().any(|n| n.len() > MAX_NAME) {
+                return Ok(problem(400, &format!("a name is at most {MAX_NAME} bytes long")));
             }
             if let Some(twice) = names
                 .iter()
                 .enumerate()
                 .find_map(|(i, n)| names[..i].contains(n).then_some(n))
             {
-                return problem(
+                return Ok(problem(
                     400,
                     &format!("the name {twice:?} is asked for twice; each participant needs a name of its own"),
-                );
+                ));
             }
             let mut space = space.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(account) = ask.get("account_sid").and_then(Value::as_str)
                 && super::http::authenticate(&space, req.authorization).ok() != Some(account)
             {
-                return problem(401, UNAUTHENTICATED);
+                return Ok(problem(401, UNAUTHENTICATED));
             }
             match ask.get("account_sid").and_then(Value::as_str) {
                 // The caller has this account's token already: it is not handed out again.
-                Some(account) => match space.arrange_conference_in(account, &names) {
+                Some(account) => match space.try_arrange_conference_in(account, &names)? {
                     Some(a) => (201, Some(describe(&a, false))),
                     None => problem(404, "no such account, or it holds 100 conferences already"),
                 },
-                None if !space.can_take_new_account() => problem(
-                    503,
-                    "the simulated space holds as many accounts as it keeps, every one used in the last 10 minutes; try again later, or arrange in an account you have (account_sid)",
-                ),
-                None => (201, Some(describe(&space.arrange_conference(&names), true))),
+                None => (201, Some(describe(&space.try_arrange_conference(&names)?, true))),
             }
         }
         ("POST", ["setup", "conferences", conference, "complete"]) => {
@@ -105,11 +139,11 @@ pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequ
                 .ok()
                 .and_then(|v| v.get("account_sid").and_then(Value::as_str).map(str::to_string));
             let Some(account) = account else {
-                return problem(400, "send JSON: {\"account_sid\": \"…\"}");
+                return Ok(problem(400, "send JSON: {\"account_sid\": \"…\"}"));
             };
             let mut space = space.lock().unwrap_or_else(|p| p.into_inner());
             if super::http::authenticate(&space, req.authorization).ok() != Some(account.as_str()) {
-                return problem(401, UNAUTHENTICATED);
+                return Ok(problem(401, UNAUTHENTICATED));
             }
             if space.complete_conference(&account, conference) {
                 (204, None)
@@ -121,7 +155,7 @@ pub fn handle(space: &Mutex<Space>, journal: &Arc<Mutex<Journal>>, req: &SimRequ
             404,
             "control endpoints: GET /__laml/journal, POST /__laml/setup/conferences",
         ),
-    }
+    })
 }
 
 /// The setup answer: ids, and the token of a new account (loopback only: a test server).

@@ -441,7 +441,7 @@ pub const CATALOGUE: &[FaultInfo] = &[
         what: "leaves more_info out of error bodies",
         caught_by: &[
             "A participant cannot coach itself",
-            "An update of a participant in an unknown account is refused as not found",
+            "An update of a participant in an unknown conference is refused as not found",
         ],
         profile: SEED,
     },

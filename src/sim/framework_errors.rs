@@ -22,12 +22,41 @@ pub struct ErrorBodies<S> {
     inner: S,
     /// The replacement answer still to write, and how much of it is written.
     pending: Option<(Vec<u8>, usize)>,
+    /// Whether the first bytes of the connection were looked at (for the HTTP/2 preface).
+    opened: bool,
+}
+
+/// What an HTTP/2 client sends first (RFC 9113 section 3.4), up to the version.
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0";
+
+/// The refusal of a connection that opens with the HTTP/2 preface: hyper, serving HTTP/1.1
+/// only, would close it without a word. An HTTP/1.1 400 with the documented error body, which
+/// a client that fell back from h2 prior knowledge, or a person reading the bytes, can read.
+fn h2_refusal() -> Vec<u8> {
+    let code = ErrorCode::InvalidArgument;
+    let body = json!({
+        "code": code.code(),
+        "message": "HTTP/2 is not served here: send HTTP/1.1 (no prior knowledge of HTTP/2, no h2c upgrade)",
+        "more_info": code.more_info(),
+        "status": 400,
+    })
+    .to_string();
+    format!(
+        "HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-type: {}\r\ncontent-length: {}\r\n\r\n{body}",
+        crate::spec::wire::JSON,
+        body.len()
+    )
+    .into_bytes()
 }
 
 impl<S> ErrorBodies<S> {
     /// Wraps a connection.
     pub fn new(inner: S) -> Self {
-        ErrorBodies { inner, pending: None }
+        ErrorBodies {
+            inner,
+            pending: None,
+            opened: false,
+        }
     }
 }
 
@@ -84,9 +113,22 @@ impl<S: AsyncWrite + Unpin> ErrorBodies<S> {
     }
 }
 
-impl<S: AsyncRead + Unpin> AsyncRead for ErrorBodies<S> {
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for ErrorBodies<S> {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let read = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if self.opened || !matches!(read, Poll::Ready(Ok(()))) || buf.filled().len() == before {
+            return read;
+        }
+        self.opened = true;
+        if buf.filled()[before..].starts_with(H2_PREFACE) {
+            // hyper is told the connection ended before any request; the refusal is written
+            // now, and hyper's shutdown waits for what is left of it.
+            buf.set_filled(before);
+            self.pending = Some((h2_refusal(), 0));
+            let _ = self.drain(cx);
+        }
+        Poll::Ready(Ok(()))
     }
 }
 

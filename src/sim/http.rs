@@ -58,10 +58,37 @@ impl From<ApiError> for SimResponse {
     }
 }
 
-/// Where a path points, once its prefix and account are known.
-enum Route<'a> {
-    Participant { conference: &'a str, call: &'a str },
-    List { conference: &'a str },
+/// Where a path points, once its prefix and account are known (its segments decoded).
+enum Route {
+    Participant { conference: String, call: String },
+    List { conference: String },
+}
+
+/// A path segment percent-decoded, as a client of this API sends a label with unsafe
+/// characters (Twilio: "must be URL-encoded"), or any sid a client library encodes. A segment
+/// whose escapes are broken, or that decodes to no UTF-8, is taken as it came (and matches
+/// nothing a setup endpoint names).
+pub fn decode_segment(segment: &str) -> String {
+    if !segment.contains('%') {
+        return segment.to_string();
+    }
+    let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let (Some(high), Some(low)) = (hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) else {
+                return segment.to_string();
+            };
+            out.push((high * 16 + low) as u8);
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| segment.to_string())
 }
 
 fn not_found(what: &str) -> ApiError {
@@ -85,26 +112,36 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
     let (account, target) = match spec::parse_path(req.path) {
         Some(ApiPath::List {
             account, conference, ..
-        }) => (account, Route::List { conference }),
+        }) => (
+            decode_segment(account),
+            Route::List {
+                conference: decode_segment(conference),
+            },
+        ),
         Some(ApiPath::Participant {
             account,
             conference,
             call,
             ..
-        }) => (account, Route::Participant { conference, call }),
+        }) => (
+            decode_segment(account),
+            Route::Participant {
+                conference: decode_segment(conference),
+                call: decode_segment(call),
+            },
+        ),
         None => return Err(not_found(req.path)),
     };
+    let account = account.as_str();
     let user = authenticate(space, req.authorization)?.to_string();
     space.touch(&user);
+    // The same refusal whether or not the path's account exists: a 404 here would tell any
+    // holder of credentials which accounts exist.
     if user != account {
-        return Err(if space.accounts.contains_key(account) {
-            ApiError::new(
-                ErrorCode::AuthenticationFailed,
-                "These credentials are not valid for this account",
-            )
-        } else {
-            not_found(&format!("Account {account}"))
-        });
+        return Err(ApiError::new(
+            ErrorCode::AuthenticationFailed,
+            "These credentials are not valid for this account",
+        ));
     }
     let acct = space
         .accounts
@@ -117,17 +154,18 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
             }
             let conf = acct
                 .conferences
-                .get(conference)
+                .get(&conference)
                 .ok_or_else(|| not_found(&format!("Conference {conference}")))?;
             list(account, conf, req.query, profile)
         }
         Route::Participant { conference, call } => {
+            let conference = conference.as_str();
             let conf = acct
                 .conferences
                 .get_mut(conference)
                 .ok_or_else(|| not_found(&format!("Conference {conference}")))?;
             let me = conf
-                .find(call, profile.label_lookup)
+                .find(&call, profile.label_lookup)
                 .ok_or_else(|| not_found(&format!("Participant {call}")))?
                 .clone();
             let call = me.call_sid.as_str();
@@ -249,12 +287,17 @@ fn list(
         if profile.list.filters.contains(k) {
             wanted.push((k.as_str(), rules::parse_filter(k, v)?));
         } else if k == "Page" {
-            page = v.parse().map_err(|_| {
-                ApiError::new(
-                    ErrorCode::InvalidArgument,
-                    format!("Page must be a whole number from 0, not {v:?}"),
-                )
-            })?;
+            // The documents type Page as int32: a value beyond it is refused, not echoed.
+            page = v
+                .parse::<i32>()
+                .ok()
+                .and_then(|p| usize::try_from(p).ok())
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::InvalidArgument,
+                        format!("Page must be a whole number from 0 to {}, not {v:?}", i32::MAX),
+                    )
+                })?;
         } else if k == "PageSize" {
             let max = profile.list.page_size.max;
             size = v.parse().ok().filter(|s| (1..=max).contains(s)).ok_or_else(|| {
@@ -327,22 +370,27 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// The `Allow` header of a 405.
     pub allow: Option<&'static [&'static str]>,
+    /// The `Retry-After` header (seconds) of a 503.
+    pub retry_after: Option<u64>,
 }
 
 impl Reply {
-    fn json(status: u16, body: Option<Value>) -> Self {
+    /// A JSON body (none for `None`) with its status.
+    pub(crate) fn json(status: u16, body: Option<Value>) -> Self {
         match body {
             Some(body) => Reply {
                 status,
                 content_type: Some(spec::wire::JSON),
                 body: body.to_string().into_bytes(),
                 allow: None,
+                retry_after: None,
             },
             None => Reply {
                 status,
                 content_type: None,
                 body: Vec::new(),
                 allow: None,
+                retry_after: None,
             },
         }
     }
@@ -376,49 +424,46 @@ impl SimResponder {
         }
     }
 
-    /// The generation the space serves.
-    fn profile(&self) -> &'static Profile {
-        self.space.lock().unwrap_or_else(|p| p.into_inner()).profile
-    }
-
     /// Answers one request: the control plane under `/__laml/`, else the space (wrapped by the
-    /// fault, if any), recorded in the journal with its verdict.
+    /// fault, if any), recorded with its verdict in the journal of the account its credentials
+    /// prove (none if they prove none). HEAD is answered as GET (the server sends no body).
     pub fn answer(&self, req: &SimRequest<'_>) -> Reply {
         if req.path.starts_with(control::PREFIX) {
-            let (status, body) = control::handle(&self.space, &self.journal, req);
-            return Reply::json(status, body);
+            return control::handle(&self.space, &self.journal, req);
         }
-        let response = {
-            let mut space = self.space.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            match self.fault {
-                None => handle(&mut space, req),
-                Some(fault) => sabotage::handle_with(fault, &mut space, req),
-            }
+        let routed = SimRequest {
+            method: if req.method == "HEAD" { "GET" } else { req.method },
+            ..*req
         };
-        let mut path = req.path.to_string();
-        if let Some(q) = req.query {
-            path.push('?');
-            path.push_str(q);
+        let (response, proven, profile) = {
+            let mut space = self.space.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let proven = authenticate(&space, req.authorization).ok().map(str::to_string);
+            let response = match self.fault {
+                None => handle(&mut space, &routed),
+                Some(fault) => sabotage::handle_with(fault, &mut space, &routed),
+            };
+            (response, proven, space.profile)
+        };
+        if proven.is_some() {
+            let deviations = check_request(req, profile);
+            let entry = JournalEntry::capped(
+                proven,
+                req.method,
+                req.path,
+                req.query,
+                req.body,
+                response.status,
+                deviations,
+            );
+            self.journal.lock().unwrap_or_else(|p| p.into_inner()).record(entry);
         }
-        self.journal
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .record(JournalEntry {
-                account: spec::parse_path(req.path).map(|p| match p {
-                    ApiPath::Participant { account, .. } | ApiPath::List { account, .. } => account.to_string(),
-                }),
-                method: req.method.to_string(),
-                path,
-                body: String::from_utf8_lossy(req.body).into_owned(),
-                status: response.status,
-                deviations: check_request(req, self.profile()),
-            });
         let mut reply = match response.wire {
             Some((content_type, text)) => Reply {
                 status: response.status,
                 content_type: Some(content_type),
                 body: text.into_bytes(),
                 allow: None,
+                retry_after: None,
             },
             None => Reply::json(response.status, response.body),
         };

@@ -144,12 +144,14 @@ impl Sim {
         self.space.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The requests received, oldest first (at most [`journal::JOURNAL_CAPACITY`]).
+    /// The requests received with credentials that prove an account, every account's,
+    /// oldest first (at most [`journal::JOURNAL_CAPACITY`] of each account).
     pub fn journal(&self) -> Vec<JournalEntry> {
         self.journal
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .entries()
+            .into_iter()
             .cloned()
             .collect()
     }

@@ -78,9 +78,14 @@ pub struct Update {
     pub end_conference_on_exit: Option<bool>,
 }
 
-/// Reads the form parameters of an update as `profile` documents them, refusing repeated keys
-/// and values of the wrong kind, and refusing or leaving out (as the profile says) keys it does
-/// not document.
+/// The longest value an update may set. The space keeps what an update sets (a URL, say) for
+/// as long as the participant lives: bounded, so that its budget (`state::SPACE_BUDGET`)
+/// bounds its memory too.
+pub const MAX_VALUE: usize = 1024;
+
+/// Reads the form parameters of an update as `profile` documents them, refusing repeated keys,
+/// values of the wrong kind or over [`MAX_VALUE`] bytes, and refusing or leaving out (as the
+/// profile says) keys it does not document.
 pub fn parse_update(form: &[(String, String)], profile: &Profile) -> Result<Update, ApiError> {
     let mut update = Update::default();
     let mut seen: Vec<&str> = Vec::new();
@@ -130,6 +135,16 @@ pub fn parse_update(form: &[(String, String)], profile: &Profile) -> Result<Upda
             return Err(ApiError::new(
                 param.kind.error_code(),
                 format!("{} must be {}, not {value:?}", param.name, param.kind.expectation()),
+            ));
+        }
+        if value.len() > MAX_VALUE {
+            return Err(ApiError::new(
+                param.kind.error_code(),
+                format!(
+                    "{} is {} bytes long; the simulated space keeps values of at most {MAX_VALUE} bytes",
+                    param.name,
+                    value.len()
+                ),
             ));
         }
         let value = value.clone();

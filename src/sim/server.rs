@@ -40,6 +40,9 @@ pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// hold at one time (a few tens of MiB at worst).
 pub const MAX_CONNECTIONS: usize = 256;
 
+/// The challenge of every 401: Basic, the only scheme this API takes.
+pub const WWW_AUTHENTICATE: &str = "Basic realm=\"laml\"";
+
 /// Serves `responder` on `listener` until the task is dropped.
 pub async fn run(listener: tokio::net::TcpListener, responder: SimResponder) {
     let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
@@ -78,6 +81,12 @@ async fn serve_one(responder: &SimResponder, req: Request<Incoming>) -> Response
         }
         Ok(Err(_)) | Err(_) => return to_response(unreadable()),
     };
+    // RFC 9112 section 3.2: a request of HTTP/1.1 carries exactly one Host; none (1.1) or two
+    // (any version) is refused with 400.
+    let hosts = parts.headers.get_all(hyper::header::HOST).iter().count();
+    if hosts > 1 || (hosts == 0 && parts.version == hyper::Version::HTTP_11) {
+        return to_response(bad_host(hosts));
+    }
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let view = SimRequest {
         method: parts.method.as_str(),
@@ -90,6 +99,23 @@ async fn serve_one(responder: &SimResponder, req: Request<Incoming>) -> Response
     to_response(responder.answer(&view))
 }
 
+/// A request with no Host, or more than one: 400, documented shape.
+fn bad_host(hosts: usize) -> Reply {
+    let code = ErrorCode::InvalidArgument;
+    let message = if hosts == 0 {
+        "The request has no Host header; an HTTP/1.1 request carries exactly one"
+    } else {
+        "The request has more than one Host header; send exactly one"
+    };
+    let body = json!({
+        "code": code.code(),
+        "message": message,
+        "more_info": code.more_info(),
+        "status": code.http_status(),
+    });
+    Reply::json(code.http_status(), Some(body))
+}
+
 /// A body that broke off or did not arrive within [`HEAD_TIMEOUT`]: 400, documented shape.
 fn unreadable() -> Reply {
     let code = ErrorCode::InvalidArgument;
@@ -99,12 +125,7 @@ fn unreadable() -> Reply {
         "more_info": code.more_info(),
         "status": code.http_status(),
     });
-    Reply {
-        status: code.http_status(),
-        content_type: Some(crate::spec::wire::JSON),
-        body: body.to_string().into_bytes(),
-        allow: None,
-    }
+    Reply::json(code.http_status(), Some(body))
 }
 
 /// A body over the limit: 413, with an error body of the documented shape.
@@ -116,12 +137,7 @@ fn too_large() -> Reply {
         "more_info": code.more_info(),
         "status": 413,
     });
-    Reply {
-        status: 413,
-        content_type: Some(crate::spec::wire::JSON),
-        body: body.to_string().into_bytes(),
-        allow: None,
-    }
+    Reply::json(413, Some(body))
 }
 
 fn to_response(reply: Reply) -> Response<Full<Bytes>> {
@@ -131,6 +147,13 @@ fn to_response(reply: Reply) -> Response<Full<Bytes>> {
     }
     if let Some(methods) = reply.allow {
         response = response.header("allow", methods.join(", "));
+    }
+    if let Some(seconds) = reply.retry_after {
+        response = response.header("retry-after", seconds);
+    }
+    // RFC 9110 section 11.6.1: a 401 names the scheme the credentials are expected in.
+    if reply.status == 401 {
+        response = response.header("www-authenticate", WWW_AUTHENTICATE);
     }
     response
         .body(Full::new(Bytes::from(reply.body)))

@@ -28,6 +28,31 @@ pub const IN_USE: std::time::Duration = std::time::Duration::from_secs(600);
 /// How many conferences one account may hold; arranging more is refused.
 pub const MAX_CONFERENCES_PER_ACCOUNT: usize = 100;
 
+/// How many accounts, conferences and participants the space holds together, each counting
+/// one: with every value an update may set bounded (`rules::MAX_VALUE`), this bounds the
+/// state's memory (about 4 KiB a participant at worst, three URLs of 1 KiB and a long name:
+/// 20 MiB in all, measured; a few hundred bytes as the suite uses them). A setup request beyond it makes room by forgetting
+/// accounts not used for [`IN_USE`], and is refused (503, `Retry-After`) when every account
+/// was used since: an account in use is never forgotten for another's.
+pub const SPACE_BUDGET: usize = 5_000;
+
+/// Why an arrangement did not fit: every account that could make room is in use, and the
+/// first of them stops being in use after this long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full {
+    /// When to ask again.
+    pub retry_after: std::time::Duration,
+}
+
+/// What one account holds of [`SPACE_BUDGET`]: itself, its conferences and their participants.
+fn units_of(account: &Account) -> usize {
+    1 + account
+        .conferences
+        .values()
+        .map(|c| 1 + c.participants.len())
+        .sum::<usize>()
+}
+
 /// Every account of the space, by sid, and the generation of the documentation it serves.
 #[derive(Debug)]
 pub struct Space {
@@ -62,8 +87,11 @@ impl Space {
     }
 
     /// Seeds a fresh account with one running conference whose participants have these names;
-    /// every id is fresh (in the profile's format), so arrangements never share state.
+    /// every id is fresh (in the profile's format), so arrangements never share state. In
+    /// process (a run's own arrangements), room is made by forgetting the least recently used
+    /// accounts, in use or not.
     pub fn arrange_conference(&mut self, names: &[&str]) -> ArrangedConference {
+        let _ = self.make_room(2 + names.len(), true, None, true);
         let sid = self.ids.fresh("AC");
         let credentials = Credentials::throwaway(sid.clone(), uuid::Uuid::new_v4().simple().to_string());
         self.add_account(Account {
@@ -73,6 +101,80 @@ impl Space {
         });
         self.arrange_conference_in(&sid, names)
             .expect("the account was added just above")
+    }
+
+    /// How much of [`SPACE_BUDGET`] the space holds.
+    pub fn units(&self) -> usize {
+        self.accounts.values().map(units_of).sum()
+    }
+
+    /// Makes room for `units` more of the budget (and one more account if `new_account`) by
+    /// forgetting the least recently used unpinned accounts other than `keep`; only those not
+    /// used for [`IN_USE`] unless `evict_in_use` (the in-process arrangements of a run, which
+    /// are trusted). `Err` when that is not enough.
+    fn make_room(
+        &mut self,
+        units: usize,
+        new_account: bool,
+        keep: Option<&str>,
+        evict_in_use: bool,
+    ) -> Result<(), Full> {
+        let mut held = self.units();
+        loop {
+            let over_budget = held + units > SPACE_BUDGET;
+            let over_accounts = new_account && self.order.len() >= MAX_ACCOUNTS;
+            if !over_budget && !over_accounts {
+                return Ok(());
+            }
+            let idle = |at: Option<&std::time::Instant>| evict_in_use || at.is_none_or(|at| at.elapsed() >= IN_USE);
+            let least = self
+                .order
+                .iter()
+                .enumerate()
+                .filter(|(_, sid)| Some(sid.as_str()) != keep && idle(self.used.get(*sid)))
+                .min_by_key(|(_, sid)| self.used.get(*sid).copied())
+                .map(|(i, _)| i);
+            let Some(sid) = least.and_then(|i| self.order.remove(i)) else {
+                let soonest = self
+                    .order
+                    .iter()
+                    .filter(|sid| Some(sid.as_str()) != keep)
+                    .filter_map(|sid| self.used.get(sid))
+                    .map(|at| IN_USE.saturating_sub(at.elapsed()))
+                    .min()
+                    .unwrap_or(IN_USE);
+                return Err(Full {
+                    retry_after: soonest.max(std::time::Duration::from_secs(1)),
+                });
+            };
+            self.used.remove(&sid);
+            if let Some(gone) = self.accounts.remove(&sid) {
+                held -= units_of(&gone);
+            }
+        }
+    }
+
+    /// Seeds a fresh account with one running conference, as the setup endpoint asks: within
+    /// [`SPACE_BUDGET`] and [`MAX_ACCOUNTS`], forgetting only accounts not in use.
+    pub fn try_arrange_conference(&mut self, names: &[&str]) -> Result<ArrangedConference, Full> {
+        self.make_room(2 + names.len(), true, None, false)?;
+        Ok(self.arrange_conference(names))
+    }
+
+    /// Seeds one more conference in an existing account, as the setup endpoint asks: `Ok(None)`
+    /// if there is no such account or it holds [`MAX_CONFERENCES_PER_ACCOUNT`], `Err` if the
+    /// budget has no room without forgetting an account in use.
+    pub fn try_arrange_conference_in(
+        &mut self,
+        account_sid: &str,
+        names: &[&str],
+    ) -> Result<Option<ArrangedConference>, Full> {
+        match self.accounts.get(account_sid) {
+            Some(a) if a.conferences.len() < MAX_CONFERENCES_PER_ACCOUNT => {}
+            _ => return Ok(None),
+        }
+        self.make_room(1 + names.len(), false, Some(account_sid), false)?;
+        Ok(self.arrange_conference_in(account_sid, names))
     }
 
     /// Keeps an account out of the eviction order, for the one `serve` prints.

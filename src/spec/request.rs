@@ -123,7 +123,12 @@ fn check_query(query: Option<&str>, profile: &Profile, out: &mut Vec<Deviation>)
         return;
     };
     let mut seen: Vec<&str> = Vec::new();
+    let mut unlisted = 0;
     for (key, value) in &pairs {
+        if out.len() >= MAX_LISTED {
+            unlisted += 1;
+            continue;
+        }
         let path = format!("query {key}");
         let filter = profile.list.filters.contains(key);
         if !filter && !profile.list.paging.contains(key) {
@@ -137,11 +142,28 @@ fn check_query(query: Option<&str>, profile: &Profile, out: &mut Vec<Deviation>)
         }
         if seen.contains(&key.as_str()) {
             out.push(dev(path.clone(), "each key once", "given again"));
+        } else {
+            seen.push(key);
         }
-        seen.push(key);
         if filter && !ParamKind::Boolean.accepts(value) {
             out.push(dev(path, ParamKind::Boolean.expectation(), format!("<{value:?}>")));
         }
+    }
+    unlisted_keys("query", unlisted, out);
+}
+
+/// How many deviations one request is given: enough to show a client every mistake it makes
+/// at once, and few enough that a body of thousands of bad keys costs little to judge.
+pub const MAX_LISTED: usize = 100;
+
+/// The deviation that says how many keys were not examined past [`MAX_LISTED`].
+fn unlisted_keys(part: &str, unlisted: usize, out: &mut Vec<Deviation>) {
+    if unlisted > 0 {
+        out.push(dev(
+            part,
+            format!("at most {MAX_LISTED} deviations listed"),
+            format!("{unlisted} more keys, not examined"),
+        ));
     }
 }
 
@@ -162,7 +184,12 @@ fn check_form(req: &RequestView<'_>, profile: &Profile, out: &mut Vec<Deviation>
         return;
     };
     let mut seen = Vec::new();
+    let mut unlisted = 0;
     for (key, value) in &form {
+        if out.len() >= MAX_LISTED {
+            unlisted += 1;
+            continue;
+        }
         let path = format!("form {key}");
         let Some(param) = params::param(key) else {
             let expected = match params::suggest(key) {
@@ -184,12 +211,14 @@ fn check_form(req: &RequestView<'_>, profile: &Profile, out: &mut Vec<Deviation>
         }
         if seen.contains(&param.name) {
             out.push(dev(path.clone(), "each key once", "given again"));
+        } else {
+            seen.push(param.name);
         }
-        seen.push(param.name);
         if !param.kind.accepts(value) {
             out.push(dev(path, param.kind.expectation(), format!("<{value:?}>")));
         }
     }
+    unlisted_keys("body", unlisted, out);
 }
 
 #[cfg(test)]

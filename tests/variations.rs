@@ -77,49 +77,36 @@ fn a_variation_fails_where_its_profile_does_not_allow_it() {
     }
 }
 
+/// The by-label scenarios against `serve --profile twilio` with `extra` arguments, through its
+/// setup endpoint: exit 0, and the run's output.
+fn by_label_against_serve(extra: &[&str], name: &str) -> String {
+    let serve = Serve::start_with(&[&["--profile", "twilio"], extra].concat(), &[]);
+    let setup = format!("{}/__laml/setup", serve.base);
+    let args = [
+        "--target",
+        &serve.base,
+        "--setup-url",
+        &setup,
+        "--profile",
+        "twilio",
+        "--tags",
+        "@label",
+    ];
+    let o = run(&args, &[], &temp_dir(name));
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    out
+}
+
 /// A Twilio server whose participants have no label skips the by-label scenarios with the
 /// reason, found before the run through its setup endpoint, instead of failing them.
 #[test]
 fn a_twilio_server_without_labels_skips_the_by_label_scenarios() {
-    let serve = Serve::start_with(&["--profile", "twilio", "--fault", "labels-absent"], &[]);
-    let setup = format!("{}/__laml/setup", serve.base);
-    let o = run(
-        &[
-            "--target",
-            &serve.base,
-            "--setup-url",
-            &setup,
-            "--profile",
-            "twilio",
-            "--tags",
-            "@label",
-        ],
-        &[],
-        &temp_dir("labels"),
-    );
-    let out = text(&o);
-    assert_eq!(o.status.code(), Some(0), "{out}");
+    let out = by_label_against_serve(&["--fault", "labels-absent"], "labels");
     let (all, skipped) = (count(&out, "scenarios"), count(&out, "skipped"));
     assert!(all > 0 && skipped == all, "every by-label scenario is skipped:\n{out}");
     assert!(out.contains("this target's participants have none"), "{out}");
-    let labelled = Serve::start_with(&["--profile", "twilio"], &[]);
-    let setup = format!("{}/__laml/setup", labelled.base);
-    let o = run(
-        &[
-            "--target",
-            &labelled.base,
-            "--setup-url",
-            &setup,
-            "--profile",
-            "twilio",
-            "--tags",
-            "@label",
-        ],
-        &[],
-        &temp_dir("labelled"),
-    );
-    let out = text(&o);
-    assert_eq!(o.status.code(), Some(0), "{out}");
+    let out = by_label_against_serve(&[], "labelled");
     assert_eq!(
         count(&out, "passed"),
         all,

@@ -246,6 +246,16 @@ impl ConformanceWorld {
         PROFILE.get().copied().unwrap_or_else(Profile::seed)
     }
 
+    /// A participant path in the scenario's conference with a call sid nobody has there.
+    fn stranger(&self) -> Result<ParticipantRef, String> {
+        let conference = self.conference()?;
+        Ok(ParticipantRef {
+            account_sid: conference.credentials.project_id.clone(),
+            conference_sid: conference.conference_sid.clone(),
+            call_sid: self.profile().ids.fresh("CA"),
+        })
+    }
+
     /// The call sid of a named participant.
     fn sid(&self, name: &str) -> Result<String, String> {
         Ok(self.participant(name)?.call_sid)

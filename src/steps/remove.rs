@@ -30,12 +30,7 @@ async fn removed(world: &mut ConformanceWorld, name: Participant) -> Result<(), 
 
 #[when(expr = "a participant that is not in the conference is removed")]
 async fn unknown_removed(world: &mut ConformanceWorld) -> Result<(), String> {
-    let conference = world.conference()?;
-    let who = ParticipantRef {
-        account_sid: conference.credentials.project_id.clone(),
-        conference_sid: conference.conference_sid.clone(),
-        call_sid: world.profile().ids.fresh("CA"),
-    };
+    let who = world.stranger()?;
     remove(world, "an unknown participant".into(), who).await
 }
 

@@ -159,12 +159,7 @@ async fn in_unknown(world: &mut ConformanceWorld, name: Participant, what: Unkno
 
 #[when(expr = "a participant that is not in the conference is muted")]
 async fn unknown_participant(world: &mut ConformanceWorld) -> Result<(), String> {
-    let conference = world.conference()?;
-    let to = ParticipantRef {
-        account_sid: conference.credentials.project_id.clone(),
-        conference_sid: conference.conference_sid.clone(),
-        call_sid: world.profile().ids.fresh("CA"),
-    };
+    let to = world.stranger()?;
     let client = world.client()?.clone();
     send(world, "an unknown participant", client, to, mute()).await
 }

@@ -124,6 +124,15 @@ pub enum Fault {
     /// Its ids are another generation's: `AC…`/`CF…`/`CA…` where uuids are documented, and
     /// the other way round.
     SidsInAnotherFormat,
+    /// `Coaching=false` is accepted and ignored: the participant goes on coaching whom it
+    /// coached.
+    CoachingNotStopped,
+    /// `EndConferenceOnExit` is accepted and ignored, in the answer as in the state.
+    EndConferenceOnExitIgnored,
+    /// A participant named by its label is answered with its label in its `uri`.
+    UriByLabel,
+    /// Listed participants lack their `uri`; a participant retrieved alone keeps it.
+    ListedWithoutUri,
     /// Allowed: every JSON object's keys come in the reverse order.
     KeysReversed,
     /// Allowed where no default is documented: a page holds 20 participants unless asked.
@@ -613,6 +622,36 @@ pub const CATALOGUE: &[FaultInfo] = &[
         name: "sids-in-another-format",
         what: "makes its ids in Twilio's AC/CF/CA form where the generation documents uuids",
         caught_by: &[MUTE, NO_PARAMS],
+        profile: SEED,
+    },
+    // The next four make a `Then` step the first to fail that another step shadowed before
+    // (tests/faults.rs, every `Then` step pinned): each breaks what that step alone states.
+    FaultInfo {
+        fault: Fault::CoachingNotStopped,
+        name: "coaching-not-stopped",
+        what: "accepts Coaching=false and ignores it: the participant goes on coaching",
+        caught_by: &["A supervisor stops coaching and stays muted"],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::EndConferenceOnExitIgnored,
+        name: "end-conference-on-exit-ignored",
+        what: "accepts EndConferenceOnExit=true and ignores it, in the answer as in the state",
+        caught_by: &["The conference ends when the agent leaves"],
+        profile: "twilio",
+    },
+    FaultInfo {
+        fault: Fault::UriByLabel,
+        name: "uri-by-label",
+        what: "answers a participant named by its label with the label in its uri, not its call sid",
+        caught_by: &["Retrieve a participant named by its label (documented example \"fetchByLabel\")"],
+        profile: "twilio",
+    },
+    FaultInfo {
+        fault: Fault::ListedWithoutUri,
+        name: "listed-without-uri",
+        what: "lists participants without their uri, which a participant retrieved alone has",
+        caught_by: &[ONE_PAGE],
         profile: SEED,
     },
 ];

@@ -133,6 +133,10 @@ pub enum Fault {
     UriByLabel,
     /// Listed participants lack their `uri`; a participant retrieved alone keeps it.
     ListedWithoutUri,
+    /// A coaching participant is answered as coaching itself.
+    CoachesItself,
+    /// Every update that sends `Muted` also sets `end_conference_on_exit`.
+    MutingEndsTheConference,
     /// Allowed: every JSON object's keys come in the reverse order.
     KeysReversed,
     /// Allowed where no default is documented: a page holds 20 participants unless asked.
@@ -654,6 +658,23 @@ pub const CATALOGUE: &[FaultInfo] = &[
         caught_by: &[ONE_PAGE],
         profile: SEED,
     },
+    // The next two make the checks that a mutant of the steps weakened (MUTANTS.md) the first
+    // to speak, so their snapshots show the check at work: the normaliser's "another
+    // participant of the conference", and the fields an update may set.
+    FaultInfo {
+        fault: Fault::CoachesItself,
+        name: "coaches-itself",
+        what: "answers a coaching participant with its own call sid as the one it coaches",
+        caught_by: &[COACH],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::MutingEndsTheConference,
+        name: "muting-ends-the-conference",
+        what: "sets end_conference_on_exit on every update that sends Muted",
+        caught_by: &["Muted is read in any case: lowercase, as the table"],
+        profile: SEED,
+    },
 ];
 /// A way a server may differ from the simulated space that the documents of `profiles` allow:
 /// the suite must pass against the space varied so under each (`tests/variations.rs`). Each
@@ -811,6 +832,11 @@ pub fn distort_participant(fault: Fault, p: &mut Value) {
                 "call_sid_to_coach".into(),
                 Value::from("0c0ffee0-0000-4000-8000-0000000000ca"),
             );
+        }
+        Fault::CoachesItself if fields.get("coaching") == Some(&Value::Bool(true)) => {
+            if let Some(own) = fields.get("call_sid").cloned() {
+                fields.insert("call_sid_to_coach".into(), own);
+            }
         }
         Fault::MutedAlsoHolds if fields.get("muted") == Some(&Value::Bool(true)) => {
             fields.insert("hold".into(), Value::Bool(true));

@@ -440,6 +440,7 @@ fn after(
             p.coaching = was.coaching;
             p.call_sid_to_coach = was.call_sid_to_coach.clone();
         }
+        Fault::MutingEndsTheConference if update.muted.is_some() => p.end_conference_on_exit = true,
         Fault::EndConferenceOnExitIgnored => p.end_conference_on_exit = was.end_conference_on_exit,
         Fault::DateUpdatedFrozen => p.date_updated = was.date_updated,
         Fault::DateCreatedMoves => p.date_created = p.date_updated,

@@ -41,6 +41,10 @@ struct Outcome {
     /// Scenario name → the message of a `Given`, `When` or Background step that failed: the
     /// scenario never reached its checks, which is no catch.
     broken: BTreeMap<String, String>,
+    /// Scenario name → the text of its first failing step, a `Then` (or an `And`/`But` that
+    /// continues one): which check spoke first, so a test can tell that each `Then` step
+    /// definition is the one that catches some fault, not always shadowed by another.
+    first_failing_step: BTreeMap<String, String>,
 }
 
 /// Runs the suite as a child process against the embedded space (whatever the environment or
@@ -99,6 +103,10 @@ fn read_report(features: &Value) -> Outcome {
                         .failing
                         .entry(name.clone())
                         .or_insert_with(|| message.to_string());
+                    outcome
+                        .first_failing_step
+                        .entry(name.clone())
+                        .or_insert_with(|| step["name"].as_str().unwrap_or_default().to_string());
                 } else {
                     outcome
                         .broken
@@ -278,6 +286,7 @@ pub fn main() -> ExitCode {
             "missed": missed,
             "failing": outcome.failing.keys().collect::<Vec<_>>(),
             "first_declared_failure": message,
+            "first_failing_step": outcome.first_failing_step,
         }));
     }
     if let Some(path) = &opts.summary {
@@ -329,5 +338,10 @@ mod tests {
         assert!(o.names.contains("passes"));
         assert_eq!(o.broken["when fails"], "When step failed: When broke", "said once");
         assert_eq!(o.failing["and after then fails"], "Step failed: And broke");
+        assert_eq!(
+            o.first_failing_step.into_iter().collect::<Vec<_>>(),
+            [("and after then fails".to_string(), "x".to_string())],
+            "the step that failed first, by its text, for the catching scenarios only"
+        );
     }
 }

@@ -124,6 +124,19 @@ pub enum Fault {
     /// Its ids are another generation's: `AC…`/`CF…`/`CA…` where uuids are documented, and
     /// the other way round.
     SidsInAnotherFormat,
+    /// `Coaching=false` is accepted and ignored: the participant goes on coaching whom it
+    /// coached.
+    CoachingNotStopped,
+    /// `EndConferenceOnExit` is accepted and ignored, in the answer as in the state.
+    EndConferenceOnExitIgnored,
+    /// A participant named by its label is answered with its label in its `uri`.
+    UriByLabel,
+    /// Listed participants lack their `uri`; a participant retrieved alone keeps it.
+    ListedWithoutUri,
+    /// A coaching participant is answered as coaching itself.
+    CoachesItself,
+    /// Every update that sends `Muted` also sets `end_conference_on_exit`.
+    MutingEndsTheConference,
     /// Allowed: every JSON object's keys come in the reverse order.
     KeysReversed,
     /// Allowed where no default is documented: a page holds 20 participants unless asked.
@@ -615,6 +628,53 @@ pub const CATALOGUE: &[FaultInfo] = &[
         caught_by: &[MUTE, NO_PARAMS],
         profile: SEED,
     },
+    // The next four make a `Then` step the first to fail that another step shadowed before
+    // (tests/faults.rs, every `Then` step pinned): each breaks what that step alone states.
+    FaultInfo {
+        fault: Fault::CoachingNotStopped,
+        name: "coaching-not-stopped",
+        what: "accepts Coaching=false and ignores it: the participant goes on coaching",
+        caught_by: &["A supervisor stops coaching and stays muted"],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::EndConferenceOnExitIgnored,
+        name: "end-conference-on-exit-ignored",
+        what: "accepts EndConferenceOnExit=true and ignores it, in the answer as in the state",
+        caught_by: &["The conference ends when the agent leaves"],
+        profile: "twilio",
+    },
+    FaultInfo {
+        fault: Fault::UriByLabel,
+        name: "uri-by-label",
+        what: "answers a participant named by its label with the label in its uri, not its call sid",
+        caught_by: &["Retrieve a participant named by its label (documented example \"fetchByLabel\")"],
+        profile: "twilio",
+    },
+    FaultInfo {
+        fault: Fault::ListedWithoutUri,
+        name: "listed-without-uri",
+        what: "lists participants without their uri, which a participant retrieved alone has",
+        caught_by: &[ONE_PAGE],
+        profile: SEED,
+    },
+    // The next two make the checks that a mutant of the steps weakened (MUTANTS.md) the first
+    // to speak, so their snapshots show the check at work: the normaliser's "another
+    // participant of the conference", and the fields an update may set.
+    FaultInfo {
+        fault: Fault::CoachesItself,
+        name: "coaches-itself",
+        what: "answers a coaching participant with its own call sid as the one it coaches",
+        caught_by: &[COACH],
+        profile: SEED,
+    },
+    FaultInfo {
+        fault: Fault::MutingEndsTheConference,
+        name: "muting-ends-the-conference",
+        what: "sets end_conference_on_exit on every update that sends Muted",
+        caught_by: &["Muted is read in any case: lowercase, as the table"],
+        profile: SEED,
+    },
 ];
 /// A way a server may differ from the simulated space that the documents of `profiles` allow:
 /// the suite must pass against the space varied so under each (`tests/variations.rs`). Each
@@ -772,6 +832,11 @@ pub fn distort_participant(fault: Fault, p: &mut Value) {
                 "call_sid_to_coach".into(),
                 Value::from("0c0ffee0-0000-4000-8000-0000000000ca"),
             );
+        }
+        Fault::CoachesItself if fields.get("coaching") == Some(&Value::Bool(true)) => {
+            if let Some(own) = fields.get("call_sid").cloned() {
+                fields.insert("call_sid_to_coach".into(), own);
+            }
         }
         Fault::MutedAlsoHolds if fields.get("muted") == Some(&Value::Bool(true)) => {
             fields.insert("hold".into(), Value::Bool(true));

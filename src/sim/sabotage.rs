@@ -159,6 +159,11 @@ pub fn handle_with(fault: Fault, space: &mut Space, req: &SimRequest<'_>) -> Sim
     if fault == Fault::NoAllowHeader {
         response.allow = None;
     }
+    if fault == Fault::UriByLabel
+        && let Some(call) = at.as_ref().and_then(|p| p.call.as_deref())
+    {
+        uri_by_label(call, &mut response);
+    }
     distort(fault, &mut response);
     if fault == Fault::KeysReversed
         && let Some(body) = response.body.as_mut()
@@ -166,6 +171,23 @@ pub fn handle_with(fault: Fault, space: &mut Space, req: &SimRequest<'_>) -> Sim
         reverse_keys(body);
     }
     response
+}
+
+/// Puts the path's call segment (a label, when it is not the answered participant's call sid)
+/// into the answer's `uri` in place of the call sid.
+fn uri_by_label(segment: &str, response: &mut SimResponse) {
+    let Some(Value::Object(fields)) = response.body.as_mut() else {
+        return;
+    };
+    let Some(sid) = fields.get("call_sid").and_then(Value::as_str).map(str::to_string) else {
+        return;
+    };
+    if sid == segment {
+        return;
+    }
+    if let Some(Value::String(uri)) = fields.get_mut("uri") {
+        *uri = uri.replace(&sid, segment);
+    }
 }
 
 /// Every object's keys in the reverse order, at every depth.
@@ -414,6 +436,12 @@ fn after(
                 p.call_sid_to_coach = Some(target.clone());
             }
         }
+        Fault::CoachingNotStopped if update.coaching == Some(false) => {
+            p.coaching = was.coaching;
+            p.call_sid_to_coach = was.call_sid_to_coach.clone();
+        }
+        Fault::MutingEndsTheConference if update.muted.is_some() => p.end_conference_on_exit = true,
+        Fault::EndConferenceOnExitIgnored => p.end_conference_on_exit = was.end_conference_on_exit,
         Fault::DateUpdatedFrozen => p.date_updated = was.date_updated,
         Fault::DateCreatedMoves => p.date_created = p.date_updated,
         _ => {}
@@ -496,6 +524,13 @@ fn distort(fault: Fault, response: &mut SimResponse) {
         distort_error(fault, &mut response.status, body);
     } else if let Some(Value::Array(items)) = body.get_mut("participants") {
         items.iter_mut().for_each(|p| distort_participant(fault, p));
+        if fault == Fault::ListedWithoutUri {
+            for item in items.iter_mut() {
+                if let Value::Object(fields) = item {
+                    fields.remove("uri");
+                }
+            }
+        }
         if fault == Fault::ListedFlagsInverted {
             for item in items {
                 if let Some(Value::Bool(muted)) = item.get_mut("muted") {

@@ -35,7 +35,7 @@ pub struct Failure {
     /// is one sentence (a request that could not be sent, a step written wrong).
     pub deviations: Vec<Deviation>,
     /// The exchange that produced it, whose curl repro is rendered at the edge.
-    pub exchange: Option<Exchange>,
+    pub exchange: Option<Box<Exchange>>,
     /// What to do about it, where the harness can tell.
     pub hint: Option<String>,
 }
@@ -60,7 +60,7 @@ impl Failure {
 
     /// The same failure, showing the exchange that produced it.
     pub fn with_exchange(mut self, exchange: &Exchange) -> Self {
-        self.exchange = Some(exchange.clone());
+        self.exchange = Some(Box::new(exchange.clone()));
         self
     }
 

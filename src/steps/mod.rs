@@ -3,8 +3,8 @@
 //! One file per thing a step acts on: the conference and its participants (`conference.rs`),
 //! an update request (`update.rs`), a participant named by its label (`label.rs`), the parameter tables of the features (`tables.rs`), the response and its
 //! documented shape (`response.rs`), the participant's state (`state.rs`). Steps return
-//! `Result<(), Failure>`: the message is the failure a reader sees, so it names the field, the
-//! expectation, what came, and the exchange as a curl command.
+//! `Result<(), Failure>`: the value names the fields, the expectation, what came, and the
+//! exchange; cucumber renders it with its `Display` (the exchange as a curl command) at the edge.
 
 mod conference;
 mod label;

@@ -14,7 +14,7 @@
 
 use std::time::{Duration, Instant};
 
-use laml_conformance::check::{self, dates, report, shape, snapshot};
+use laml_conformance::check::{self, dates, shape, snapshot};
 use laml_conformance::client::{ApiClient, ParticipantRef, ParticipantUpdate};
 use laml_conformance::sim::Sim;
 use laml_conformance::spec::{Dialect, Profile, wire};
@@ -110,6 +110,7 @@ async fn per_exchange() {
             deviations.extend(check::compare(
                 &expected,
                 &shape::resource(&shape::normalise(&body, &subject), Profile::seed()),
+                check::Scope::Exact,
             ));
             let window = match (before.server_date(), exchange.server_date()) {
                 (Some(s), Some(a)) => dates::Window::new(s, a),
@@ -120,7 +121,9 @@ async fn per_exchange() {
                     .err()
                     .unwrap_or_default(),
             );
-            let text = report("the response differs", &deviations) + &exchange.describe();
+            let text = laml_conformance::failure::Failure::deviating("the response differs", deviations.clone())
+                .with_exchange(&exchange)
+                .to_string();
             assert!(deviations.is_empty(), "the healthy space deviates: {text}");
         }
         harness.push(t.elapsed() / EXCHANGES as u32);

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use crate::check::{Deviation, compare_deep};
+use crate::check::{Deviation, Scope, compare};
 use crate::client::Exchange;
 
 /// The ids of one scenario and the names they stand for in a recording.
@@ -169,7 +169,7 @@ pub fn read_snapshot(text: &str) -> Option<Value> {
 /// position and request (`[2] POST …/{customer}.json: body.muted`).
 pub fn drift(baseline: &Value, now: &Value) -> Vec<Deviation> {
     let (Some(was), Some(is)) = (baseline.as_array(), now.as_array()) else {
-        return compare_deep(baseline, now);
+        return compare(baseline, now, Scope::Deep);
     };
     let mut out = Vec::new();
     for i in 0..was.len().max(is.len()) {
@@ -181,7 +181,7 @@ pub fn drift(baseline: &Value, now: &Value) -> Vec<Deviation> {
         };
         match (was.get(i), is.get(i)) {
             (Some(a), Some(b)) => {
-                out.extend(compare_deep(a, b).into_iter().map(|d| Deviation {
+                out.extend(compare(a, b, Scope::Deep).into_iter().map(|d| Deviation {
                     path: format!("[{i}] {}: {}", label(Some(b)), d.path),
                     ..d
                 }));

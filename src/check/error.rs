@@ -77,7 +77,7 @@ pub fn check_error(http_status: u16, body: &Value, code: ErrorCode, profile: &Pr
     match snapshot::committed(&snapshot::error_name(code)) {
         Some(mut expected) => {
             expected["status"] = json!(expected_status);
-            deviations.extend(super::compare(&expected, &normalise_error(body)))
+            deviations.extend(super::compare(&expected, &normalise_error(body), super::Scope::Exact))
         }
         None => deviations.push(Deviation {
             path: "(snapshot)".into(),

@@ -2,7 +2,7 @@
 //!
 //! Checks return [`Deviation`]s instead of panicking, so a step can report every differing field
 //! at once, with the rule that was broken, and then show the exchange that produced it. One
-//! engine, [`compare`] (and its inclusive form, [`compare_fields`]), finds them for every check:
+//! engine, [`compare`] with its [`Scope`], finds them for every check:
 //! the documented shapes, the values, the error bodies, the states before and after; so the
 //! console and every report show the same field-level text.
 
@@ -15,67 +15,35 @@ pub mod values;
 
 use serde_json::Value;
 
-pub use crate::spec::deviation::{Deviation, show};
+pub use crate::spec::deviation::{Deviation, MISSING, UNEXPECTED, show};
 use crate::spec::wire;
 
-/// Every field where `actual` differs from `expected`: missing, another value or type, or
-/// there but not expected. Two values that are not both objects differ as a whole, at `(body)`.
-pub fn compare(expected: &Value, actual: &Value) -> Vec<Deviation> {
-    let (Value::Object(e), Value::Object(a)) = (expected, actual) else {
-        return if expected == actual {
-            Vec::new()
-        } else {
-            vec![Deviation::values("(body)", expected, actual)]
-        };
-    };
-    let mut deviations = compare_fields(expected, actual);
-    for (key, got) in a {
-        if !e.contains_key(key) {
-            deviations.push(Deviation {
-                path: key.clone(),
-                expected: "absent: not a field of the expected shape".into(),
-                actual: show(got),
-            });
-        }
-    }
-    deviations
+/// How far [`compare`] looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every top-level field of `expected` (missing, another value or type), and every field of
+    /// `actual` that `expected` does not name: for a documented shape.
+    Exact,
+    /// Only the top-level fields `expected` names; others in `actual` are not looked at: for
+    /// the values a step states.
+    Fields,
+    /// Like [`Scope::Exact`] at any depth of objects (an array is one value): for two answers of
+    /// the same kind (a baseline and a later run, the model and a target), where a whole-field
+    /// diff would hide which leaf moved.
+    Deep,
 }
 
-/// Every field of `expected` that `actual` lacks or holds with another value or type; fields
-/// of `actual` that `expected` does not name are not looked at.
-pub fn compare_fields(expected: &Value, actual: &Value) -> Vec<Deviation> {
-    let (Value::Object(e), Value::Object(a)) = (expected, actual) else {
-        return if expected == actual {
-            Vec::new()
-        } else {
-            vec![Deviation::values("(body)", expected, actual)]
-        };
-    };
-    let mut deviations = Vec::new();
-    for (key, want) in e {
-        match a.get(key) {
-            None => deviations.push(Deviation {
-                path: key.clone(),
-                expected: show(want),
-                actual: "missing".into(),
-            }),
-            Some(got) if got != want => deviations.push(Deviation::values(key.clone(), want, got)),
-            Some(_) => {}
-        }
-    }
-    deviations
-}
-
-/// Every place where `actual` differs from `expected`, at any depth of objects (an array is one
-/// value): a field `missing`, one not expected (`absent`), another value or type. For comparing two answers of the same kind (a baseline with a later run, the
-/// reference model with a target), where a whole-field diff would hide which leaf moved.
-pub fn compare_deep(expected: &Value, actual: &Value) -> Vec<Deviation> {
+/// The one comparison engine: every place where `actual` differs from `expected`, as far as
+/// `mode` looks. A field is [`Deviation::missing`], [`Deviation::unexpected`] (worded the same
+/// in every mode), or of another value or type. Two values that are not both objects differ as
+/// a whole, at `(body)`.
+pub fn compare(expected: &Value, actual: &Value, mode: Scope) -> Vec<Deviation> {
     let mut out = Vec::new();
-    walk("", expected, actual, &mut out);
+    walk("", expected, actual, mode, &mut out);
     out
 }
 
-fn walk(path: &str, expected: &Value, actual: &Value, out: &mut Vec<Deviation>) {
+fn walk(path: &str, expected: &Value, actual: &Value, mode: Scope, out: &mut Vec<Deviation>) {
     let at = |key: &str| {
         if path.is_empty() {
             key.to_string()
@@ -87,20 +55,16 @@ fn walk(path: &str, expected: &Value, actual: &Value, out: &mut Vec<Deviation>) 
         (Value::Object(e), Value::Object(a)) => {
             for (key, want) in e {
                 match a.get(key) {
-                    Some(got) => walk(&at(key), want, got, out),
-                    None => out.push(Deviation {
-                        path: at(key),
-                        expected: show(want),
-                        actual: "missing".into(),
-                    }),
+                    Some(got) if mode == Scope::Deep => walk(&at(key), want, got, mode, out),
+                    Some(got) if got != want => out.push(Deviation::values(at(key), want, got)),
+                    Some(_) => {}
+                    None => out.push(Deviation::missing(at(key), want)),
                 }
             }
-            for (key, got) in a.iter().filter(|(k, _)| !e.contains_key(*k)) {
-                out.push(Deviation {
-                    path: at(key),
-                    expected: "absent".into(),
-                    actual: show(got),
-                });
+            if mode != Scope::Fields {
+                for (key, got) in a.iter().filter(|(k, _)| !e.contains_key(*k)) {
+                    out.push(Deviation::unexpected(at(key), got));
+                }
             }
         }
         _ if expected != actual => out.push(Deviation::values(
@@ -121,18 +85,8 @@ pub fn check_json_content_type(content_type: Option<&str>) -> Result<(), Deviati
     Err(Deviation {
         path: "(header Content-Type)".into(),
         expected: wire::JSON.into(),
-        actual: content_type.map_or("missing".to_string(), |c| format!("<{c}>")),
+        actual: content_type.map_or(MISSING.to_string(), |c| format!("<{c}>")),
     })
-}
-
-/// Renders deviations under a title, one block per field path, for a step's failure message.
-pub fn report(title: &str, deviations: &[Deviation]) -> String {
-    let mut text = format!("{title}: {} field(s) differ\n", deviations.len());
-    for d in deviations {
-        text.push_str(&d.to_string());
-        text.push('\n');
-    }
-    text
 }
 
 #[cfg(test)]
@@ -142,7 +96,11 @@ mod tests {
 
     #[test]
     fn compare_names_missing_differing_and_extra_fields_in_that_order() {
-        let d = compare(&json!({"a": 1, "b": true}), &json!({"b": "true", "c": null}));
+        let d = compare(
+            &json!({"a": 1, "b": true}),
+            &json!({"b": "true", "c": null}),
+            Scope::Exact,
+        );
         let got: Vec<(&str, &str, &str)> = d
             .iter()
             .map(|d| (d.path.as_str(), d.expected.as_str(), d.actual.as_str()))
@@ -155,14 +113,15 @@ mod tests {
                 ("c", "absent: not a field of the expected shape", "<null> (null)"),
             ]
         );
-        assert!(compare(&json!({"a": [1]}), &json!({"a": [1]})).is_empty());
+        assert!(compare(&json!({"a": [1]}), &json!({"a": [1]}), Scope::Exact).is_empty());
     }
 
     #[test]
     fn compare_deep_names_the_leaf_that_moved() {
-        let d = compare_deep(
+        let d = compare(
             &json!({"body": {"muted": true, "hold": false}, "status": 200}),
             &json!({"body": {"muted": false, "extra": 1}, "status": 200}),
+            Scope::Deep,
         );
         let got: Vec<(&str, &str)> = d.iter().map(|d| (d.path.as_str(), d.actual.as_str())).collect();
         assert_eq!(
@@ -173,21 +132,29 @@ mod tests {
                 ("body.extra", "<1> (number)")
             ]
         );
-        assert!(compare_deep(&json!([1, 2]), &json!([1, 2])).is_empty());
-        assert_eq!(compare_deep(&json!(1), &json!(2))[0].path, "(body)");
+        assert!(compare(&json!([1, 2]), &json!([1, 2]), Scope::Deep).is_empty());
+        assert_eq!(compare(&json!(1), &json!(2), Scope::Deep)[0].path, "(body)");
+        assert!(d[2].is_unexpected() && d[1].is_missing(), "{d:?}");
     }
 
     #[test]
     fn compare_fields_ignores_what_it_is_not_asked_about() {
-        assert!(compare_fields(&json!({"a": 1}), &json!({"a": 1, "b": 2})).is_empty());
-        assert_eq!(compare_fields(&json!({"a": 1}), &json!({"b": 2}))[0].actual, "missing");
+        assert!(compare(&json!({"a": 1}), &json!({"a": 1, "b": 2}), Scope::Fields).is_empty());
+        assert!(compare(&json!({"a": 1}), &json!({"b": 2}), Scope::Fields)[0].is_missing());
+        assert_eq!(
+            compare(&json!({"a": {"b": 1}}), &json!({"a": {"c": 1}}), Scope::Fields)[0].path,
+            "a"
+        );
     }
 
     #[test]
     fn bodies_that_are_not_objects_differ_as_a_whole() {
-        assert_eq!(compare(&json!({"a": 1}), &json!("html"))[0].path, "(body)");
-        assert_eq!(compare_fields(&json!({"a": 1}), &json!([]))[0].path, "(body)");
-        assert!(compare(&json!(1), &json!(1)).is_empty());
+        assert_eq!(
+            compare(&json!({"a": 1}), &json!("html"), Scope::Exact)[0].path,
+            "(body)"
+        );
+        assert_eq!(compare(&json!({"a": 1}), &json!([]), Scope::Fields)[0].path, "(body)");
+        assert!(compare(&json!(1), &json!(1), Scope::Exact).is_empty());
     }
 
     #[test]

@@ -321,7 +321,7 @@ pub fn documented_shape(example: &DocumentedExample) -> Value {
 /// Every field where a normalised body differs from a documented shape: missing, extra, or
 /// another value or type.
 pub fn check_shape(actual: &Value, expected: &Value) -> Result<(), Vec<Deviation>> {
-    let deviations = super::compare(expected, actual);
+    let deviations = super::compare(expected, actual, super::Scope::Exact);
     if deviations.is_empty() { Ok(()) } else { Err(deviations) }
 }
 

@@ -8,7 +8,7 @@ use super::Deviation;
 /// Checks that `actual` holds every field of `expected` with the same value (other fields are
 /// not looked at).
 pub fn check_values(actual: &Value, expected: &Value) -> Result<(), Vec<Deviation>> {
-    let deviations = super::compare_fields(expected, actual);
+    let deviations = super::compare(expected, actual, super::Scope::Fields);
     if deviations.is_empty() { Ok(()) } else { Err(deviations) }
 }
 
@@ -25,7 +25,7 @@ pub fn check_unchanged_except(before: &Value, after: &Value, except: &[&str]) ->
         ),
         other => other.clone(),
     };
-    let deviations = super::compare(&keep(before), &keep(after));
+    let deviations = super::compare(&keep(before), &keep(after), super::Scope::Exact);
     if deviations.is_empty() { Ok(()) } else { Err(deviations) }
 }
 

@@ -225,9 +225,9 @@ pub fn diff(model: &Value, target: &Value) -> Vec<Deviation> {
             },
         ];
     }
-    let mut out = laml_conformance::check::compare_deep(model, target);
+    let mut out = laml_conformance::check::compare(model, target, laml_conformance::check::Scope::Deep);
     if out.iter().any(|d| d.path == "names") {
-        out.retain(|d| !(d.path.starts_with("participants.") && (d.actual == "missing" || d.expected == "absent")));
+        out.retain(|d| !(d.path.starts_with("participants.") && (d.is_missing() || d.is_unexpected())));
     }
     out
 }
@@ -267,8 +267,8 @@ mod tests {
         );
         let paths: Vec<&str> = d.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths, ["p.agent.muted", "gone", "new"]);
-        assert_eq!(d[1].actual, "missing");
-        assert_eq!(d[2].expected, "absent");
+        assert!(d[1].is_missing());
+        assert!(d[2].is_unexpected());
     }
 
     #[test]

@@ -26,7 +26,41 @@ impl Deviation {
             actual: show(actual),
         }
     }
+
+    /// A field `expected` holds and the answer lacks.
+    pub fn missing(path: impl Into<String>, expected: &Value) -> Self {
+        Deviation {
+            path: path.into(),
+            expected: show(expected),
+            actual: MISSING.into(),
+        }
+    }
+
+    /// A field the answer holds and `expected` does not name.
+    pub fn unexpected(path: impl Into<String>, actual: &Value) -> Self {
+        Deviation {
+            path: path.into(),
+            expected: UNEXPECTED.into(),
+            actual: show(actual),
+        }
+    }
+
+    /// Whether the answer lacks the field (see [`Deviation::missing`]).
+    pub fn is_missing(&self) -> bool {
+        self.actual == MISSING
+    }
+
+    /// Whether the field is one the expectation does not name (see [`Deviation::unexpected`]).
+    pub fn is_unexpected(&self) -> bool {
+        self.expected == UNEXPECTED
+    }
 }
+
+/// What a deviation says came, for a field that did not: one wording, owned here, so a reader
+/// of deviations asks [`Deviation::is_missing`] instead of matching the word.
+pub const MISSING: &str = "missing";
+/// What a deviation says was expected of a field the expectation does not name.
+pub const UNEXPECTED: &str = "absent: not a field of the expected shape";
 
 impl fmt::Display for Deviation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -4,6 +4,7 @@
 use cucumber::gherkin::Step;
 use cucumber::when;
 use laml_conformance::client::ParticipantRef;
+use laml_conformance::failure::Failure;
 use serde_json::Value;
 
 use super::parameters::Participant;
@@ -11,7 +12,7 @@ use super::{Answer, ConformanceWorld, with_exchange};
 
 /// The participant's path with its label where the call sid goes. The label is read from the
 /// target (a retrieve by call sid), never guessed: a participant without one cannot be named so.
-async fn by_label(world: &ConformanceWorld, name: &str) -> Result<ParticipantRef, String> {
+async fn by_label(world: &ConformanceWorld, name: &str) -> Result<ParticipantRef, Failure> {
     let (exchange, body) = world.retrieve(name).await?;
     match body.get("label") {
         Some(Value::String(label)) if !label.is_empty() => Ok(ParticipantRef {
@@ -29,14 +30,14 @@ async fn by_label(world: &ConformanceWorld, name: &str) -> Result<ParticipantRef
 }
 
 #[when(expr = "{participant} is updated by its label with:")]
-async fn updated_by_label(world: &mut ConformanceWorld, name: Participant, step: &Step) -> Result<(), String> {
+async fn updated_by_label(world: &mut ConformanceWorld, name: Participant, step: &Step) -> Result<(), Failure> {
     let update = super::update::from_table(world, step)?;
     let (client, to) = (world.client()?.clone(), by_label(world, &name.0).await?);
     super::update::send(world, &name.0, client, to, update).await
 }
 
 #[when(expr = "{participant} is retrieved by its label")]
-async fn retrieved_by_label(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+async fn retrieved_by_label(world: &mut ConformanceWorld, name: Participant) -> Result<(), Failure> {
     let to = by_label(world, &name.0).await?;
     world.remember_everyone().await?;
     let exchange = world

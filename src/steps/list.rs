@@ -7,13 +7,14 @@
 
 use cucumber::gherkin::Step;
 use cucumber::{then, when};
-use laml_conformance::check::{Deviation, page, report, shape, show, snapshot};
+use laml_conformance::check::{Deviation, page, shape, show, snapshot};
 use laml_conformance::client::Exchange;
+use laml_conformance::failure::Failure;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::parameters::ListFilter;
-use super::{Answer, ConformanceWorld, with_exchange};
+use super::{Answer, ConformanceWorld, report, with_exchange};
 
 /// A page of the list as it was asked for and answered.
 pub struct Listing {
@@ -33,7 +34,7 @@ impl ConformanceWorld {
         link: Option<String>,
         sent: Vec<(String, String)>,
         fresh: bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), Failure> {
         let conference = self.conference()?;
         let client = self.client()?;
         let exchange = match link {
@@ -58,12 +59,12 @@ impl ConformanceWorld {
     }
 
     /// The first page of the whole list, as a client asks for it with no query.
-    pub(super) async fn list_all(&mut self) -> Result<(), String> {
+    pub(super) async fn list_all(&mut self) -> Result<(), Failure> {
         self.list_page(None, Vec::new(), true).await
     }
 
     /// The last page, judged whole (see the module's comment), with its participants.
-    pub(super) fn judged_page(&self) -> Result<(&Listing, Vec<Value>), String> {
+    pub(super) fn judged_page(&self) -> Result<(&Listing, Vec<Value>), Failure> {
         let listing = self
             .listing
             .as_ref()
@@ -71,7 +72,7 @@ impl ConformanceWorld {
         let exchange = &listing.exchange;
         let body = super::ok_json(exchange, "listing the participants")?;
         let Some(items) = body.get("participants").and_then(Value::as_array).cloned() else {
-            return Err(with_exchange("the page has no \"participants\" array".into(), exchange));
+            return Err(with_exchange("the page has no \"participants\" array", exchange));
         };
         let profile = self.profile();
         let mut deviations = page_deviations(self, &body)?;
@@ -120,7 +121,7 @@ impl ConformanceWorld {
     /// Every listed participant is one of the conference's: on a conference the scenario
     /// arranged alone, one the scenario named there. A live, configured conference may hold
     /// others, who are not the scenario's business.
-    fn members(&self, items: &[Value]) -> Result<Vec<Deviation>, String> {
+    fn members(&self, items: &[Value]) -> Result<Vec<Deviation>, Failure> {
         let conference = &self.conference()?.conference_sid;
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -163,7 +164,7 @@ impl ConformanceWorld {
 
 /// How a listed page differs from the profile's list page (`list.snap`, `<profile>_list.snap`),
 /// and each of the scenario's participants in it from the profile's resource.
-fn page_deviations(world: &ConformanceWorld, body: &Value) -> Result<Vec<Deviation>, String> {
+fn page_deviations(world: &ConformanceWorld, body: &Value) -> Result<Vec<Deviation>, Failure> {
     let profile = world.profile();
     let conference = world.conference()?;
     let subject = page::ListSubject {
@@ -177,6 +178,7 @@ fn page_deviations(world: &ConformanceWorld, body: &Value) -> Result<Vec<Deviati
     let mut deviations = laml_conformance::check::compare(
         &committed(snapshot::name_in(profile, snapshot::LIST))?,
         &page::normalise_page(body, &subject),
+        laml_conformance::check::Scope::Exact,
     );
     let resource = committed(snapshot::name_in(profile, snapshot::RESOURCE))?;
     for (i, item) in body
@@ -195,7 +197,7 @@ fn page_deviations(world: &ConformanceWorld, body: &Value) -> Result<Vec<Deviati
         };
         let actual = shape::resource(&shape::normalise(item, &world.subject(name)?), profile);
         deviations.extend(
-            laml_conformance::check::compare(&resource, &actual)
+            laml_conformance::check::compare(&resource, &actual, laml_conformance::check::Scope::Exact)
                 .into_iter()
                 .map(|d| Deviation {
                     path: format!("participants[{i}].{}", d.path),
@@ -208,7 +210,7 @@ fn page_deviations(world: &ConformanceWorld, body: &Value) -> Result<Vec<Deviati
 
 /// The query a table of `| Parameter | value |` rows asks for; each key a filter or a paging
 /// parameter the run's profile documents, so a scenario cannot ask what its profile lacks.
-fn query_from(world: &ConformanceWorld, step: &Step) -> Result<Vec<(String, String)>, String> {
+fn query_from(world: &ConformanceWorld, step: &Step) -> Result<Vec<(String, String)>, Failure> {
     let table = step
         .table
         .as_ref()
@@ -217,15 +219,13 @@ fn query_from(world: &ConformanceWorld, step: &Step) -> Result<Vec<(String, Stri
     let mut out = Vec::new();
     for row in &table.rows {
         let [key, value] = row.as_slice() else {
-            return Err(format!(
-                "each row has two cells, | Parameter | value |; this one has {row:?}"
-            ));
+            return Err(format!("each row has two cells, | Parameter | value |; this one has {row:?}").into());
         };
         if !profile.list.filters.contains(key) && !profile.list.paging.contains(key) {
             return Err(format!(
                 "the {} profile documents no list parameter {key}; its filters are {:?} and its paging {:?} (tag the scenario @except-{})",
                 profile.name, profile.list.filters, profile.list.paging, profile.name
-            ));
+            ).into());
         }
         out.push((key.clone(), value.clone()));
     }
@@ -233,19 +233,19 @@ fn query_from(world: &ConformanceWorld, step: &Step) -> Result<Vec<(String, Stri
 }
 
 #[when(expr = "the participants are listed")]
-async fn listed(world: &mut ConformanceWorld) -> Result<(), String> {
+async fn listed(world: &mut ConformanceWorld) -> Result<(), Failure> {
     world.list_page(None, Vec::new(), true).await
 }
 
 #[when(expr = "the participants are listed with:")]
-async fn listed_with(world: &mut ConformanceWorld, step: &Step) -> Result<(), String> {
+async fn listed_with(world: &mut ConformanceWorld, step: &Step) -> Result<(), Failure> {
     let sent = query_from(world, step)?;
     world.list_page(None, sent, true).await
 }
 
 /// Follows a link of the last page, as a client pages: the link is sent as given.
 #[when(regex = r"^the (next|previous|first) page is followed$")]
-async fn followed(world: &mut ConformanceWorld, which: String) -> Result<(), String> {
+async fn followed(world: &mut ConformanceWorld, which: String) -> Result<(), Failure> {
     let (listing, items) = world.judged_page()?;
     let key = format!("{which}_page_uri");
     let body = listing.exchange.json().map_err(|e| e.to_string())?;
@@ -262,7 +262,7 @@ async fn followed(world: &mut ConformanceWorld, which: String) -> Result<(), Str
 }
 
 #[then(regex = r"^the page lists (\d+) participants?$")]
-async fn page_lists(world: &mut ConformanceWorld, count: usize) -> Result<(), String> {
+async fn page_lists(world: &mut ConformanceWorld, count: usize) -> Result<(), Failure> {
     let (listing, items) = world.judged_page()?;
     if items.len() == count {
         return Ok(());
@@ -275,7 +275,7 @@ async fn page_lists(world: &mut ConformanceWorld, count: usize) -> Result<(), St
 }
 
 #[then(regex = r"^the page has (a|no) (next|previous) page$")]
-async fn page_has(world: &mut ConformanceWorld, has: String, which: String) -> Result<(), String> {
+async fn page_has(world: &mut ConformanceWorld, has: String, which: String) -> Result<(), Failure> {
     let (listing, _) = world.judged_page()?;
     let key = format!("{which}_page_uri");
     let body = listing.exchange.json().map_err(|e| e.to_string())?;
@@ -302,7 +302,7 @@ async fn page_has(world: &mut ConformanceWorld, has: String, which: String) -> R
 /// Every page seen since the participants were listed, this one included, lists exactly these
 /// of the scenario's participants, each once.
 #[then(regex = r#"^the pages together list exactly ((?:"[^"]+"(?:, | and )?)*|nobody)$"#)]
-async fn pages_together(world: &mut ConformanceWorld, list: String) -> Result<(), String> {
+async fn pages_together(world: &mut ConformanceWorld, list: String) -> Result<(), Failure> {
     let (listing, items) = world.judged_page()?;
     let mut got = world.listed.clone();
     got.extend(world.names_on(&items));
@@ -328,14 +328,15 @@ async fn pages_together(world: &mut ConformanceWorld, list: String) -> Result<()
 #[then(
     regex = r#"^listing the participants with "([A-Za-z]+)" set to "([^"]*)" gives exactly ((?:"[^"]+"(?:, | and )?)*|nobody)$"#
 )]
-async fn listing(world: &mut ConformanceWorld, filter: String, value: String, list: String) -> Result<(), String> {
+async fn listing(world: &mut ConformanceWorld, filter: String, value: String, list: String) -> Result<(), Failure> {
     let ListFilter(filter) = filter.parse()?;
     let profile = world.profile();
     if !profile.list.filters.contains(&filter) {
         return Err(format!(
             "the {} profile documents no {filter} filter; its filters are {:?}",
             profile.name, profile.list.filters
-        ));
+        )
+        .into());
     }
     world
         .list_page(None, vec![(filter.clone(), value.clone())], true)

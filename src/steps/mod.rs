@@ -3,8 +3,8 @@
 //! One file per thing a step acts on: the conference and its participants (`conference.rs`),
 //! an update request (`update.rs`), a participant named by its label (`label.rs`), the parameter tables of the features (`tables.rs`), the response and its
 //! documented shape (`response.rs`), the participant's state (`state.rs`). Steps return
-//! `Result<(), String>`: the message is the failure a reader sees, so it names the field, the
-//! expectation, what came, and the exchange as a curl command.
+//! `Result<(), Failure>`: the value names the fields, the expectation, what came, and the
+//! exchange; cucumber renders it with its `Display` (the exchange as a curl command) at the edge.
 
 mod conference;
 mod label;
@@ -29,6 +29,7 @@ use std::sync::OnceLock;
 use laml_conformance::check::{dates, shape};
 use laml_conformance::client::{ApiClient, Exchange, ParticipantRef, ParticipantUpdate};
 use laml_conformance::error::Error;
+use laml_conformance::failure::Failure;
 use laml_conformance::setup::ArrangedConference;
 use laml_conformance::spec::{Profile, params};
 use laml_conformance::target::Target;
@@ -137,21 +138,21 @@ impl ConformanceWorld {
     }
 
     /// The scenario's (first) conference.
-    fn conference(&self) -> Result<&ArrangedConference, String> {
+    fn conference(&self) -> Result<&ArrangedConference, Failure> {
         self.conferences.first().ok_or_else(|| {
-            "no conference was arranged: start the scenario (or its Background) with \"Given a conference with participants …\"".to_string()
+            Failure::new("no conference was arranged: start the scenario (or its Background) with \"Given a conference with participants …\"")
         })
     }
 
-    fn client(&self) -> Result<&ApiClient, String> {
+    fn client(&self) -> Result<&ApiClient, Failure> {
         self.client
             .as_ref()
-            .ok_or_else(|| "no conference was arranged, so there is no account to send as".to_string())
+            .ok_or_else(|| Failure::new("no conference was arranged, so there is no account to send as"))
     }
 
     /// Keeps an arranged conference and names its participants; on a target whose participants
     /// are shared, also keeps their state to restore after the scenario.
-    async fn add_conference(&mut self, arranged: ArrangedConference) -> Result<(), String> {
+    async fn add_conference(&mut self, arranged: ArrangedConference) -> Result<(), Failure> {
         for (name, sid) in &arranged.participants {
             self.participants.push(Named {
                 name: name.clone(),
@@ -193,7 +194,7 @@ impl ConformanceWorld {
     /// coaching (the state the `Given` steps build on), so a participant that was muted when
     /// the run began does not fail a scenario about hold. Only what differs is sent; the
     /// participant's state before is restored after the scenario.
-    async fn bring_to_start(&self, name: &str, state: &Value) -> Result<(), String> {
+    async fn bring_to_start(&self, name: &str, state: &Value) -> Result<(), Failure> {
         let mut update = ParticipantUpdate::new();
         for (field, key) in [("muted", "Muted"), ("hold", "Hold"), ("coaching", "Coaching")] {
             if state.get(field).and_then(Value::as_bool) == Some(true) {
@@ -212,20 +213,22 @@ impl ConformanceWorld {
     }
 
     /// Where a named participant is, with the known names in the error.
-    fn participant(&self, name: &str) -> Result<ParticipantRef, String> {
+    fn participant(&self, name: &str) -> Result<ParticipantRef, Failure> {
         self.participants
             .iter()
             .find(|n| n.name == name)
             .map(|n| n.at.clone())
             .ok_or_else(|| {
                 let known: Vec<&str> = self.participants.iter().map(|n| n.name.as_str()).collect();
-                format!("no participant is named {name:?} in this scenario; the names are {known:?}")
+                Failure::new(format!(
+                    "no participant is named {name:?} in this scenario; the names are {known:?}"
+                ))
             })
     }
 
     /// What the normaliser needs to judge an answer about `name`: its ids, the path form in use,
     /// and the other participants of its conference (whom it may coach).
-    fn subject(&self, name: &str) -> Result<shape::Subject, String> {
+    fn subject(&self, name: &str) -> Result<shape::Subject, Failure> {
         let who = self.participant(name)?;
         let others = self
             .participants
@@ -247,7 +250,7 @@ impl ConformanceWorld {
     }
 
     /// A participant path in the scenario's conference with a call sid nobody has there.
-    fn stranger(&self) -> Result<ParticipantRef, String> {
+    fn stranger(&self) -> Result<ParticipantRef, Failure> {
         let conference = self.conference()?;
         Ok(ParticipantRef {
             account_sid: conference.credentials.project_id.clone(),
@@ -257,7 +260,7 @@ impl ConformanceWorld {
     }
 
     /// The call sid of a named participant.
-    fn sid(&self, name: &str) -> Result<String, String> {
+    fn sid(&self, name: &str) -> Result<String, Failure> {
         Ok(self.participant(name)?.call_sid)
     }
 
@@ -273,7 +276,7 @@ impl ConformanceWorld {
     /// spelling) the value must be a name the scenario defined, `sid:…` for a literal sid,
     /// `unknown sid` for a sid no participant has, or blank; a name is never guessed, so a
     /// misspelt name fails here instead of being sent as text. Other values are sent as written.
-    fn resolve(&self, key: &str, value: &str) -> Result<String, String> {
+    fn resolve(&self, key: &str, value: &str) -> Result<String, Failure> {
         if !params::takes_call_sid(key) || value.is_empty() {
             return Ok(value.to_string());
         }
@@ -284,41 +287,42 @@ impl ConformanceWorld {
             return Ok(self.profile().ids.fresh("CA"));
         }
         self.sid(value).map_err(|e| {
-            format!(
+            Failure::new(format!(
                 "{key} takes a call sid: {e}; write a participant's name, `{LITERAL_SID}…` for a literal sid, or `{UNKNOWN_SID}`"
-            )
+            ))
         })
     }
 
     /// The last exchange, whatever it was about.
-    fn last(&self) -> Result<&Answer, String> {
+    fn last(&self) -> Result<&Answer, Failure> {
         self.last
             .as_ref()
-            .ok_or_else(|| "nothing was sent yet; add a \"When … is updated …\" step".to_string())
+            .ok_or_else(|| Failure::new("nothing was sent yet; add a \"When … is updated …\" step"))
     }
 
     /// The last exchange, which must be about `name`.
-    fn answer_about(&self, name: &str) -> Result<&Exchange, String> {
+    fn answer_about(&self, name: &str) -> Result<&Exchange, Failure> {
         match &self.last {
             Some(a) if a.about == name => Ok(&a.exchange),
             Some(a) => Err(format!(
                 "the last request was about {:?}, not {name:?}; update {name:?} first",
                 a.about
-            )),
-            None => Err(format!(
-                "nothing was sent about {name:?} yet; add a \"When {name:?} is updated …\" step"
-            )),
+            )
+            .into()),
+            None => {
+                Err(format!("nothing was sent about {name:?} yet; add a \"When {name:?} is updated …\" step").into())
+            }
         }
     }
 
     /// The JSON body of the last exchange about `name`, or a message showing what came instead.
-    fn body_about(&self, name: &str) -> Result<Value, String> {
+    fn body_about(&self, name: &str) -> Result<Value, Failure> {
         let exchange = self.answer_about(name)?;
         exchange.json().map_err(|e| with_exchange(e.to_string(), exchange))
     }
 
     /// Retrieves a participant; the exchange must be a 200 with JSON.
-    async fn retrieve(&self, name: &str) -> Result<(Exchange, Value), String> {
+    async fn retrieve(&self, name: &str) -> Result<(Exchange, Value), Failure> {
         let exchange = self
             .client()?
             .retrieve_participant(&self.participant(name)?)
@@ -330,7 +334,7 @@ impl ConformanceWorld {
 
     /// Sends an update that must succeed (arranging or restoring state, not the behaviour under
     /// test); `why` says what it was for in the failure message.
-    async fn update_ok(&self, name: &str, update: &ParticipantUpdate, why: &str) -> Result<(), String> {
+    async fn update_ok(&self, name: &str, update: &ParticipantUpdate, why: &str) -> Result<(), Failure> {
         let to = self.participant(name)?;
         let exchange = self
             .client()?
@@ -341,7 +345,7 @@ impl ConformanceWorld {
     }
 
     /// Keeps every named participant's state, so later steps can tell what a request changed.
-    async fn remember_everyone(&mut self) -> Result<(), String> {
+    async fn remember_everyone(&mut self) -> Result<(), Failure> {
         let mut before = HashMap::new();
         let mut server_now = None;
         for named in &self.participants {
@@ -356,7 +360,7 @@ impl ConformanceWorld {
 }
 
 /// The JSON body of an exchange that must be a 200; `what` names the request in the failure.
-fn ok_json(exchange: &Exchange, what: &str) -> Result<Value, String> {
+fn ok_json(exchange: &Exchange, what: &str) -> Result<Value, Failure> {
     if exchange.status != 200 {
         return Err(with_exchange(
             format!("{what} answered {} instead of 200", exchange.status),
@@ -368,7 +372,13 @@ fn ok_json(exchange: &Exchange, what: &str) -> Result<Value, String> {
         .map_err(|e| with_exchange(format!("{what}: {e}"), exchange))
 }
 
-/// Appends the exchange to a failure message, so every failure shows what was sent and received.
-fn with_exchange(message: String, exchange: &Exchange) -> String {
-    format!("{message}\n{}", exchange.describe())
+/// The failure with the exchange that produced it, so every failure shows what was sent and
+/// received.
+fn with_exchange(failure: impl Into<Failure>, exchange: &Exchange) -> Failure {
+    failure.into().with_exchange(exchange)
+}
+
+/// A failure of the fields in `deviations`, under `title`.
+fn report(title: &str, deviations: &[laml_conformance::check::Deviation]) -> Failure {
+    Failure::deviating(title, deviations.to_vec())
 }

@@ -3,14 +3,14 @@
 //! is there (`laml_conformance::baseline`). A drift is printed with its field diff and counted;
 //! the run then ends with exit 1.
 
+use laml_conformance::failure::{Failure, Kind};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cucumber::gherkin::{Feature, Scenario};
 use laml_conformance::baseline::{self, Mode, Names};
-use laml_conformance::check::report;
 
-use super::ConformanceWorld;
+use super::{ConformanceWorld, report};
 
 /// Whether and where this run records or compares baselines, set once by `main`.
 pub static BASELINE: OnceLock<Mode> = OnceLock::new();
@@ -48,6 +48,11 @@ impl ConformanceWorld {
     /// recorded) as the failure text of the scenario: a drift is a failure in every report, not
     /// a line on stderr beside a green one.
     pub fn record(&self, feature: &Feature, scenario: &Scenario) -> Option<String> {
+        self.drift(feature, scenario).map(|f| f.to_string())
+    }
+
+    /// The drift of [`Self::record`], as a value.
+    fn drift(&self, feature: &Feature, scenario: &Scenario) -> Option<Failure> {
         let mode = BASELINE.get()?;
         let exchanges = self.recorder.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if exchanges.is_empty() {
@@ -64,9 +69,9 @@ impl ConformanceWorld {
             let mut files = FILES.lock().unwrap_or_else(|p| p.into_inner());
             if files.contains(&file) {
                 DRIFTED.fetch_add(1, Ordering::SeqCst);
-                return Some(format!(
+                return Some(Failure::new(format!(
                     "{what} would record to {file}, as another scenario does; give one of the features or scenarios another name"
-                ));
+                )));
             }
             files.push(file.clone());
         }
@@ -77,9 +82,9 @@ impl ConformanceWorld {
                 &format!("{what} drifted from its baseline ({file}; the new recording is {file}.new)"),
                 &deviations,
             ),
-            Err(e) => e.to_string(),
+            Err(e) => e.to_string().into(),
         };
         DRIFTED.fetch_add(1, Ordering::SeqCst);
-        Some(failure)
+        Some(failure.of_kind(Kind::Drift))
     }
 }

@@ -3,15 +3,16 @@
 //! from the list.
 
 use cucumber::{then, when};
-use laml_conformance::check::{Deviation, error, report};
+use laml_conformance::check::{Deviation, error};
 use laml_conformance::client::ParticipantRef;
+use laml_conformance::failure::Failure;
 use laml_conformance::spec::ErrorCode;
 
 use super::parameters::Participant;
-use super::{Answer, ConformanceWorld, with_exchange};
+use super::{Answer, ConformanceWorld, report, with_exchange};
 
 /// Sends the DELETE, after keeping every named participant's state.
-async fn remove(world: &mut ConformanceWorld, about: String, who: ParticipantRef) -> Result<(), String> {
+async fn remove(world: &mut ConformanceWorld, about: String, who: ParticipantRef) -> Result<(), Failure> {
     world.remember_everyone().await?;
     let exchange = world
         .client()?
@@ -23,20 +24,20 @@ async fn remove(world: &mut ConformanceWorld, about: String, who: ParticipantRef
 }
 
 #[when(expr = "{participant} is removed from the conference")]
-async fn removed(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+async fn removed(world: &mut ConformanceWorld, name: Participant) -> Result<(), Failure> {
     let who = world.participant(&name.0)?;
     remove(world, name.0, who).await
 }
 
 #[when(expr = "a participant that is not in the conference is removed")]
-async fn unknown_removed(world: &mut ConformanceWorld) -> Result<(), String> {
+async fn unknown_removed(world: &mut ConformanceWorld) -> Result<(), Failure> {
     let who = world.stranger()?;
     remove(world, "an unknown participant".into(), who).await
 }
 
 /// 204 No Content, as every generation documents a removal: no body at all.
 #[then(expr = "the removal succeeds with no body")]
-async fn removal_succeeds(world: &mut ConformanceWorld) -> Result<(), String> {
+async fn removal_succeeds(world: &mut ConformanceWorld) -> Result<(), Failure> {
     let exchange = &world.last()?.exchange;
     let mut deviations = Vec::new();
     if exchange.status != 204 {
@@ -61,7 +62,7 @@ async fn removal_succeeds(world: &mut ConformanceWorld) -> Result<(), String> {
 /// A removed participant retrieves as not found (404, code 20404, the documented error body)
 /// and is on no page of the list.
 #[then(expr = "{participant} is gone from the conference")]
-async fn gone(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+async fn gone(world: &mut ConformanceWorld, name: Participant) -> Result<(), Failure> {
     let name = name.0;
     let exchange = world
         .client()?

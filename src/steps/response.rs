@@ -2,16 +2,17 @@
 //! documented example, or a refusal judged by the documented error.
 
 use cucumber::then;
-use laml_conformance::check::{Deviation, check_json_content_type, dates, error, report, shape, snapshot};
+use laml_conformance::check::{Deviation, check_json_content_type, dates, error, shape, snapshot};
+use laml_conformance::failure::Failure;
 use laml_conformance::spec::{EXAMPLES, ErrorCode, documented, profile};
 
-use super::{ConformanceWorld, with_exchange};
+use super::{ConformanceWorld, report, with_exchange};
 
 /// A 200 whose body, normalised, is the participant resource of the run's profile
 /// (`snapshots/resource.snap`, `snapshots/<profile>_resource.snap`), and whose dates behave.
 /// Which values the flags hold is for the value steps that follow.
 #[then(expr = "the update succeeds")]
-async fn succeeds(world: &mut ConformanceWorld) -> Result<(), String> {
+async fn succeeds(world: &mut ConformanceWorld) -> Result<(), Failure> {
     let profile = world.profile();
     let what = format!("the participant resource of the {} profile", profile.name);
     succeeds_as(world, &snapshot::name_in(profile, snapshot::RESOURCE), &what, true)
@@ -23,7 +24,7 @@ async fn succeeds(world: &mut ConformanceWorld) -> Result<(), String> {
 /// (Twilio has no barge example; SignalWire's current description none at all) judges the
 /// answer by its resource, as `the update succeeds` does.
 #[then(expr = "the update succeeds as in the documented {string} example")]
-async fn succeeds_as_example(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
+async fn succeeds_as_example(world: &mut ConformanceWorld, name: String) -> Result<(), Failure> {
     let (snapshot, what, as_resource) = documented_snapshot(world.profile(), &name)?;
     succeeds_as(world, &snapshot, &what, as_resource)
 }
@@ -31,14 +32,14 @@ async fn succeeds_as_example(world: &mut ConformanceWorld, name: String) -> Resu
 /// A retrieve answered as a documented example of the run's profile shows it (Twilio's
 /// `fetchByLabel`): the same comparison as an update's, without the dates an update moves.
 #[then(expr = "the answer is as in the documented {string} example")]
-async fn answer_as_example(world: &mut ConformanceWorld, name: String) -> Result<(), String> {
+async fn answer_as_example(world: &mut ConformanceWorld, name: String) -> Result<(), Failure> {
     let (snapshot, what, as_resource) = documented_snapshot(world.profile(), &name)?;
     answered_as(world, &snapshot, &what, as_resource, false)
 }
 
 /// The committed snapshot a documented example's name stands for under `profile`, what to call
 /// it in a failure, and whether it is the resource (the profile documents no such example).
-fn documented_snapshot(profile: &profile::Profile, name: &str) -> Result<(String, String, bool), String> {
+fn documented_snapshot(profile: &profile::Profile, name: &str) -> Result<(String, String, bool), Failure> {
     if profile.name == profile::DEFAULT
         && let Some(example) = documented::example(name)
     {
@@ -58,9 +59,7 @@ fn documented_snapshot(profile: &profile::Profile, name: &str) -> Result<(String
     known.sort_unstable();
     known.dedup();
     if !known.contains(&name) {
-        return Err(format!(
-            "there is no documented example {name:?}; the documented examples are {known:?}"
-        ));
+        return Err(format!("there is no documented example {name:?}; the documented examples are {known:?}").into());
     }
     let what = format!("the participant resource of the {} profile", profile.name);
     Ok((snapshot::name_in(profile, snapshot::RESOURCE), what, true))
@@ -68,7 +67,7 @@ fn documented_snapshot(profile: &profile::Profile, name: &str) -> Result<(String
 
 /// The success check, against the committed snapshot `name` (as a resource, the flags are
 /// placeholders; as an example, they keep their values).
-fn succeeds_as(world: &ConformanceWorld, name: &str, what: &str, as_resource: bool) -> Result<(), String> {
+fn succeeds_as(world: &ConformanceWorld, name: &str, what: &str, as_resource: bool) -> Result<(), Failure> {
     answered_as(world, name, what, as_resource, true)
 }
 
@@ -80,7 +79,7 @@ fn answered_as(
     what: &str,
     as_resource: bool,
     update: bool,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let answer = world.last()?;
     let (who, exchange) = (answer.about.clone(), &answer.exchange);
     if exchange.status != 200 {
@@ -102,7 +101,11 @@ fn answered_as(
         .err()
         .into_iter()
         .collect();
-    deviations.extend(laml_conformance::check::compare(&expected, &actual));
+    deviations.extend(laml_conformance::check::compare(
+        &expected,
+        &actual,
+        laml_conformance::check::Scope::Exact,
+    ));
     if update {
         let (Some(before), Some(window)) = (world.before.get(&who), world.window) else {
             return Err("the state before the update was not recorded".into());
@@ -121,7 +124,7 @@ fn answered_as(
 /// A refusal: the documented status, and an error body whose normalised form is the committed
 /// snapshot of the documented code, with `status` equal to the HTTP status.
 #[then(regex = r"^the (?:update|removal|listing) is refused with status (\d+) and code (\d+)$")]
-async fn refused(world: &mut ConformanceWorld, status: u16, code: u32) -> Result<(), String> {
+async fn refused(world: &mut ConformanceWorld, status: u16, code: u32) -> Result<(), Failure> {
     let documented = ErrorCode::from_code(code).ok_or_else(|| {
         let known: Vec<u32> = ErrorCode::ALL.iter().map(|c| c.code()).collect();
         format!("{code} is not a documented error code; the documented codes are {known:?}")
@@ -130,7 +133,8 @@ async fn refused(world: &mut ConformanceWorld, status: u16, code: u32) -> Result
         return Err(format!(
             "the documentation gives code {code} with status {}, not {status}: fix the scenario",
             documented.http_status()
-        ));
+        )
+        .into());
     }
     let exchange = &world.last()?.exchange;
     if exchange.status < 400 {
@@ -160,7 +164,7 @@ async fn refused(world: &mut ConformanceWorld, status: u16, code: u32) -> Result
 /// A 405 says which methods the resource allows (RFC 9110 section 15.5.6): its `Allow` header
 /// names each of these and not the method refused. A server may allow more (HEAD, OPTIONS).
 #[then(regex = r"^the refusal names the allowed methods ((?:[A-Z]+(?:, | and )?)+)$")]
-async fn allows(world: &mut ConformanceWorld, methods: String) -> Result<(), String> {
+async fn allows(world: &mut ConformanceWorld, methods: String) -> Result<(), Failure> {
     let exchange = &world.last()?.exchange;
     let want: Vec<&str> = methods
         .split(", ")

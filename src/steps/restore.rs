@@ -6,6 +6,7 @@
 //! scenarios on a live conference whose state is no longer known would do more harm), and the
 //! run ends with exit code 4.
 
+use laml_conformance::failure::Failure;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
@@ -50,7 +51,7 @@ impl ConformanceWorld {
         })
     }
 
-    async fn restore_one(&self, name: &str, initial: &Value) -> Result<(), String> {
+    async fn restore_one(&self, name: &str, initial: &Value) -> Result<(), Failure> {
         let (_, now) = self.retrieve(name).await?;
         if RESTORED.iter().all(|k| now.get(k) == initial.get(k)) {
             return Ok(());
@@ -69,7 +70,7 @@ impl ConformanceWorld {
         let (_, after) = self.retrieve(name).await?;
         match RESTORED.iter().find(|k| after.get(**k) != initial.get(**k)) {
             None => Ok(()),
-            Some(k) => Err(format!("{k} is {} after the restore, was {}", after[*k], initial[*k])),
+            Some(k) => Err(format!("{k} is {} after the restore, was {}", after[*k], initial[*k]).into()),
         }
     }
 }

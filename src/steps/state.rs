@@ -2,16 +2,17 @@
 //! shows afterwards.
 
 use cucumber::then;
-use laml_conformance::check::{Deviation, report, values};
+use laml_conformance::check::{Deviation, values};
+use laml_conformance::failure::Failure;
 use laml_conformance::spec::params;
 use serde_json::{Value, json};
 
 use super::parameters::{Flag, Participant};
-use super::{ConformanceWorld, with_exchange};
+use super::{ConformanceWorld, report, with_exchange};
 
 /// Checks the values an update controls in the last answer about `name` (only the named
 /// fields), with the exchange under any failure.
-fn expect_values(world: &ConformanceWorld, name: &str, expected: Value) -> Result<(), String> {
+fn expect_values(world: &ConformanceWorld, name: &str, expected: Value) -> Result<(), Failure> {
     let body = world.body_about(name)?;
     values::check_values(&body, &expected).map_err(|d| {
         with_exchange(
@@ -22,14 +23,14 @@ fn expect_values(world: &ConformanceWorld, name: &str, expected: Value) -> Resul
 }
 
 #[then(expr = "{participant} is {flag}")]
-async fn has_flag(world: &mut ConformanceWorld, name: Participant, flag: Flag) -> Result<(), String> {
+async fn has_flag(world: &mut ConformanceWorld, name: Participant, flag: Flag) -> Result<(), Failure> {
     let name = name.0;
     let expected = json!({ "call_sid": world.sid(&name)?, flag.field: flag.set });
     expect_values(world, &name, expected)
 }
 
 #[then(expr = "{participant} is coaching {participant}")]
-async fn coaching(world: &mut ConformanceWorld, name: Participant, coached: Participant) -> Result<(), String> {
+async fn coaching(world: &mut ConformanceWorld, name: Participant, coached: Participant) -> Result<(), Failure> {
     let (name, coached) = (name.0, coached.0);
     let expected =
         json!({ "call_sid": world.sid(&name)?, "coaching": true, "call_sid_to_coach": world.sid(&coached)? });
@@ -38,14 +39,14 @@ async fn coaching(world: &mut ConformanceWorld, name: Participant, coached: Part
 
 /// `end_conference_on_exit`, which `EndConferenceOnExit` sets (Twilio's API).
 #[then(regex = r#"^"([^"]+)" (ends|does not end) the conference when it leaves$"#)]
-async fn ends_on_exit(world: &mut ConformanceWorld, name: String, ends: String) -> Result<(), String> {
+async fn ends_on_exit(world: &mut ConformanceWorld, name: String, ends: String) -> Result<(), Failure> {
     let expected = json!({ "call_sid": world.sid(&name)?, "end_conference_on_exit": ends == "ends" });
     expect_values(world, &name, expected)
 }
 
 /// Not coaching, and not naming anyone of the conference as coached any more.
 #[then(expr = "{participant} is not coaching anyone")]
-async fn not_coaching(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+async fn not_coaching(world: &mut ConformanceWorld, name: Participant) -> Result<(), Failure> {
     let name = name.0;
     expect_values(
         world,
@@ -74,7 +75,7 @@ async fn not_coaching(world: &mut ConformanceWorld, name: Participant) -> Result
 /// A retrieve right after the update shows exactly what the update answered: the update was
 /// persisted, not just echoed.
 #[then(expr = "a retrieve of {participant} shows the same participant")]
-async fn retrieve_same(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+async fn retrieve_same(world: &mut ConformanceWorld, name: Participant) -> Result<(), Failure> {
     let name = name.0;
     let answered = world.body_about(&name)?;
     let (exchange, retrieved) = world.retrieve(&name).await?;
@@ -94,7 +95,7 @@ async fn retrieve_same(world: &mut ConformanceWorld, name: Participant) -> Resul
 /// The update changed nothing but `date_updated` and the fields its parameters set (none for
 /// an announcement or an empty update): `Muted` must not touch `hold`, and so on.
 #[then(expr = "{participant} is otherwise unchanged")]
-async fn otherwise_unchanged(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+async fn otherwise_unchanged(world: &mut ConformanceWorld, name: Participant) -> Result<(), Failure> {
     let name = name.0;
     let before = world
         .before
@@ -124,20 +125,20 @@ async fn otherwise_unchanged(world: &mut ConformanceWorld, name: Participant) ->
 /// A refused request changed nobody: every named participant retrieves exactly as it did
 /// just before the request, `date_updated` included.
 #[then(expr = "no participant has changed")]
-async fn nobody_changed(world: &mut ConformanceWorld) -> Result<(), String> {
+async fn nobody_changed(world: &mut ConformanceWorld) -> Result<(), Failure> {
     unchanged_but(world, None).await
 }
 
 /// An update changed only its own participant: every other named participant, in this
 /// conference or another, retrieves exactly as before.
 #[then(expr = "no participant but {participant} has changed")]
-async fn only_one_changed(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+async fn only_one_changed(world: &mut ConformanceWorld, name: Participant) -> Result<(), Failure> {
     let name = name.0;
     world.sid(&name)?;
     unchanged_but(world, Some(&name)).await
 }
 
-async fn unchanged_but(world: &ConformanceWorld, except: Option<&str>) -> Result<(), String> {
+async fn unchanged_but(world: &ConformanceWorld, except: Option<&str>) -> Result<(), Failure> {
     if world.before.is_empty() {
         return Err("no participant state was recorded before the request; this step follows a \"When\" step".into());
     }

@@ -6,6 +6,7 @@ use cucumber::when;
 use laml_conformance::check::dates;
 use laml_conformance::client::{ApiClient, Exchange, FORM, ParticipantRef, ParticipantUpdate};
 use laml_conformance::credentials::Credentials;
+use laml_conformance::failure::Failure;
 use laml_conformance::spec::params;
 use reqwest::Method;
 
@@ -39,7 +40,7 @@ pub(super) async fn send(
     client: ApiClient,
     to: ParticipantRef,
     update: ParticipantUpdate,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     world.remember_everyone().await?;
     let sent_here = time::OffsetDateTime::now_utc();
     let exchange = client
@@ -54,19 +55,19 @@ pub(super) async fn send(
     Ok(())
 }
 
-async fn send_as_scenario(world: &mut ConformanceWorld, name: &str, update: ParticipantUpdate) -> Result<(), String> {
+async fn send_as_scenario(world: &mut ConformanceWorld, name: &str, update: ParticipantUpdate) -> Result<(), Failure> {
     let (client, to) = (world.client()?.clone(), world.participant(name)?);
     send(world, name, client, to, update).await
 }
 
 #[when(expr = "{participant} is updated with:")]
-async fn updated_with(world: &mut ConformanceWorld, name: Participant, step: &Step) -> Result<(), String> {
+async fn updated_with(world: &mut ConformanceWorld, name: Participant, step: &Step) -> Result<(), Failure> {
     let update = from_table(world, step)?;
     send_as_scenario(world, &name.0, update).await
 }
 
 /// The update a step's `| Parameter | value |` table says, names of participants resolved.
-pub(super) fn from_table(world: &ConformanceWorld, step: &Step) -> Result<ParticipantUpdate, String> {
+pub(super) fn from_table(world: &ConformanceWorld, step: &Step) -> Result<ParticipantUpdate, Failure> {
     let table = step
         .table
         .as_ref()
@@ -74,9 +75,9 @@ pub(super) fn from_table(world: &ConformanceWorld, step: &Step) -> Result<Partic
     let mut update = ParticipantUpdate::new();
     for row in &table.rows {
         let [key, value] = row.as_slice() else {
-            return Err(format!(
-                "each row of the table has two cells, | Parameter | value |; this one has {row:?}"
-            ));
+            return Err(
+                format!("each row of the table has two cells, | Parameter | value |; this one has {row:?}").into(),
+            );
         };
         update = update.param(key.clone(), world.resolve(key, value)?);
     }
@@ -91,19 +92,20 @@ async fn updated_with_undocumented(
     name: Participant,
     key: String,
     value: String,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let name = name.0;
     if params::param(&key).is_some() {
         return Err(format!(
             "{key} is a documented parameter; send it with \"When {name:?} is updated with:\" and a table"
-        ));
+        )
+        .into());
     }
     let update = ParticipantUpdate::new().param(key.clone(), world.resolve(&key, &value)?);
     send_as_scenario(world, &name, update).await
 }
 
 #[when(expr = "{participant} is updated with no parameters")]
-async fn updated_with_nothing(world: &mut ConformanceWorld, name: Participant) -> Result<(), String> {
+async fn updated_with_nothing(world: &mut ConformanceWorld, name: Participant) -> Result<(), Failure> {
     send_as_scenario(world, &name.0, ParticipantUpdate::new()).await
 }
 
@@ -112,7 +114,7 @@ async fn with_other_credentials(
     world: &mut ConformanceWorld,
     name: Participant,
     how: OtherCredentials,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let name = name.0;
     let own = world.conference()?.credentials.clone();
     let credentials = match how {
@@ -137,7 +139,7 @@ async fn with_other_credentials(
 }
 
 #[when(expr = "{participant} is muted in an unknown {unknown}")]
-async fn in_unknown(world: &mut ConformanceWorld, name: Participant, what: Unknown) -> Result<(), String> {
+async fn in_unknown(world: &mut ConformanceWorld, name: Participant, what: Unknown) -> Result<(), Failure> {
     let name = name.0;
     let mut to = world.participant(&name)?;
     let ids = world.profile().ids;
@@ -158,7 +160,7 @@ async fn in_unknown(world: &mut ConformanceWorld, name: Participant, what: Unkno
 }
 
 #[when(expr = "a participant that is not in the conference is muted")]
-async fn unknown_participant(world: &mut ConformanceWorld) -> Result<(), String> {
+async fn unknown_participant(world: &mut ConformanceWorld) -> Result<(), Failure> {
     let to = world.stranger()?;
     let client = world.client()?.clone();
     send(world, "an unknown participant", client, to, mute()).await
@@ -170,7 +172,7 @@ async fn send_raw(
     name: String,
     method: Method,
     body: (&str, String),
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     world.remember_everyone().await?;
     let sent_here = time::OffsetDateTime::now_utc();
     let path = world.client()?.participant_path(&world.participant(&name)?);
@@ -191,7 +193,7 @@ async fn updated_with_body(
     name: Participant,
     kind: String,
     step: &Step,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let text = step
         .docstring
         .clone()
@@ -199,14 +201,14 @@ async fn updated_with_body(
     let content_type = match kind.as_str() {
         "JSON" => "application/json",
         "text" => "text/plain",
-        other => return Err(format!("no body kind {other:?}; use JSON or text")),
+        other => return Err(format!("no body kind {other:?}; use JSON or text").into()),
     };
     send_raw(world, name.0, Method::POST, (content_type, text.trim().to_string())).await
 }
 
 /// Sends another HTTP method, with the form of a mute, to a participant's URL.
 #[when(expr = "a {word} request is sent to {participant}")]
-async fn other_method(world: &mut ConformanceWorld, method: String, name: Participant) -> Result<(), String> {
+async fn other_method(world: &mut ConformanceWorld, method: String, name: Participant) -> Result<(), Failure> {
     let name = name.0;
     let method = Method::from_bytes(method.as_bytes()).map_err(|e| format!("{method:?} is no HTTP method: {e}"))?;
     send_raw(world, name, method, (FORM, mute().encode())).await

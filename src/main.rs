@@ -38,6 +38,8 @@ mod steps;
 use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use laml_conformance::exit::Exit;
 use std::sync::atomic::Ordering;
 
 use cucumber::writer::{Coloring, Stats as _};
@@ -101,7 +103,7 @@ fn main() -> ExitCode {
         Some("help") => {
             // `help` as a command, as `cargo help` and `git help` have it
             let _ = run_command().print_long_help();
-            return ExitCode::SUCCESS;
+            return ExitCode::from(Exit::Passed);
         }
         Some(word) if !word.starts_with('-') => {
             let hint = COMMANDS
@@ -135,13 +137,13 @@ fn features_command() -> ExitCode {
                     break;
                 }
             }
-            ExitCode::SUCCESS
+            ExitCode::from(Exit::Passed)
         }
         ["-h" | "--help"] => {
             say!(
                 "laml-conformance features [--export DIR]\n\nLists the features compiled into the binary; with --export DIR, writes them into DIR as a start\nfor your own (run them with `laml-conformance --features DIR`)."
             );
-            ExitCode::SUCCESS
+            ExitCode::from(Exit::Passed)
         }
         ["--export", dir] => match features::export(std::path::Path::new(dir)) {
             Ok(written) => {
@@ -149,7 +151,7 @@ fn features_command() -> ExitCode {
                     "wrote {} features into {dir}; run them with --features {dir}",
                     written.len()
                 );
-                ExitCode::SUCCESS
+                ExitCode::from(Exit::Passed)
             }
             Err(e) => config_error(&e),
         },
@@ -175,7 +177,7 @@ fn close(word: &str, command: &str) -> bool {
 
 fn config_error(message: &str) -> ExitCode {
     eprintln!("laml-conformance: {message}");
-    ExitCode::from(2)
+    ExitCode::from(Exit::Usage)
 }
 
 /// The process environment first, then `.env` in the working directory.
@@ -437,7 +439,7 @@ async fn run() -> ExitCode {
     };
     if let Err(e) = reachable(&target).await {
         eprintln!("laml-conformance: {e}");
-        return ExitCode::from(3);
+        return ExitCode::from(Exit::Unreachable);
     }
     if let Err(unusable) = target.preflight().await {
         eprintln!("laml-conformance: {}", unusable.message);
@@ -546,17 +548,17 @@ async fn run() -> ExitCode {
             "laml-conformance: {failed_restores} participant(s) could not be restored to their state before the run, and the run stopped there: {}; check them on the target now",
             names.join(", ")
         );
-        return ExitCode::from(4);
+        return ExitCode::from(Exit::NotRestored);
     }
     if report::FAILED_WRITES.load(Ordering::SeqCst) {
-        return ExitCode::from(2); // each report not written was said when it failed
+        return ExitCode::from(Exit::Usage); // each report not written was said when it failed
     }
     if result.parsing_errors() > 0 {
         eprintln!(
             "laml-conformance: {} feature file(s) refused, each with its line and what to change above; fix them and run again",
             result.parsing_errors()
         );
-        return ExitCode::from(2);
+        return ExitCode::from(Exit::Usage);
     }
     let drifted = steps::DRIFTED.load(Ordering::SeqCst);
     if drifted > 0 {
@@ -572,19 +574,19 @@ async fn run() -> ExitCode {
                 );
             }
         }
-        return ExitCode::from(1);
+        return ExitCode::from(Exit::Failed);
     }
     let steps = result.passed_steps() + result.skipped_steps() + result.failed_steps();
     if steps == 0 {
         eprintln!("laml-conformance: no scenario ran, so nothing was checked; check --features, --tags and --name");
-        return ExitCode::from(2);
+        return ExitCode::from(Exit::Usage);
     }
     if result.execution_has_failed() {
         let rerun = rerun_lines();
         if rerun.is_empty() {
             // only steps that match no definition failed (each said above): no request to
             // reproduce
-            return ExitCode::from(1);
+            return ExitCode::from(Exit::Failed);
         }
         if let Some(dir) = &custom.record {
             eprintln!(
@@ -606,8 +608,8 @@ async fn run() -> ExitCode {
         } else {
             eprintln!("laml-conformance: to rerun one failed scenario, add its --name:\n{rerun}");
         }
-        ExitCode::from(1)
+        ExitCode::from(Exit::Failed)
     } else {
-        ExitCode::SUCCESS
+        ExitCode::from(Exit::Passed)
     }
 }

@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use laml_conformance::exit::Exit;
+
 use clap::Parser;
 use laml_conformance::sim::faults::{CATALOGUE, FaultInfo};
 use serde_json::{Value, json};
@@ -147,13 +149,13 @@ pub fn main() -> ExitCode {
             "laml-conformance faults: {}",
             laml_conformance::sim::faults::by_name(unknown).unwrap_err()
         );
-        return ExitCode::from(2);
+        return ExitCode::from(Exit::Usage);
     }
     let (exe, dir) = match crate::child::scratch("faults") {
         Ok(found) => found,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     let names: Vec<Option<&FaultInfo>> = std::iter::once(None).chain(chosen.iter().copied().map(Some)).collect();
@@ -194,9 +196,9 @@ pub fn main() -> ExitCode {
         Some(Ok(o)) => o,
         Some(Err(e)) => {
             eprintln!("laml-conformance faults: the run against the healthy space did not run: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
-        None => return ExitCode::from(2),
+        None => return ExitCode::from(Exit::Usage),
     };
     let mut unknown: Vec<(&str, &str)> = chosen
         .iter()
@@ -210,7 +212,7 @@ pub fn main() -> ExitCode {
                 "laml-conformance faults: the fault {fault} declares the scenario {scenario:?}, which no feature has; fix its name in src/sim/faults.rs"
             );
         }
-        return ExitCode::from(2);
+        return ExitCode::from(Exit::Usage);
     }
     let mut unhealthy: BTreeMap<&String, &String> = healthy.failing.iter().collect();
     unhealthy.extend(healthy.broken.iter());
@@ -287,17 +289,17 @@ pub fn main() -> ExitCode {
         });
         if let Err(e) = std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap_or_default()) {
             eprintln!("laml-conformance faults: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     }
     if ok {
         say!("\nEvery fault is caught by the scenarios declared to catch it.");
-        ExitCode::SUCCESS
+        ExitCode::from(Exit::Passed)
     } else {
         say!(
             "\nA fault that its scenarios do not catch is a gap in the suite: sharpen the scenario, never delete the fault."
         );
-        ExitCode::from(1)
+        ExitCode::from(Exit::Failed)
     }
 }
 

@@ -3,6 +3,8 @@
 
 use std::process::ExitCode;
 
+use laml_conformance::exit::Exit;
+
 use clap::Parser;
 use laml_conformance::credentials::Credentials;
 use laml_conformance::sim::control::SETUP_PATH;
@@ -36,14 +38,14 @@ pub async fn main() -> ExitCode {
                 "laml-conformance serve: cannot listen on 127.0.0.1:{}: {e}; choose another --port",
                 opts.port
             );
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     let fault = match opts.fault.as_deref().map(faults::by_name).transpose() {
         Ok(f) => f,
         Err(e) => {
             eprintln!("laml-conformance serve: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     // `.env` as the suite reads it: a LAML_PROFILE there makes both sides the same generation
@@ -52,7 +54,7 @@ pub async fn main() -> ExitCode {
         Ok(var) => var("LAML_PROFILE").filter(|p| !p.trim().is_empty()),
         Err(e) => {
             eprintln!("laml-conformance serve: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     let chosen = opts.profile.clone().or(dotenv_profile);
@@ -60,14 +62,14 @@ pub async fn main() -> ExitCode {
         Ok(p) => p,
         Err(e) => {
             eprintln!("laml-conformance serve: {e}: give --profile one of them");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     let sim = match Sim::standalone(listener, fault, profile) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("laml-conformance serve: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     if let Some(name) = &opts.fault {
@@ -122,11 +124,11 @@ pub async fn main() -> ExitCode {
     match stopped {
         Ok(()) => {
             say!("laml-conformance serve: stopped");
-            ExitCode::SUCCESS
+            ExitCode::from(Exit::Passed)
         }
         Err(e) => {
             eprintln!("laml-conformance serve: cannot wait for Ctrl-C: {e}");
-            ExitCode::from(2)
+            ExitCode::from(Exit::Usage)
         }
     }
 }

@@ -19,6 +19,8 @@ mod walk;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use laml_conformance::exit::Exit;
+
 use clap::Parser as _;
 use cucumber::gherkin::Feature;
 use futures::StreamExt as _;
@@ -59,7 +61,7 @@ struct Args {
 
 fn usage_error(message: &str) -> ExitCode {
     eprintln!("laml-conformance coverage: {message}");
-    ExitCode::from(2)
+    ExitCode::from(Exit::Usage)
 }
 
 /// The features of `path`, or those compiled in; parsed and expanded as a run reads them.
@@ -131,7 +133,11 @@ pub fn main() -> ExitCode {
                 print!("{text}");
             }
         }
-        return if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+        return if failed {
+            ExitCode::from(Exit::Failed)
+        } else {
+            ExitCode::from(Exit::Passed)
+        };
     }
     match args.format {
         Format::Md => {
@@ -141,7 +147,7 @@ pub fn main() -> ExitCode {
         Format::Json => println!("{:#}", render::json(&matrices)),
         Format::Summary => print!("{}", render::summary(&matrices)),
     }
-    ExitCode::SUCCESS
+    ExitCode::from(Exit::Passed)
 }
 
 #[cfg(test)]

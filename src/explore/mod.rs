@@ -24,6 +24,8 @@ mod shrink;
 
 use std::io::Write as _;
 use std::process::ExitCode;
+
+use laml_conformance::exit::Exit;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
@@ -83,9 +85,9 @@ pub async fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                ExitCode::from(2)
+                ExitCode::from(Exit::Usage)
             } else {
-                ExitCode::SUCCESS
+                ExitCode::from(Exit::Passed)
             };
         }
     };
@@ -126,7 +128,7 @@ pub async fn main() -> ExitCode {
     };
     if let Err(e) = crate::reachable(&target).await {
         eprintln!("laml-conformance explore: {e}");
-        return ExitCode::from(3);
+        return ExitCode::from(Exit::Unreachable);
     }
     let live = settings.remote.as_ref().is_some_and(|r| !r.loopback) || target.shares_participants();
     let lockstep = match Lockstep::new(&target, settings.profile).await {
@@ -156,22 +158,22 @@ pub async fn main() -> ExitCode {
     let code = run.explore().await;
     if let Err(e) = lockstep.restore().await {
         eprintln!("laml-conformance explore: could not put the shared participants back as they were: {e}");
-        return ExitCode::from(4);
+        return ExitCode::from(Exit::NotRestored);
     }
     code
 }
 
 fn usage(message: &str) -> ExitCode {
     eprintln!("laml-conformance explore: {message}");
-    ExitCode::from(2)
+    ExitCode::from(Exit::Usage)
 }
 
 /// An error during the run: 3 when the target stopped answering, 2 otherwise.
 fn failed(e: &Error) -> ExitCode {
     eprintln!("laml-conformance explore: {e}");
     match e {
-        Error::Unreachable { .. } | Error::Timeout { .. } => ExitCode::from(3),
-        _ => ExitCode::from(2),
+        Error::Unreachable { .. } | Error::Timeout { .. } => ExitCode::from(Exit::Unreachable),
+        _ => ExitCode::from(Exit::Usage),
     }
 }
 
@@ -267,7 +269,7 @@ impl Run<'_> {
             self.profile.name,
             total as f64 / secs.max(1e-9)
         );
-        ExitCode::SUCCESS
+        ExitCode::from(Exit::Passed)
     }
 
     /// Shrinks a divergence, prints its scenario and has the suite run it.
@@ -341,7 +343,7 @@ impl Run<'_> {
             "laml-conformance explore: the target diverged from the model within {total} operation(s) (seed {seed}); the shrunk scenario ({} operation(s)) is on stdout, and {shown}{generation}",
             candidate.operations
         );
-        ExitCode::from(1)
+        ExitCode::from(Exit::Failed)
     }
 }
 

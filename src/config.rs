@@ -175,42 +175,28 @@ pub fn is_loopback(host: &str) -> bool {
     host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Reads `KEY=VALUE` lines (`export ` and quotes allowed, `#` comments) from a `.env` file; a
-/// missing file is no error.
+/// Reads the `KEY=VALUE` lines of a `.env` file (dotenvy's syntax: `export `, quotes and `#`
+/// comments allowed) into a map, leaving the process environment as it is: the environment must
+/// still win over the file. A missing file is no error.
 pub fn read_dotenv(path: &Path) -> Result<HashMap<String, String>, ConfigError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
-        Err(e) => {
-            return err(format!(
-                "cannot read {}: {e}; fix its permissions or remove it",
-                path.display()
-            ));
-        }
+    let cannot = |e: dotenvy::Error| {
+        ConfigError(format!(
+            "cannot read {}: {e}; fix or remove the line, or the file",
+            path.display()
+        ))
     };
-    let mut vars = HashMap::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((key, value)) = line.split_once('=') else {
-            return err(format!(
-                "{} line {}: expected KEY=VALUE; fix or remove the line",
-                path.display(),
-                n + 1
-            ));
-        };
-        let value = value.trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-            .unwrap_or(value);
-        vars.insert(key.trim().to_string(), value.to_string());
+    match dotenvy::from_path_iter(path) {
+        Ok(lines) => lines.collect::<Result<_, _>>().map_err(cannot),
+        Err(e) if e.not_found() => Ok(HashMap::new()),
+        Err(e) => Err(cannot(e)),
     }
-    Ok(vars)
+}
+
+/// The variable lookup of a run: the process environment first, then the `.env` of the working
+/// directory (read once, here).
+pub fn lookup() -> Result<impl Fn(&str) -> Option<String>, ConfigError> {
+    let dotenv = read_dotenv(Path::new(".env"))?;
+    Ok(move |key: &str| std::env::var(key).ok().or_else(|| dotenv.get(key).cloned()))
 }
 
 /// Builds the settings of a run from its flags and a variable lookup (the process environment,

@@ -180,12 +180,6 @@ fn config_error(message: &str) -> ExitCode {
     ExitCode::from(Exit::Usage)
 }
 
-/// The process environment first, then `.env` in the working directory.
-fn lookup() -> Result<impl Fn(&str) -> Option<String>, String> {
-    let dotenv = config::read_dotenv(std::path::Path::new(".env")).map_err(|e| e.to_string())?;
-    Ok(move |key: &str| std::env::var(key).ok().or_else(|| dotenv.get(key).cloned()))
-}
-
 /// For a run on the embedded space, the note every report puts beside its curl commands.
 fn embedded_note(target: &Target, fault: Option<&str>) -> Option<String> {
     let Target::Embedded(_) = target else { return None };
@@ -272,58 +266,6 @@ fn holds_recordings(dir: &std::path::Path) -> bool {
     })
 }
 
-/// Whether the target answers at all: one clear sentence beats a failure per scenario.
-async fn reachable(target: &Target) -> Result<(), String> {
-    let Target::Remote(_) = target else { return Ok(()) };
-    let base = target.base_url();
-    let url = url::Url::parse(&base).map_err(|e| e.to_string())?;
-    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
-    let port = url.port_or_known_default().unwrap_or(443);
-    match tokio::time::timeout(target.timeout(), tokio::net::TcpStream::connect((host.as_str(), port))).await {
-        Ok(Ok(stream)) => {
-            drop(stream); // a server that takes one connection at a time must see this one end
-            speaks_http(&base, target.timeout()).await
-        }
-        Ok(Err(e)) => Err(format!(
-            "cannot reach the target {base}: {e}; start it, or check --target"
-        )),
-        Err(_) => Err(format!(
-            "the target {base} did not accept a connection within {} s; check --target, or raise --timeout",
-            target.timeout().as_secs_f64()
-        )),
-    }
-}
-
-/// Whether the target answers an HTTP request at all (any status will do), so that a TLS
-/// handshake that fails, or an https URL on a server that speaks plain http, is said once with
-/// its cause instead of failing every scenario.
-async fn speaks_http(base: &str, timeout: std::time::Duration) -> Result<(), String> {
-    // the run's one client: a second one would load the trust store again
-    let client = laml_conformance::client::shared_http();
-    let Err(e) = client.get(base).timeout(timeout).send().await else {
-        return Ok(());
-    };
-    if e.is_timeout() {
-        return Err(format!(
-            "the target {base} accepted a connection but did not answer within {} s; check that it is healthy, or raise --timeout",
-            timeout.as_secs_f64()
-        ));
-    }
-    let mut cause = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        let said = s.to_string();
-        if !cause.contains(&said) {
-            cause.push_str(": ");
-            cause.push_str(&said);
-        }
-        source = s.source();
-    }
-    Err(format!(
-        "the target {base} accepts connections but does not answer HTTP: {cause}; check the scheme (http or https) and its certificate"
-    ))
-}
-
 const ABOUT: &str = "Runs the conformance suite of the LaML \"Update a Participant\" endpoint against a target (the embedded simulated space by default).";
 
 /// The options and writers of the suite's run, as [`run`] reads them.
@@ -370,7 +312,10 @@ async fn run() -> ExitCode {
             path.display()
         ));
     }
-    let settings = match lookup().and_then(|var| config::settings(&custom.target, &var).map_err(|e| e.to_string())) {
+    let settings = match config::lookup()
+        .and_then(|var| config::settings(&custom.target, &var))
+        .map_err(|e| e.to_string())
+    {
         Ok(s) => s,
         Err(e) => return config_error(&e),
     };
@@ -437,13 +382,9 @@ async fn run() -> ExitCode {
         Ok(t) => t,
         Err(e) => return config_error(&e.to_string()),
     };
-    if let Err(e) = reachable(&target).await {
-        eprintln!("laml-conformance: {e}");
-        return ExitCode::from(Exit::Unreachable);
-    }
-    if let Err(unusable) = target.preflight().await {
+    if let Err(unusable) = laml_conformance::target::usable(&target).await {
         eprintln!("laml-conformance: {}", unusable.message);
-        return ExitCode::from(unusable.code);
+        return unusable.code.into();
     }
     let stop_note = fail_fast::StopNote::default();
     let info = report::RunInfo {

@@ -158,7 +158,11 @@ fn has_target(args: &[String]) -> bool {
             args.iter()
                 .find_map(|a| a.strip_prefix("--target=").map(str::to_string))
         });
-    let target = flag.or_else(|| crate::lookup().ok().and_then(|var| var("LAML_TARGET")));
+    let target = flag.or_else(|| {
+        laml_conformance::config::lookup()
+            .ok()
+            .and_then(|var| var("LAML_TARGET"))
+    });
     target.is_some_and(|t| !t.trim().is_empty() && t != "embedded")
 }
 

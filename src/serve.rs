@@ -50,7 +50,7 @@ pub async fn main() -> ExitCode {
     };
     // `.env` as the suite reads it: a LAML_PROFILE there makes both sides the same generation
     // (the flag, then the environment, then `.env`)
-    let dotenv_profile = match crate::lookup() {
+    let dotenv_profile = match laml_conformance::config::lookup() {
         Ok(var) => var("LAML_PROFILE").filter(|p| !p.trim().is_empty()),
         Err(e) => {
             eprintln!("laml-conformance serve: {e}");

@@ -97,7 +97,9 @@ pub async fn main() -> ExitCode {
             "--time {t} makes no sense; give a number of seconds above 0 and at most {MAX_TIME}"
         ));
     }
-    let settings = match crate::lookup().and_then(|var| config::settings(&opts.target, &var).map_err(|e| e.to_string()))
+    let settings = match config::lookup()
+        .and_then(|var| config::settings(&opts.target, &var))
+        .map_err(|e| e.to_string())
     {
         Ok(s) => s,
         Err(e) => return usage(&e),
@@ -126,7 +128,7 @@ pub async fn main() -> ExitCode {
         Ok(t) => t,
         Err(e) => return usage(&e.to_string()),
     };
-    if let Err(e) = crate::reachable(&target).await {
+    if let Err(e) = laml_conformance::target::reachable(&target).await {
         eprintln!("laml-conformance explore: {e}");
         return ExitCode::from(Exit::Unreachable);
     }

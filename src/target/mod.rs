@@ -5,6 +5,10 @@
 //! configured live conference answers. What a target cannot arrange it says up front
 //! ([`Target::cannot_arrange`]), so such scenarios are reported as skipped with the reason.
 
+mod probe;
+
+pub use probe::{reachable, speaks_http, usable};
+
 use std::time::Duration;
 
 use serde_json::{Value, json};

@@ -21,7 +21,6 @@ use std::process::ExitCode;
 
 use laml_conformance::exit::Exit;
 
-use clap::Parser as _;
 use cucumber::gherkin::Feature;
 use futures::StreamExt as _;
 use laml_conformance::spec::profile::{PROFILES, Profile};
@@ -41,9 +40,8 @@ enum Format {
 
 /// The documentation coverage matrix: every documented item of each generation, the scenarios
 /// that send it and the steps that judge it.
-#[derive(clap::Parser, Debug)]
-#[command(name = "laml-conformance coverage")]
-struct Args {
+#[derive(clap::Args, Debug)]
+pub struct Args {
     /// Only this profile (seed, signalwire, twilio); every profile by default.
     #[arg(long, value_name = "P")]
     profile: Option<String>,
@@ -97,11 +95,7 @@ fn matrices(features: &[Feature], profiles: &[&Profile]) -> Result<Vec<Matrix>, 
 }
 
 /// Runs the command; see the module docs for the exit code.
-pub fn main() -> ExitCode {
-    let args = match Args::try_parse_from(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(e) => e.exit(),
-    };
+pub fn main(args: Args) -> ExitCode {
     let profiles: Vec<&Profile> = match &args.profile {
         Some(name) => match Profile::by_name(name) {
             Ok(p) => vec![p],

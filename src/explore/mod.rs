@@ -28,7 +28,6 @@ use std::process::ExitCode;
 use laml_conformance::exit::Exit;
 use std::time::{Duration, Instant};
 
-use clap::Parser;
 use laml_conformance::config::{self, TargetFlags};
 use laml_conformance::error::Error;
 use laml_conformance::sim::faults;
@@ -40,12 +39,11 @@ use self::ops::{Generator, Limits};
 
 /// Explore sequences of operations against a target and the reference model in lockstep, and
 /// print the first divergence, shrunk, as a scenario to paste into features/.
-#[derive(Parser, Debug)]
+#[derive(clap::Args, Debug)]
 #[command(
-    name = "laml-conformance explore",
     after_help = "Exit codes: 0 no divergence within the bounds, 1 a divergence (its scenario on stdout), 2 usage or configuration error, 3 target unreachable, 4 a shared participant not put back."
 )]
-struct ExploreOptions {
+pub struct ExploreOptions {
     #[command(flatten)]
     target: TargetFlags,
     /// The seed of the sequences (by default one from the clock; it is printed either way).
@@ -78,19 +76,7 @@ struct Candidate {
 }
 
 /// Runs `explore`; see the module docs for the exit codes.
-pub async fn main() -> ExitCode {
-    let args = std::iter::once("laml-conformance explore".to_string()).chain(std::env::args().skip(2));
-    let opts = match ExploreOptions::try_parse_from(args) {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(Exit::Usage)
-            } else {
-                ExitCode::from(Exit::Passed)
-            };
-        }
-    };
+pub async fn main(opts: ExploreOptions) -> ExitCode {
     // A week is more than any exploration needs, and keeps the deadline a time the clock has.
     if let Some(t) = opts.time.filter(|t| !(t.is_finite() && *t > 0.0 && *t <= MAX_TIME)) {
         return usage(&format!(

@@ -166,15 +166,21 @@ fn has_target(args: &[String]) -> bool {
     target.is_some_and(|t| !t.trim().is_empty() && t != "embedded")
 }
 
+/// The options of the command (its description is on `commands::Command`).
+#[derive(clap::Args, Debug)]
+pub struct ProfilesOptions {
+    /// The options of a run (`laml-conformance run --help`), given to each run as they are;
+    /// without --profile and --json, which each run sets itself.
+    #[arg(value_name = "RUN OPTIONS", trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
 /// Runs the matrix; see the module docs for the exit code.
-pub fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(2).collect();
+pub fn main(opts: ProfilesOptions) -> ExitCode {
+    let args = opts.args;
+    // `--help` among the run options asks about this command, not about each run
     if args.iter().any(|a| a == "-h" || a == "--help") {
-        say!(
-            "laml-conformance profiles [run options]\n\nRuns the suite once per profile ({}) against the target the run options name\n(--target URL, --setup-url, --conference, …; the embedded space by default) and prints which\ngenerations of the documentation the target conforms to.",
-            PROFILES.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
-        );
-        return ExitCode::from(Exit::Passed);
+        return super::print_help("profiles");
     }
     if args
         .iter()

@@ -11,16 +11,15 @@ use std::process::ExitCode;
 
 use laml_conformance::exit::Exit;
 
-use clap::Parser;
 use laml_conformance::sim::faults::{CATALOGUE, FaultInfo};
 use serde_json::{Value, json};
 
 use crate::child::run_suite;
 
 /// Run the suite against every fault and print the matrix fault × catching scenarios.
-#[derive(Parser, Debug)]
-#[command(name = "laml-conformance faults")]
-struct FaultsOptions {
+#[derive(clap::Args, Debug)]
+#[command(after_help = catalogue_help())]
+pub struct FaultsOptions {
     /// Only these faults (repeat the flag); all of them by default.
     #[arg(long = "only", value_name = "NAME")]
     only: Vec<String>,
@@ -121,21 +120,21 @@ fn error_message(step: &Value) -> &str {
     message.strip_prefix(crate::report::words::PLAIN).unwrap_or(message)
 }
 
-/// Runs the matrix; see the module docs for the exit code.
-pub fn main() -> ExitCode {
-    use clap::{CommandFactory as _, FromArgMatches as _};
-    // --help lists the faults themselves, not only the flags
+/// The faults themselves, for `--help`: what they break is what a reader chooses by.
+fn catalogue_help() -> String {
     let width = CATALOGUE.iter().map(|f| f.name.len()).max().unwrap_or(0);
     let list: Vec<String> = CATALOGUE
         .iter()
         .map(|f| format!("  {:width$}  {}", f.name, f.what))
         .collect();
-    let command = FaultsOptions::command().after_help(format!(
+    format!(
         "The faults (each also breaks `laml-conformance serve --fault NAME` and a run's --fault NAME):\n{}",
         list.join("\n")
-    ));
-    let opts = FaultsOptions::from_arg_matches(&command.get_matches_from(std::env::args().skip(1)))
-        .unwrap_or_else(|e| e.exit());
+    )
+}
+
+/// Runs the matrix; see the module docs for the exit code.
+pub fn main(opts: FaultsOptions) -> ExitCode {
     let chosen: Vec<&FaultInfo> = CATALOGUE
         .iter()
         .filter(|f| opts.only.is_empty() || opts.only.iter().any(|n| n == f.name))

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use laml_conformance::exit::Exit;
 
-use clap::Parser;
 use laml_conformance::credentials::Credentials;
 use laml_conformance::sim::control::SETUP_PATH;
 use laml_conformance::sim::{Sim, faults};
@@ -13,9 +12,8 @@ use laml_conformance::spec::profile::{self, Profile};
 
 /// Serve the simulated space on loopback until interrupted. Its first account uses
 /// LAML_PROJECT_ID and LAML_API_TOKEN when both are set, so a client keeps its configuration.
-#[derive(Parser, Debug)]
-#[command(name = "laml-conformance serve")]
-struct ServeOptions {
+#[derive(clap::Args, Debug)]
+pub struct ServeOptions {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     port: u16,
@@ -29,8 +27,7 @@ struct ServeOptions {
 }
 
 /// Runs the server until Ctrl-C; exit 2 if the port cannot be bound.
-pub async fn main() -> ExitCode {
-    let opts = ServeOptions::parse_from(std::env::args().skip(1));
+pub async fn main(opts: ServeOptions) -> ExitCode {
     let listener = match std::net::TcpListener::bind(("127.0.0.1", opts.port)) {
         Ok(l) => l,
         Err(e) => {

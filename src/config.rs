@@ -18,11 +18,18 @@ use crate::spec::profile::{self, Profile};
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Target options of a run, as flags (each also read from the `LAML_*` variable named).
+///
+/// clap reads the environment itself (`env`) only for the options whose variable means exactly
+/// what the flag does; [`settings`] reads it for the rest, and `.env` for all (after the real
+/// environment). `--setup-url`, `--conference`, `--participant`, `--dialect`, `--timeout` and
+/// `--allow-live-changes` stay flags only: a run says which of them were given without a target,
+/// and whether a conference was named by a flag, which a value clap took from the environment
+/// would blur.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct TargetFlags {
     /// Base URL of the implementation to test (LAML_TARGET); `space` means $SIGNALWIRE_SPACE_URL.
     /// Without it, the embedded simulated space is the target.
-    #[arg(long, value_name = "URL|space")]
+    #[arg(long, value_name = "URL|space", env = "LAML_TARGET", hide_env_values = true)]
     pub target: Option<String>,
     /// Path form the target speaks: `signalwire` (/api/laml/2010-04-01) or `twilio` (/2010-04-01);
     /// by default the profile's (LAML_DIALECT).
@@ -30,7 +37,7 @@ pub struct TargetFlags {
     pub dialect: Option<String>,
     /// The generation of the documentation the answers are judged by: `seed` (the default),
     /// `signalwire` (SignalWire's current description) or `twilio` (Twilio's API) (LAML_PROFILE).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", env = "LAML_PROFILE")]
     pub profile: Option<String>,
     /// State-setup endpoint of the target (LAML_SETUP_URL): the harness POSTs the conference it
     /// needs there and gets the ids back (the protocol is in docs/live.md).

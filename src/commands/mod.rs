@@ -80,9 +80,30 @@ fn command() -> clap::Command {
         })
     };
     let top = local(run(Cli::command()));
-    top.mut_subcommand("run", |c| {
+    let top = top.mut_subcommand("run", |c| {
         local(run(c)).about("Run the suite against a target (the default)")
-    })
+    });
+    empty_is_unset(top)
+}
+
+/// `command` reading no variable that is set but empty, as [`config::settings`] reads the rest:
+/// `LAML_TARGET=` (a CI secret that is missing) is no target, not a target "" to refuse.
+///
+/// [`config::settings`]: laml_conformance::config::settings
+fn empty_is_unset(mut command: clap::Command) -> clap::Command {
+    let empty: Vec<clap::Id> = command
+        .get_arguments()
+        .filter(|a| a.get_env().and_then(std::env::var_os).is_some_and(|v| v.is_empty()))
+        .map(|a| a.get_id().clone())
+        .collect();
+    for id in empty {
+        command = command.mut_arg(id, |a| a.env(None));
+    }
+    let names: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    for name in names {
+        command = command.mut_subcommand(name, empty_is_unset);
+    }
+    command
 }
 
 /// `command` with its own options kept to itself: cucumber marks its options global (for

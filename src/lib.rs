@@ -88,6 +88,7 @@ pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod error;
+pub mod exit;
 pub mod failure;
 pub mod setup;
 pub mod sim;

@@ -2,7 +2,7 @@
 //! Read from the source, so a new `use` that reaches sideways or back fails here, with the
 //! file that made it.
 //!
-//! spec ← credentials ← error ← setup ← client, sim, check ← config ← target; the steps and
+//! spec ← credentials ← error, exit ← setup ← client, sim, check ← config ← target; the steps and
 //! commands (in the binary) may use them all.
 
 use std::collections::BTreeSet;
@@ -13,6 +13,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("spec", &[]),
     ("credentials", &[]),
     ("error", &[]),
+    ("exit", &[]),
+    ("failure", &["spec", "client"]),
     ("setup", &["credentials"]),
     ("check", &["spec"]),
     ("client", &["spec", "credentials", "error"]),
@@ -21,7 +23,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("baseline", &["spec", "credentials", "error", "client", "check"]),
     (
         "target",
-        &["spec", "credentials", "error", "setup", "client", "sim", "config"],
+        &[
+            "spec",
+            "credentials",
+            "error",
+            "exit",
+            "setup",
+            "client",
+            "sim",
+            "config",
+        ],
     ),
 ];
 

@@ -19,7 +19,8 @@ mod walk;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use laml_conformance::exit::Exit;
+
 use cucumber::gherkin::Feature;
 use futures::StreamExt as _;
 use laml_conformance::spec::profile::{PROFILES, Profile};
@@ -39,9 +40,8 @@ enum Format {
 
 /// The documentation coverage matrix: every documented item of each generation, the scenarios
 /// that send it and the steps that judge it.
-#[derive(clap::Parser, Debug)]
-#[command(name = "laml-conformance coverage")]
-struct Args {
+#[derive(clap::Args, Debug)]
+pub struct Args {
     /// Only this profile (seed, signalwire, twilio); every profile by default.
     #[arg(long, value_name = "P")]
     profile: Option<String>,
@@ -59,7 +59,7 @@ struct Args {
 
 fn usage_error(message: &str) -> ExitCode {
     eprintln!("laml-conformance coverage: {message}");
-    ExitCode::from(2)
+    ExitCode::from(Exit::Usage)
 }
 
 /// The features of `path`, or those compiled in; parsed and expanded as a run reads them.
@@ -95,11 +95,7 @@ fn matrices(features: &[Feature], profiles: &[&Profile]) -> Result<Vec<Matrix>, 
 }
 
 /// Runs the command; see the module docs for the exit code.
-pub fn main() -> ExitCode {
-    let args = match Args::try_parse_from(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(e) => e.exit(),
-    };
+pub fn main(args: Args) -> ExitCode {
     let profiles: Vec<&Profile> = match &args.profile {
         Some(name) => match Profile::by_name(name) {
             Ok(p) => vec![p],
@@ -131,7 +127,11 @@ pub fn main() -> ExitCode {
                 print!("{text}");
             }
         }
-        return if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS };
+        return if failed {
+            ExitCode::from(Exit::Failed)
+        } else {
+            ExitCode::from(Exit::Passed)
+        };
     }
     match args.format {
         Format::Md => {
@@ -141,7 +141,7 @@ pub fn main() -> ExitCode {
         Format::Json => println!("{:#}", render::json(&matrices)),
         Format::Summary => print!("{}", render::summary(&matrices)),
     }
-    ExitCode::SUCCESS
+    ExitCode::from(Exit::Passed)
 }
 
 #[cfg(test)]

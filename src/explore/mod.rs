@@ -24,9 +24,10 @@ mod shrink;
 
 use std::io::Write as _;
 use std::process::ExitCode;
+
+use laml_conformance::exit::Exit;
 use std::time::{Duration, Instant};
 
-use clap::Parser;
 use laml_conformance::config::{self, TargetFlags};
 use laml_conformance::error::Error;
 use laml_conformance::sim::faults;
@@ -38,12 +39,11 @@ use self::ops::{Generator, Limits};
 
 /// Explore sequences of operations against a target and the reference model in lockstep, and
 /// print the first divergence, shrunk, as a scenario to paste into features/.
-#[derive(Parser, Debug)]
+#[derive(clap::Args, Debug)]
 #[command(
-    name = "laml-conformance explore",
     after_help = "Exit codes: 0 no divergence within the bounds, 1 a divergence (its scenario on stdout), 2 usage or configuration error, 3 target unreachable, 4 a shared participant not put back."
 )]
-struct ExploreOptions {
+pub struct ExploreOptions {
     #[command(flatten)]
     target: TargetFlags,
     /// The seed of the sequences (by default one from the clock; it is printed either way).
@@ -76,26 +76,16 @@ struct Candidate {
 }
 
 /// Runs `explore`; see the module docs for the exit codes.
-pub async fn main() -> ExitCode {
-    let args = std::iter::once("laml-conformance explore".to_string()).chain(std::env::args().skip(2));
-    let opts = match ExploreOptions::try_parse_from(args) {
-        Ok(o) => o,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
-    };
+pub async fn main(opts: ExploreOptions) -> ExitCode {
     // A week is more than any exploration needs, and keeps the deadline a time the clock has.
     if let Some(t) = opts.time.filter(|t| !(t.is_finite() && *t > 0.0 && *t <= MAX_TIME)) {
         return usage(&format!(
             "--time {t} makes no sense; give a number of seconds above 0 and at most {MAX_TIME}"
         ));
     }
-    let settings = match crate::lookup().and_then(|var| config::settings(&opts.target, &var).map_err(|e| e.to_string()))
+    let settings = match config::lookup()
+        .and_then(|var| config::settings(&opts.target, &var))
+        .map_err(|e| e.to_string())
     {
         Ok(s) => s,
         Err(e) => return usage(&e),
@@ -124,9 +114,9 @@ pub async fn main() -> ExitCode {
         Ok(t) => t,
         Err(e) => return usage(&e.to_string()),
     };
-    if let Err(e) = crate::reachable(&target).await {
+    if let Err(e) = laml_conformance::target::reachable(&target).await {
         eprintln!("laml-conformance explore: {e}");
-        return ExitCode::from(3);
+        return ExitCode::from(Exit::Unreachable);
     }
     let live = settings.remote.as_ref().is_some_and(|r| !r.loopback) || target.shares_participants();
     let lockstep = match Lockstep::new(&target, settings.profile).await {
@@ -156,22 +146,22 @@ pub async fn main() -> ExitCode {
     let code = run.explore().await;
     if let Err(e) = lockstep.restore().await {
         eprintln!("laml-conformance explore: could not put the shared participants back as they were: {e}");
-        return ExitCode::from(4);
+        return ExitCode::from(Exit::NotRestored);
     }
     code
 }
 
 fn usage(message: &str) -> ExitCode {
     eprintln!("laml-conformance explore: {message}");
-    ExitCode::from(2)
+    ExitCode::from(Exit::Usage)
 }
 
 /// An error during the run: 3 when the target stopped answering, 2 otherwise.
 fn failed(e: &Error) -> ExitCode {
     eprintln!("laml-conformance explore: {e}");
     match e {
-        Error::Unreachable { .. } | Error::Timeout { .. } => ExitCode::from(3),
-        _ => ExitCode::from(2),
+        Error::Unreachable { .. } | Error::Timeout { .. } => ExitCode::from(Exit::Unreachable),
+        _ => ExitCode::from(Exit::Usage),
     }
 }
 
@@ -267,7 +257,7 @@ impl Run<'_> {
             self.profile.name,
             total as f64 / secs.max(1e-9)
         );
-        ExitCode::SUCCESS
+        ExitCode::from(Exit::Passed)
     }
 
     /// Shrinks a divergence, prints its scenario and has the suite run it.
@@ -341,7 +331,7 @@ impl Run<'_> {
             "laml-conformance explore: the target diverged from the model within {total} operation(s) (seed {seed}); the shrunk scenario ({} operation(s)) is on stdout, and {shown}{generation}",
             candidate.operations
         );
-        ExitCode::from(1)
+        ExitCode::from(Exit::Failed)
     }
 }
 

@@ -9,16 +9,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use laml_conformance::exit::Exit;
+
 use laml_conformance::sim::faults::{CATALOGUE, FaultInfo};
 use serde_json::{Value, json};
 
 use crate::child::run_suite;
 
 /// Run the suite against every fault and print the matrix fault × catching scenarios.
-#[derive(Parser, Debug)]
-#[command(name = "laml-conformance faults")]
-struct FaultsOptions {
+#[derive(clap::Args, Debug)]
+#[command(after_help = catalogue_help())]
+pub struct FaultsOptions {
     /// Only these faults (repeat the flag); all of them by default.
     #[arg(long = "only", value_name = "NAME")]
     only: Vec<String>,
@@ -127,21 +128,21 @@ fn error_message(step: &Value) -> &str {
     message.strip_prefix(crate::report::words::PLAIN).unwrap_or(message)
 }
 
-/// Runs the matrix; see the module docs for the exit code.
-pub fn main() -> ExitCode {
-    use clap::{CommandFactory as _, FromArgMatches as _};
-    // --help lists the faults themselves, not only the flags
+/// The faults themselves, for `--help`: what they break is what a reader chooses by.
+fn catalogue_help() -> String {
     let width = CATALOGUE.iter().map(|f| f.name.len()).max().unwrap_or(0);
     let list: Vec<String> = CATALOGUE
         .iter()
         .map(|f| format!("  {:width$}  {}", f.name, f.what))
         .collect();
-    let command = FaultsOptions::command().after_help(format!(
+    format!(
         "The faults (each also breaks `laml-conformance serve --fault NAME` and a run's --fault NAME):\n{}",
         list.join("\n")
-    ));
-    let opts = FaultsOptions::from_arg_matches(&command.get_matches_from(std::env::args().skip(1)))
-        .unwrap_or_else(|e| e.exit());
+    )
+}
+
+/// Runs the matrix; see the module docs for the exit code.
+pub fn main(opts: FaultsOptions) -> ExitCode {
     let chosen: Vec<&FaultInfo> = CATALOGUE
         .iter()
         .filter(|f| opts.only.is_empty() || opts.only.iter().any(|n| n == f.name))
@@ -155,13 +156,13 @@ pub fn main() -> ExitCode {
             "laml-conformance faults: {}",
             laml_conformance::sim::faults::by_name(unknown).unwrap_err()
         );
-        return ExitCode::from(2);
+        return ExitCode::from(Exit::Usage);
     }
     let (exe, dir) = match crate::child::scratch("faults") {
         Ok(found) => found,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     let names: Vec<Option<&FaultInfo>> = std::iter::once(None).chain(chosen.iter().copied().map(Some)).collect();
@@ -202,9 +203,9 @@ pub fn main() -> ExitCode {
         Some(Ok(o)) => o,
         Some(Err(e)) => {
             eprintln!("laml-conformance faults: the run against the healthy space did not run: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
-        None => return ExitCode::from(2),
+        None => return ExitCode::from(Exit::Usage),
     };
     let mut unknown: Vec<(&str, &str)> = chosen
         .iter()
@@ -218,7 +219,7 @@ pub fn main() -> ExitCode {
                 "laml-conformance faults: the fault {fault} declares the scenario {scenario:?}, which no feature has; fix its name in src/sim/faults.rs"
             );
         }
-        return ExitCode::from(2);
+        return ExitCode::from(Exit::Usage);
     }
     let mut unhealthy: BTreeMap<&String, &String> = healthy.failing.iter().collect();
     unhealthy.extend(healthy.broken.iter());
@@ -296,17 +297,17 @@ pub fn main() -> ExitCode {
         });
         if let Err(e) = std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap_or_default()) {
             eprintln!("laml-conformance faults: cannot write {}: {e}", path.display());
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     }
     if ok {
         say!("\nEvery fault is caught by the scenarios declared to catch it.");
-        ExitCode::SUCCESS
+        ExitCode::from(Exit::Passed)
     } else {
         say!(
             "\nA fault that its scenarios do not catch is a gap in the suite: sharpen the scenario, never delete the fault."
         );
-        ExitCode::from(1)
+        ExitCode::from(Exit::Failed)
     }
 }
 

@@ -5,6 +5,10 @@
 //! configured live conference answers. What a target cannot arrange it says up front
 //! ([`Target::cannot_arrange`]), so such scenarios are reported as skipped with the reason.
 
+mod probe;
+
+pub use probe::{reachable, speaks_http, usable};
+
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -13,6 +17,7 @@ use crate::client::ApiClient;
 use crate::config::{Arrangement, RemoteConfig, Settings};
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::exit::Exit;
 use crate::setup::ArrangedConference;
 use crate::sim::Sim;
 use crate::sim::faults::Fault;
@@ -36,19 +41,26 @@ pub enum Need {
 /// Why a target cannot be used at all, found before any scenario ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unusable {
-    /// The exit code: 2 for a setting to fix, 3 for a target that does not answer as one.
-    pub code: u8,
+    /// [`Exit::Usage`] for a setting to fix, [`Exit::Unreachable`] for a target that does not
+    /// answer as one.
+    pub code: Exit,
     /// One sentence: what is wrong and what to do.
     pub message: String,
 }
 
 impl Unusable {
     fn config(message: String) -> Self {
-        Unusable { code: 2, message }
+        Unusable {
+            code: Exit::Usage,
+            message,
+        }
     }
 
     fn target(message: String) -> Self {
-        Unusable { code: 3, message }
+        Unusable {
+            code: Exit::Unreachable,
+            message,
+        }
     }
 }
 

@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+
+use laml_conformance::exit::Exit;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use laml_conformance::spec::profile::PROFILES;
@@ -156,19 +158,29 @@ fn has_target(args: &[String]) -> bool {
             args.iter()
                 .find_map(|a| a.strip_prefix("--target=").map(str::to_string))
         });
-    let target = flag.or_else(|| crate::lookup().ok().and_then(|var| var("LAML_TARGET")));
+    let target = flag.or_else(|| {
+        laml_conformance::config::lookup()
+            .ok()
+            .and_then(|var| var("LAML_TARGET"))
+    });
     target.is_some_and(|t| !t.trim().is_empty() && t != "embedded")
 }
 
+/// The options of the command (its description is on `commands::Command`).
+#[derive(clap::Args, Debug)]
+pub struct ProfilesOptions {
+    /// The options of a run (`laml-conformance run --help`), given to each run as they are;
+    /// without --profile and --json, which each run sets itself.
+    #[arg(value_name = "RUN OPTIONS", trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
 /// Runs the matrix; see the module docs for the exit code.
-pub fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(2).collect();
+pub fn main(opts: ProfilesOptions) -> ExitCode {
+    let args = opts.args;
+    // `--help` among the run options asks about this command, not about each run
     if args.iter().any(|a| a == "-h" || a == "--help") {
-        say!(
-            "laml-conformance profiles [run options]\n\nRuns the suite once per profile ({}) against the target the run options name\n(--target URL, --setup-url, --conference, …; the embedded space by default) and prints which\ngenerations of the documentation the target conforms to.",
-            PROFILES.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
-        );
-        return ExitCode::SUCCESS;
+        return super::print_help("profiles");
     }
     if args
         .iter()
@@ -177,13 +189,13 @@ pub fn main() -> ExitCode {
         eprintln!(
             "laml-conformance profiles: it runs every profile and reads each run's own JSON report; leave out --profile and --json"
         );
-        return ExitCode::from(2);
+        return ExitCode::from(Exit::Usage);
     }
     let (exe, dir) = match crate::child::scratch("profiles") {
         Ok(found) => found,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     // "profiles: 1/3 (signalwire), 12 s" on stderr while the runs go, when it is a terminal
@@ -213,7 +225,7 @@ pub fn main() -> ExitCode {
         Ok(results) => results,
         Err((code, e)) => {
             eprintln!("laml-conformance profiles: {e}");
-            return ExitCode::from(code);
+            return Exit::from_code(code.into()).unwrap_or(Exit::Usage).into();
         }
     };
     let features: Vec<String> = results
@@ -248,11 +260,11 @@ pub fn main() -> ExitCode {
             "\nThe embedded simulated space passes its own profiles ({}): that checks the harness, not an implementation; give --target URL to check yours.",
             conforming.join(", ")
         );
-        return ExitCode::SUCCESS;
+        return ExitCode::from(Exit::Passed);
     }
     if !conforming.is_empty() {
         say!("\nThe target conforms to: {}", conforming.join(", "));
-        return ExitCode::SUCCESS;
+        return ExitCode::from(Exit::Passed);
     }
     let (best, t) = results
         .iter()
@@ -263,5 +275,5 @@ pub fn main() -> ExitCode {
         "\nThe target conforms to no profile; its answers match {best} best ({} of {total} scenarios fail there).",
         failures(t)
     );
-    ExitCode::from(1)
+    ExitCode::from(Exit::Failed)
 }

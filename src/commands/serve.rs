@@ -3,7 +3,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use laml_conformance::exit::Exit;
+
 use laml_conformance::credentials::Credentials;
 use laml_conformance::sim::control::SETUP_PATH;
 use laml_conformance::sim::{Sim, faults};
@@ -11,9 +12,8 @@ use laml_conformance::spec::profile::{self, Profile};
 
 /// Serve the simulated space on loopback until interrupted. Its first account uses
 /// LAML_PROJECT_ID and LAML_API_TOKEN when both are set, so a client keeps its configuration.
-#[derive(Parser, Debug)]
-#[command(name = "laml-conformance serve")]
-struct ServeOptions {
+#[derive(clap::Args, Debug)]
+pub struct ServeOptions {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     port: u16,
@@ -27,8 +27,7 @@ struct ServeOptions {
 }
 
 /// Runs the server until Ctrl-C; exit 2 if the port cannot be bound.
-pub async fn main() -> ExitCode {
-    let opts = ServeOptions::parse_from(std::env::args().skip(1));
+pub async fn main(opts: ServeOptions) -> ExitCode {
     let listener = match std::net::TcpListener::bind(("127.0.0.1", opts.port)) {
         Ok(l) => l,
         Err(e) => {
@@ -36,23 +35,23 @@ pub async fn main() -> ExitCode {
                 "laml-conformance serve: cannot listen on 127.0.0.1:{}: {e}; choose another --port",
                 opts.port
             );
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     let fault = match opts.fault.as_deref().map(faults::by_name).transpose() {
         Ok(f) => f,
         Err(e) => {
             eprintln!("laml-conformance serve: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     // `.env` as the suite reads it: a LAML_PROFILE there makes both sides the same generation
     // (the flag, then the environment, then `.env`)
-    let dotenv_profile = match crate::lookup() {
+    let dotenv_profile = match laml_conformance::config::lookup() {
         Ok(var) => var("LAML_PROFILE").filter(|p| !p.trim().is_empty()),
         Err(e) => {
             eprintln!("laml-conformance serve: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     let chosen = opts.profile.clone().or(dotenv_profile);
@@ -60,14 +59,14 @@ pub async fn main() -> ExitCode {
         Ok(p) => p,
         Err(e) => {
             eprintln!("laml-conformance serve: {e}: give --profile one of them");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     let sim = match Sim::standalone(listener, fault, profile) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("laml-conformance serve: {e}");
-            return ExitCode::from(2);
+            return ExitCode::from(Exit::Usage);
         }
     };
     if let Some(name) = &opts.fault {
@@ -122,11 +121,11 @@ pub async fn main() -> ExitCode {
     match stopped {
         Ok(()) => {
             say!("laml-conformance serve: stopped");
-            ExitCode::SUCCESS
+            ExitCode::from(Exit::Passed)
         }
         Err(e) => {
             eprintln!("laml-conformance serve: cannot wait for Ctrl-C: {e}");
-            ExitCode::from(2)
+            ExitCode::from(Exit::Usage)
         }
     }
 }

@@ -1,0 +1,175 @@
+//! `laml-conformance [run]`: runs every feature against a target (the embedded simulated space
+//! by default) and prints cucumber's report, with the reports asked for beside it.
+
+mod prepare;
+mod scenario;
+mod verdict;
+
+use std::io;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use cucumber::writer::{Coloring, Stats as _};
+use cucumber::{World as _, WriterExt as _, cli, writer};
+use laml_conformance::config::TargetFlags;
+use laml_conformance::exit::Exit;
+use laml_conformance::sim::faults;
+use laml_conformance::target::{self, Target};
+
+use super::usage_error;
+use crate::fail_fast::{FailFast, StopNote};
+use crate::steps::ConformanceWorld;
+use crate::{features, progress, report, steps};
+
+/// Options of a run, beside cucumber's own (`--tags`, `--name`, `--concurrency`, `-v`, …).
+#[derive(clap::Args, Debug, Clone)]
+pub struct RunOptions {
+    /// Folder (or single file) of `.feature` files to run instead of the features compiled
+    /// into the binary (`laml-conformance features --export DIR` writes those out).
+    #[arg(long, value_name = "PATH")]
+    features: Option<PathBuf>,
+    /// Also write a JUnit XML report to this file.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Also write a Cucumber JSON report to this file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Also write a self-contained HTML report to this file (every scenario, its steps and
+    /// each failure's text; it loads nothing from the network).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Also write a Markdown summary to this file (totals, a table by feature, the failed
+    /// scenarios), and append it to $GITHUB_STEP_SUMMARY when that is set.
+    #[arg(long, value_name = "FILE")]
+    summary_md: Option<PathBuf>,
+    #[command(flatten)]
+    target: TargetFlags,
+    /// Break the embedded simulated space with this fault (`laml-conformance faults` lists them).
+    #[arg(long, value_name = "NAME")]
+    fault: Option<String>,
+    /// Record every scenario's exchanges, normalised, into this folder as insta snapshots: the
+    /// baseline of a known-good release.
+    #[arg(long, value_name = "DIR", conflicts_with = "baseline")]
+    record: Option<PathBuf>,
+    /// Compare every scenario's exchanges with the recording in this folder: any drift (a field
+    /// added or gone, a value or status changed) fails the run, and is left as `.snap.new` for
+    /// `cargo insta review`.
+    #[arg(long, value_name = "DIR")]
+    baseline: Option<PathBuf>,
+}
+/// The writers' options of the suite's run (the console's `-v`, the JUnit writer's `--junit-v`).
+type Writers = cli::Compose<writer::basic::Cli, writer::junit::Cli>;
+
+/// cucumber's options and ours: everything a run reads from its command line.
+pub type Opts = cli::Opts<cli::Empty, cucumber::runner::basic::Cli, Writers, RunOptions>;
+
+/// Runs the suite; the exit code says how it went ([`Exit`]).
+pub async fn main(opts: Opts) -> ExitCode {
+    match run(opts).await {
+        Ok(exit) => exit.into(),
+        Err(refused) => refused,
+    }
+}
+
+/// Every setting checked, then the suite's run; `Err` is a run refused before it began.
+async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
+    let refused = |e: String| usage_error(&e);
+    let custom = opts.custom.clone();
+    prepare::check_options(&opts).map_err(refused)?;
+    let settings = prepare::settings(&custom).map_err(refused)?;
+    let requested = prepare::open_reports(&custom).map_err(refused)?;
+    let fault = custom
+        .fault
+        .as_deref()
+        .map(faults::by_name)
+        .transpose()
+        .map_err(refused)?;
+    if let Some(mode) = prepare::baseline(&custom).map_err(refused)? {
+        let _ = steps::BASELINE.set(mode);
+    }
+    // Every setting is checked: the run starts by saying what it runs against.
+    say!("{}", settings.first_line());
+    let target = Target::from_settings(&settings, fault)
+        .await
+        .map_err(|e| refused(e.to_string()))?;
+    if let Err(unusable) = target::usable(&target).await {
+        eprintln!("laml-conformance: {}", unusable.message);
+        return Err(unusable.code.into());
+    }
+    let stop_note = StopNote::default();
+    let info = report::RunInfo {
+        profile: settings.profile.name.clone(),
+        profile_title: settings.profile.title.clone(),
+        target: settings.target_name(),
+        mode: settings.mode_name(),
+        reproduce: prepare::embedded_note(&target, custom.fault.as_deref()),
+        fault: custom.fault.clone(),
+        stopped: stop_note.clone(),
+    };
+    let ended = verdict::Ended {
+        custom: &custom,
+        profile: settings.profile.name.clone(),
+        target: settings.target_name(),
+        serial: target.shares_participants(),
+        embedded: matches!(target, Target::Embedded(_)),
+    };
+    // Shared, live participants take one scenario at a time, whatever --concurrency says: two at
+    // once would change each other's participants and fail for each other.
+    if ended.serial && opts.runner.concurrency.is_some_and(|n| n > 1) {
+        eprintln!("laml-conformance: --concurrency is 1 on a configured conference: its participants are shared");
+        opts.runner.concurrency = Some(1);
+    }
+    target.probe_labels(settings.profile).await;
+    let _ = steps::PROFILE.set(settings.profile);
+    if steps::TARGET.set(target).is_err() {
+        return Err(refused(
+            "the target was set twice; this is a bug of laml-conformance".into(),
+        ));
+    }
+    let counts = execute(opts, requested, info, ended.serial, stop_note.clone()).await;
+    if let Some(stopped) = stop_note.get() {
+        say!("{stopped}"); // under cucumber's summary, which counts only what ran
+    }
+    Ok(ended.verdict(&counts))
+}
+
+/// The scenarios run by cucumber, with the console and the reports asked for as its writers.
+async fn execute(
+    opts: Opts,
+    requested: report::Requested,
+    info: report::RunInfo,
+    serial: bool,
+    stop_note: StopNote,
+) -> verdict::Counts {
+    let features_path = opts.custom.features.clone().unwrap_or_default();
+    let runner = cucumber::runner::Basic::default()
+        .steps(ConformanceWorld::collection())
+        .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
+        .after(scenario::after_scenario);
+    // --fail-fast stops the scenarios under way too, except where a scenario cut short would
+    // leave a shared participant changed (see `fail_fast`).
+    let runner = FailFast::new(runner, !serial, stop_note)
+        // a participant that could not be restored ends the run after its scenario
+        .stop_when(|| steps::failed_restores() > 0);
+    // One writer beside the console fans the events out to the reports asked for, and does
+    // nothing for those that were not (cucumber's JSON writer costs time that grows with the
+    // square of the scenarios, which a run without --json need not pay).
+    let reports = report::Reports::for_tee(requested, info);
+    // cucumber calls a failing step a panic; the console says it failed (see `report::words`).
+    let console = writer::Basic::raw(report::words::Plain::new(io::stdout()), Coloring::Auto, 0).summarized();
+    let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(
+        steps::needs::Marking(features::Features),
+        runner,
+        // "scenarios: 30/59" on stderr when it is a terminal and the run takes a while
+        progress::Suite::new(console.tee::<ConformanceWorld, _>(reports).normalized()),
+    )
+    .fail_on_skipped()
+    .with_cli(opts)
+    .run(features_path)
+    .await;
+    verdict::Counts {
+        parsing_errors: result.parsing_errors(),
+        steps: result.passed_steps() + result.skipped_steps() + result.failed_steps(),
+        failed: result.execution_has_failed(),
+    }
+}

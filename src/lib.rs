@@ -47,7 +47,7 @@
 //! };
 //! let actual = shape::normalise(&exchange.json()?, &subject);
 //! let expected = snapshot::committed("mute").unwrap();
-//! assert_eq!(check::compare(&expected, &actual), vec![]);
+//! assert_eq!(check::compare(&expected, &actual, check::Scope::Exact), vec![]);
 //! # Ok(())
 //! # }
 //! ```

@@ -207,34 +207,9 @@ fn a_feature_that_does_not_parse_is_named_with_its_line_and_what_was_expected() 
 /// The scenarios a run's summary reports, and how many of them failed.
 fn summary_scenarios(o: &Output) -> (usize, usize) {
     let out = String::from_utf8_lossy(&o.stdout);
-    let line = out
-        .lines()
-        .find(|l| {
-            l.split_once(' ')
-                .is_some_and(|(n, rest)| n.parse::<usize>().is_ok() && rest.starts_with("scenario"))
-        })
-        .unwrap_or_else(|| panic!("no scenario count in the summary:\n{out}"));
-    let number = |word: &str| -> usize {
-        line.split([' ', '(', ',', ')'])
-            .collect::<Vec<_>>()
-            .windows(2)
-            .find(|w| w[1].starts_with(word))
-            .and_then(|w| w[0].parse().ok())
-            .unwrap_or(0)
-    };
-    (number("scenario"), number("failed"))
-}
-
-/// How many scenarios the summary counts as skipped.
-fn skipped_scenarios(o: &Output) -> usize {
-    let out = String::from_utf8_lossy(&o.stdout);
-    let line = out.lines().find(|l| l.contains(" scenarios (")).unwrap_or_default();
-    line.split([' ', '(', ',', ')'])
-        .collect::<Vec<_>>()
-        .windows(2)
-        .find(|w| w[1].starts_with("skipped"))
-        .and_then(|w| w[0].parse().ok())
-        .unwrap_or(0)
+    let all = common::summary_count(&out, "scenario");
+    assert!(all > 0, "no scenario count in the summary:\n{out}");
+    (all, common::summary_count(&out, "failed"))
 }
 
 /// cucumber's own --fail-fast only stops starting scenarios, and its runner starts all of
@@ -249,7 +224,7 @@ fn fail_fast_stops_a_concurrent_run_at_the_first_failure() {
     assert!(all_failed > 1, "the fault fails several scenarios:\n{}", text(&full));
     assert_eq!(failed, 1, "only the first failure is reported:\n{}", text(&fast));
     // Skipped scenarios (another profile's) end at once, before any other's first request.
-    let skipped = skipped_scenarios(&fast);
+    let skipped = common::summary_count(&String::from_utf8_lossy(&fast.stdout), "skipped");
     assert!(
         (ran - skipped) * 4 <= all,
         "{ran} of {all} scenarios ({skipped} of them skipped) ran despite --fail-fast:\n{}",

@@ -16,16 +16,8 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// The `N <word>` of cucumber's scenario summary line (`N scenarios (N passed, N skipped)`),
-/// 0 when there is none.
 fn count(out: &str, word: &str) -> usize {
-    let line = out.lines().find(|l| l.contains(" scenarios (")).unwrap_or_default();
-    line.split([' ', '(', ',', ')'])
-        .collect::<Vec<_>>()
-        .windows(2)
-        .find(|w| w[1].starts_with(word))
-        .and_then(|w| w[0].parse().ok())
-        .unwrap_or(0)
+    common::summary_count(out, word)
 }
 
 fn failed(out: &str) -> usize {

@@ -145,3 +145,21 @@ impl Drop for Serve {
         self.child.wait().ok();
     }
 }
+
+/// The `N <word>` of cucumber's scenario summary line (`N scenarios (N passed, N failed, N
+/// skipped)`), 0 when the line or the word is not there.
+pub fn summary_count(out: &str, word: &str) -> usize {
+    let line = out
+        .lines()
+        .find(|l| {
+            l.split_once(' ')
+                .is_some_and(|(n, rest)| n.parse::<usize>().is_ok() && rest.starts_with("scenario"))
+        })
+        .unwrap_or_default();
+    line.split([' ', '(', ',', ')'])
+        .collect::<Vec<_>>()
+        .windows(2)
+        .find(|w| w[1].starts_with(word))
+        .and_then(|w| w[0].parse().ok())
+        .unwrap_or(0)
+}

@@ -56,7 +56,7 @@
 //!
 //! cucumber registers steps through `inventory`, and the linker may drop registrations that
 //! live in a library crate (cucumber-rs #271, #304, #347). The step definitions therefore live
-//! in the binary's own module tree (`src/steps`, declared by `main.rs`), whose object code is
+//! in the binary's own module tree (`src/binary/steps`, declared by `main.rs`), whose object code is
 //! always linked; `tests/conformance.rs` drives that same binary. Both runs also use
 //! `fail_on_skipped`, so an undefined step fails the run instead of being skipped.
 
@@ -78,19 +78,25 @@
 //!   wiremock, which keeps every request it matched; wiremock serves only the misbehaving
 //!   targets of the tests.
 //! - The features are compiled into the binary and read by the run's own parser
-//!   (`src/features.rs`), which also keeps a `Scenario Outline` linear in its rows.
+//!   (`src/binary/features.rs`), which also keeps a `Scenario Outline` linear in its rows.
 //!
 //! [`ArrangedConference`]: setup::ArrangedConference
 
-pub mod baseline;
-pub mod check;
-pub mod client;
-pub mod config;
-pub mod credentials;
-pub mod error;
-pub mod exit;
-pub mod failure;
-pub mod setup;
-pub mod sim;
-pub mod spec;
-pub mod target;
+/// The library's modules live in `src/library/`, the binary's in `src/binary/`: the folder says
+/// which side a module is on. Each is re-exported here under its own name (`crate::spec`, …).
+mod library {
+    pub mod baseline;
+    pub mod check;
+    pub mod client;
+    pub mod config;
+    pub mod credentials;
+    pub mod error;
+    pub mod exit;
+    pub mod failure;
+    pub mod setup;
+    pub mod sim;
+    pub mod spec;
+    pub mod target;
+}
+
+pub use library::{baseline, check, client, config, credentials, error, exit, failure, setup, sim, spec, target};

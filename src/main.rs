@@ -20,15 +20,20 @@ macro_rules! say_part {
     }};
 }
 
-mod child;
-mod commands;
-mod coverage;
-mod explore;
-mod fail_fast;
-mod features;
-mod progress;
-mod report;
-mod steps;
+/// The binary's modules live in `src/binary/`; the library's are `laml_conformance::…`.
+mod binary {
+    pub mod child;
+    pub mod commands;
+    pub mod coverage;
+    pub mod explore;
+    pub mod fail_fast;
+    pub mod features;
+    pub mod progress;
+    pub mod report;
+    pub mod steps;
+}
+
+use binary::{child, commands, coverage, explore, fail_fast, features, progress, report, steps};
 
 use std::process::ExitCode;
 

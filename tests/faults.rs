@@ -101,17 +101,17 @@ fn every_fault_is_caught_by_the_scenarios_declared_to_catch_it() {
 /// None today: a step added here must say why no fault can reach it before another step.
 const UNPINNABLE: &[(&str, &str)] = &[];
 
-/// A `Then` step definition of `src/steps`: its function and the regex its text must match.
+/// A `Then` step definition of `src/binary/steps`: its function and the regex its text must match.
 struct Definition {
     function: String,
     place: String,
     pattern: Regex,
 }
 
-/// The `#[then(expr = …)]` and `#[then(regex = …)]` definitions of `src/steps/*.rs`, read from
+/// The `#[then(expr = …)]` and `#[then(regex = …)]` definitions of `src/binary/steps/*.rs`, read from
 /// the source (inventory registers them at link time, with no list a test can ask for).
 fn then_definitions() -> Vec<Definition> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/steps");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/binary/steps");
     let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     let sources: Vec<(String, String)> = files
@@ -190,7 +190,7 @@ fn every_then_step_is_the_first_failing_step_under_some_fault() {
     let definitions = then_definitions();
     assert!(
         definitions.len() >= 15,
-        "only {} Then steps were read from src/steps: is the attribute still #[then(…)]?",
+        "only {} Then steps were read from src/binary/steps: is the attribute still #[then(…)]?",
         definitions.len()
     );
     // definition → the (fault, scenario) pairs where its step is the first to fail

@@ -36,8 +36,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The module a source file belongs to: its first folder (or file) under `src/library/` or
+/// `src/binary/`.
 fn module_of(path: &Path, src: &Path) -> String {
     let rel = path.strip_prefix(src).unwrap();
+    let rel = rel
+        .strip_prefix("library")
+        .or_else(|_| rel.strip_prefix("binary"))
+        .unwrap_or(rel);
     let first = rel
         .components()
         .next()

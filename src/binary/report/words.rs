@@ -70,7 +70,7 @@ impl<W: io::Write> Plain<W> {
 }
 
 /// The console's lines without what says nothing to a reader: cucumber's bare "Step failed:"
-/// (the failure text under it starts with the same words) and its `Matched: src/steps/…` (a
+/// (the failure text under it starts with the same words) and its `Matched: src/binary/steps/…` (a
 /// source path of this crate, which a user of the binary does not have).
 fn console_lines(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
@@ -175,7 +175,7 @@ mod tests {
     fn the_console_loses_the_bare_heading_and_the_source_path() {
         let mut out = Plain::new(Vec::new());
         out.write_all(
-            b"      Step failed:\n      Defined: features/m.feature:1:1\n      Matched: src/steps/response.rs:25:1\n      Step panicked. Captured output: why\n",
+            b"      Step failed:\n      Defined: features/m.feature:1:1\n      Matched: src/binary/steps/response.rs:25:1\n      Step panicked. Captured output: why\n",
         )
         .unwrap();
         assert_eq!(

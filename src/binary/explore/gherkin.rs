@@ -3,7 +3,7 @@
 //! The expectations are the model's: the sequence is replayed on a fresh model alone (it is a
 //! pure function), and after each request the scenario says what the model answered and holds
 //! (the update succeeds or is refused with its code, each flag, whom it coaches, that nobody
-//! else changed, what a list gives). Only steps of `src/steps` are written, in their exact
+//! else changed, what a list gives). Only steps of `src/binary/steps` are written, in their exact
 //! words. Where the divergence showed in a participant's state rather than in an answer, the
 //! scenario ends with an update of that participant with no parameters, whose answer and
 //! retrieve show its state.

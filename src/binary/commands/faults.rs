@@ -216,7 +216,7 @@ pub fn main(opts: FaultsOptions) -> ExitCode {
     if !unknown.is_empty() {
         for (fault, scenario) in &unknown {
             eprintln!(
-                "laml-conformance faults: the fault {fault} declares the scenario {scenario:?}, which no feature has; fix its name in src/sim/faults.rs"
+                "laml-conformance faults: the fault {fault} declares the scenario {scenario:?}, which no feature has; fix its name in src/library/sim/faults.rs"
             );
         }
         return ExitCode::from(Exit::Usage);

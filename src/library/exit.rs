@@ -59,7 +59,7 @@ mod tests {
     /// its first words name the same outcome.
     #[test]
     fn the_readme_table_is_the_enum() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../README.md");
         let table = readme
             .split("## Exit codes, the same in every command")
             .nth(1)

@@ -1,5 +1,5 @@
 //! What each step sends and judges, declared once per step phrase beside nothing else: a
-//! regex on the step's text (the same sentence its definition in `src/steps/` matches) and two
+//! regex on the step's text (the same sentence its definition in `src/binary/steps/` matches) and two
 //! functions from the step, its scenario and the profile to [`Item`]s.
 //!
 //! A test holds every step of every compiled feature to exactly one declaration, so a step
@@ -665,7 +665,7 @@ pub fn find<'t>(kind: StepType, text: &'t str) -> Result<(&'static Declaration, 
     match (found.next(), found.next()) {
         (Some(one), None) => Ok(one),
         (None, _) => Err(format!(
-            "no declaration of what the step {kind:?} \"{text}\" sends and judges: add one to src/coverage/declarations.rs"
+            "no declaration of what the step {kind:?} \"{text}\" sends and judges: add one to src/binary/coverage/declarations.rs"
         )),
         (Some((a, _)), Some((b, _))) => Err(format!(
             "the step {kind:?} \"{text}\" matches two declarations, {:?} and {:?}",

@@ -20,48 +20,60 @@ pub const LIST: &str = "list";
 
 /// Every committed snapshot the checks compare with, by name.
 const COMMITTED: &[(&str, &str)] = &[
-    ("coaching", include_str!("../../snapshots/coaching.snap")),
-    ("monitoring", include_str!("../../snapshots/monitoring.snap")),
-    ("barge", include_str!("../../snapshots/barge.snap")),
-    ("mute", include_str!("../../snapshots/mute.snap")),
-    ("hold", include_str!("../../snapshots/hold.snap")),
-    ("participant", include_str!("../../snapshots/participant.snap")),
-    (RESOURCE, include_str!("../../snapshots/resource.snap")),
-    (LIST, include_str!("../../snapshots/list.snap")),
-    ("signalwire_list", include_str!("../../snapshots/signalwire_list.snap")),
-    ("twilio_list", include_str!("../../snapshots/twilio_list.snap")),
-    ("error_10000", include_str!("../../snapshots/error_10000.snap")),
-    ("error_13221", include_str!("../../snapshots/error_13221.snap")),
-    ("error_16002", include_str!("../../snapshots/error_16002.snap")),
-    ("error_20003", include_str!("../../snapshots/error_20003.snap")),
-    ("error_20004", include_str!("../../snapshots/error_20004.snap")),
-    ("error_20404", include_str!("../../snapshots/error_20404.snap")),
-    ("error_20429", include_str!("../../snapshots/error_20429.snap")),
-    ("error_21402", include_str!("../../snapshots/error_21402.snap")),
+    ("coaching", include_str!("../../../snapshots/coaching.snap")),
+    ("monitoring", include_str!("../../../snapshots/monitoring.snap")),
+    ("barge", include_str!("../../../snapshots/barge.snap")),
+    ("mute", include_str!("../../../snapshots/mute.snap")),
+    ("hold", include_str!("../../../snapshots/hold.snap")),
+    ("participant", include_str!("../../../snapshots/participant.snap")),
+    (RESOURCE, include_str!("../../../snapshots/resource.snap")),
+    (LIST, include_str!("../../../snapshots/list.snap")),
+    (
+        "signalwire_list",
+        include_str!("../../../snapshots/signalwire_list.snap"),
+    ),
+    ("twilio_list", include_str!("../../../snapshots/twilio_list.snap")),
+    ("error_10000", include_str!("../../../snapshots/error_10000.snap")),
+    ("error_13221", include_str!("../../../snapshots/error_13221.snap")),
+    ("error_16002", include_str!("../../../snapshots/error_16002.snap")),
+    ("error_20003", include_str!("../../../snapshots/error_20003.snap")),
+    ("error_20004", include_str!("../../../snapshots/error_20004.snap")),
+    ("error_20404", include_str!("../../../snapshots/error_20404.snap")),
+    ("error_20429", include_str!("../../../snapshots/error_20429.snap")),
+    ("error_21402", include_str!("../../../snapshots/error_21402.snap")),
     (
         "signalwire_resource",
-        include_str!("../../snapshots/signalwire_resource.snap"),
+        include_str!("../../../snapshots/signalwire_resource.snap"),
     ),
-    ("twilio_resource", include_str!("../../snapshots/twilio_resource.snap")),
-    ("twilio_mute", include_str!("../../snapshots/twilio_mute.snap")),
-    ("twilio_hold", include_str!("../../snapshots/twilio_hold.snap")),
-    ("twilio_announce", include_str!("../../snapshots/twilio_announce.snap")),
-    ("twilio_coaching", include_str!("../../snapshots/twilio_coaching.snap")),
+    (
+        "twilio_resource",
+        include_str!("../../../snapshots/twilio_resource.snap"),
+    ),
+    ("twilio_mute", include_str!("../../../snapshots/twilio_mute.snap")),
+    ("twilio_hold", include_str!("../../../snapshots/twilio_hold.snap")),
+    (
+        "twilio_announce",
+        include_str!("../../../snapshots/twilio_announce.snap"),
+    ),
+    (
+        "twilio_coaching",
+        include_str!("../../../snapshots/twilio_coaching.snap"),
+    ),
     (
         "twilio_participant",
-        include_str!("../../snapshots/twilio_participant.snap"),
+        include_str!("../../../snapshots/twilio_participant.snap"),
     ),
     (
         "twilio_mute-by-label",
-        include_str!("../../snapshots/twilio_mute-by-label.snap"),
+        include_str!("../../../snapshots/twilio_mute-by-label.snap"),
     ),
     (
         "twilio_coaching-by-label",
-        include_str!("../../snapshots/twilio_coaching-by-label.snap"),
+        include_str!("../../../snapshots/twilio_coaching-by-label.snap"),
     ),
     (
         "twilio_participant-by-label",
-        include_str!("../../snapshots/twilio_participant-by-label.snap"),
+        include_str!("../../../snapshots/twilio_participant-by-label.snap"),
     ),
 ];
 
@@ -97,7 +109,7 @@ pub fn name_in(profile: &Profile, name: &str) -> String {
 /// What a generation's documented example snapshot stands for.
 pub fn profile_example_description(profile: &Profile, name: &str) -> String {
     format!(
-        "The documented example \"{name}\" of the {} profile (src/spec/documented/{}), normalised: {}.",
+        "The documented example \"{name}\" of the {} profile (src/library/spec/documented/{}), normalised: {}.",
         profile.name,
         profile.examples.get(name).map_or("?", String::as_str),
         profile.title
@@ -107,7 +119,7 @@ pub fn profile_example_description(profile: &Profile, name: &str) -> String {
 /// What a profile's resource snapshot stands for.
 pub fn resource_description(profile: &Profile) -> String {
     format!(
-        "The participant resource of the {} profile (src/spec/profiles/{}.json: {}), from its field table, with the flags an update controls as [a boolean]; every documented example of the profile normalises to it. Every successful answer under the profile is judged by it.",
+        "The participant resource of the {} profile (src/library/spec/profiles/{}.json: {}), from its field table, with the flags an update controls as [a boolean]; every documented example of the profile normalises to it. Every successful answer under the profile is judged by it.",
         profile.name, profile.name, profile.title
     )
 }
@@ -115,7 +127,7 @@ pub fn resource_description(profile: &Profile) -> String {
 /// What a profile's list page snapshot stands for.
 pub fn list_description(profile: &Profile) -> String {
     let mut text = format!(
-        "A page of the participant list under the {} profile (src/spec/profiles/{}.json, its list envelope): {}. Every listing under the profile is judged by it; its participants one by one, as resources.",
+        "A page of the participant list under the {} profile (src/library/spec/profiles/{}.json, its list envelope): {}. Every listing under the profile is judged by it; its participants one by one, as resources.",
         profile.name, profile.name, profile.title
     );
     if !profile.list.examples.is_empty() {
@@ -142,7 +154,7 @@ pub fn error_name(code: ErrorCode) -> String {
 pub fn example_description(example: &DocumentedExample) -> String {
     let (_, notes) = super::shape::corrected(example);
     let mut description = format!(
-        "The documented example \"{}\" (src/spec/documented/{}.json), normalised.",
+        "The documented example \"{}\" (src/library/spec/documented/{}.json), normalised.",
         example.title, example.name
     );
     for note in notes {

@@ -18,20 +18,20 @@ use cucumber::parser;
 
 /// Every feature of the source tree, compiled in; `tests` checks the list is whole.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("announce.feature", include_str!("../features/announce.feature")),
-    ("auth.feature", include_str!("../features/auth.feature")),
-    ("barge.feature", include_str!("../features/barge.feature")),
-    ("coach.feature", include_str!("../features/coach.feature")),
-    ("errors.feature", include_str!("../features/errors.feature")),
-    ("exit.feature", include_str!("../features/exit.feature")),
-    ("hold.feature", include_str!("../features/hold.feature")),
-    ("label.feature", include_str!("../features/label.feature")),
-    ("list.feature", include_str!("../features/list.feature")),
-    ("monitor.feature", include_str!("../features/monitor.feature")),
-    ("mute.feature", include_str!("../features/mute.feature")),
-    ("remove.feature", include_str!("../features/remove.feature")),
-    ("update.feature", include_str!("../features/update.feature")),
-    ("wait.feature", include_str!("../features/wait.feature")),
+    ("announce.feature", include_str!("../../features/announce.feature")),
+    ("auth.feature", include_str!("../../features/auth.feature")),
+    ("barge.feature", include_str!("../../features/barge.feature")),
+    ("coach.feature", include_str!("../../features/coach.feature")),
+    ("errors.feature", include_str!("../../features/errors.feature")),
+    ("exit.feature", include_str!("../../features/exit.feature")),
+    ("hold.feature", include_str!("../../features/hold.feature")),
+    ("label.feature", include_str!("../../features/label.feature")),
+    ("list.feature", include_str!("../../features/list.feature")),
+    ("monitor.feature", include_str!("../../features/monitor.feature")),
+    ("mute.feature", include_str!("../../features/mute.feature")),
+    ("remove.feature", include_str!("../../features/remove.feature")),
+    ("update.feature", include_str!("../../features/update.feature")),
+    ("wait.feature", include_str!("../../features/wait.feature")),
 ];
 
 /// Where the features come from: a folder or a file, or the compiled-in ones where it is empty
@@ -290,7 +290,7 @@ mod tests {
             .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         let embedded: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
-        assert_eq!(names, embedded, "add the feature to EMBEDDED in src/features.rs");
+        assert_eq!(names, embedded, "add the feature to EMBEDDED in src/binary/features.rs");
         for (path, (_, text)) in on_disk.iter().zip(EMBEDDED) {
             assert_eq!(&std::fs::read_to_string(path).unwrap(), text);
         }

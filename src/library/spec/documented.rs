@@ -65,7 +65,7 @@ pub const EXAMPLES: &[DocumentedExample] = &[
     },
 ];
 
-/// Every documented file compiled in, by its path under `src/spec/documented/`: the seed's
+/// Every documented file compiled in, by its path under `src/library/spec/documented/`: the seed's
 /// examples and the other generations' (which the profiles name).
 const FILES: &[(&str, &str)] = &[
     ("coaching.json", include_str!("documented/coaching.json")),
@@ -121,7 +121,7 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The text of the documented file at `path` (under `src/spec/documented/`), if compiled in.
+/// The text of the documented file at `path` (under `src/library/spec/documented/`), if compiled in.
 pub fn file(path: &str) -> Option<&'static str> {
     FILES.iter().find(|(p, _)| *p == path).map(|(_, text)| *text)
 }

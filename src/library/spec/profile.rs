@@ -1,5 +1,5 @@
 //! The generations of the documentation as data: one profile per generation (`seed`,
-//! `signalwire`, `twilio`; `src/spec/profiles/*.json`, PROFILES.md side by side), read here and
+//! `signalwire`, `twilio`; `src/library/spec/profiles/*.json`, PROFILES.md side by side), read here and
 //! nowhere else. The checks judge an answer by the profile of the run, so a server that follows
 //! SignalWire's current description or Twilio's API is judged by what that document allows, not
 //! by the seed page. A fourth generation is one more file here and its documented examples.
@@ -125,7 +125,7 @@ pub struct ListDoc {
     pub envelope: Vec<String>,
     /// How many participants a page holds unless `PageSize` says, and at most.
     pub page_size: PageSize,
-    /// Its documented pages, as files under `src/spec/documented/` (Twilio's four).
+    /// Its documented pages, as files under `src/library/spec/documented/` (Twilio's four).
     #[serde(default)]
     pub examples: Vec<String>,
 }
@@ -174,7 +174,7 @@ pub struct Profile {
     pub active_statuses: Vec<String>,
     /// What `call_sid_to_coach` may hold while coaching nobody.
     pub idle_coach: Vec<IdleCoach>,
-    /// The documented examples: scenario name → file under `src/spec/documented/`.
+    /// The documented examples: scenario name → file under `src/library/spec/documented/`.
     pub examples: BTreeMap<String, String>,
     /// Keys an error body may carry beside `code`, `message`, `more_info` and `status`
     /// (Twilio's `details`).
@@ -228,7 +228,8 @@ pub static PROFILES: LazyLock<Vec<Profile>> = LazyLock::new(|| {
     SOURCES
         .iter()
         .map(|(name, text)| {
-            serde_json::from_str(text).unwrap_or_else(|e| panic!("src/spec/profiles/{name}.json is not a profile: {e}"))
+            serde_json::from_str(text)
+                .unwrap_or_else(|e| panic!("src/library/spec/profiles/{name}.json is not a profile: {e}"))
         })
         .collect()
 });

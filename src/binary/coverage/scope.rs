@@ -6,12 +6,15 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The profiles' files, as `src/spec/profile.rs` compiles them in; a test holds the two lists
+/// The profiles' files, as `src/library/spec/profile.rs` compiles them in; a test holds the two lists
 /// to the same names.
 const SOURCES: &[(&str, &str)] = &[
-    ("seed", include_str!("../spec/profiles/seed.json")),
-    ("signalwire", include_str!("../spec/profiles/signalwire.json")),
-    ("twilio", include_str!("../spec/profiles/twilio.json")),
+    ("seed", include_str!("../../library/spec/profiles/seed.json")),
+    (
+        "signalwire",
+        include_str!("../../library/spec/profiles/signalwire.json"),
+    ),
+    ("twilio", include_str!("../../library/spec/profiles/twilio.json")),
 ];
 
 #[derive(Deserialize)]
@@ -43,7 +46,7 @@ mod tests {
         let profiles: Vec<&str> = PROFILES.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(
             names, profiles,
-            "a profile added to src/spec/profile.rs is added here too"
+            "a profile added to src/library/spec/profile.rs is added here too"
         );
         for (name, text) in SOURCES {
             serde_json::from_str::<Scope>(text).unwrap_or_else(|e| panic!("{name}: out_of_scope: {e}"));

@@ -53,8 +53,10 @@ impl Serve {
         Self::start_with(&[], env)
     }
 
+    /// `LAML_SERVE_BIN` runs another build of the binary (a benchmark comparing two commits).
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Serve {
-        let mut child = Command::new(BIN)
+        let bin = std::env::var("LAML_SERVE_BIN").unwrap_or_else(|_| BIN.to_string());
+        let mut child = Command::new(bin)
             .args(["serve", "--port", "0"])
             .args(args)
             .env_remove("LAML_PROJECT_ID")

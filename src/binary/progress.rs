@@ -1,7 +1,7 @@
-//! One line of progress on stderr for the runs that take a while: `faults` (42 runs of the
-//! suite, 15 s), `profiles` (three runs), and a run of the suite against a remote target
-//! ("scenarios: 30/59, 4 s"). It is redrawn in place at most four times a second, and appears
-//! only once a run has taken a second, so a quick run shows none.
+//! One line of progress on stderr for the runs that take a while: `faults` (61 runs of the
+//! suite), `profiles` (three runs), `explore`, and a run of the suite against a remote target
+//! ("scenarios: 30/59, 4s"). indicatif draws it, at most four times a second; it appears only
+//! once a run has taken a second, so a quick run shows none.
 //!
 //! Only when stderr is a terminal ([`IsTerminal`]): piped (CI logs, the tests, the child runs of
 //! `faults` and `profiles`) nothing at all is written, so a log never holds a half-drawn line
@@ -12,94 +12,82 @@
 //! puts it back after, so the console's lines (and cucumber's redrawing of them) are
 //! undisturbed; the line is gone before the summary.
 
-use std::io::{self, IsTerminal as _, Write};
+use std::future::Future;
+use std::io::{self, IsTerminal as _};
+use std::pin::pin;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use cucumber::event::{self, Cucumber};
 use cucumber::{Event, World, Writer, parser, writer};
+use futures::FutureExt as _;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a run goes without a line: a run that ends sooner needs none.
 const AFTER: Duration = Duration::from_secs(1);
-/// At most one new text this often.
-const EVERY: Duration = Duration::from_millis(250);
+/// At most one new text this often (indicatif's draw rate, per second).
+const HZ: u8 = 4;
 
-/// The updating line itself, written to `out`.
-pub struct Line<W: Write> {
-    what: &'static str,
-    out: Option<W>,
+/// The updating line itself: an indicatif bar, hidden until the run has lasted [`AFTER`], then
+/// drawn to the target it was given (none: never drawn).
+pub struct Line {
+    bar: ProgressBar,
+    /// Where the line goes once it is due; taken when it is attached.
+    target: Option<ProgressDrawTarget>,
     started: Instant,
-    last: Option<Instant>,
-    text: String,
-    shown: bool,
 }
 
-impl Line<io::Stderr> {
+impl Line {
     /// A line on stderr, or one that writes nothing when stderr is not a terminal.
     pub fn stderr(what: &'static str) -> Self {
-        let out = io::stderr();
-        let terminal = out.is_terminal();
-        Line::to(what, terminal.then_some(out))
+        let terminal = io::stderr().is_terminal();
+        Line::to(what, terminal.then(|| ProgressDrawTarget::stderr_with_hz(HZ)))
     }
-}
 
-impl<W: Write> Line<W> {
-    /// A line written to `out` (nothing when `None`), its run starting now.
-    pub fn to(what: &'static str, out: Option<W>) -> Self {
+    /// A line drawn to `target` (never, when `None`), its run starting now.
+    pub fn to(what: &'static str, target: Option<ProgressDrawTarget>) -> Self {
+        let bar = ProgressBar::hidden().with_prefix(what);
+        if let Ok(style) = ProgressStyle::with_template("{prefix}: {msg}, {elapsed}") {
+            bar.set_style(style);
+        }
         Line {
-            what,
-            out,
+            bar,
+            target,
             started: Instant::now(),
-            last: None,
-            text: String::new(),
-            shown: false,
         }
     }
 
-    /// Says `done` of `total` (and what is under way, if told), if the run has lasted long
-    /// enough and the last text is old enough; otherwise puts back a line [`Line::clear`]
-    /// took away.
+    /// Says `done` of `total` (and what is under way, if told), once the run has lasted long
+    /// enough; indicatif redraws at most [`HZ`] times a second.
     pub fn update(&mut self, done: usize, total: Option<usize>, doing: &str) {
         self.update_at(Instant::now(), done, total, doing);
     }
 
     fn update_at(&mut self, now: Instant, done: usize, total: Option<usize>, doing: &str) {
-        if self.out.is_none() || now.duration_since(self.started) < AFTER {
-            return;
-        }
-        if self.last.is_none_or(|last| now.duration_since(last) >= EVERY) {
-            let total = total.map(|t| format!("/{t}")).unwrap_or_default();
-            let doing = if doing.is_empty() {
-                String::new()
-            } else {
-                format!(" ({doing})")
-            };
-            let secs = now.duration_since(self.started).as_secs();
-            self.text = format!("{}: {done}{total}{doing}, {secs} s", self.what);
-            self.last = Some(now);
-            self.draw();
-        } else if !self.shown {
-            self.draw();
-        }
-    }
-
-    fn draw(&mut self) {
-        if let Some(out) = &mut self.out {
-            // a terminal that cannot be written to has nowhere to say so either
-            let _ = write!(out, "\r\x1b[2K{}", self.text).and_then(|()| out.flush());
-            self.shown = true;
-        }
-    }
-
-    /// Takes the line away (before other output, and at the end).
-    pub fn clear(&mut self) {
-        if let Some(out) = &mut self.out
-            && self.shown
+        let total = total.map(|t| format!("/{t}")).unwrap_or_default();
+        let doing = if doing.is_empty() {
+            String::new()
+        } else {
+            format!(" ({doing})")
+        };
+        self.bar.set_message(format!("{done}{total}{doing}"));
+        if now.duration_since(self.started) >= AFTER
+            && let Some(target) = self.target.take()
         {
-            let _ = write!(out, "\r\x1b[2K").and_then(|()| out.flush());
-            self.shown = false;
+            self.bar.set_draw_target(target);
         }
+    }
+
+    /// Runs `f` with the line taken away, and puts it back after (output of another writer on
+    /// the same terminal).
+    fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.bar.suspend(f)
+    }
+
+    /// Takes the line away for good (at the end).
+    pub fn clear(&mut self) {
+        self.bar.finish_and_clear();
     }
 }
 
@@ -129,10 +117,10 @@ impl Tally {
 /// prints anything. Without a terminal, only `work` runs.
 pub fn ticking<T>(what: &'static str, total: usize, work: impl FnOnce(&Tally) -> T) -> T {
     let tally = Tally::default();
-    let mut line = Line::stderr(what);
-    if line.out.is_none() {
+    if !io::stderr().is_terminal() {
         return work(&tally);
     }
+    let mut line = Line::stderr(what);
     let finished = AtomicBool::new(false);
     /// Ends the line's thread however `work` ends: a panic that left it running would keep
     /// the scope from ever ending.
@@ -160,7 +148,7 @@ pub fn ticking<T>(what: &'static str, total: usize, work: impl FnOnce(&Tally) ->
 /// the module docs), and otherwise passes every event and statistic through.
 pub struct Suite<Wr> {
     inner: Wr,
-    line: Line<io::Stderr>,
+    line: Line,
     /// Whether the console's stdout shares the terminal, so the line must make way for it.
     around: bool,
     total: Option<usize>,
@@ -198,13 +186,27 @@ impl<W: World, Wr: Writer<W>> Writer<W> for Suite<Wr> {
                 _ => {}
             }
         }
-        if self.around || last {
+        if last {
             self.line.clear();
+            self.inner.handle_event(event, cli).await;
+            return;
         }
-        self.inner.handle_event(event, cli).await;
-        if !last {
-            self.line.update(self.done, self.total, "");
+        if self.around {
+            around(&self.line, self.inner.handle_event(event, cli)).await;
+        } else {
+            self.inner.handle_event(event, cli).await;
         }
+        self.line.update(self.done, self.total, "");
+    }
+}
+
+/// Awaits `writing` with the line taken away while it writes: cucumber's writers write as soon
+/// as they are polled, so the first poll runs inside indicatif's `suspend` (which is
+/// synchronous); a writer that has to wait finishes outside it, the line back.
+async fn around(line: &Line, writing: impl Future<Output = ()>) {
+    let mut writing = pin!(writing);
+    if line.suspend(|| writing.as_mut().now_or_never()).is_none() {
+        writing.await;
     }
 }
 
@@ -242,37 +244,95 @@ impl<Wr: writer::Normalized> writer::Normalized for Suite<Wr> {}
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use indicatif::TermLike;
+
     use super::*;
 
-    fn shown(line: &Line<Vec<u8>>) -> String {
-        String::from_utf8_lossy(line.out.as_ref().unwrap()).replace("\r\x1b[2K", "|")
+    /// A terminal that keeps what is written to it, each clear of the line as `|`.
+    #[derive(Debug, Clone, Default)]
+    struct Screen(Arc<Mutex<String>>);
+
+    impl Screen {
+        fn text(&self) -> String {
+            self.0.lock().unwrap().clone()
+        }
+    }
+
+    impl TermLike for Screen {
+        fn width(&self) -> u16 {
+            80
+        }
+        fn move_cursor_up(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> io::Result<()> {
+            self.0.lock().unwrap().push_str(s);
+            Ok(())
+        }
+        fn clear_line(&self) -> io::Result<()> {
+            self.write_str("|")
+        }
+        fn flush(&self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn line(screen: &Screen) -> Line {
+        Line::to("faults", Some(ProgressDrawTarget::term_like(Box::new(screen.clone()))))
     }
 
     #[test]
-    fn the_line_waits_a_second_then_changes_at_most_four_times_a_second() {
-        let mut line = Line::to("faults", Some(Vec::new()));
+    fn the_line_waits_a_second_then_says_how_far_the_run_is() {
+        let screen = Screen::default();
+        let mut line = line(&screen);
         let t0 = line.started;
         line.update_at(t0 + Duration::from_millis(500), 3, Some(42), "");
-        assert_eq!(shown(&line), "", "a run shorter than a second shows nothing");
-        line.update_at(t0 + Duration::from_millis(1000), 12, Some(42), "");
-        line.update_at(t0 + Duration::from_millis(1100), 13, Some(42), "");
-        assert_eq!(shown(&line), "|faults: 12/42, 1 s", "one text per quarter second");
-        line.clear();
-        line.update_at(t0 + Duration::from_millis(1200), 14, Some(42), "");
-        assert_eq!(
-            shown(&line),
-            "|faults: 12/42, 1 s||faults: 12/42, 1 s",
-            "put back as it was"
-        );
+        assert_eq!(screen.text(), "", "a run shorter than a second shows nothing");
+        line.update_at(t0 + AFTER, 12, Some(42), "");
+        line.bar.force_draw();
+        assert!(screen.text().contains("faults: 12/42, "), "{}", screen.text());
         line.update_at(t0 + Duration::from_millis(2300), 30, None, "twilio");
-        assert!(shown(&line).ends_with("|faults: 30 (twilio), 2 s"), "{}", shown(&line));
+        line.bar.force_draw();
+        assert!(screen.text().contains("faults: 30 (twilio), "), "{}", screen.text());
     }
 
     #[test]
-    fn without_a_terminal_nothing_is_written() {
-        let mut line: Line<Vec<u8>> = Line::to("faults", None);
-        line.update_at(line.started + Duration::from_secs(5), 1, Some(2), "");
+    fn other_output_is_written_with_the_line_away_and_the_line_ends_cleared() {
+        let screen = Screen::default();
+        let mut line = line(&screen);
+        line.update_at(line.started + AFTER, 1, Some(2), "");
+        line.bar.force_draw();
+        let before = screen.text();
+        line.suspend(|| screen.write_str("[console]").unwrap());
+        let after = screen.text()[before.len()..].to_string();
+        assert!(after.starts_with("|[console]"), "taken away first: {after:?}");
+        assert!(
+            after["|[console]".len()..].contains("faults: 1/2, "),
+            "put back: {after:?}"
+        );
         line.clear();
-        assert!(line.out.is_none() && !line.shown);
+        assert!(screen.text().ends_with('|'), "cleared at the end: {:?}", screen.text());
+    }
+
+    #[test]
+    fn without_a_terminal_nothing_is_drawn() {
+        let mut line = Line::to("faults", None);
+        line.update_at(line.started + Duration::from_secs(5), 1, Some(2), "");
+        assert!(line.bar.is_hidden(), "no target, no line");
+        line.clear();
     }
 }

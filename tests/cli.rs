@@ -45,6 +45,19 @@ fn a_failing_scenario_exits_1_and_names_the_field() {
     assert_eq!(err.matches("start `laml-conformance serve`").count(), 1, "{err}");
 }
 
+/// A `Then` step about "agent" never judges an answer about "customer" (which is muted, so a
+/// step that judged it would pass): it fails and says whom the last request was about.
+#[test]
+fn a_check_about_another_participant_than_the_last_request_fails() {
+    let o = run(&["--features", &fixture("about_another.feature")]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("the last request was about \"customer\", not \"agent\""),
+        "{out}"
+    );
+}
+
 #[test]
 fn an_undefined_step_fails_the_run() {
     let o = run(&["--features", &fixture("undefined.feature")]);

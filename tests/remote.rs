@@ -375,6 +375,58 @@ fn configured_mode_starts_each_scenario_from_unmuted_and_restores_afterwards() {
     );
 }
 
+/// A live supervisor that is coaching the agent when the run starts: the coaching scenarios
+/// take it through other states, and the restore puts back its coaching and whom it coaches
+/// (a restore that sent `Coaching=false` would leave it not coaching, and end the run with 4).
+#[test]
+fn configured_mode_restores_a_coach_to_coaching_the_same_participant() {
+    let serve = Serve::start(&[]);
+    let var = |k: &str| serve.var(k);
+    let (agent, supervisor) = (serve.participant("agent"), serve.participant("supervisor"));
+    let url = format!(
+        "{}/api/laml/2010-04-01/Accounts/{}/Conferences/{}/Participants/{supervisor}.json",
+        serve.base,
+        var("LAML_PROJECT_ID"),
+        serve.conference()
+    );
+    let curl = |form: &[String]| {
+        let mut args = vec![
+            "-s".to_string(),
+            "-u".to_string(),
+            format!("{}:{}", var("LAML_PROJECT_ID"), var("LAML_API_TOKEN")),
+        ];
+        for f in form {
+            args.extend(["--data-urlencode".to_string(), f.clone()]);
+        }
+        args.push(url.clone());
+        let out = Command::new("curl").args(&args).output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("the participant is JSON")
+    };
+    let before = curl(&["Coaching=true".into(), format!("CallSidToCoach={agent}")]);
+    assert_eq!(before["coaching"], true, "{before}");
+    let o = run(
+        &[
+            "--target",
+            &serve.base,
+            "--conference",
+            &serve.conference(),
+            "--tags",
+            "@coach",
+        ],
+        &serve.env,
+        &temp_dir("restore-coach"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("passed") && !out.contains("failed"), "{out}");
+    let after = curl(&[]);
+    assert_eq!(
+        (&after["coaching"], &after["call_sid_to_coach"]),
+        (&serde_json::json!(true), &serde_json::json!(agent)),
+        "{after}"
+    );
+}
+
 /// A server on loopback that answers every request with `response` (or, with `None`, accepts
 /// connections and never answers), for as long as the test runs.
 fn fixed_server(response: Option<&'static str>) -> String {

@@ -17,7 +17,6 @@ use cucumber::gherkin::StepType;
 use laml_conformance::spec::params;
 use laml_conformance::spec::participant::FieldFormat;
 use laml_conformance::spec::profile::{Profile, UnknownParams};
-use laml_conformance::spec::{documented, profile};
 use regex::{Captures, Regex};
 
 use super::rows::{Form, Item, Judgement, Operation, PathOf, ValueClass, set_fields};
@@ -229,7 +228,7 @@ fn succeeds(ctx: &Context) -> Vec<Item> {
 
 /// Whether the profile documents the example `name` (else the step judges by the resource).
 fn documents_example(profile: &Profile, name: &str) -> bool {
-    (profile.name == profile::DEFAULT && documented::example(name).is_some()) || profile.examples.contains_key(name)
+    profile.examples.contains_key(name)
 }
 
 /// The flags a documented example shows verbatim.

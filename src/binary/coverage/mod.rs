@@ -13,6 +13,7 @@ mod declarations;
 mod matrix;
 mod render;
 mod rows;
+mod step_items;
 mod walk;
 
 use std::path::{Path, PathBuf};

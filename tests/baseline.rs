@@ -56,11 +56,14 @@ fn a_recording_is_deterministic_and_a_baseline_catches_a_changed_field() {
     );
     assert!(
         mute.contains(
-            "POST /api/laml/2010-04-01/Accounts/{account}/Conferences/{conference}/Participants/{customer}.json"
+            "POST /api/laml/2010-04-01/Accounts/[the sid of account]/Conferences/[the sid of conference]/Participants/[the sid of customer].json"
         ),
         "{mute}"
     );
-    assert!(mute.contains("\"muted\": true") && mute.contains("{a date}"), "{mute}");
+    assert!(
+        mute.contains("\"muted\": true") && mute.contains("[an RFC 2822 date]"),
+        "{mute}"
+    );
 
     let o = run(
         &["--tags", "@mute or @hold", "--baseline", first.to_str().unwrap()],

@@ -588,7 +588,7 @@ fn the_harness_builds_one_http_client() {
         })
         .collect();
     assert_eq!(builders.len(), 1, "{builders:?}");
-    assert!(builders[0].ends_with("client.rs"), "{builders:?}");
+    assert!(builders[0].ends_with("client/mod.rs"), "{builders:?}");
 }
 
 /// Gherkin problems said where they are, in words that fit what is wrong.

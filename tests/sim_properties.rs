@@ -18,7 +18,7 @@ use laml_conformance::sim::state::Space;
 use laml_conformance::sim::{ArrangedConference, Sim};
 use laml_conformance::spec::errors::ERROR_FIELDS;
 use laml_conformance::spec::params::{PARAMS, is_absolute_url};
-use laml_conformance::spec::{ErrorCode, FIELDS};
+use laml_conformance::spec::{ErrorCode, Profile};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::Value;
@@ -240,7 +240,7 @@ fn check_answer(method: &str, status: u16, body: Option<&Value>) -> Result<(), T
                 prop_assert_eq!(method, "GET");
             } else {
                 let keys: Vec<&str> = fields.keys().map(String::as_str).collect();
-                let documented: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+                let documented: Vec<&str> = Profile::seed().fields.iter().map(|f| f.name.as_str()).collect();
                 prop_assert_eq!(keys, documented);
             }
         }

@@ -5,15 +5,18 @@
 //! The scenarios say what the documentation allows; a baseline says what one release of an
 //! implementation did within that, so drift between two releases (a field added or gone, a value
 //! or a status changed) fails a run even where both releases conform. Normalising makes a
-//! recording deterministic: the sids of a scenario become the names it gave them (`{agent}`,
-//! `{account}`, `{conference}`), any other sid `{a sid of nobody}`, every RFC 2822 date
-//! `{a date}`, and the target's address goes. Files are insta's own format, so a drift left as
-//! `<name>.snap.new` beside the recording is accepted or rejected with `cargo insta review`.
+//! recording deterministic, in the placeholders of the checks' snapshots
+//! ([`crate::check::placeholder`]): the sids of a scenario become the names it gave them
+//! (`[the sid of agent]`, `[the sid of account]`, `[the sid of conference]`), any other sid
+//! `[a sid of nobody]`, every RFC 2822 date `[an RFC 2822 date]`, and the target's address goes.
+//! Files are insta's own format, so a drift left as `<name>.snap.new` beside the recording is
+//! accepted or rejected with `cargo insta review`.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
+use crate::check::placeholder::Placeholder;
 use crate::check::{Deviation, Scope, compare};
 use crate::client::Exchange;
 
@@ -25,30 +28,30 @@ pub struct Names {
 }
 
 impl Names {
-    /// Adds a sid and the name a recording writes for it (without braces).
+    /// Adds a sid and the name a recording writes for it (as [`Placeholder::SidOf`]).
     pub fn add(&mut self, sid: &str, name: &str) {
         if !sid.is_empty() && !self.sids.iter().any(|(s, _)| s == sid) {
             self.sids.push((sid.to_string(), name.to_string()));
         }
     }
 
-    /// `text` with every known sid replaced by its `{name}`, and any other sid of this API by
-    /// `{a sid of nobody}`.
+    /// `text` with every known sid replaced by the placeholder of its name, and any other sid of
+    /// this API by [`Placeholder::NobodysSid`].
     fn text(&self, text: &str) -> String {
         let mut out = text.to_string();
         // Longest first, so a sid that contains another is replaced whole.
         let mut sids: Vec<&(String, String)> = self.sids.iter().collect();
         sids.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
         for (sid, name) in sids {
-            out = out.replace(sid.as_str(), &format!("{{{name}}}"));
+            out = out.replace(sid.as_str(), &Placeholder::SidOf(name.clone()).to_string());
         }
         other_sids(&out)
     }
 
-    /// A JSON value with its strings normalised, and dates made `{a date}`.
+    /// A JSON value with its strings normalised, and dates made [`Placeholder::Date`].
     fn value(&self, v: &Value) -> Value {
         match v {
-            Value::String(s) if crate::spec::participant::parse_date(s).is_some() => Value::from("{a date}"),
+            Value::String(s) if crate::spec::participant::parse_date(s).is_some() => Value::from(Placeholder::Date),
             Value::String(s) => Value::from(self.text(s)),
             Value::Array(items) => Value::Array(items.iter().map(|i| self.value(i)).collect()),
             Value::Object(fields) => Value::Object(fields.iter().map(|(k, v)| (k.clone(), self.value(v))).collect()),
@@ -61,6 +64,7 @@ impl Names {
 /// Twilio's `AC…`/`CF…`/`CA…` sids.
 fn other_sids(text: &str) -> String {
     let bytes = text.as_bytes();
+    let nobody = Placeholder::NobodysSid.to_string();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -73,7 +77,7 @@ fn other_sids(text: &str) -> String {
             0
         };
         if len > 0 {
-            out.push_str("{a sid of nobody}");
+            out.push_str(&nobody);
             i += len;
         } else {
             let c = rest.chars().next().expect("i < len");
@@ -166,7 +170,7 @@ pub fn read_snapshot(text: &str) -> Option<Value> {
 }
 
 /// How a recording differs from its baseline, field by field, each path led by the exchange's
-/// position and request (`[2] POST …/{customer}.json: body.muted`).
+/// position and request (`[2] POST …/[the sid of customer].json: body.muted`).
 pub fn drift(baseline: &Value, now: &Value) -> Vec<Deviation> {
     let (Some(was), Some(is)) = (baseline.as_array(), now.as_array()) else {
         return compare(baseline, now, Scope::Deep);
@@ -286,12 +290,12 @@ mod tests {
         let text = snapshot_text("f: s", &recording(&[e], &names()));
         assert!(
             text.contains(
-                "POST /2010-04-01/Accounts/{account}/Conferences/{a sid of nobody}/Participants/{agent}.json"
+                "POST /2010-04-01/Accounts/[the sid of account]/Conferences/[a sid of nobody]/Participants/[the sid of agent].json"
             ),
             "{text}"
         );
         assert!(
-            text.contains("\"{a sid of nobody}\"") && text.contains("\"{a date}\""),
+            text.contains("\"[a sid of nobody]\"") && text.contains("\"[an RFC 2822 date]\""),
             "{text}"
         );
         assert!(!text.contains("4242") && !text.contains("t0k3n"), "{text}");
@@ -325,9 +329,9 @@ mod tests {
         let paths: Vec<&str> = d.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths.len(), 3, "{d:?}");
         assert!(
-            paths
-                .iter()
-                .all(|p| p.starts_with("[0] GET /2010-04-01/Accounts/{account}/Participants/{agent}.json: body")),
+            paths.iter().all(|p| p.starts_with(
+                "[0] GET /2010-04-01/Accounts/[the sid of account]/Participants/[the sid of agent].json: body"
+            )),
             "{paths:?}"
         );
         assert!(drift(&was, &was).is_empty());

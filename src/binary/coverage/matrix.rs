@@ -99,3 +99,25 @@ impl Matrix {
         self.lines.iter().filter(|l| l.verdict.fails_check())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use laml_conformance::spec::profile::PROFILES;
+
+    use super::*;
+
+    #[test]
+    fn every_out_of_scope_reason_names_one_of_its_profile_s_rows() {
+        for p in PROFILES.iter() {
+            let ids: Vec<String> = rows(p).iter().map(|r| r.item.to_string()).collect();
+            for (id, reason) in &p.out_of_scope {
+                assert!(ids.contains(id), "{}: out_of_scope names {id}, which is no row", p.name);
+                assert!(!reason.trim().is_empty(), "{}: {id} needs its reason", p.name);
+            }
+        }
+        assert!(
+            PROFILES.iter().any(|p| !p.out_of_scope.is_empty()),
+            "the profiles' out_of_scope maps are read"
+        );
+    }
+}

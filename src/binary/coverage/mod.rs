@@ -13,7 +13,7 @@ mod declarations;
 mod matrix;
 mod render;
 mod rows;
-mod scope;
+mod step_items;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -89,7 +89,7 @@ fn matrices(features: &[Feature], profiles: &[&Profile]) -> Result<Vec<Matrix>, 
         .iter()
         .map(|p| {
             let walked = walk::walk(features, p)?;
-            Ok(Matrix::new(p, &walked, &scope::out_of_scope(&p.name)))
+            Ok(Matrix::new(p, &walked, &p.out_of_scope))
         })
         .collect()
 }

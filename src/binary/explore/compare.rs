@@ -8,6 +8,7 @@
 
 use laml_conformance::check::error::normalise_error;
 use laml_conformance::check::page::{ListSubject, normalise_page};
+use laml_conformance::check::placeholder::Placeholder;
 use laml_conformance::check::shape::{self, Subject};
 use laml_conformance::check::{Deviation, show};
 use laml_conformance::spec::{Dialect, Profile, wire};
@@ -40,7 +41,7 @@ pub struct Viewer<'a> {
 
 /// The placeholder of a named participant's call sid.
 fn sid_of(name: &str) -> Value {
-    Value::from(format!("[the call sid of {name:?}]"))
+    Value::from(Placeholder::SidOf(name.to_string()))
 }
 
 /// The view of an answer: its status (a status the profile allows for the same error code in
@@ -66,11 +67,11 @@ pub fn view(answer: &Answer, kind: Kind<'_>, viewer: &Viewer<'_>, seen: Option<&
             Kind::List => body = list(v, viewer),
         },
         Err(text) if text.is_empty() => {
-            body.insert("(body)".into(), Value::from("[empty]"));
+            body.insert("(body)".into(), Value::from(Placeholder::EmptyBody));
         }
         Err(text) => {
             let start: String = text.chars().take(80).collect();
-            body.insert("(body)".into(), Value::from(format!("[not JSON] {start}")));
+            body.insert("(body)".into(), Value::from(Placeholder::NotJson(start)));
         }
     }
     out.insert("(HTTP status)".into(), Value::from(status));
@@ -81,11 +82,11 @@ pub fn view(answer: &Answer, kind: Kind<'_>, viewer: &Viewer<'_>, seen: Option<&
             .and_then(|c| c.split(';').next())
             .map(str::trim);
         let shown = match media {
-            Some(m) if m.eq_ignore_ascii_case(wire::JSON) => wire::JSON.to_string(),
-            Some(_) => answer.content_type.clone().unwrap_or_default(),
-            None => "missing".into(),
+            Some(m) if m.eq_ignore_ascii_case(wire::JSON) => Value::from(wire::JSON),
+            Some(_) => Value::from(answer.content_type.clone().unwrap_or_default()),
+            None => Value::from(Placeholder::NoHeader),
         };
-        out.insert("(header Content-Type)".into(), Value::from(shown));
+        out.insert("(header Content-Type)".into(), shown);
     }
     out.extend(body);
     Value::Object(out)
@@ -233,7 +234,7 @@ pub fn diff(model: &Value, target: &Value) -> Vec<Deviation> {
 }
 
 /// A body by the values a reader tells answers apart by: those that are no placeholder, and
-/// whom a participant coaches.
+/// whom a participant coaches (a placeholder that names someone).
 fn brief(view: &Value) -> String {
     let Value::Object(fields) = view else {
         return show(view);
@@ -242,8 +243,9 @@ fn brief(view: &Value) -> String {
         .iter()
         .filter(|(k, _)| !k.starts_with('(') || *k == "(body)")
         .filter(|(_, v)| {
-            !v.as_str()
-                .is_some_and(|s| s.starts_with('[') && !s.starts_with("[the call sid of"))
+            v.as_str()
+                .and_then(Placeholder::parse)
+                .is_none_or(|p| p.names().is_some())
         })
         .map(|(k, v)| format!("{k} {v}"))
         .collect();
@@ -274,14 +276,14 @@ mod tests {
     #[test]
     fn a_refusal_against_a_success_is_said_in_brief() {
         let d = diff(
-            &json!({"(HTTP status)": 400, "code": 16002, "message": "[a message]"}),
-            &json!({"(HTTP status)": 200, "muted": false, "coaching": true, "call_sid_to_coach": "[the call sid of \"customer\"]", "uri": "[own]"}),
+            &json!({"(HTTP status)": 400, "code": 16002, "message": Value::from(Placeholder::Message)}),
+            &json!({"(HTTP status)": 200, "muted": false, "coaching": true, "call_sid_to_coach": sid_of("customer"), "uri": Value::from(Placeholder::OwnUri), "label": "[kept]"}),
         );
         assert_eq!(d.len(), 2);
         assert_eq!(d[1].expected, "code 16002");
         assert_eq!(
-            d[1].actual,
-            "muted false, coaching true, call_sid_to_coach \"[the call sid of \\\"customer\\\"]\""
+            d[1].actual, "muted false, coaching true, call_sid_to_coach \"[the sid of customer]\", label \"[kept]\"",
+            "a placeholder is left out unless it names someone; a value in brackets that is none stays"
         );
     }
 

@@ -4,7 +4,7 @@
 use cucumber::then;
 use laml_conformance::check::{Deviation, check_json_content_type, dates, error, shape, snapshot};
 use laml_conformance::failure::Failure;
-use laml_conformance::spec::{EXAMPLES, ErrorCode, documented, profile};
+use laml_conformance::spec::{ErrorCode, profile};
 
 use super::{ConformanceWorld, report, with_exchange};
 
@@ -40,22 +40,14 @@ async fn answer_as_example(world: &mut ConformanceWorld, name: String) -> Result
 /// The committed snapshot a documented example's name stands for under `profile`, what to call
 /// it in a failure, and whether it is the resource (the profile documents no such example).
 fn documented_snapshot(profile: &profile::Profile, name: &str) -> Result<(String, String, bool), Failure> {
-    if profile.name == profile::DEFAULT
-        && let Some(example) = documented::example(name)
-    {
-        let what = format!("the documented \"{}\" example ({})", example.name, example.title);
-        return Ok((snapshot::example_name(example).to_string(), what, false));
-    }
     if profile.examples.contains_key(name) {
-        let what = format!("the documented \"{name}\" example of the {} profile", profile.name);
+        let what = snapshot::example_what(profile, name);
         return Ok((snapshot::name_in(profile, name), what, false));
     }
-    let mut known: Vec<&str> = EXAMPLES.iter().map(|e| e.name).collect();
-    known.extend(
-        profile::PROFILES
-            .iter()
-            .flat_map(|p| p.examples.keys().map(String::as_str)),
-    );
+    let mut known: Vec<&str> = profile::PROFILES
+        .iter()
+        .flat_map(|p| p.examples.keys().map(String::as_str))
+        .collect();
     known.sort_unstable();
     known.dedup();
     if !known.contains(&name) {

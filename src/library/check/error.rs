@@ -9,17 +9,18 @@ use crate::spec::Profile;
 use crate::spec::errors::{ERROR_FIELDS, ErrorCode};
 use crate::spec::params::is_absolute_url;
 
+use super::placeholder::Placeholder;
 use super::{Deviation, snapshot};
-
-/// The placeholder of a non-empty message.
-pub const MESSAGE: &str = "[a message]";
-/// The placeholder of an absolute `more_info` URL.
-pub const MORE_INFO: &str = "[an absolute URL]";
 
 /// The documented error body for `code`, from the error table: what its committed snapshot must
 /// reproduce (`tests/documented_snapshots.rs`), and so what normalised bodies are compared with.
 pub fn documented_error_shape(code: ErrorCode) -> Value {
-    json!({ "code": code.code(), "message": MESSAGE, "more_info": MORE_INFO, "status": code.http_status() })
+    json!({
+        "code": code.code(),
+        "message": Value::from(Placeholder::Message),
+        "more_info": Value::from(Placeholder::Url),
+        "status": code.http_status(),
+    })
 }
 
 /// Documented keys first, in order, with placeholders where the value has the right form;
@@ -33,8 +34,8 @@ pub fn normalise_error(body: &Value) -> Value {
         if let Some(v) = fields.get(*key) {
             let text = v.as_str();
             let placeholder = match *key {
-                "message" => text.filter(|t| !t.trim().is_empty()).map(|_| MESSAGE),
-                "more_info" => text.filter(|t| is_absolute_url(t)).map(|_| MORE_INFO),
+                "message" => text.filter(|t| !t.trim().is_empty()).map(|_| Placeholder::Message),
+                "more_info" => text.filter(|t| is_absolute_url(t)).map(|_| Placeholder::Url),
                 _ => None,
             };
             out.insert(

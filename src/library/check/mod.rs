@@ -7,8 +7,10 @@
 //! console and every report show the same field-level text.
 
 pub mod dates;
+pub mod documented;
 pub mod error;
 pub mod page;
+pub mod placeholder;
 pub mod shape;
 pub mod snapshot;
 pub mod values;

@@ -6,22 +6,8 @@
 use serde_json::{Map, Value};
 
 use super::Deviation;
+use super::placeholder::Placeholder;
 use crate::spec::{ApiPath, Dialect, Profile};
-
-/// The placeholder of the page's participants, which are judged one by one.
-pub const PARTICIPANTS: &str = "[the participants of the page, each judged as a resource]";
-/// The placeholder of a path of this conference's participant list (with any query).
-pub const LIST_PATH: &str = "[a path of the conference's participant list]";
-/// The placeholder of a page link that is absent on the first or the last page.
-pub const LIST_PATH_OR_NULL: &str = "[a path of the conference's participant list, or null]";
-/// The placeholder of a page number or a participant's position in the list.
-pub const COUNT: &str = "[a whole number from 0]";
-/// The placeholder of a page size.
-pub const SIZE: &str = "[a whole number from 1]";
-/// The placeholder of the account's own sid.
-const ACCOUNT_SID: &str = super::shape::ACCOUNT_SID;
-/// The placeholder of the conference's own sid.
-const CONFERENCE_SID: &str = super::shape::CONFERENCE_SID;
 
 /// Whose list a page is: the account and conference it must name, and the path form asked.
 #[derive(Debug, Clone)]
@@ -37,15 +23,15 @@ pub struct ListSubject<'a> {
 }
 
 /// The placeholder of one envelope key, before checking its value.
-fn placeholder_of(key: &str) -> Option<&'static str> {
+fn placeholder_of(key: &str) -> Option<Placeholder> {
     Some(match key {
-        "participants" => PARTICIPANTS,
-        "uri" | "first_page_uri" => LIST_PATH,
-        "next_page_uri" | "previous_page_uri" => LIST_PATH_OR_NULL,
-        "page" | "start" | "end" => COUNT,
-        "page_size" => SIZE,
-        "account_sid" => ACCOUNT_SID,
-        "conference_sid" => CONFERENCE_SID,
+        "participants" => Placeholder::Participants,
+        "uri" | "first_page_uri" => Placeholder::ListPath,
+        "next_page_uri" | "previous_page_uri" => Placeholder::ListPath.or_null(),
+        "page" | "start" | "end" => Placeholder::Count,
+        "page_size" => Placeholder::Size,
+        "account_sid" => Placeholder::AccountSid,
+        "conference_sid" => Placeholder::ConferenceSid,
         _ => return None,
     })
 }
@@ -57,7 +43,12 @@ pub fn page_shape(profile: &Profile) -> Value {
         .list
         .envelope
         .iter()
-        .map(|k| (k.clone(), Value::from(placeholder_of(k).unwrap_or("[undocumented]"))))
+        .map(|k| {
+            (
+                k.clone(),
+                Value::from(placeholder_of(k).unwrap_or(Placeholder::Undocumented)),
+            )
+        })
         .collect();
     Value::Object(keys)
 }
@@ -350,10 +341,10 @@ mod tests {
     #[test]
     fn each_generation_has_its_own_envelope() {
         let seed = page_shape(Profile::seed());
-        assert_eq!(seed["account_sid"], ACCOUNT_SID);
+        assert_eq!(seed["account_sid"], Placeholder::AccountSid);
         let signalwire = page_shape(Profile::by_name("signalwire").unwrap());
         assert!(signalwire.get("start").is_none() && signalwire.get("account_sid").is_none());
-        assert_eq!(page_shape(twilio())["end"], COUNT);
+        assert_eq!(page_shape(twilio())["end"], Placeholder::Count);
     }
 
     #[test]

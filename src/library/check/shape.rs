@@ -6,37 +6,12 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec::documented::DocumentedExample;
-use crate::spec::participant::{self, FieldFormat, NOBODY};
+use crate::spec::participant::{self, FieldFormat};
 use crate::spec::profile::{IdleCoach, ProfileField, UriJson};
 use crate::spec::{Dialect, ParticipantRef, Profile, params};
 
 use super::Deviation;
-
-/// The placeholder of the account's own sid.
-pub const ACCOUNT_SID: &str = "[the account's sid]";
-/// The placeholder of the conference's own sid.
-pub const CONFERENCE_SID: &str = "[the conference's sid]";
-/// The placeholder of the participant's own call sid.
-pub const CALL_SID: &str = "[the participant's call sid]";
-/// The placeholder of `call_sid_to_coach` when it agrees with `coaching`.
-pub const COACH_TARGET: &str =
-    "[while coaching, the call sid of another participant of the conference; else no participant of it]";
-/// The placeholder of an RFC 2822 date.
-pub const DATE: &str = "[an RFC 2822 date]";
-/// The placeholder of a boolean: a join flag, or, in the resource shape, any flag.
-pub const BOOLEAN: &str = "[a boolean]";
-/// The placeholder of a status a participant in the conference may have.
-pub const STATUS: &str = "[the status of a participant in the conference]";
-/// The placeholder of the participant's own path in the path form the request used.
-pub const OWN_URI: &str = "[the participant's own path, in a form the request's path form allows, ending in .json]";
-/// The placeholder of the participant's own path where the profile lets `.json` go.
-pub const OWN_PATH: &str =
-    "[the participant's own path, in a form the request's path form allows, with or without .json]";
-/// The placeholder of a string.
-pub const TEXT: &str = "[a string]";
-/// The placeholder of an absolute URL.
-pub const URL: &str = "[an absolute URL]";
+use super::placeholder::Placeholder;
 
 /// Whose answer is being normalised, under which generation of the documentation, and what
 /// decides its placeholders: a value becomes a placeholder only when it is this participant's
@@ -54,29 +29,29 @@ pub struct Subject {
     pub profile: &'static Profile,
 }
 
-/// The placeholder of a field as its profile allows it: with `, or null` where it may be null.
-fn text_of(field: &ProfileField, base: &str) -> String {
+/// The placeholder of a field as its profile allows it: or `null` where it may be null.
+fn text_of(field: &ProfileField, base: Placeholder) -> Value {
     if field.nullable && field.format != FieldFormat::CoachTarget {
-        format!("{}, or null]", base.trim_end_matches(']'))
+        Value::from(base.or_null())
     } else {
-        base.to_string()
+        Value::from(base)
     }
 }
 
 /// The placeholder a field's value becomes once it is checked, by its format.
-fn base_placeholder(format: FieldFormat, profile: &Profile) -> &'static str {
+fn base_placeholder(format: FieldFormat, profile: &Profile) -> Placeholder {
     match format {
-        FieldFormat::OwnUri if profile.uri_json == UriJson::Optional => OWN_PATH,
-        FieldFormat::AccountSid => ACCOUNT_SID,
-        FieldFormat::ConferenceSid => CONFERENCE_SID,
-        FieldFormat::CallSid => CALL_SID,
-        FieldFormat::CoachTarget => COACH_TARGET,
-        FieldFormat::Rfc2822 => DATE,
-        FieldFormat::JoinFlag | FieldFormat::Controlled => BOOLEAN,
-        FieldFormat::Status => STATUS,
-        FieldFormat::OwnUri => OWN_URI,
-        FieldFormat::Text => TEXT,
-        FieldFormat::Url => URL,
+        FieldFormat::OwnUri if profile.uri_json == UriJson::Optional => Placeholder::OwnPath,
+        FieldFormat::AccountSid => Placeholder::AccountSid,
+        FieldFormat::ConferenceSid => Placeholder::ConferenceSid,
+        FieldFormat::CallSid => Placeholder::CallSid,
+        FieldFormat::CoachTarget => Placeholder::CoachTarget,
+        FieldFormat::Rfc2822 => Placeholder::Date,
+        FieldFormat::JoinFlag | FieldFormat::Controlled => Placeholder::Boolean,
+        FieldFormat::Status => Placeholder::Status,
+        FieldFormat::OwnUri => Placeholder::OwnUri,
+        FieldFormat::Text => Placeholder::Text,
+        FieldFormat::Url => Placeholder::Url,
     }
 }
 
@@ -119,7 +94,7 @@ pub fn resource(normalised: &Value, profile: &Profile) -> Value {
             if let Some(v) = fields.get_mut(&field.name)
                 && (v.is_boolean() || (v.is_null() && field.nullable))
             {
-                *v = Value::from(text_of(field, BOOLEAN));
+                *v = text_of(field, Placeholder::Boolean);
             }
         }
     }
@@ -132,12 +107,7 @@ pub fn resource_shape(profile: &Profile) -> Value {
     let fields = profile
         .fields
         .iter()
-        .map(|f| {
-            (
-                f.name.clone(),
-                Value::from(text_of(f, base_placeholder(f.format, profile))),
-            )
-        })
+        .map(|f| (f.name.clone(), text_of(f, base_placeholder(f.format, profile))))
         .collect();
     Value::Object(fields)
 }
@@ -178,7 +148,7 @@ fn placeholder(field: &ProfileField, v: &Value, body: &Map<String, Value>, subje
     };
     let null_allowed = v.is_null() && field.nullable && field.format != FieldFormat::CoachTarget;
     if fits || null_allowed {
-        Value::from(text_of(field, base_placeholder(field.format, profile)))
+        text_of(field, base_placeholder(field.format, profile))
     } else {
         v.clone()
     }
@@ -214,110 +184,6 @@ fn is_own_uri(uri: &str, subject: &Subject) -> bool {
     }
 }
 
-/// A documented example with the documentation's contradictions resolved (SPEC.md section 7),
-/// and the list of what was changed, which the snapshot's description repeats:
-/// - errata 8: dates written `Sept` are RFC 2822 only with `Sep`;
-/// - errata 7: the `xxxxxxxx-…` placeholder of `call_sid_to_coach` stands for the coached
-///   participant's uuid where the example coaches, and for a uuid of nobody where it does not;
-/// - errata 3: the barge response lacks `call_sid_to_coach`, which the resource page, the mute
-///   example and the current OpenAPI all carry: it is added;
-/// - errata 6: the hold response carries `hold_url`, a field of no generation of the resource,
-///   and lacks `coaching` and `call_sid_to_coach`: `hold_url` goes, the two are added with the
-///   values of a participant that coaches nobody.
-///
-/// The resolution is always the resource page's thirteen fields; everything else is the
-/// documented file verbatim.
-pub fn corrected(example: &DocumentedExample) -> (Value, Vec<&'static str>) {
-    let seed = Profile::seed();
-    correct(
-        example.value(),
-        &documented_subject(seed).expect("the seed has examples"),
-    )
-}
-
-/// The corrections of [`corrected`] on any documented value: a generation whose examples have
-/// none of these contradictions comes out unchanged.
-fn correct(mut value: Value, subject: &Subject) -> (Value, Vec<&'static str>) {
-    let mut notes = Vec::new();
-    let Value::Object(fields) = &mut value else {
-        return (value, notes);
-    };
-    for key in ["date_created", "date_updated"] {
-        if let Some(Value::String(d)) = fields.get_mut(key)
-            && d.contains(" Sept ")
-        {
-            *d = d.replace(" Sept ", " Sep ");
-            if !notes.contains(&ERRATA_8) {
-                notes.push(ERRATA_8);
-            }
-        }
-    }
-    let coaching = fields.get("coaching") == Some(&Value::Bool(true));
-    if let Some(Value::String(s)) = fields.get_mut("call_sid_to_coach")
-        && s == "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
-    {
-        if coaching {
-            *s = subject.others[0].clone();
-            notes.push(ERRATA_7_COACHED);
-        } else {
-            *s = NOBODY.to_string();
-            notes.push(ERRATA_7);
-        }
-    }
-    if fields.remove("hold_url").is_some() {
-        notes.push(ERRATA_6_HOLD_URL);
-    }
-    if !fields.contains_key("coaching") {
-        fields.insert("coaching".into(), Value::Bool(false));
-        notes.push(ERRATA_6_COACHING);
-    }
-    if !fields.contains_key("call_sid_to_coach") {
-        fields.insert("call_sid_to_coach".into(), Value::from(NOBODY));
-        notes.push(ERRATA_3);
-    }
-    (value, notes)
-}
-
-const ERRATA_8: &str = "errata 8: `Sept` in dates read as `Sep`";
-const ERRATA_7: &str = "errata 7: the xxxxxxxx-… placeholder of call_sid_to_coach read as a uuid of no participant";
-const ERRATA_7_COACHED: &str =
-    "errata 7: the xxxxxxxx-… placeholder of call_sid_to_coach read as the coached participant's uuid";
-const ERRATA_6_HOLD_URL: &str = "errata 6: hold_url left out, a field the resource page does not have (an answer may echo it: the seed profile allows it)";
-const ERRATA_6_COACHING: &str = "errata 6: coaching added as false, as the resource page has it";
-const ERRATA_3: &str = "errata 3/6: call_sid_to_coach added, as the resource page and the mute example have it";
-
-/// Whom a generation's documented examples are about: its documented ids, in its own path
-/// form, in a conference whose other participant is the one its coaching examples coach.
-/// `None` for a generation without examples.
-pub fn documented_subject(profile: &'static Profile) -> Option<Subject> {
-    let ids = profile.documented_ids.as_ref()?;
-    Some(Subject {
-        who: ParticipantRef {
-            account_sid: ids.account.clone(),
-            conference_sid: ids.conference.clone(),
-            call_sid: ids.call.clone(),
-        },
-        dialect: profile.dialect(),
-        others: vec![ids.coached.clone()],
-        profile,
-    })
-}
-
-/// A generation's documented example, corrected, then normalised like any actual response;
-/// `None` if the generation documents no such example.
-pub fn documented_example_shape(profile: &'static Profile, name: &str) -> Option<Value> {
-    let subject = documented_subject(profile)?;
-    let (value, _) = correct(profile.example(name)?, &subject);
-    Some(normalise(&value, &subject))
-}
-
-/// The documented shape of a seed example: corrected, then normalised like any actual response.
-pub fn documented_shape(example: &DocumentedExample) -> Value {
-    let seed = Profile::seed();
-    let subject = documented_subject(seed).expect("the seed has examples");
-    normalise(&corrected(example).0, &subject)
-}
-
 /// Every field where a normalised body differs from a documented shape: missing, extra, or
 /// another value or type.
 pub fn check_shape(actual: &Value, expected: &Value) -> Result<(), Vec<Deviation>> {
@@ -328,8 +194,15 @@ pub fn check_shape(actual: &Value, expected: &Value) -> Result<(), Vec<Deviation
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::documented::example;
+    use crate::spec::participant::NOBODY;
     use serde_json::json;
+
+    const DATE: Placeholder = Placeholder::Date;
+    const STATUS: Placeholder = Placeholder::Status;
+    const OWN_URI: Placeholder = Placeholder::OwnUri;
+    const OWN_PATH: Placeholder = Placeholder::OwnPath;
+    const COACH_TARGET: Placeholder = Placeholder::CoachTarget;
+    const BOOLEAN: Placeholder = Placeholder::Boolean;
 
     fn subject() -> Subject {
         Subject {
@@ -506,7 +379,7 @@ mod tests {
         );
         assert_eq!(
             n,
-            json!({ "muted": BOOLEAN, "hold": "false", "coaching": BOOLEAN, "status": "x" })
+            json!({ "muted": BOOLEAN.to_string(), "hold": "false", "coaching": BOOLEAN.to_string(), "status": "x" })
         );
     }
 
@@ -520,37 +393,5 @@ mod tests {
         assert_eq!(d[0].expected, "<true> (boolean)");
         assert_eq!(d[0].actual, "<\"true\"> (string)");
         assert_eq!(d[1].actual, "missing");
-    }
-
-    #[test]
-    fn the_documented_coaching_example_normalises_fully() {
-        let shape = documented_shape(example("coaching").unwrap());
-        assert_eq!(shape["conference_sid"], CONFERENCE_SID);
-        assert_eq!(shape["date_created"], DATE);
-        assert_eq!(shape["call_sid_to_coach"], COACH_TARGET);
-        assert_eq!(shape["coaching"], true);
-    }
-
-    #[test]
-    fn each_correction_is_noted_once() {
-        let (value, notes) = corrected(example("mute").unwrap());
-        assert!(!value.to_string().contains("Sept"));
-        assert_eq!(notes.iter().filter(|n| **n == ERRATA_8).count(), 1, "{notes:?}");
-        assert_eq!(notes.iter().filter(|n| **n == ERRATA_7).count(), 1, "{notes:?}");
-        let (_, hold) = corrected(example("hold").unwrap());
-        assert!(
-            hold.contains(&ERRATA_6_HOLD_URL) && hold.contains(&ERRATA_6_COACHING),
-            "{hold:?}"
-        );
-    }
-
-    #[test]
-    fn every_documented_example_has_one_resource_shape() {
-        let shapes: Vec<Value> = crate::spec::EXAMPLES
-            .iter()
-            .map(|e| resource(&documented_shape(e), Profile::seed()))
-            .collect();
-        assert!(shapes.windows(2).all(|w| w[0] == w[1]), "{shapes:#?}");
-        assert!(!shapes[0].to_string().contains("xxxx"));
     }
 }

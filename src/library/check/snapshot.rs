@@ -11,7 +11,9 @@
 
 use serde_json::Value;
 
-use crate::spec::{DocumentedExample, ErrorCode, Profile};
+use crate::spec::{ErrorCode, Profile};
+
+use super::placeholder::Placeholder;
 
 /// The name of the snapshot of the resource shape that every success is judged by.
 pub const RESOURCE: &str = "resource";
@@ -96,31 +98,50 @@ fn body(file: &str) -> &str {
         .map_or(file, |(_, body)| body)
 }
 
-/// The name of the snapshot `name` under a profile: the seed's own names, other generations'
-/// prefixed with theirs (`twilio_mute`, `signalwire_resource`).
+/// The name of the snapshot `name` under a profile: its `snapshot_prefix` and the name
+/// (`twilio_mute`, `signalwire_resource`; the seed's carry none).
 pub fn name_in(profile: &Profile, name: &str) -> String {
-    if profile.name == crate::spec::profile::DEFAULT {
-        name.to_string()
-    } else {
-        format!("{}_{name}", profile.name)
+    format!("{}{name}", profile.snapshot_prefix)
+}
+
+/// How a failure names the documented example `name` of a profile: by the heading the
+/// documentation gives it, or else by the profile it belongs to.
+pub fn example_what(profile: &Profile, name: &str) -> String {
+    match profile.examples.get(name).and_then(|e| e.title.as_deref()) {
+        Some(title) => format!("the documented \"{name}\" example ({title})"),
+        None => format!("the documented \"{name}\" example of the {} profile", profile.name),
     }
 }
 
-/// What a generation's documented example snapshot stands for.
-pub fn profile_example_description(profile: &Profile, name: &str) -> String {
-    format!(
-        "The documented example \"{name}\" of the {} profile (src/library/spec/documented/{}), normalised: {}.",
-        profile.name,
-        profile.examples.get(name).map_or("?", String::as_str),
-        profile.title
-    )
+/// What a documented example's snapshot stands for, with every correction of the
+/// documentation's contradictions it carries: the description a reviewer reads. An example
+/// with a heading is named by it; one without, by its name and its profile.
+pub fn example_description(profile: &'static Profile, name: &str) -> String {
+    let example = profile.examples.get(name);
+    let file = example.map_or("?", |e| e.file.as_str());
+    let mut description = match example.and_then(|e| e.title.as_deref()) {
+        Some(title) => format!("The documented example \"{title}\" (src/library/spec/documented/{file}), normalised."),
+        None => format!(
+            "The documented example \"{name}\" of the {} profile (src/library/spec/documented/{file}), normalised: {}.",
+            profile.name, profile.title
+        ),
+    };
+    let (_, notes) = super::documented::corrected(profile, name).unwrap_or_default();
+    for note in notes {
+        description.push_str("\nCorrected: ");
+        description.push_str(note);
+    }
+    description
 }
 
 /// What a profile's resource snapshot stands for.
 pub fn resource_description(profile: &Profile) -> String {
     format!(
-        "The participant resource of the {} profile (src/library/spec/profiles/{}.json: {}), from its field table, with the flags an update controls as [a boolean]; every documented example of the profile normalises to it. Every successful answer under the profile is judged by it.",
-        profile.name, profile.name, profile.title
+        "The participant resource of the {} profile (src/library/spec/profiles/{}.json: {}), from its field table, with the flags an update controls as {}; every documented example of the profile normalises to it. Every successful answer under the profile is judged by it.",
+        profile.name,
+        profile.name,
+        profile.title,
+        Placeholder::Boolean
     )
 }
 
@@ -139,29 +160,9 @@ pub fn list_description(profile: &Profile) -> String {
     text
 }
 
-/// The snapshot name of a documented example.
-pub fn example_name(example: &DocumentedExample) -> &'static str {
-    example.name
-}
-
 /// The snapshot name of a documented error code.
 pub fn error_name(code: ErrorCode) -> String {
     format!("error_{}", code.code())
-}
-
-/// What a documented example's snapshot stands for, with every correction of the
-/// documentation's contradictions it carries: the description a reviewer reads.
-pub fn example_description(example: &DocumentedExample) -> String {
-    let (_, notes) = super::shape::corrected(example);
-    let mut description = format!(
-        "The documented example \"{}\" (src/library/spec/documented/{}.json), normalised.",
-        example.title, example.name
-    );
-    for note in notes {
-        description.push_str("\nCorrected: ");
-        description.push_str(note);
-    }
-    description
 }
 
 /// What a documented error code's snapshot stands for.
@@ -172,9 +173,6 @@ pub fn error_description(code: ErrorCode) -> String {
         code.http_status()
     )
 }
-
-/// What the resource snapshot stands for.
-pub const RESOURCE_DESCRIPTION: &str = "The participant resource: every documented example, corrected, normalised, with the flags an update controls (muted, hold, coaching) as [a boolean]. Every successful answer is judged by it.";
 
 #[cfg(test)]
 mod tests {

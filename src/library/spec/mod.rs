@@ -15,10 +15,10 @@ pub mod profile;
 pub mod request;
 pub mod wire;
 
-pub use documented::{DocumentedExample, EXAMPLES};
+pub use documented::DocumentedExample;
 pub use errors::ErrorCode;
 pub use params::{PARAMS, Param, ParamKind};
-pub use participant::{FIELDS, Field, FieldFormat};
+pub use participant::FieldFormat;
 pub use profile::Profile;
 
 /// The two path forms clients in the wild use for the same resource (SPEC.md section 5).

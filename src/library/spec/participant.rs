@@ -1,7 +1,9 @@
-//! The participant resource: its fields, their types and formats (SPEC.md section 2).
+//! The participant resource: the formats its fields may have (SPEC.md section 2), and how its
+//! sids and dates are written.
 //!
-//! The field table drives both the simulated space's rendering (documented order) and the
-//! normaliser's placeholders, so a field's format is written down once.
+//! Which fields a generation has, in which order, and which statuses it allows, its profile
+//! says (`profiles/*.json`); the formats are named here once, so the simulated space's
+//! rendering and the normaliser's placeholders read the same table.
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
@@ -27,7 +29,8 @@ pub enum FieldFormat {
     JoinFlag,
     /// A JSON boolean the update controls (`muted`, `hold`, `coaching`): kept verbatim.
     Controlled,
-    /// A status that a participant still in the conference may have ([`ACTIVE_STATUSES`]).
+    /// A status that a participant still in the conference may have (the profile's
+    /// `active_statuses`).
     Status,
     /// The participant's own path, in the path form the request used, ending in `.json`.
     OwnUri,
@@ -36,98 +39,6 @@ pub enum FieldFormat {
     /// A fully qualified http or https URL (the seed's `hold_url`).
     Url,
 }
-
-/// One documented field of the participant resource.
-#[derive(Debug, Clone, Copy)]
-pub struct Field {
-    /// The snake_case JSON key.
-    pub name: &'static str,
-    /// What its value must look like.
-    pub format: FieldFormat,
-}
-
-/// The thirteen fields of the resource, in the order the documentation prints them.
-pub const FIELDS: &[Field] = &[
-    Field {
-        name: "account_sid",
-        format: FieldFormat::AccountSid,
-    },
-    Field {
-        name: "call_sid",
-        format: FieldFormat::CallSid,
-    },
-    Field {
-        name: "conference_sid",
-        format: FieldFormat::ConferenceSid,
-    },
-    Field {
-        name: "date_created",
-        format: FieldFormat::Rfc2822,
-    },
-    Field {
-        name: "date_updated",
-        format: FieldFormat::Rfc2822,
-    },
-    Field {
-        name: "end_conference_on_exit",
-        format: FieldFormat::JoinFlag,
-    },
-    Field {
-        name: "muted",
-        format: FieldFormat::Controlled,
-    },
-    Field {
-        name: "hold",
-        format: FieldFormat::Controlled,
-    },
-    Field {
-        name: "status",
-        format: FieldFormat::Status,
-    },
-    Field {
-        name: "start_conference_on_enter",
-        format: FieldFormat::JoinFlag,
-    },
-    Field {
-        name: "coaching",
-        format: FieldFormat::Controlled,
-    },
-    Field {
-        name: "call_sid_to_coach",
-        format: FieldFormat::CoachTarget,
-    },
-    Field {
-        name: "uri",
-        format: FieldFormat::OwnUri,
-    },
-];
-
-/// The documented field named `name`, if any.
-pub fn field(name: &str) -> Option<&'static Field> {
-    FIELDS.iter().find(|f| f.name == name)
-}
-
-/// Every participant status any generation of the documentation lists (SPEC.md section 6).
-///
-/// This page shows only `complete`, even for active participants (errata 4); an implementation
-/// that follows a later generation is not wrong, so all of them are accepted.
-pub const STATUSES: &[&str] = &[
-    "complete",
-    "completed",
-    "in-progress",
-    "queued",
-    "connecting",
-    "ringing",
-    "connected",
-    "failed",
-];
-
-/// The statuses of [`STATUSES`] that a participant still in the conference can have, which is
-/// what every participant a scenario updates is: `complete`, which this page prints for the
-/// active participants of every example (errata 4); `in-progress`, SignalWire's current word;
-/// `connected`, Twilio's. A participant that is `queued`, `ringing`, `connecting`, `failed` or
-/// `completed` has not joined or has left, so an update cannot have just succeeded on it.
-pub const ACTIVE_STATUSES: &[&str] = &["complete", "in-progress", "connected"];
 
 /// What `call_sid_to_coach` holds when nobody is coached: the documentation prints a placeholder
 /// here (errata 7); the simulated space sends the nil uuid, which is a valid uuid.

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::Dialect;
+use super::documented::DocumentedExample;
 use super::participant::FieldFormat;
 
 /// One field of the resource as a generation documents it.
@@ -174,8 +175,14 @@ pub struct Profile {
     pub active_statuses: Vec<String>,
     /// What `call_sid_to_coach` may hold while coaching nobody.
     pub idle_coach: Vec<IdleCoach>,
-    /// The documented examples: scenario name → file under `src/library/spec/documented/`.
-    pub examples: BTreeMap<String, String>,
+    /// The documented examples: scenario name → its file, heading and request.
+    pub examples: BTreeMap<String, DocumentedExample>,
+    /// What the names of its committed snapshots start with (`twilio_` for `twilio_mute`):
+    /// data, so that no code tells the generations apart by name.
+    pub snapshot_prefix: String,
+    /// Rows of the coverage matrix it leaves out of scope on purpose: row id → the reason.
+    #[serde(default)]
+    pub out_of_scope: BTreeMap<String, String>,
     /// Keys an error body may carry beside `code`, `message`, `more_info` and `status`
     /// (Twilio's `details`).
     #[serde(default)]
@@ -284,8 +291,7 @@ impl Profile {
 
     /// The documented example `name` of this generation, as JSON, if it documents one.
     pub fn example(&self, name: &str) -> Option<Value> {
-        let file = self.examples.get(name)?;
-        let text = super::documented::file(file)?;
+        let text = super::documented::file(&self.examples.get(name)?.file)?;
         serde_json::from_str(text).ok()
     }
 }
@@ -328,6 +334,14 @@ mod tests {
             .collect();
         let fields: Vec<String> = twilio.fields.iter().map(|f| f.name.clone()).collect();
         assert_eq!(keys, fields, "Twilio's fields, in Twilio's order");
+    }
+
+    #[test]
+    fn no_two_profiles_share_a_snapshot_prefix() {
+        let mut prefixes: Vec<&str> = PROFILES.iter().map(|p| p.snapshot_prefix.as_str()).collect();
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        assert_eq!(prefixes.len(), PROFILES.len(), "{prefixes:?}");
     }
 
     #[test]

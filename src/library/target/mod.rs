@@ -6,16 +6,15 @@
 //! ([`Target::cannot_arrange`]), so such scenarios are reported as skipped with the reason.
 
 mod probe;
+mod remote;
 
 pub use probe::{reachable, speaks_http, usable};
+pub use remote::Remote;
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
-
 use crate::client::ApiClient;
 use crate::config::{Arrangement, RemoteConfig, Settings};
-use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::exit::Exit;
 use crate::setup::ArrangedConference;
@@ -71,16 +70,6 @@ pub enum Target {
     Embedded(Sim),
     /// An implementation elsewhere.
     Remote(Remote),
-}
-
-/// A remote target and the client its setup requests go through.
-#[derive(Debug)]
-pub struct Remote {
-    config: RemoteConfig,
-    timeout: Duration,
-    http: reqwest::Client,
-    /// Whether its participants carry a label, once [`Target::probe_labels`] has looked.
-    labels: std::sync::OnceLock<bool>,
 }
 
 impl Target {
@@ -342,188 +331,4 @@ impl Target {
             self.timeout(),
         )
     }
-}
-
-impl Remote {
-    async fn arrange(
-        &self,
-        names: &[&str],
-        same_account_as: Option<&ArrangedConference>,
-    ) -> Result<ArrangedConference, Error> {
-        match &self.config.arrangement {
-            Arrangement::Configured {
-                conference_sid,
-                participants,
-            } => {
-                if same_account_as.is_some() {
-                    return Err(Error::Config(
-                        "a configured conference cannot give a second conference".into(),
-                    ));
-                }
-                let credentials = self
-                    .config
-                    .credentials
-                    .clone()
-                    .ok_or_else(|| Error::Config("no credentials".into()))?;
-                let mut chosen = Vec::new();
-                for name in names {
-                    let (_, sid) = participants.iter().find(|(n, _)| n == name).ok_or_else(|| {
-                        Error::Config(format!(
-                            "no participant named {name:?} is configured: add --participant {name}=SID"
-                        ))
-                    })?;
-                    chosen.push((name.to_string(), sid.clone()));
-                }
-                Ok(ArrangedConference {
-                    credentials,
-                    conference_sid: conference_sid.clone(),
-                    participants: chosen,
-                })
-            }
-            Arrangement::Setup { url } => {
-                let mut ask = json!({ "participants": names });
-                if let Some(a) = same_account_as {
-                    ask["account_sid"] = Value::from(a.credentials.project_id.as_str());
-                }
-                let as_account = same_account_as.map(|a| &a.credentials);
-                let answer = self.post_setup(&format!("{url}/conferences"), &ask, as_account).await?;
-                self.arranged_from(url, &answer, same_account_as)
-            }
-        }
-    }
-
-    async fn complete(&self, arranged: &ArrangedConference) -> Result<(), Error> {
-        let Arrangement::Setup { url } = &self.config.arrangement else {
-            return Err(Error::Config(
-                "a configured conference cannot be ended by the harness".into(),
-            ));
-        };
-        let ask = json!({ "account_sid": arranged.credentials.project_id });
-        self.post_setup(
-            &format!("{url}/conferences/{}/complete", arranged.conference_sid),
-            &ask,
-            Some(&arranged.credentials),
-        )
-        .await
-        .map(drop)
-    }
-
-    /// Whether a request to `url` may carry an account's credentials: a setup endpoint of the
-    /// target's own origin, or on loopback; a token from the environment never goes to another
-    /// host.
-    fn may_carry_credentials(&self, url: &str) -> bool {
-        let origin = |u: &str| {
-            url::Url::parse(u).ok().map(|u| {
-                (
-                    u.scheme().to_string(),
-                    u.host_str().map(str::to_string),
-                    u.port_or_known_default(),
-                )
-            })
-        };
-        let Some(setup) = origin(url) else { return false };
-        is_loopback_url(url) || origin(&self.config.base_url) == Some(setup)
-    }
-
-    /// Asks the setup endpoint, as `account` where the request is about one of its own.
-    async fn post_setup(&self, url: &str, ask: &Value, account: Option<&Credentials>) -> Result<Value, Error> {
-        let mut request = self
-            .http
-            .post(url)
-            .timeout(self.timeout)
-            .header("content-type", "application/json")
-            .body(ask.to_string());
-        if let Some(c) = account.filter(|_| self.may_carry_credentials(url)) {
-            request = request.header(
-                "authorization",
-                crate::spec::wire::basic_header(&c.project_id, c.token.expose()),
-            );
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| crate::client::transport_error(url, self.timeout, &e))?;
-        let status = response.status().as_u16();
-        let bytes = crate::client::read_bounded(response, url, self.timeout).await?;
-        let text = String::from_utf8_lossy(&bytes);
-        if !(200..300).contains(&status) {
-            return Err(Error::Setup {
-                url: url.to_string(),
-                detail: format!("it answered {status}: {text:.200}"),
-            });
-        }
-        if text.trim().is_empty() {
-            return Ok(Value::Null);
-        }
-        serde_json::from_str(&text).map_err(|e| Error::Setup {
-            url: url.to_string(),
-            detail: format!("its answer is not JSON ({e})"),
-        })
-    }
-
-    fn arranged_from(
-        &self,
-        url: &str,
-        answer: &Value,
-        same_account_as: Option<&ArrangedConference>,
-    ) -> Result<ArrangedConference, Error> {
-        let bad = |what: &str| Error::Setup {
-            url: url.to_string(),
-            detail: format!("its answer lacks {what}"),
-        };
-        let text = |key: &str| answer.get(key).and_then(Value::as_str).map(str::to_string);
-        let account = text("account_sid").ok_or_else(|| bad("\"account_sid\""))?;
-        let conference_sid = text("conference_sid").ok_or_else(|| bad("\"conference_sid\""))?;
-        if let Some(a) = same_account_as
-            && a.credentials.project_id != account
-        {
-            return Err(Error::Setup {
-                url: url.to_string(),
-                detail: format!(
-                    "asked for a conference in account {}, it answered one in {account}",
-                    a.credentials.project_id
-                ),
-            });
-        }
-        let credentials = match (text("api_token"), same_account_as, &self.config.credentials) {
-            // A token a setup endpoint made is a throwaway one only where the setup endpoint and
-            // the target are both on loopback (a test server) and it is not the user's own.
-            (Some(token), _, user)
-                if is_loopback_url(url)
-                    && self.config.loopback
-                    && user.as_ref().is_none_or(|c| c.token.expose() != token) =>
-            {
-                Credentials::throwaway(account, token)
-            }
-            (Some(token), _, _) => Credentials::new(account, token),
-            (None, Some(a), _) => a.credentials.clone(),
-            (None, None, Some(c)) => Credentials::new(account, c.token.expose()),
-            (None, None, None) => return Err(bad("\"api_token\" (and LAML_API_TOKEN is not set)")),
-        };
-        let map = answer
-            .get("participants")
-            .and_then(Value::as_object)
-            .ok_or_else(|| bad("\"participants\""))?;
-        let participants = map
-            .iter()
-            .map(|(name, sid)| {
-                sid.as_str()
-                    .map(|s| (name.clone(), s.to_string()))
-                    .ok_or_else(|| bad("string sids"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(ArrangedConference {
-            credentials,
-            conference_sid,
-            participants,
-        })
-    }
-}
-
-/// Whether `url` names a host on this machine.
-fn is_loopback_url(url: &str) -> bool {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(|h| h.trim_matches(['[', ']']).to_string()))
-        .is_some_and(|h| crate::config::is_loopback(&h))
 }

@@ -7,14 +7,19 @@
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
-use serde_json::Value;
 
 use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::spec::profile::PathForm;
 use crate::spec::{self, Dialect, wire};
 
+mod exchange;
+mod transport;
+
 pub use crate::spec::ParticipantRef;
+pub use exchange::{Exchange, SentRequest};
+pub use transport::{MAX_BODY, MAX_RETRIES, MAX_RETRY_WAIT};
+pub(crate) use transport::{read_bounded, transport_error};
 
 /// The form parameters of one update, in the order they are sent.
 ///
@@ -42,155 +47,6 @@ impl ParticipantUpdate {
     pub fn encode(&self) -> String {
         serde_urlencoded::to_string(&self.params).expect("string pairs always encode")
     }
-}
-
-/// A request as it was sent, with the credential redacted.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct SentRequest {
-    /// The HTTP method.
-    pub method: String,
-    /// The full URL.
-    pub url: String,
-    /// The project id the request authenticated as, if any; the token is never kept, unless
-    /// it is a throwaway one on loopback (below).
-    pub user: Option<String>,
-    /// The token, where it is a throwaway one on loopback ([`Credentials::throwaway`]), so the
-    /// reproduction carries it and works when pasted; `None` for every token a user gave.
-    #[serde(skip)]
-    pub throwaway_token: Option<String>,
-    /// Headers other than `Authorization`.
-    pub headers: Vec<(String, String)>,
-    /// The body as sent.
-    pub body: String,
-}
-
-/// One request and its response, already read.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Exchange {
-    /// What was sent.
-    pub request: SentRequest,
-    /// The HTTP status received.
-    pub status: u16,
-    /// The response headers, lowercase names.
-    pub headers: Vec<(String, String)>,
-    /// The response body as text (lossy for non-UTF-8 bytes).
-    pub body: String,
-    /// How long the round trip took.
-    pub elapsed: Duration,
-}
-
-impl SentRequest {
-    /// The `Authorization` header as sent, with the token replaced by `[redacted]` before
-    /// encoding: the same form, so the request check can read it, and no secret in it.
-    pub fn redacted_authorization(&self) -> Option<String> {
-        Some(wire::basic_header(self.user.as_ref()?, "[redacted]"))
-    }
-
-    /// The header `name` (lowercase) as sent.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    /// The path of the URL, without query.
-    pub fn path(&self) -> String {
-        url::Url::parse(&self.url)
-            .map(|u| u.path().to_string())
-            .unwrap_or_default()
-    }
-}
-
-impl Exchange {
-    /// The body as JSON, or an error that says what came instead.
-    pub fn json(&self) -> Result<Value, Error> {
-        serde_json::from_str(&self.body).map_err(|e| Error::NotJson {
-            status: self.status,
-            detail: if self.body.trim().is_empty() {
-                "the body is empty".into()
-            } else {
-                e.to_string()
-            },
-            snippet: self.body.chars().take(120).collect(),
-        })
-    }
-
-    /// A curl command that reproduces the request. A token the user gave comes from
-    /// `$LAML_API_TOKEN`, so the command can be pasted into a report or a ticket without leaking
-    /// it; a throwaway token on loopback (an account made for the scenario) is written out, since
-    /// the command could not reproduce anything without it and it opens nothing but a test server.
-    pub fn curl(&self) -> String {
-        let mut cmd = format!("curl -X {} {}", self.request.method, quoted(&self.request.url));
-        match (&self.request.user, &self.request.throwaway_token) {
-            (Some(user), Some(token)) => cmd.push_str(&format!(" -u {}", quoted(&format!("{user}:{token}")))),
-            (Some(user), None) => cmd.push_str(&format!(" -u \"{user}:$LAML_API_TOKEN\"")),
-            (None, _) => {}
-        }
-        let is_form = self.request.header("content-type").is_none_or(|c| c == FORM);
-        if !self.request.body.is_empty() && !is_form {
-            let content_type = self.request.header("content-type").unwrap_or_default();
-            let header = quoted(&format!("Content-Type: {content_type}"));
-            cmd.push_str(&format!(" -H {header} --data-raw {}", quoted(&self.request.body)));
-        } else if !self.request.body.is_empty() {
-            for (k, v) in serde_urlencoded::from_str::<Vec<(String, String)>>(&self.request.body).unwrap_or_default() {
-                cmd.push_str(&format!(" --data-urlencode {}", quoted(&format!("{k}={v}"))));
-            }
-        }
-        cmd
-    }
-
-    /// The exchange as a person reads it under a failure: the curl command, then the response.
-    pub fn describe(&self) -> String {
-        let redirect = match self.header("location") {
-            Some(to) if (300..400).contains(&self.status) => {
-                format!(" (a redirect to {to}, not followed: credentials never follow a redirect)")
-            }
-            _ => String::new(),
-        };
-        let body = if self.body.is_empty() {
-            "  (empty body)".to_string()
-        } else {
-            indent(&self.body)
-        };
-        format!(
-            "request:  {}\nresponse: {}{redirect} after {} ms\n{body}",
-            self.curl(),
-            self.status,
-            self.elapsed.as_millis(),
-        )
-    }
-
-    /// The server's clock when it answered, from the `Date` header (one-second resolution).
-    pub fn server_date(&self) -> Option<time::OffsetDateTime> {
-        let format = time::format_description::parse_borrowed::<2>(
-            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT",
-        )
-        .ok()?;
-        time::PrimitiveDateTime::parse(self.header("date")?.trim(), &format)
-            .ok()
-            .map(|t| t.assume_utc())
-    }
-
-    /// The response header `name` (lowercase), if present.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-}
-
-/// `text` in single quotes for a POSIX shell, with every `'` inside escaped.
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
-}
-
-/// How much of a body a failure shows: every documented answer fits many times over, so only a
-/// runaway body is cut, and then with a marker that says how much is missing.
-const SHOWN_BODY: usize = 16_000;
-
-fn indent(text: &str) -> String {
-    let mut shown: String = text.chars().take(SHOWN_BODY).collect();
-    let rest = text.chars().count().saturating_sub(SHOWN_BODY);
-    if rest > 0 {
-        shown.push_str(&format!("… ({rest} more characters not shown)"));
-    }
-    shown.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
 }
 
 pub use crate::spec::wire::FORM;
@@ -377,7 +233,7 @@ impl ApiClient {
                 .collect();
             if status == 429 && retries < MAX_RETRIES {
                 retries += 1;
-                tokio::time::sleep(retry_after(&headers)).await;
+                tokio::time::sleep(transport::retry_after(&headers)).await;
                 continue;
             }
             let body = read_bounded(response, &url, self.timeout).await?;
@@ -412,75 +268,4 @@ impl ApiClient {
         }
         body
     }
-}
-
-/// How many times a 429 is retried before it is reported.
-pub const MAX_RETRIES: u32 = 3;
-/// The longest `Retry-After` honoured; a target asking for more is waited on this long.
-pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(5);
-/// The largest response body read; a target sending more is a failure, not a memory problem.
-pub const MAX_BODY: usize = 1024 * 1024;
-
-/// The wait a 429 asks for (`Retry-After` in seconds), at most [`MAX_RETRY_WAIT`], at least a
-/// tenth of a second.
-fn retry_after(headers: &[(String, String)]) -> Duration {
-    let asked = headers
-        .iter()
-        .find(|(k, _)| k == "retry-after")
-        .and_then(|(_, v)| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
-        .unwrap_or(Duration::from_secs(1));
-    asked.clamp(Duration::from_millis(100), MAX_RETRY_WAIT)
-}
-
-/// Reads a body up to [`MAX_BODY`] bytes.
-pub(crate) async fn read_bounded(
-    mut response: reqwest::Response,
-    url: &str,
-    timeout: Duration,
-) -> Result<Vec<u8>, Error> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(url, timeout, &e))? {
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(Error::BodyTooLarge {
-                url: url.to_string(),
-                limit: MAX_BODY,
-            });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// A request that got no answer: a timeout said as one, anything else as unreachable.
-pub(crate) fn transport_error(url: &str, timeout: Duration, e: &reqwest::Error) -> Error {
-    if e.is_timeout() {
-        Error::Timeout {
-            url: url.to_string(),
-            seconds: timeout.as_secs_f64(),
-        }
-    } else {
-        Error::Unreachable {
-            url: url.to_string(),
-            reason: describe(e),
-        }
-    }
-}
-
-/// The whole cause chain of a reqwest error, without the URL's userinfo (there is none: auth
-/// travels in a header).
-fn describe(e: &reqwest::Error) -> String {
-    let mut text = if e.is_timeout() {
-        "timed out".to_string()
-    } else {
-        e.to_string()
-    };
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }

@@ -300,15 +300,14 @@ impl Model {
             body: req.body.as_ref().map_or(&[][..], |(_, b)| b.as_bytes()),
         };
         let response = handle(&mut self.space, &view);
-        match (response.wire, response.body) {
-            (Some((c, text)), _) => Answer::read(response.status, Some(c.to_string()), text, None),
-            (None, Some(body)) => Answer {
+        match response.body {
+            Some(body) => Answer {
                 status: response.status,
                 content_type: Some(wire::JSON.to_string()),
                 body: Ok(body),
                 date: None,
             },
-            (None, None) => Answer::read(response.status, None, String::new(), None),
+            None => Answer::read(response.status, None, String::new(), None),
         }
     }
 

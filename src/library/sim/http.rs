@@ -1,22 +1,18 @@
 //! The HTTP face of the simulated space: routing, authentication and encoding.
 //!
 //! [`handle`] is a plain function from a request to a response over the state, so it can be
-//! driven without a socket; [`SimResponder`] is what the server (`server.rs`) asks.
-
-use std::sync::{Arc, Mutex};
+//! driven without a socket; [`Reply`] is what goes on the wire. The space behind the server,
+//! with its journal and its fault, is `responder.rs`, which uses this module and is never used
+//! by it: the healthy model knows nothing of faults.
 
 use serde_json::{Value, json};
 
-use crate::spec::profile::IdFormat;
-use crate::spec::request::{RequestView, check_request};
+use crate::spec::request::RequestView;
 use crate::spec::{self, ApiPath, ErrorCode, LIST_METHODS, PARTICIPANT_METHODS, Profile, wire};
 
-use super::control;
-use super::faults::Fault;
-use super::journal::{Journal, JournalEntry};
+use super::participant::Participant;
 use super::rules::{self, ApiError};
-use super::sabotage;
-use super::state::{Account, Participant, Space};
+use super::state::{self, Account, Space};
 
 /// A request as the space needs it, independent of the HTTP library: the same view the
 /// request check reads.
@@ -29,9 +25,6 @@ pub struct SimResponse {
     pub status: u16,
     /// The JSON body; `None` only for 204.
     pub body: Option<Value>,
-    /// What goes on the wire instead of the JSON body, with its content type: the healthy
-    /// space never sets it; a fault that answers in HTML or mislabels JSON does.
-    pub wire: Option<(&'static str, String)>,
     /// The `Allow` header of a 405: the methods the resource allows.
     pub allow: Option<&'static [&'static str]>,
 }
@@ -41,7 +34,6 @@ impl SimResponse {
         SimResponse {
             status: 200,
             body: Some(body),
-            wire: None,
             allow: None,
         }
     }
@@ -52,7 +44,6 @@ impl From<ApiError> for SimResponse {
         SimResponse {
             status: e.code.http_status(),
             body: Some(e.body()),
-            wire: None,
             allow: e.allow,
         }
     }
@@ -186,7 +177,6 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
                     Ok(SimResponse {
                         status: 204,
                         body: None,
-                        wire: None,
                         allow: None,
                     })
                 }
@@ -214,7 +204,7 @@ fn update(
     let p = conf
         .participant_mut(&me.call_sid)
         .ok_or_else(|| not_found(&me.call_sid))?;
-    rules::apply(p, update, rules::now());
+    rules::apply(p, update, state::now());
     Ok(SimResponse::ok(p.to_json(&acct.sid, conference, profile)))
 }
 
@@ -232,7 +222,7 @@ fn method_not_allowed(method: &str, allow: &'static [&'static str]) -> ApiError 
 }
 
 /// The account the Basic credentials belong to, or 20003.
-pub(super) fn authenticate<'s>(space: &'s Space, header: Option<&str>) -> Result<&'s str, ApiError> {
+pub(crate) fn authenticate<'s>(space: &'s Space, header: Option<&str>) -> Result<&'s str, ApiError> {
     let refused = || {
         ApiError::new(
             ErrorCode::AuthenticationFailed,
@@ -267,7 +257,7 @@ fn read_form(req: &SimRequest<'_>) -> Result<Vec<(String, String)>, ApiError> {
 
 fn list(
     account: &str,
-    conf: &super::state::Conference,
+    conf: &state::Conference,
     query: Option<&str>,
     profile: &Profile,
 ) -> Result<SimResponse, ApiError> {
@@ -396,78 +386,12 @@ impl Reply {
     }
 }
 
-/// The space behind either adapter: its state, its journal and the fault that wraps it.
-#[derive(Debug, Clone)]
-pub struct SimResponder {
-    /// The shared state.
-    pub space: Arc<Mutex<Space>>,
-    /// The shared journal.
-    pub journal: Arc<Mutex<Journal>>,
-    /// The fault that wraps the healthy space, if it was started broken.
-    pub fault: Option<Fault>,
-}
-
-impl SimResponder {
-    /// An empty space answering as `profile` documents, with its journal, broken by `fault`.
-    pub fn new(fault: Option<Fault>, profile: &'static Profile) -> Self {
-        let mut space = Space::serving(profile);
-        if fault == Some(Fault::SidsInAnotherFormat) {
-            space.ids = match profile.ids {
-                IdFormat::Uuid => IdFormat::Prefixed,
-                IdFormat::Prefixed => IdFormat::Uuid,
-            };
+impl From<SimResponse> for Reply {
+    /// The healthy space's answer on the wire: its JSON body, and its `Allow` header.
+    fn from(response: SimResponse) -> Self {
+        Reply {
+            allow: response.allow,
+            ..Reply::json(response.status, response.body)
         }
-        SimResponder {
-            space: Arc::new(Mutex::new(space)),
-            journal: Arc::new(Mutex::new(Journal::default())),
-            fault,
-        }
-    }
-
-    /// Answers one request: the control plane under `/__laml/`, else the space (wrapped by the
-    /// fault, if any), recorded with its verdict in the journal of the account its credentials
-    /// prove (none if they prove none). HEAD is answered as GET (the server sends no body).
-    pub fn answer(&self, req: &SimRequest<'_>) -> Reply {
-        if req.path.starts_with(control::PREFIX) {
-            return control::handle(&self.space, &self.journal, req);
-        }
-        let routed = SimRequest {
-            method: if req.method == "HEAD" { "GET" } else { req.method },
-            ..*req
-        };
-        let (response, proven, profile) = {
-            let mut space = self.space.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let proven = authenticate(&space, req.authorization).ok().map(str::to_string);
-            let response = match self.fault {
-                None => handle(&mut space, &routed),
-                Some(fault) => sabotage::handle_with(fault, &mut space, &routed),
-            };
-            (response, proven, space.profile)
-        };
-        if proven.is_some() {
-            let deviations = check_request(req, profile);
-            let entry = JournalEntry::capped(
-                proven,
-                req.method,
-                req.path,
-                req.query,
-                req.body,
-                response.status,
-                deviations,
-            );
-            self.journal.lock().unwrap_or_else(|p| p.into_inner()).record(entry);
-        }
-        let mut reply = match response.wire {
-            Some((content_type, text)) => Reply {
-                status: response.status,
-                content_type: Some(content_type),
-                body: text.into_bytes(),
-                allow: None,
-                retry_after: None,
-            },
-            None => Reply::json(response.status, response.body),
-        };
-        reply.allow = response.allow;
-        reply
     }
 }

@@ -5,6 +5,9 @@
 //! documented shape (`response.rs`), the participant's state (`state.rs`). Steps return
 //! `Result<(), Failure>`: the value names the fields, the expectation, what came, and the
 //! exchange; cucumber renders it with its `Display` (the exchange as a curl command) at the edge.
+//!
+//! What every scenario of one run shares, the target, the profile, the baseline mode and the
+//! run's tallies, is one value, [`Run`] (`run.rs`), set once by the run command.
 
 mod conference;
 mod label;

@@ -98,31 +98,35 @@ pub fn handle(space: &mut Space, req: &SimRequest<'_>) -> SimResponse {
     }
 }
 
-fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiError> {
-    let profile = space.profile;
-    let (account, target) = match spec::parse_path(req.path) {
-        Some(ApiPath::List {
+/// The account a path names and where in it the path points, its segments decoded.
+fn route_of(path: &str) -> Option<(String, Route)> {
+    match spec::parse_path(path)? {
+        ApiPath::List {
             account, conference, ..
-        }) => (
+        } => Some((
             decode_segment(account),
             Route::List {
                 conference: decode_segment(conference),
             },
-        ),
-        Some(ApiPath::Participant {
+        )),
+        ApiPath::Participant {
             account,
             conference,
             call,
             ..
-        }) => (
+        } => Some((
             decode_segment(account),
             Route::Participant {
                 conference: decode_segment(conference),
                 call: decode_segment(call),
             },
-        ),
-        None => return Err(not_found(req.path)),
-    };
+        )),
+    }
+}
+
+fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiError> {
+    let profile = space.profile;
+    let (account, target) = route_of(req.path).ok_or_else(|| not_found(req.path))?;
     let account = account.as_str();
     let user = authenticate(space, req.authorization)?.to_string();
     space.touch(&user);
@@ -163,27 +167,30 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
             match req.method {
                 "GET" => Ok(SimResponse::ok(me.to_json(account, conference, profile))),
                 "POST" => update(acct, conference, &me, req, profile),
-                "DELETE" => {
-                    rules::check_running(conf)?;
-                    conf.participants.retain(|p| p.call_sid != call);
-                    for coach in conf
-                        .participants
-                        .iter_mut()
-                        .filter(|p| p.call_sid_to_coach.as_deref() == Some(call))
-                    {
-                        coach.coaching = false;
-                        coach.call_sid_to_coach = None;
-                    }
-                    Ok(SimResponse {
-                        status: 204,
-                        body: None,
-                        allow: None,
-                    })
-                }
+                "DELETE" => remove(conf, call),
                 other => Err(method_not_allowed(other, PARTICIPANT_METHODS)),
             }
         }
     }
+}
+
+/// A removal: the participant leaves the conference, and whoever coached it stops.
+fn remove(conf: &mut state::Conference, call: &str) -> Result<SimResponse, ApiError> {
+    rules::check_running(conf)?;
+    conf.participants.retain(|p| p.call_sid != call);
+    for coach in conf
+        .participants
+        .iter_mut()
+        .filter(|p| p.call_sid_to_coach.as_deref() == Some(call))
+    {
+        coach.coaching = false;
+        coach.call_sid_to_coach = None;
+    }
+    Ok(SimResponse {
+        status: 204,
+        body: None,
+        allow: None,
+    })
 }
 
 /// An update: validated completely, then applied, then rendered.
@@ -255,15 +262,19 @@ fn read_form(req: &SimRequest<'_>) -> Result<Vec<(String, String)>, ApiError> {
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The form body cannot be read: {e}")))
 }
 
-fn list(
-    account: &str,
-    conf: &state::Conference,
-    query: Option<&str>,
-    profile: &Profile,
-) -> Result<SimResponse, ApiError> {
+/// What a list query asks for: the flags to filter by, the page and its size.
+struct ListQuery {
+    wanted: Vec<(String, bool)>,
+    page: usize,
+    size: usize,
+}
+
+/// Reads a list query: each key once, the profile's filters, `Page` and `PageSize` in their
+/// bounds, and nothing else.
+fn list_query(query: Option<&str>, profile: &Profile) -> Result<ListQuery, ApiError> {
     let filters: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The query cannot be read: {e}")))?;
-    let mut wanted: Vec<(&str, bool)> = Vec::new();
+    let mut wanted: Vec<(String, bool)> = Vec::new();
     let (mut page, mut size) = (0usize, profile.list.page_size.default);
     for (i, (k, _)) in filters.iter().enumerate() {
         if filters[..i].iter().any(|(seen, _)| seen == k) {
@@ -275,7 +286,7 @@ fn list(
     }
     for (k, v) in &filters {
         if profile.list.filters.contains(k) {
-            wanted.push((k.as_str(), rules::parse_filter(k, v)?));
+            wanted.push((k.clone(), rules::parse_filter(k, v)?));
         } else if k == "Page" {
             // The documents type Page as int32: a value beyond it is refused, not echoed.
             page = v
@@ -303,6 +314,17 @@ fn list(
             ));
         }
     }
+    Ok(ListQuery { wanted, page, size })
+}
+
+/// A page of a conference's participants, as the query asks.
+fn list(
+    account: &str,
+    conf: &state::Conference,
+    query: Option<&str>,
+    profile: &Profile,
+) -> Result<SimResponse, ApiError> {
+    let ListQuery { wanted, page, size } = list_query(query, profile)?;
     let matching: Vec<&Participant> = conf
         .participants
         .iter()

@@ -7,8 +7,9 @@ use super::{Before, Place, Rewritten};
 use crate::sim::faults::Fault;
 use crate::sim::http::SimResponse;
 use crate::sim::participant::Participant;
-use crate::sim::rules;
+use crate::sim::rules::{self, Update};
 use crate::sim::state::{self, ConferenceStatus, Space};
+use crate::spec::Profile;
 
 /// The faults that alter what the model left behind, and the answer rendered from it.
 pub(super) fn update(
@@ -37,17 +38,10 @@ pub(super) fn update(
     }
     let form = request.form().unwrap_or_default();
     if response.status != 200 {
-        if fault == Fault::RefusedUpdatePartlyApplied {
-            for pair in &form {
-                if let Ok(one) = rules::parse_update(std::slice::from_ref(pair), profile)
-                    && let Some(p) = conf.participant_mut(call)
-                {
-                    // The values change, the date does not: what a reader sees does not
-                    // depend on whether a second passed since the last update.
-                    rules::apply(p, one, state::now());
-                    p.date_updated = was.date_updated;
-                }
-            }
+        if fault == Fault::RefusedUpdatePartlyApplied
+            && let Some(p) = conf.participant_mut(call)
+        {
+            apply_each(p, &form, was, profile);
         }
         return;
     }
@@ -74,6 +68,30 @@ pub(super) fn update(
         rules::apply(&mut conf.participants[next], update.clone(), now);
     }
     let Some(p) = conf.participant_mut(call) else { return };
+    alter(fault, p, was, &update, before);
+    response.body = Some(p.to_json(&at.account, &at.conference, profile));
+    if fault == Fault::HoldNotPersisted {
+        p.hold = was.hold;
+    }
+    if fault == Fault::EndConferenceOnExitNotStored {
+        p.end_conference_on_exit = was.end_conference_on_exit;
+    }
+}
+
+/// A refused update applied parameter by parameter, each that the model reads alone: the
+/// values change, the date does not (what a reader sees does not depend on whether a second
+/// passed since the last update).
+fn apply_each(p: &mut Participant, form: &[(String, String)], was: &Participant, profile: &Profile) {
+    for pair in form {
+        if let Ok(one) = rules::parse_update(std::slice::from_ref(pair), profile) {
+            rules::apply(p, one, state::now());
+            p.date_updated = was.date_updated;
+        }
+    }
+}
+
+/// The faults that alter the participant an update changed, from what it was before.
+fn alter(fault: Fault, p: &mut Participant, was: &Participant, update: &Update, before: &Before) {
     match fault {
         Fault::IgnoreMuted => p.muted = was.muted,
         Fault::AnnounceUnmutes if update.announce_url.is_some() => p.muted = false,
@@ -99,13 +117,6 @@ pub(super) fn update(
         Fault::DateUpdatedFrozen => p.date_updated = was.date_updated,
         Fault::DateCreatedMoves => p.date_created = p.date_updated,
         _ => {}
-    }
-    response.body = Some(p.to_json(&at.account, &at.conference, profile));
-    if fault == Fault::HoldNotPersisted {
-        p.hold = was.hold;
-    }
-    if fault == Fault::EndConferenceOnExitNotStored {
-        p.end_conference_on_exit = was.end_conference_on_exit;
     }
 }
 

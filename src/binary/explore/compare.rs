@@ -14,7 +14,7 @@ use laml_conformance::check::{Deviation, show};
 use laml_conformance::spec::{Dialect, Profile, wire};
 use serde_json::{Map, Value};
 
-use super::lockstep::{Answer, Roster};
+use super::side::{Answer, Roster};
 
 /// What an answer is expected to be about when it succeeds.
 #[derive(Debug, Clone, Copy)]

@@ -18,9 +18,13 @@
 mod compare;
 mod confirm;
 mod gherkin;
+mod lines;
 mod lockstep;
+mod model;
 mod ops;
+mod remote;
 mod shrink;
+mod side;
 
 use std::io::Write as _;
 use std::process::ExitCode;

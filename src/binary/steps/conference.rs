@@ -12,7 +12,7 @@ use super::parameters::{Flag, Participant};
 /// Fails when the target cannot arrange `need`: the scenario lacks the tag that would have
 /// had it skipped there, which is the scenario's mistake, said as such.
 pub(super) fn needs(world: &ConformanceWorld, need: Need) -> Result<(), Failure> {
-    match world.target.cannot_arrange(&need) {
+    match world.run.target.cannot_arrange(&need) {
         None => Ok(()),
         Some(why) => Err(format!(
             "this scenario {why}; tag it {} so that such targets skip it",
@@ -32,6 +32,7 @@ async fn a_conference(world: &mut ConformanceWorld, list: String) -> Result<(), 
     let names = names(&list);
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let arranged = world
+        .run
         .target
         .arrange_conference(&refs)
         .await
@@ -46,6 +47,7 @@ async fn another_conference(world: &mut ConformanceWorld, list: String) -> Resul
     needs(world, Need::AnotherConference)?;
     let first = world.conference()?;
     let arranged = world
+        .run
         .target
         .arrange_another_conference(first, &refs)
         .await
@@ -57,6 +59,7 @@ async fn another_conference(world: &mut ConformanceWorld, list: String) -> Resul
 async fn completed(world: &mut ConformanceWorld) -> Result<(), Failure> {
     needs(world, Need::CompletedConference)?;
     world
+        .run
         .target
         .complete_conference(world.conference()?)
         .await

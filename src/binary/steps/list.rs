@@ -137,7 +137,7 @@ impl ConformanceWorld {
                 .participants
                 .iter()
                 .any(|n| n.at.call_sid == sid && &n.at.conference_sid == conference);
-            if !ours && !self.target.shares_participants() {
+            if !ours && !self.run.target.shares_participants() {
                 let whose = match self.name_of(sid) {
                     Some(name) => format!("{sid} ({name:?}, of another conference)"),
                     None => format!("{sid} (no participant of this conference)"),
@@ -170,7 +170,7 @@ fn page_deviations(world: &ConformanceWorld, body: &Value) -> Result<Vec<Deviati
     let subject = page::ListSubject {
         account: &conference.credentials.project_id,
         conference: &conference.conference_sid,
-        dialect: world.target.dialect(),
+        dialect: world.run.target.dialect(),
         profile,
     };
     let committed =

@@ -5,6 +5,9 @@
 //! documented shape (`response.rs`), the participant's state (`state.rs`). Steps return
 //! `Result<(), Failure>`: the value names the fields, the expectation, what came, and the
 //! exchange; cucumber renders it with its `Display` (the exchange as a curl command) at the edge.
+//!
+//! What every scenario of one run shares, the target, the profile, the baseline mode and the
+//! run's tallies, is one value, [`Run`] (`run.rs`), set once by the run command.
 
 mod conference;
 mod label;
@@ -15,16 +18,16 @@ mod record;
 mod remove;
 mod response;
 mod restore;
+mod run;
 mod state;
 mod tables;
 mod update;
 
-pub use record::{BASELINE, DRIFTED};
-pub use restore::{FAILED_RESTORES, failed_restores};
+pub use restore::restore_shared;
+pub use run::Run;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
 
 use laml_conformance::check::{dates, shape};
 use laml_conformance::client::{ApiClient, Exchange, ParticipantRef, ParticipantUpdate};
@@ -32,19 +35,12 @@ use laml_conformance::error::Error;
 use laml_conformance::failure::Failure;
 use laml_conformance::setup::ArrangedConference;
 use laml_conformance::spec::{Profile, params};
-use laml_conformance::target::Target;
 use serde_json::Value;
 
 /// The prefix of a literal call sid in a table (`sid:CA…`): written out, never guessed.
 pub const LITERAL_SID: &str = "sid:";
 /// A call sid that no participant has, written where a scenario means one.
 pub const UNKNOWN_SID: &str = "unknown sid";
-
-/// The target of this run, set once by `main` before the first scenario starts.
-pub static TARGET: OnceLock<Target> = OnceLock::new();
-
-/// The generation of the documentation this run judges by, set once by `main` with the target.
-pub static PROFILE: OnceLock<&'static Profile> = OnceLock::new();
 
 /// A participant the scenario named, and where it is.
 pub struct Named {
@@ -62,7 +58,8 @@ pub struct Answer {
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
 pub struct ConformanceWorld {
-    target: &'static Target,
+    /// The run: its target, its profile, its baseline mode.
+    run: &'static Run,
     /// The scenario's first conference ("the conference"), then any other.
     conferences: Vec<ArrangedConference>,
     client: Option<ApiClient>,
@@ -111,18 +108,18 @@ impl fmt::Debug for ConformanceWorld {
 
 impl ConformanceWorld {
     fn new() -> Result<Self, Error> {
-        let target = TARGET.get().ok_or_else(|| {
-            Error::Config("no target was set before the run; this is a bug of laml-conformance".into())
+        let run = Run::current().ok_or_else(|| {
+            Error::Config("no run was started before the first scenario; this is a bug of laml-conformance".into())
         })?;
         // The run stops after a participant could not be restored; a scenario that the runner
         // started meanwhile must not touch the live conference (it is dropped unreported).
-        if failed_restores() > 0 {
+        if run.restore_failed() {
             return Err(Error::Config(
                 "not started: a participant of the shared conference could not be restored".into(),
             ));
         }
         Ok(ConformanceWorld {
-            target,
+            run,
             conferences: Vec::new(),
             client: None,
             participants: Vec::new(),
@@ -164,8 +161,8 @@ impl ConformanceWorld {
             });
         }
         if self.client.is_none() {
-            let client = self.target.client(&arranged).with_paths(self.profile().paths);
-            self.client = Some(if BASELINE.get().is_some() {
+            let client = self.run.target.client(&arranged).with_paths(self.profile().paths);
+            self.client = Some(if self.run.baseline.is_some() {
                 client.recording_into(self.recorder.clone())
             } else {
                 client
@@ -173,7 +170,7 @@ impl ConformanceWorld {
         }
         let names: Vec<String> = arranged.participants.iter().map(|(n, _)| n.clone()).collect();
         self.conferences.push(arranged);
-        if self.target.shares_participants() {
+        if self.run.target.shares_participants() {
             // What it takes to read and reset shared participants depends on the state the run
             // found them in, so it stays out of a baseline recording.
             let recorded = self.recorder.lock().unwrap_or_else(|p| p.into_inner()).len();
@@ -238,15 +235,15 @@ impl ConformanceWorld {
             .collect();
         Ok(shape::Subject {
             who,
-            dialect: self.target.dialect(),
+            dialect: self.run.target.dialect(),
             others,
             profile: self.profile(),
         })
     }
 
-    /// The generation of the documentation this run judges by (the seed until `main` says).
+    /// The generation of the documentation this run judges by.
     fn profile(&self) -> &'static Profile {
-        PROFILE.get().copied().unwrap_or_else(Profile::seed)
+        self.run.profile
     }
 
     /// A participant path in the scenario's conference with a call sid nobody has there.

@@ -14,9 +14,9 @@
 
 use cucumber::gherkin::{Feature, Scenario};
 use cucumber::parser;
-use laml_conformance::target::{Need, Target};
+use laml_conformance::target::Need;
 
-use super::TARGET;
+use super::Run;
 
 /// The tag that lets a scenario run on a target whose participants are shared and live.
 pub const LIVE_SAFE: &str = "live-safe";
@@ -42,17 +42,17 @@ pub fn tag_of(need: &Need) -> &'static str {
     }
 }
 
-/// Why the target cannot run a scenario with these tags, if it cannot.
-fn reason(target: &Target, tags: &[String]) -> Option<String> {
+/// Why the run's target cannot run a scenario with these tags, if it cannot.
+fn reason(run: &Run, tags: &[String]) -> Option<String> {
+    let (target, profile) = (&run.target, run.profile);
     if target.shares_participants() && !tags.iter().any(|t| t == LIVE_SAFE) {
         return Some(
             "this scenario cannot run on this target: it is not tagged @live-safe, and this target's participants are shared and live".into(),
         );
     }
-    if let Some(profile) = super::PROFILE.get()
-        && tags
-            .iter()
-            .any(|t| t.strip_prefix("except-") == Some(profile.name.as_str()))
+    if tags
+        .iter()
+        .any(|t| t.strip_prefix("except-") == Some(profile.name.as_str()))
     {
         return Some(format!(
             "the {} profile documents otherwise (see the comments of the feature and the scenario)",
@@ -74,20 +74,20 @@ fn skip(scenario: &mut Scenario, why: String) {
 
 /// Marks the scenarios (and the `Examples` blocks of outlines) the target cannot run; the
 /// blocks of an outline that cannot run become a skipped copy of it.
-fn mark_scenarios(scenarios: &mut Vec<Scenario>, inherited: &[String], target: &Target) {
+fn mark_scenarios(scenarios: &mut Vec<Scenario>, inherited: &[String], run: &Run) {
     let mut copies = Vec::new();
     for scenario in scenarios.iter_mut() {
         let tags: Vec<String> = inherited.iter().chain(&scenario.tags).cloned().collect();
-        if let Some(why) = reason(target, &tags) {
+        if let Some(why) = reason(run, &tags) {
             skip(scenario, why);
             continue;
         }
         let (cannot, can): (Vec<_>, Vec<_>) = std::mem::take(&mut scenario.examples)
             .into_iter()
-            .partition(|e| reason(target, &[tags.clone(), e.tags.clone()].concat()).is_some());
+            .partition(|e| reason(run, &[tags.clone(), e.tags.clone()].concat()).is_some());
         scenario.examples = can;
         for examples in cannot {
-            let why = reason(target, &[tags.clone(), examples.tags.clone()].concat()).unwrap_or_default();
+            let why = reason(run, &[tags.clone(), examples.tags.clone()].concat()).unwrap_or_default();
             let mut copy = scenario.clone();
             copy.examples = vec![examples];
             skip(&mut copy, why);
@@ -100,15 +100,15 @@ fn mark_scenarios(scenarios: &mut Vec<Scenario>, inherited: &[String], target: &
 /// Marks the scenarios of one feature that the run's target cannot arrange.
 pub fn mark(feature: parser::Result<Feature>) -> parser::Result<Feature> {
     let feature = feature.and_then(checked_tables);
-    let Some(target) = TARGET.get() else {
+    let Some(run) = Run::current() else {
         return feature;
     };
     feature.map(|mut f| {
         let feature_tags = f.tags.clone();
-        mark_scenarios(&mut f.scenarios, &feature_tags, target);
+        mark_scenarios(&mut f.scenarios, &feature_tags, run);
         for rule in &mut f.rules {
             let tags: Vec<String> = feature_tags.iter().chain(&rule.tags).cloned().collect();
-            mark_scenarios(&mut rule.scenarios, &tags, target);
+            mark_scenarios(&mut rule.scenarios, &tags, run);
         }
         f
     })

@@ -4,23 +4,11 @@
 //! the run then ends with exit 1.
 
 use laml_conformance::failure::{Failure, Kind};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cucumber::gherkin::{Feature, Scenario};
-use laml_conformance::baseline::{self, Mode, Names};
+use laml_conformance::baseline::{self, Names};
 
 use super::{ConformanceWorld, report};
-
-/// Whether and where this run records or compares baselines, set once by `main`.
-pub static BASELINE: OnceLock<Mode> = OnceLock::new();
-
-/// How many scenarios drifted from their baseline (or could not be recorded).
-pub static DRIFTED: AtomicUsize = AtomicUsize::new(0);
-
-/// The recording files this run wrote or compared: two scenarios that would share one (features
-/// of the same name in two folders, say) are an error, not one overwriting the other.
-static FILES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
 impl ConformanceWorld {
     /// The ids of the scenario and the names a recording writes for them.
@@ -53,7 +41,7 @@ impl ConformanceWorld {
 
     /// The drift of [`Self::record`], as a value.
     fn drift(&self, feature: &Feature, scenario: &Scenario) -> Option<Failure> {
-        let mode = BASELINE.get()?;
+        let mode = self.run.baseline.as_ref()?;
         let exchanges = self.recorder.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if exchanges.is_empty() {
             return None;
@@ -65,15 +53,11 @@ impl ConformanceWorld {
             .map_or_else(|| feature.name.clone(), |s| s.to_string_lossy().into_owned());
         let file = baseline::file_name(&stem, &scenario.name, scenario.position.line);
         let what = format!("{stem}: {}", scenario.name);
-        {
-            let mut files = FILES.lock().unwrap_or_else(|p| p.into_inner());
-            if files.contains(&file) {
-                DRIFTED.fetch_add(1, Ordering::SeqCst);
-                return Some(Failure::new(format!(
-                    "{what} would record to {file}, as another scenario does; give one of the features or scenarios another name"
-                )));
-            }
-            files.push(file.clone());
+        if !self.run.claim_file(&file) {
+            self.run.drifted_once();
+            return Some(Failure::new(format!(
+                "{what} would record to {file}, as another scenario does; give one of the features or scenarios another name"
+            )));
         }
         let recording = baseline::recording(&exchanges, &self.names());
         let failure = match baseline::apply(mode, &file, &what, &recording) {
@@ -84,7 +68,7 @@ impl ConformanceWorld {
             ),
             Err(e) => e.to_string().into(),
         };
-        DRIFTED.fetch_add(1, Ordering::SeqCst);
+        self.run.drifted_once();
         Some(failure.of_kind(Kind::Drift))
     }
 }

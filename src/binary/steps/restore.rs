@@ -7,25 +7,30 @@
 //! run ends with exit code 4.
 
 use laml_conformance::failure::Failure;
-use std::collections::BTreeSet;
-use std::sync::Mutex;
 
 use laml_conformance::client::ParticipantUpdate;
 use serde_json::Value;
 
 use super::ConformanceWorld;
 
-/// The participants (by name and call sid) that could not be restored in this run: each is
-/// counted once, however many scenarios met it.
-pub static FAILED_RESTORES: Mutex<BTreeSet<(String, String)>> = Mutex::new(BTreeSet::new());
-
-/// How many participants could not be restored so far.
-pub fn failed_restores() -> usize {
-    FAILED_RESTORES.lock().unwrap_or_else(|p| p.into_inner()).len()
-}
-
 /// The fields a scenario may change and a restore puts back.
 const RESTORED: [&str; 4] = ["muted", "hold", "coaching", "call_sid_to_coach"];
+
+/// The parameters that put a shared participant back to `state`, as it was read before: its
+/// `Muted` and `Hold`, and whom it coached (`Coaching` with `CallSidToCoach`) or `Coaching`
+/// false. The steps restore with it after each scenario, and `explore` after its run.
+pub fn restore_shared(state: &Value) -> Vec<(&'static str, String)> {
+    let flag = |k: &str| state.get(k).and_then(Value::as_bool).unwrap_or(false);
+    let mut params = vec![("Muted", flag("muted").to_string()), ("Hold", flag("hold").to_string())];
+    match state.get("call_sid_to_coach").and_then(Value::as_str) {
+        Some(coached) if flag("coaching") => {
+            params.push(("Coaching", "true".into()));
+            params.push(("CallSidToCoach", coached.into()));
+        }
+        _ => params.push(("Coaching", "false".into())),
+    }
+    params
+}
 
 impl ConformanceWorld {
     /// Restores every shared participant the scenario met; what could not be restored is the
@@ -35,10 +40,7 @@ impl ConformanceWorld {
         for (name, initial) in &self.initial {
             if let Err(e) = self.restore_one(name, initial).await {
                 let sid = self.sid(name).unwrap_or_default();
-                FAILED_RESTORES
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert((name.clone(), sid));
+                self.run.not_restorable(name, &sid);
                 failures.push(format!(
                     "could not restore {name:?} to its state before the scenario: {e}"
                 ));
@@ -56,21 +58,44 @@ impl ConformanceWorld {
         if RESTORED.iter().all(|k| now.get(k) == initial.get(k)) {
             return Ok(());
         }
-        let flag = |k: &str| initial.get(k).and_then(Value::as_bool).unwrap_or(false).to_string();
-        let mut update = ParticipantUpdate::new()
-            .param("Muted", flag("muted"))
-            .param("Hold", flag("hold"));
-        update = match initial.get("call_sid_to_coach").and_then(Value::as_str) {
-            Some(coached) if flag("coaching") == "true" => {
-                update.param("Coaching", "true").param("CallSidToCoach", coached)
-            }
-            _ => update.param("Coaching", "false"),
-        };
+        let update = restore_shared(initial)
+            .into_iter()
+            .fold(ParticipantUpdate::new(), |u, (key, value)| u.param(key, value));
         self.update_ok(name, &update, "the restoring update").await?;
         let (_, after) = self.retrieve(name).await?;
         match RESTORED.iter().find(|k| after.get(**k) != initial.get(**k)) {
             None => Ok(()),
             Some(k) => Err(format!("{k} is {} after the restore, was {}", after[*k], initial[*k]).into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_shared_participant_is_put_back_flag_by_flag_and_to_whom_it_coached() {
+        let coaching = json!({"muted": true, "hold": false, "coaching": true, "call_sid_to_coach": "CA1"});
+        assert_eq!(
+            restore_shared(&coaching),
+            [
+                ("Muted", "true".to_string()),
+                ("Hold", "false".to_string()),
+                ("Coaching", "true".to_string()),
+                ("CallSidToCoach", "CA1".to_string()),
+            ]
+        );
+        // a coach target left over without coaching is not restored as coaching
+        let idle = json!({"muted": false, "hold": true, "coaching": false, "call_sid_to_coach": "CA1"});
+        assert_eq!(
+            restore_shared(&idle),
+            [
+                ("Muted", "false".to_string()),
+                ("Hold", "true".to_string()),
+                ("Coaching", "false".to_string()),
+            ]
+        );
     }
 }

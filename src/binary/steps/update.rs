@@ -123,6 +123,7 @@ async fn with_other_credentials(
         OtherCredentials::AnotherAccount => {
             super::conference::needs(world, laml_conformance::target::Need::AnotherAccount)?;
             let other = world
+                .run
                 .target
                 .arrange_conference(&["other"])
                 .await

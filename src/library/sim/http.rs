@@ -1,22 +1,18 @@
 //! The HTTP face of the simulated space: routing, authentication and encoding.
 //!
 //! [`handle`] is a plain function from a request to a response over the state, so it can be
-//! driven without a socket; [`SimResponder`] is what the server (`server.rs`) asks.
-
-use std::sync::{Arc, Mutex};
+//! driven without a socket; [`Reply`] is what goes on the wire. The space behind the server,
+//! with its journal and its fault, is `responder.rs`, which uses this module and is never used
+//! by it: the healthy model knows nothing of faults.
 
 use serde_json::{Value, json};
 
-use crate::spec::profile::IdFormat;
-use crate::spec::request::{RequestView, check_request};
+use crate::spec::request::RequestView;
 use crate::spec::{self, ApiPath, ErrorCode, LIST_METHODS, PARTICIPANT_METHODS, Profile, wire};
 
-use super::control;
-use super::faults::Fault;
-use super::journal::{Journal, JournalEntry};
+use super::participant::Participant;
 use super::rules::{self, ApiError};
-use super::sabotage;
-use super::state::{Account, Participant, Space};
+use super::state::{self, Account, Space};
 
 /// A request as the space needs it, independent of the HTTP library: the same view the
 /// request check reads.
@@ -29,9 +25,6 @@ pub struct SimResponse {
     pub status: u16,
     /// The JSON body; `None` only for 204.
     pub body: Option<Value>,
-    /// What goes on the wire instead of the JSON body, with its content type: the healthy
-    /// space never sets it; a fault that answers in HTML or mislabels JSON does.
-    pub wire: Option<(&'static str, String)>,
     /// The `Allow` header of a 405: the methods the resource allows.
     pub allow: Option<&'static [&'static str]>,
 }
@@ -41,7 +34,6 @@ impl SimResponse {
         SimResponse {
             status: 200,
             body: Some(body),
-            wire: None,
             allow: None,
         }
     }
@@ -52,7 +44,6 @@ impl From<ApiError> for SimResponse {
         SimResponse {
             status: e.code.http_status(),
             body: Some(e.body()),
-            wire: None,
             allow: e.allow,
         }
     }
@@ -107,31 +98,35 @@ pub fn handle(space: &mut Space, req: &SimRequest<'_>) -> SimResponse {
     }
 }
 
-fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiError> {
-    let profile = space.profile;
-    let (account, target) = match spec::parse_path(req.path) {
-        Some(ApiPath::List {
+/// The account a path names and where in it the path points, its segments decoded.
+fn route_of(path: &str) -> Option<(String, Route)> {
+    match spec::parse_path(path)? {
+        ApiPath::List {
             account, conference, ..
-        }) => (
+        } => Some((
             decode_segment(account),
             Route::List {
                 conference: decode_segment(conference),
             },
-        ),
-        Some(ApiPath::Participant {
+        )),
+        ApiPath::Participant {
             account,
             conference,
             call,
             ..
-        }) => (
+        } => Some((
             decode_segment(account),
             Route::Participant {
                 conference: decode_segment(conference),
                 call: decode_segment(call),
             },
-        ),
-        None => return Err(not_found(req.path)),
-    };
+        )),
+    }
+}
+
+fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiError> {
+    let profile = space.profile;
+    let (account, target) = route_of(req.path).ok_or_else(|| not_found(req.path))?;
     let account = account.as_str();
     let user = authenticate(space, req.authorization)?.to_string();
     space.touch(&user);
@@ -172,28 +167,30 @@ fn route(space: &mut Space, req: &SimRequest<'_>) -> Result<SimResponse, ApiErro
             match req.method {
                 "GET" => Ok(SimResponse::ok(me.to_json(account, conference, profile))),
                 "POST" => update(acct, conference, &me, req, profile),
-                "DELETE" => {
-                    rules::check_running(conf)?;
-                    conf.participants.retain(|p| p.call_sid != call);
-                    for coach in conf
-                        .participants
-                        .iter_mut()
-                        .filter(|p| p.call_sid_to_coach.as_deref() == Some(call))
-                    {
-                        coach.coaching = false;
-                        coach.call_sid_to_coach = None;
-                    }
-                    Ok(SimResponse {
-                        status: 204,
-                        body: None,
-                        wire: None,
-                        allow: None,
-                    })
-                }
+                "DELETE" => remove(conf, call),
                 other => Err(method_not_allowed(other, PARTICIPANT_METHODS)),
             }
         }
     }
+}
+
+/// A removal: the participant leaves the conference, and whoever coached it stops.
+fn remove(conf: &mut state::Conference, call: &str) -> Result<SimResponse, ApiError> {
+    rules::check_running(conf)?;
+    conf.participants.retain(|p| p.call_sid != call);
+    for coach in conf
+        .participants
+        .iter_mut()
+        .filter(|p| p.call_sid_to_coach.as_deref() == Some(call))
+    {
+        coach.coaching = false;
+        coach.call_sid_to_coach = None;
+    }
+    Ok(SimResponse {
+        status: 204,
+        body: None,
+        allow: None,
+    })
 }
 
 /// An update: validated completely, then applied, then rendered.
@@ -214,7 +211,7 @@ fn update(
     let p = conf
         .participant_mut(&me.call_sid)
         .ok_or_else(|| not_found(&me.call_sid))?;
-    rules::apply(p, update, rules::now());
+    rules::apply(p, update, state::now());
     Ok(SimResponse::ok(p.to_json(&acct.sid, conference, profile)))
 }
 
@@ -232,7 +229,7 @@ fn method_not_allowed(method: &str, allow: &'static [&'static str]) -> ApiError 
 }
 
 /// The account the Basic credentials belong to, or 20003.
-pub(super) fn authenticate<'s>(space: &'s Space, header: Option<&str>) -> Result<&'s str, ApiError> {
+pub(crate) fn authenticate<'s>(space: &'s Space, header: Option<&str>) -> Result<&'s str, ApiError> {
     let refused = || {
         ApiError::new(
             ErrorCode::AuthenticationFailed,
@@ -265,15 +262,19 @@ fn read_form(req: &SimRequest<'_>) -> Result<Vec<(String, String)>, ApiError> {
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The form body cannot be read: {e}")))
 }
 
-fn list(
-    account: &str,
-    conf: &super::state::Conference,
-    query: Option<&str>,
-    profile: &Profile,
-) -> Result<SimResponse, ApiError> {
+/// What a list query asks for: the flags to filter by, the page and its size.
+struct ListQuery {
+    wanted: Vec<(String, bool)>,
+    page: usize,
+    size: usize,
+}
+
+/// Reads a list query: each key once, the profile's filters, `Page` and `PageSize` in their
+/// bounds, and nothing else.
+fn list_query(query: Option<&str>, profile: &Profile) -> Result<ListQuery, ApiError> {
     let filters: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
         .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("The query cannot be read: {e}")))?;
-    let mut wanted: Vec<(&str, bool)> = Vec::new();
+    let mut wanted: Vec<(String, bool)> = Vec::new();
     let (mut page, mut size) = (0usize, profile.list.page_size.default);
     for (i, (k, _)) in filters.iter().enumerate() {
         if filters[..i].iter().any(|(seen, _)| seen == k) {
@@ -285,7 +286,7 @@ fn list(
     }
     for (k, v) in &filters {
         if profile.list.filters.contains(k) {
-            wanted.push((k.as_str(), rules::parse_filter(k, v)?));
+            wanted.push((k.clone(), rules::parse_filter(k, v)?));
         } else if k == "Page" {
             // The documents type Page as int32: a value beyond it is refused, not echoed.
             page = v
@@ -313,6 +314,17 @@ fn list(
             ));
         }
     }
+    Ok(ListQuery { wanted, page, size })
+}
+
+/// A page of a conference's participants, as the query asks.
+fn list(
+    account: &str,
+    conf: &state::Conference,
+    query: Option<&str>,
+    profile: &Profile,
+) -> Result<SimResponse, ApiError> {
+    let ListQuery { wanted, page, size } = list_query(query, profile)?;
     let matching: Vec<&Participant> = conf
         .participants
         .iter()
@@ -396,78 +408,12 @@ impl Reply {
     }
 }
 
-/// The space behind either adapter: its state, its journal and the fault that wraps it.
-#[derive(Debug, Clone)]
-pub struct SimResponder {
-    /// The shared state.
-    pub space: Arc<Mutex<Space>>,
-    /// The shared journal.
-    pub journal: Arc<Mutex<Journal>>,
-    /// The fault that wraps the healthy space, if it was started broken.
-    pub fault: Option<Fault>,
-}
-
-impl SimResponder {
-    /// An empty space answering as `profile` documents, with its journal, broken by `fault`.
-    pub fn new(fault: Option<Fault>, profile: &'static Profile) -> Self {
-        let mut space = Space::serving(profile);
-        if fault == Some(Fault::SidsInAnotherFormat) {
-            space.ids = match profile.ids {
-                IdFormat::Uuid => IdFormat::Prefixed,
-                IdFormat::Prefixed => IdFormat::Uuid,
-            };
+impl From<SimResponse> for Reply {
+    /// The healthy space's answer on the wire: its JSON body, and its `Allow` header.
+    fn from(response: SimResponse) -> Self {
+        Reply {
+            allow: response.allow,
+            ..Reply::json(response.status, response.body)
         }
-        SimResponder {
-            space: Arc::new(Mutex::new(space)),
-            journal: Arc::new(Mutex::new(Journal::default())),
-            fault,
-        }
-    }
-
-    /// Answers one request: the control plane under `/__laml/`, else the space (wrapped by the
-    /// fault, if any), recorded with its verdict in the journal of the account its credentials
-    /// prove (none if they prove none). HEAD is answered as GET (the server sends no body).
-    pub fn answer(&self, req: &SimRequest<'_>) -> Reply {
-        if req.path.starts_with(control::PREFIX) {
-            return control::handle(&self.space, &self.journal, req);
-        }
-        let routed = SimRequest {
-            method: if req.method == "HEAD" { "GET" } else { req.method },
-            ..*req
-        };
-        let (response, proven, profile) = {
-            let mut space = self.space.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let proven = authenticate(&space, req.authorization).ok().map(str::to_string);
-            let response = match self.fault {
-                None => handle(&mut space, &routed),
-                Some(fault) => sabotage::handle_with(fault, &mut space, &routed),
-            };
-            (response, proven, space.profile)
-        };
-        if proven.is_some() {
-            let deviations = check_request(req, profile);
-            let entry = JournalEntry::capped(
-                proven,
-                req.method,
-                req.path,
-                req.query,
-                req.body,
-                response.status,
-                deviations,
-            );
-            self.journal.lock().unwrap_or_else(|p| p.into_inner()).record(entry);
-        }
-        let mut reply = match response.wire {
-            Some((content_type, text)) => Reply {
-                status: response.status,
-                content_type: Some(content_type),
-                body: text.into_bytes(),
-                allow: None,
-                retry_after: None,
-            },
-            None => Reply::json(response.status, response.body),
-        };
-        reply.allow = response.allow;
-        reply
     }
 }

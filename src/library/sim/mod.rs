@@ -10,6 +10,8 @@ pub mod faults;
 mod framework_errors;
 pub mod http;
 pub mod journal;
+pub mod participant;
+pub mod responder;
 pub mod rules;
 pub mod sabotage;
 pub mod server;
@@ -82,7 +84,7 @@ impl Sim {
             .set_nonblocking(true)
             .map_err(|e| Error::SimStart(e.to_string()))?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| Error::SimStart(e.to_string()))?;
-        let responder = http::SimResponder::new(fault, profile);
+        let responder = responder::SimResponder::new(fault, profile);
         let (space, journal) = (responder.space.clone(), responder.journal.clone());
         let task = tokio::spawn(server::run(listener, responder));
         Ok(Sim {

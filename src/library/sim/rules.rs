@@ -12,7 +12,8 @@ use crate::spec::Profile;
 use crate::spec::params;
 use crate::spec::profile::UnknownParams;
 
-use super::state::{Conference, ConferenceStatus, Participant};
+use super::participant::Participant;
+use super::state::{Conference, ConferenceStatus};
 
 /// A refusal: the documented code and a message that says what to send instead.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,12 +288,6 @@ fn later_of(a: OffsetDateTime, b: OffsetDateTime) -> OffsetDateTime {
     if a > b { a } else { b }
 }
 
-/// The current time at the resolution of an RFC 2822 date.
-pub fn now() -> OffsetDateTime {
-    let t = OffsetDateTime::now_utc();
-    t.replace_nanosecond(0).unwrap_or(t)
-}
-
 /// Reads a `Muted` / `Hold` list filter.
 pub fn parse_filter(name: &str, value: &str) -> Result<bool, ApiError> {
     params::parse_bool(value).ok_or_else(|| {
@@ -306,6 +301,7 @@ pub fn parse_filter(name: &str, value: &str) -> Result<bool, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::state::now;
     use time::Duration;
 
     fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -22,7 +22,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::json;
 
 use super::framework_errors::ErrorBodies;
-use super::http::{Reply, SimRequest, SimResponder};
+use super::http::{Reply, SimRequest};
+use super::responder::SimResponder;
 use crate::spec::ErrorCode;
 
 /// The largest body a request may carry: every documented update fits in a few hundred bytes.

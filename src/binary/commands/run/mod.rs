@@ -84,9 +84,7 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
         .map(faults::by_name)
         .transpose()
         .map_err(refused)?;
-    if let Some(mode) = prepare::baseline(&custom).map_err(refused)? {
-        let _ = steps::BASELINE.set(mode);
-    }
+    let baseline = prepare::baseline(&custom).map_err(refused)?;
     // Every setting is checked: the run starts by saying what it runs against.
     say!("{}", settings.first_line());
     let target = Target::from_settings(&settings, fault)
@@ -120,12 +118,7 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
         opts.runner.concurrency = Some(1);
     }
     target.probe_labels(settings.profile).await;
-    let _ = steps::PROFILE.set(settings.profile);
-    if steps::TARGET.set(target).is_err() {
-        return Err(refused(
-            "the target was set twice; this is a bug of laml-conformance".into(),
-        ));
-    }
+    steps::Run::start(target, settings.profile, baseline).map_err(refused)?;
     let counts = execute(opts, requested, info, ended.serial, stop_note.clone()).await;
     if let Some(stopped) = stop_note.get() {
         say!("{stopped}"); // under cucumber's summary, which counts only what ran
@@ -150,7 +143,7 @@ async fn execute(
     // leave a shared participant changed (see `fail_fast`).
     let runner = FailFast::new(runner, !serial, stop_note)
         // a participant that could not be restored ends the run after its scenario
-        .stop_when(|| steps::failed_restores() > 0);
+        .stop_when(|| steps::Run::current().is_some_and(steps::Run::restore_failed));
     // One writer beside the console fans the events out to the reports asked for, and does
     // nothing for those that were not (cucumber's JSON writer costs time that grows with the
     // square of the scenarios, which a run without --json need not pay).

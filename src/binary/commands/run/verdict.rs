@@ -38,16 +38,16 @@ impl Ended<'_> {
     /// first (it needs a person now), then what stopped the run from saying anything, then the
     /// failures.
     pub fn verdict(&self, counts: &Counts) -> Exit {
-        let failed_restores = steps::failed_restores();
-        if failed_restores > 0 {
-            let names: Vec<String> = steps::FAILED_RESTORES
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
+        let run = steps::Run::current();
+        let not_restored = run.map(steps::Run::not_restored).unwrap_or_default();
+        if !not_restored.is_empty() {
+            let names: Vec<String> = not_restored
                 .iter()
                 .map(|(name, sid)| format!("{name} ({sid})"))
                 .collect();
             eprintln!(
-                "laml-conformance: {failed_restores} participant(s) could not be restored to their state before the run, and the run stopped there: {}; check them on the target now",
+                "laml-conformance: {} participant(s) could not be restored to their state before the run, and the run stopped there: {}; check them on the target now",
+                not_restored.len(),
                 names.join(", ")
             );
             return Exit::NotRestored;
@@ -62,7 +62,7 @@ impl Ended<'_> {
             );
             return Exit::Usage;
         }
-        let drifted = steps::DRIFTED.load(Ordering::SeqCst);
+        let drifted = run.map_or(0, steps::Run::drifted);
         if drifted > 0 {
             self.drifted(drifted);
             return Exit::Failed;

@@ -17,6 +17,7 @@
 
 mod compare;
 mod confirm;
+mod draw;
 mod gherkin;
 mod lines;
 mod lockstep;
@@ -38,8 +39,8 @@ use laml_conformance::sim::faults;
 use laml_conformance::spec::Profile;
 use laml_conformance::target::{Need, Target};
 
+use self::draw::{Generator, Limits};
 use self::lockstep::Lockstep;
-use self::ops::{Generator, Limits};
 
 /// Explore sequences of operations against a target and the reference model in lockstep, and
 /// print the first divergence, shrunk, as a scenario to paste into features/.

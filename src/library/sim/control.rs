@@ -59,6 +59,7 @@ fn full(retry_after: Duration) -> Reply {
     });
     Reply {
         retry_after: Some(seconds),
+        date: None,
         ..Reply::json(503, Some(body))
     }
 }

@@ -148,6 +148,9 @@ pub enum Fault {
     /// Allowed under SignalWire's description: only its bare paths are served, `.json` ones
     /// are not found.
     BarePathsOnly,
+    /// Allowed: the server's clock is an hour ahead of the harness's, in its dates and its
+    /// `Date` header alike (nothing documented ties a server's clock to its clients').
+    ClockAnHourAhead,
 }
 
 /// A fault, its command-line name, what it does, and the scenarios declared to catch it.
@@ -693,6 +696,12 @@ pub struct VariationInfo {
 
 /// Every allowed variation: none may fail a scenario under the profiles it names.
 pub const VARIATIONS: &[VariationInfo] = &[
+    VariationInfo {
+        fault: Fault::ClockAnHourAhead,
+        name: "clock-an-hour-ahead",
+        what: "runs its clock an hour ahead of the harness's: its dates and its Date header alike",
+        profiles: &["seed", "signalwire", "twilio"],
+    },
     VariationInfo {
         fault: Fault::KeysReversed,
         name: "keys-reversed",

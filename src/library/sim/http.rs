@@ -384,6 +384,9 @@ pub struct Reply {
     pub allow: Option<&'static [&'static str]>,
     /// The `Retry-After` header (seconds) of a 503.
     pub retry_after: Option<u64>,
+    /// The `Date` header, when it is not the server's clock (a variation's); `None`: hyper
+    /// writes the current time.
+    pub date: Option<time::OffsetDateTime>,
 }
 
 impl Reply {
@@ -396,6 +399,7 @@ impl Reply {
                 body: body.to_string().into_bytes(),
                 allow: None,
                 retry_after: None,
+                date: None,
             },
             None => Reply {
                 status,
@@ -403,6 +407,7 @@ impl Reply {
                 body: Vec::new(),
                 allow: None,
                 retry_after: None,
+                date: None,
             },
         }
     }

@@ -141,6 +141,15 @@ fn too_large() -> Reply {
     Reply::json(413, Some(body))
 }
 
+/// `at` as an HTTP-date (RFC 9110 section 5.6.7: IMF-fixdate, always GMT).
+fn http_date(at: time::OffsetDateTime) -> Option<String> {
+    let format = time::format_description::parse_borrowed::<2>(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT",
+    )
+    .ok()?;
+    at.to_offset(time::UtcOffset::UTC).format(&format).ok()
+}
+
 fn to_response(reply: Reply) -> Response<Full<Bytes>> {
     let mut response = Response::builder().status(reply.status);
     if let Some(content_type) = reply.content_type {
@@ -148,6 +157,9 @@ fn to_response(reply: Reply) -> Response<Full<Bytes>> {
     }
     if let Some(methods) = reply.allow {
         response = response.header("allow", methods.join(", "));
+    }
+    if let Some(date) = reply.date.and_then(http_date) {
+        response = response.header("date", date);
     }
     if let Some(seconds) = reply.retry_after {
         response = response.header("retry-after", seconds);

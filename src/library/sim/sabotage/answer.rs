@@ -22,6 +22,7 @@ pub(super) fn on_the_wire(fault: Fault, response: &SimResponse) -> Option<Reply>
         body: text.into_bytes(),
         allow: response.allow,
         retry_after: None,
+        date: None,
     })
 }
 
@@ -39,6 +40,30 @@ pub(super) fn uri_by_label(segment: &str, response: &mut SimResponse) {
     }
     if let Some(Value::String(uri)) = fields.get_mut("uri") {
         *uri = uri.replace(&sid, segment);
+    }
+}
+
+/// How far ahead the clock of `clock-an-hour-ahead` runs.
+pub(super) const AN_HOUR: time::Duration = time::Duration::hours(1);
+
+/// Every RFC 2822 date of a body (`date_created`, `date_updated`, at every depth) `ahead` later:
+/// what a server whose clock runs ahead writes.
+pub(super) fn dates_ahead(v: &mut Value, ahead: time::Duration) {
+    match v {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match value {
+                    Value::String(text) if key.starts_with("date_") => {
+                        if let Some(at) = crate::spec::participant::parse_date(text) {
+                            *text = crate::spec::participant::format_date(at + ahead);
+                        }
+                    }
+                    other => dates_ahead(other, ahead),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| dates_ahead(item, ahead)),
+        _ => {}
     }
 }
 

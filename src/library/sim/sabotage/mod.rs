@@ -182,5 +182,13 @@ pub fn handle_with(fault: Fault, space: &mut Space, req: &SimRequest<'_>) -> Rep
     {
         answer::reverse_keys(body);
     }
+    if fault == Fault::ClockAnHourAhead {
+        if let Some(body) = response.body.as_mut() {
+            answer::dates_ahead(body, answer::AN_HOUR);
+        }
+        let mut reply: Reply = response.into();
+        reply.date = Some(super::state::now() + answer::AN_HOUR);
+        return reply;
+    }
     response.into()
 }

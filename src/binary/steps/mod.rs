@@ -6,6 +6,18 @@
 //! `Result<(), Failure>`: the value names the fields, the expectation, what came, and the
 //! exchange; cucumber renders it with its `Display` (the exchange as a curl command) at the edge.
 
+/// cucumber's step macros turn a step's `Err(failure)` into `panic!("{}", failure)`, which
+/// keeps only the text; this `panic!`, in scope of the step modules below, raises the value
+/// itself, so every report renders the failure, not its text (see `report`).
+macro_rules! panic {
+    ("{}", $failure:expr) => {
+        laml_conformance::failure::Failure::raise($failure)
+    };
+    ($($other:tt)*) => {
+        ::std::panic!($($other)*)
+    };
+}
+
 mod conference;
 mod label;
 mod list;

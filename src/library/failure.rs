@@ -76,6 +76,19 @@ impl Failure {
         self
     }
 
+    /// Fails the step this is called in, with this value as the panic's payload: cucumber
+    /// fails a step by catching its panic and hands the payload to its writers in the
+    /// `Step::Failed` event, so the value reaches every report as it is, beside nothing
+    /// (`resume_unwind` calls no panic hook, so nothing is printed on the way either).
+    pub fn raise(self) -> ! {
+        std::panic::resume_unwind(Box::new(self))
+    }
+
+    /// The failure a step raised ([`Failure::raise`]), from a caught panic's payload.
+    pub fn of_panic(payload: &(dyn std::any::Any + Send)) -> Option<&Failure> {
+        payload.downcast_ref::<Failure>()
+    }
+
     /// The headline as the console shows it: the title, and how many fields differ.
     pub fn headline(&self) -> String {
         if self.deviations.is_empty() {

@@ -53,9 +53,10 @@ pub fn count(finished: &cucumber::event::ScenarioFinished) {
     };
     FAILED.fetch_add(1, Ordering::SeqCst);
     let text = match error {
-        StepError::Panic(info) => info
-            .downcast_ref::<String>()
-            .cloned()
+        // a step raises its failure as a value (`Failure::raise`); a panic of a bug is text
+        StepError::Panic(info) => laml_conformance::failure::Failure::of_panic(&**info)
+            .map(ToString::to_string)
+            .or_else(|| info.downcast_ref::<String>().cloned())
             .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default(),
         _ => String::new(),

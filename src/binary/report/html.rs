@@ -9,7 +9,10 @@
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
-use super::{Counts, FeatureRecord, Outcome, Record, RunInfo, ScenarioRecord, StepRecord};
+use laml_conformance::failure::Failure;
+
+use super::record::{FeatureRecord, Outcome, ScenarioRecord, StepRecord};
+use super::{Counts, Record, RunInfo};
 use crate::child::Verdict;
 
 /// Text escaped for HTML content and quoted attribute values.
@@ -30,77 +33,8 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-const STYLE: &str = r#"
-:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0;
-  --code: #f6f8fa; --pass: #1a7f37; --pass-bg: #dafbe1; --fail: #cf222e; --fail-bg: #ffebe9;
-  --skip: #9a6700; --skip-bg: #fff8c5; }
-@media (prefers-color-scheme: dark) {
-  :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --line: #3d444d; --code: #151b23;
-    --pass: #3fb950; --pass-bg: #12261e; --fail: #f85149; --fail-bg: #25171c; --skip: #d29922; --skip-bg: #272115; }
-}
-* { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 72rem; padding: 1.5rem 2rem 4rem; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif; color: var(--fg); background: var(--bg); }
-h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; padding-bottom: .25rem; border-bottom: 1px solid var(--line); }
-code, pre, .where, td.n { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: .85em; }
-a { color: inherit; }
-.verdict { font-size: 1.1rem; font-weight: 600; margin: .25rem 0 1rem; padding: .5rem .75rem; border-radius: 6px; }
-.verdict.passed { color: var(--pass); background: var(--pass-bg); }
-.verdict.failed { color: var(--fail); background: var(--fail-bg); }
-dl.run { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0; }
-dl.run dt { color: var(--muted); }
-dl.run dd { margin: 0; }
-table { border-collapse: collapse; }
-table.summary { width: 100%; margin: .5rem 0; }
-table.summary th, table.summary td { padding: .3rem .6rem; border-bottom: 1px solid var(--line); text-align: left; }
-table.summary th.n, table.summary td.n { text-align: right; width: 6rem; }
-table.summary tfoot td { font-weight: 600; border-bottom: none; }
-td.n.failed.some { color: var(--fail); font-weight: 600; }
-td.n.skipped.some { color: var(--skip); font-weight: 600; }
-td.n.passed.some { color: var(--pass); }
-.path, .where { color: var(--muted); font-weight: normal; }
-ul.failed-list { padding-left: 1.25rem; }
-ul.failed-list li { margin: .2rem 0; }
-details.scenario { border: 1px solid var(--line); border-left-width: 4px; border-radius: 6px; margin: .5rem 0; }
-details.scenario.passed { border-left-color: var(--pass); }
-details.scenario.failed { border-left-color: var(--fail); }
-details.scenario.skipped { border-left-color: var(--skip); }
-details.scenario > summary { cursor: pointer; padding: .45rem .75rem; list-style-position: inside; }
-details.scenario[open] > summary { border-bottom: 1px solid var(--line); }
-.badge { display: inline-block; min-width: 4.5rem; text-align: center; font-size: .75rem; font-weight: 600; text-transform: uppercase; letter-spacing: .03em; padding: .05rem .4rem; border-radius: 999px; margin-right: .5rem; }
-.badge.passed { color: var(--pass); background: var(--pass-bg); }
-.badge.failed { color: var(--fail); background: var(--fail-bg); }
-.badge.skipped { color: var(--skip); background: var(--skip-bg); }
-.body { padding: .25rem .75rem .75rem; }
-.tags { margin: .25rem 0; color: var(--muted); font-size: .85rem; }
-.reason { display: block; margin: .2rem 0 0 5.4rem; color: var(--skip); font-size: .875rem; }
-ol.steps { list-style: none; margin: .25rem 0 0; padding: 0; }
-ol.steps li { margin: .15rem 0; padding-left: 1.6rem; position: relative; }
-ol.steps li .mark { position: absolute; left: 0; width: 1.3rem; text-align: center; font-weight: 700; }
-li.passed .mark { color: var(--pass); }
-li.failed .mark { color: var(--fail); }
-li.skipped .mark { color: var(--skip); }
-li.notrun { color: var(--muted); }
-li.background .kw::before { content: "(background) "; color: var(--muted); font-weight: normal; font-size: .8em; }
-.kw { font-weight: 600; }
-.result { color: var(--muted); font-size: .8rem; margin-left: .4rem; }
-table.data { margin: .25rem 0 .25rem .5rem; font-size: .85rem; }
-table.data td { border: 1px solid var(--line); padding: .1rem .5rem; font-family: ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; }
-pre { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: .6rem .75rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; margin: .35rem 0; }
-pre.failure { border-left: 4px solid var(--fail); }
-pre .exp { color: var(--pass); }
-pre .act { color: var(--fail); font-weight: 600; }
-footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
-.wide { overflow-x: auto; }
-@media (max-width: 40rem) {
-  body { padding: 1rem .75rem 3rem; }
-  table.summary th, table.summary td { padding: .3rem .3rem; }
-  table.summary th.n, table.summary td.n { width: auto; }
-  table.summary td:first-child { overflow-wrap: anywhere; }
-  table.summary .path { display: block; font-size: .8em; }
-  .reason { margin-left: 0; }
-}
-"#;
+/// The page's style sheet, inlined in its `<style>` (the page loads nothing).
+const STYLE: &str = include_str!("style.css");
 
 /// The whole page.
 pub fn render(record: &Record, info: &RunInfo) -> String {
@@ -318,7 +252,7 @@ fn scenario(out: &mut String, id: &str, f: &FeatureRecord, s: &ScenarioRecord) {
     }
     out.push_str("</ol>\n");
     if let Some(hook) = &s.hook_failure {
-        let _ = writeln!(out, "<pre class=\"failure\">{}</pre>", esc(hook));
+        let _ = writeln!(out, "<pre class=\"failure\">{}</pre>", failure_text(hook));
     }
     out.push_str("</div>\n</details>\n");
 }
@@ -351,33 +285,49 @@ fn step_item(out: &mut String, step: &StepRecord) {
     if let Some(doc) = &step.docstring {
         let _ = write!(out, "\n<pre>{}</pre>", esc(doc));
     }
-    if let Outcome::Failed(text) = &step.outcome {
-        let _ = write!(out, "\n<pre class=\"failure\">{}</pre>", failure_text(text));
+    if let Outcome::Failed(failure) = &step.outcome {
+        let _ = write!(
+            out,
+            "\n<pre class=\"failure\">Step failed: {}</pre>",
+            failure_text(failure)
+        );
     }
     out.push_str("</li>\n");
 }
 
-/// A failure's text, escaped, with the `expected:` and `actual:` lines of its field blocks
-/// marked so that they stand out; the text itself is unchanged.
-fn failure_text(text: &str) -> String {
-    let lines: Vec<String> = text
-        .lines()
-        .map(|line| {
-            let class = match line.trim_start() {
-                l if l.starts_with("expected: ") => "exp",
-                l if l.starts_with("actual:   ") => "act",
-                _ => return esc(line),
-            };
-            format!("<span class=\"{class}\">{}</span>", esc(line))
-        })
-        .collect();
-    lines.join("\n")
+/// A failure as the console prints it, escaped, with what each field was expected to hold and
+/// what it held marked so that they stand out.
+fn failure_text(failure: &Failure) -> String {
+    // the lines of `Failure::findings`, then its exchange, as `Failure`'s `Display` puts them
+    let mut out = esc(&failure.headline());
+    if !failure.deviations.is_empty() {
+        out.push('\n');
+    }
+    for d in &failure.deviations {
+        let _ = writeln!(
+            out,
+            "  {}\n<span class=\"exp\">    expected: {}</span>\n<span class=\"act\">    actual:   {}</span>",
+            esc(&d.path),
+            esc(&d.expected),
+            esc(&d.actual)
+        );
+    }
+    if let Some(hint) = &failure.hint {
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&esc(hint));
+    }
+    if let Some(exchange) = &failure.exchange {
+        let _ = write!(out, "\n{}", esc(&exchange.describe()));
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::tests::sample;
+    use crate::report::sample::sample;
 
     /// At a phone's 390 px the by-feature table kept 6rem per count column and the page's
     /// 2rem margins, and pushed Failed and Skipped off the side (checked by eye in headless
@@ -416,7 +366,7 @@ mod tests {
         assert!(page.contains("Hostile &lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt; name | pipe"));
         assert!(page.contains("&lt;/pre&gt;&lt;img src=x onerror=alert(1)&gt;"));
         assert!(page.contains(
-            "<span class=\"exp\">    expected: &lt;true&gt; (boolean)</span>\n<span class=\"act\">    actual:   &lt;false&gt; (boolean)</span>"
+            "Step failed: the response differs: 1 field(s) differ\n  muted\n<span class=\"exp\">    expected: &lt;true&gt; (boolean)</span>\n<span class=\"act\">    actual:   &lt;&quot;&lt;/pre&gt;&lt;img src=x onerror=alert(1)&gt;```&quot;&gt; (string)</span>\nsend &lt;b&gt;Muted&lt;/b&gt;=true"
         ));
     }
 

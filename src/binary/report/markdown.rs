@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use laml_conformance::failure::Failure;
+
 use super::{Record, RunInfo};
 use crate::child::Verdict;
 
@@ -30,12 +32,11 @@ pub fn md(text: &str) -> String {
     out
 }
 
-/// The beginning of a failure text: the message and its field blocks, without the
-/// "Step failed: " before them (the line above names the failing step) and without the exchange (the request and the response), at most
-/// [`MAX_DIFF_LINES`] lines.
-pub fn short_diff(text: &str) -> String {
-    let text = text.strip_prefix(super::words::PLAIN).unwrap_or(text);
-    let lines: Vec<&str> = text.lines().take_while(|l| !l.starts_with("request:")).collect();
+/// The beginning of a failure: what it found (its headline, its fields and its hint), without
+/// the exchange (the request and the response), at most [`MAX_DIFF_LINES`] lines.
+pub fn short_diff(failure: &Failure) -> String {
+    let findings = failure.findings();
+    let lines: Vec<&str> = findings.lines().collect();
     let lines: Vec<&str> = match lines.iter().rposition(|l| !l.trim().is_empty()) {
         Some(last) => lines[..=last].to_vec(),
         None => Vec::new(),
@@ -126,8 +127,8 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
     for (f, s) in failed.iter().take(MAX_FAILED) {
         let place = format!("{}:{}", f.path.as_deref().unwrap_or(&f.name), s.line);
         let _ = writeln!(out, "\n- **{}** ({} · {})", md(&s.name), md(&f.name), md(&place));
-        if let Some((step, text)) = s.failure() {
-            let diff = short_diff(text);
+        if let Some((step, failure)) = s.failure() {
+            let diff = short_diff(failure);
             let fence = fence(&diff);
             let _ = writeln!(out, "  first failing step: {}\n", md(&step));
             let _ = writeln!(out, "  {fence}text");
@@ -150,7 +151,7 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::tests::sample;
+    use crate::report::sample::sample;
 
     #[test]
     fn the_summary_has_the_totals_the_table_and_the_failed_scenario() {
@@ -171,7 +172,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("  ```text\n  the response differs: 1 field(s) differ\n    muted\n      expected: <true> (boolean)\n      actual:   <false> (boolean)\n  ```\n"),
+            text.contains("  ````text\n  the response differs: 1 field(s) differ\n    muted\n      expected: <true> (boolean)\n      actual:   <\"</pre><img src=x onerror=alert(1)>```\"> (string)\n  send <b>Muted</b>=true\n  ````\n"),
             "{text}"
         );
         assert!(
@@ -183,7 +184,7 @@ mod tests {
     #[test]
     fn a_long_diff_is_cut_and_a_fence_is_never_closed_by_the_text() {
         let long: String = (0..30).map(|i| format!("line {i}\n")).collect();
-        let cut = short_diff(&long);
+        let cut = short_diff(&Failure::new(long));
         assert_eq!(cut.lines().count(), MAX_DIFF_LINES + 1);
         assert!(cut.ends_with("… 18 more line(s) in the console, the HTML or the JUnit report"));
         assert_eq!(fence("a ```` b"), "`````");

@@ -9,6 +9,18 @@
 //! What every scenario of one run shares, the target, the profile, the baseline mode and the
 //! run's tallies, is one value, [`Run`] (`run.rs`), set once by the run command.
 
+/// cucumber's step macros turn a step's `Err(failure)` into `panic!("{}", failure)`, which
+/// keeps only the text; this `panic!`, in scope of the step modules below, raises the value
+/// itself, so every report renders the failure, not its text (see `report`).
+macro_rules! panic {
+    ("{}", $failure:expr) => {
+        laml_conformance::failure::Failure::raise($failure)
+    };
+    ($($other:tt)*) => {
+        ::std::panic!($($other)*)
+    };
+}
+
 mod conference;
 mod label;
 mod list;

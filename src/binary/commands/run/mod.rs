@@ -104,12 +104,14 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
         fault: custom.fault.clone(),
         stopped: stop_note.clone(),
     };
-    let ended = verdict::Ended {
+    let mut ended = verdict::Ended {
         custom: &custom,
         profile: settings.profile.name.clone(),
         target: settings.target_name(),
         serial: target.shares_participants(),
         embedded: matches!(target, Target::Embedded(_)),
+        failed: scenario::Failed::default(),
+        written: report::Written::default(),
     };
     // Shared, live participants take one scenario at a time, whatever --concurrency says: two at
     // once would change each other's participants and fail for each other.
@@ -119,7 +121,8 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
     }
     target.probe_labels(settings.profile).await;
     steps::Run::start(target, settings.profile, baseline).map_err(refused)?;
-    let counts = execute(opts, requested, info, ended.serial, stop_note.clone()).await;
+    let (counts, written) = execute(opts, requested, info, &ended, stop_note.clone()).await;
+    ended.written = written;
     if let Some(stopped) = stop_note.get() {
         say!("{stopped}"); // under cucumber's summary, which counts only what ran
     }
@@ -131,14 +134,18 @@ async fn execute(
     opts: Opts,
     requested: report::Requested,
     info: report::RunInfo,
-    serial: bool,
+    ended: &verdict::Ended<'_>,
     stop_note: StopNote,
-) -> verdict::Counts {
+) -> (verdict::Counts, report::Written) {
+    let serial = ended.serial;
+    let failed = ended.failed.clone();
     let features_path = opts.custom.features.clone().unwrap_or_default();
     let runner = cucumber::runner::Basic::default()
         .steps(ConformanceWorld::collection())
         .max_concurrent_scenarios(if serial { Some(1) } else { Some(64) })
-        .after(scenario::after_scenario);
+        .after(move |feature, rule, sc, finished, world| {
+            scenario::after_scenario(&failed, feature, rule, sc, finished, world)
+        });
     // --fail-fast stops the scenarios under way too, except where a scenario cut short would
     // leave a shared participant changed (see `fail_fast`).
     let runner = FailFast::new(runner, !serial, stop_note)
@@ -147,9 +154,15 @@ async fn execute(
     // One writer beside the console fans the events out to the reports asked for, and does
     // nothing for those that were not (cucumber's JSON writer costs time that grows with the
     // square of the scenarios, which a run without --json need not pay).
-    let reports = report::Reports::for_tee(requested, info);
-    // cucumber calls a failing step a panic; the console says it failed (see `report::words`).
-    let console = writer::Basic::raw(report::words::Plain::new(io::stdout()), Coloring::Auto, 0).summarized();
+    let (reports, written) = report::Reports::for_tee(requested, info);
+    // a step raises its failure as a value; the console is given its text (`report::rendered`),
+    // and says it failed where cucumber would say it panicked (see `report::words`)
+    let console = report::rendered::Rendered(writer::Basic::raw(
+        report::words::Plain::new(io::stdout()),
+        Coloring::Auto,
+        0,
+    ))
+    .summarized();
     let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(
         steps::needs::Marking(features::Features),
         runner,
@@ -160,9 +173,10 @@ async fn execute(
     .with_cli(opts)
     .run(features_path)
     .await;
-    verdict::Counts {
+    let counts = verdict::Counts {
         parsing_errors: result.parsing_errors(),
         steps: result.passed_steps() + result.skipped_steps() + result.failed_steps(),
         failed: result.execution_has_failed(),
-    }
+    };
+    (counts, written)
 }

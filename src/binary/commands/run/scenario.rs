@@ -2,7 +2,7 @@
 //! back what it changed on a shared target, and remember what to say at the end (the steps that
 //! match no definition, the titles of the failed scenarios for the rerun hint).
 
-use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 
 use cucumber::World as _;
 use cucumber::event::ScenarioFinished;
@@ -14,9 +14,46 @@ use crate::commands::profiles;
 use crate::features;
 use crate::steps::ConformanceWorld;
 
+/// What the run's after hook keeps for the sentences at the end: the titles of the scenarios
+/// that failed, in the order they ended, for the rerun hint. Owned by the run, shared with the
+/// hook that cucumber's runner holds while the run lasts.
+#[derive(Clone, Default)]
+pub struct Failed(Arc<Mutex<Vec<String>>>);
+
+impl Failed {
+    /// Keeps the title of a failed scenario for [`Failed::rerun_lines`].
+    fn push(&self, title: &str) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(title.to_string());
+    }
+
+    /// One line per failed scenario (the first ten), with the `--name` that selects it alone:
+    /// cucumber reads `--name` as a regex, so a title with parentheses, quotes or a `+` is
+    /// escaped and anchored, then quoted for a POSIX shell.
+    pub fn rerun_lines(&self) -> String {
+        let titles = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut seen = Vec::new();
+        for t in titles.iter().filter(|t| !t.is_empty()) {
+            if !seen.contains(t) {
+                seen.push(t.clone());
+            }
+        }
+        let mut lines: Vec<String> = seen
+            .iter()
+            .take(10)
+            .map(|t| format!("  --name {}", name_arg(t)))
+            .collect();
+        if seen.len() > 10 {
+            lines.push(format!("  (and {} more: see the report)", seen.len() - 10));
+        }
+        lines.join("\n")
+    }
+}
+
 /// cucumber's after hook: counts the scenario for `profiles`, says the steps that match no
-/// definition, and records, compares and restores the World's state.
+/// definition, keeps the titles of failed scenarios in `failed`, and records, compares and
+/// restores the World's state.
 pub fn after_scenario<'a>(
+    failed: &Failed,
     feature: &'a Feature,
     rule: Option<&'a Rule>,
     scenario: &'a Scenario,
@@ -37,8 +74,9 @@ pub fn after_scenario<'a>(
     if matches!(finished, ScenarioFinished::StepSkipped) && !skipped_on_purpose {
         undefined_steps(feature, scenario);
     } else if step_failed {
-        failed_title(&scenario.name);
+        failed.push(&scenario.name);
     }
+    let failed = failed.clone();
     async move {
         let Some(w) = world else { return };
         let drift = w.record(feature, scenario);
@@ -54,18 +92,12 @@ pub fn after_scenario<'a>(
         if step_failed {
             eprintln!("laml-conformance: {}", failure.join("\n"));
         } else {
-            failed_title(&scenario.name);
+            failed.push(&scenario.name);
         }
         std::panic::panic_any(failure.join("\n"));
     }
     .boxed_local()
 }
-
-/// The titles of the scenarios that failed, in the order they ended, for the rerun hint.
-static FAILED_TITLES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
-/// How many steps matched no step definition, said each with the nearest step of the features.
-static UNDEFINED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Says each step of the scenario that matches no definition, with the step of the compiled-in
 /// features its words are nearest to.
@@ -80,7 +112,6 @@ fn undefined_steps(feature: &Feature, scenario: &Scenario) {
         if !matches!(steps.find(step), Ok(None)) {
             continue;
         }
-        UNDEFINED.fetch_add(1, Ordering::SeqCst);
         let nearest = features::nearest_step(&step.value).map_or_else(
             || "; `laml-conformance features --export DIR` writes out the steps the suite's features use".to_string(),
             |(line, at)| format!("; did you mean `{line}` ({at})?"),
@@ -90,36 +121,6 @@ fn undefined_steps(feature: &Feature, scenario: &Scenario) {
             step.position.line, step.position.col, step.keyword, step.value
         );
     }
-}
-
-/// Keeps the title of a failed scenario for [`rerun_lines`].
-fn failed_title(title: &str) {
-    FAILED_TITLES
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(title.to_string());
-}
-
-/// One line per failed scenario (the first ten), with the `--name` that selects it alone:
-/// cucumber reads `--name` as a regex, so a title with parentheses, quotes or a `+` is escaped
-/// and anchored, then quoted for a POSIX shell.
-pub fn rerun_lines() -> String {
-    let titles = FAILED_TITLES.lock().unwrap_or_else(|p| p.into_inner());
-    let mut seen = Vec::new();
-    for t in titles.iter().filter(|t| !t.is_empty()) {
-        if !seen.contains(t) {
-            seen.push(t.clone());
-        }
-    }
-    let mut lines: Vec<String> = seen
-        .iter()
-        .take(10)
-        .map(|t| format!("  --name {}", name_arg(t)))
-        .collect();
-    if seen.len() > 10 {
-        lines.push(format!("  (and {} more: see the report)", seen.len() - 10));
-    }
-    lines.join("\n")
 }
 
 /// `--name`'s argument that selects the scenario titled `title` and no other, shell-quoted.

@@ -1,11 +1,10 @@
 //! How a run ends: its exit code, and the sentences that say why and what to do next.
 
-use std::sync::atomic::Ordering;
 
 use laml_conformance::exit::Exit;
 
 use super::RunOptions;
-use super::scenario::rerun_lines;
+use super::scenario::Failed;
 use crate::commands::profiles;
 use crate::{report, steps};
 
@@ -31,6 +30,10 @@ pub struct Ended<'a> {
     pub serial: bool,
     /// Whether the target was the embedded space.
     pub embedded: bool,
+    /// The scenarios that failed, as the after hook kept them.
+    pub failed: Failed,
+    /// Whether every report asked for was written.
+    pub written: report::Written,
 }
 
 impl Ended<'_> {
@@ -52,7 +55,7 @@ impl Ended<'_> {
             );
             return Exit::NotRestored;
         }
-        if report::FAILED_WRITES.load(Ordering::SeqCst) {
+        if self.written.failed() {
             return Exit::Usage; // each report not written was said when it failed
         }
         if counts.parsing_errors > 0 {
@@ -96,7 +99,7 @@ impl Ended<'_> {
 
     /// Says how to rerun each failed scenario, and what else may explain the failures.
     fn failed(&self) {
-        let rerun = rerun_lines();
+        let rerun = self.failed.rerun_lines();
         if rerun.is_empty() {
             // only steps that match no definition failed (each said above): no request to
             // reproduce

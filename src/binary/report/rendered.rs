@@ -1,0 +1,95 @@
+//! A step's failure as text, for cucumber's own writers (the console, JUnit and JSON).
+//!
+//! A step fails by raising its [`Failure`] as the panic's payload ([`Failure::raise`]), so the
+//! `Step::Failed` event carries the value itself and the reports built on the record read it as
+//! it is. cucumber's writers show a payload only when it is a `String`: [`event`] gives them
+//! the failure rendered (its `Display`, the text the console always showed), and leaves every
+//! other event as it is.
+
+use std::sync::Arc;
+
+use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
+use cucumber::{Event, parser};
+use laml_conformance::failure::Failure;
+
+/// `event` with a raised failure in place of its text; any other event unchanged.
+pub fn event<W>(event: parser::Result<Event<Cucumber<W>>>) -> parser::Result<Event<Cucumber<W>>> {
+    event.map(|ev| {
+        ev.map(|value| match value {
+            Cucumber::Feature(f, Feature::Scenario(sc, ev)) => {
+                Cucumber::Feature(f, Feature::Scenario(sc, scenario(ev)))
+            }
+            Cucumber::Feature(f, Feature::Rule(r, Rule::Scenario(sc, ev))) => {
+                Cucumber::Feature(f, Feature::Rule(r, Rule::Scenario(sc, scenario(ev))))
+            }
+            other => other,
+        })
+    })
+}
+
+fn scenario<W>(mut ev: event::RetryableScenario<W>) -> event::RetryableScenario<W> {
+    ev.event = match ev.event {
+        Scenario::Step(st, step_ev) => Scenario::Step(st, step(step_ev)),
+        Scenario::Background(st, step_ev) => Scenario::Background(st, step(step_ev)),
+        other => other,
+    };
+    ev
+}
+
+fn step<W>(ev: Step<W>) -> Step<W> {
+    match ev {
+        Step::Failed(captures, loc, world, StepError::Panic(info)) => {
+            let info = match Failure::of_panic(&*info) {
+                Some(failure) => Arc::new(failure.to_string()),
+                None => info,
+            };
+            Step::Failed(captures, loc, world, StepError::Panic(info))
+        }
+        other => other,
+    }
+}
+
+/// cucumber's console given failures as text: the writer it wraps sees every event through
+/// [`event`], and everything else passes through (its options, its summary lines).
+pub struct Rendered<Wr>(pub Wr);
+
+impl<W: cucumber::World, Wr: cucumber::Writer<W>> cucumber::Writer<W> for Rendered<Wr> {
+    type Cli = Wr::Cli;
+
+    async fn handle_event(&mut self, ev: parser::Result<Event<Cucumber<W>>>, cli: &Self::Cli) {
+        self.0.handle_event(event(ev), cli).await;
+    }
+}
+
+impl<W: cucumber::World, Val, Wr: cucumber::writer::Arbitrary<W, Val>> cucumber::writer::Arbitrary<W, Val>
+    for Rendered<Wr>
+{
+    async fn write(&mut self, val: Val) {
+        self.0.write(val).await;
+    }
+}
+
+impl<Wr> cucumber::writer::NonTransforming for Rendered<Wr> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_raised_failure_becomes_its_text_and_any_other_payload_stays() {
+        let failure = Failure::new("muted differs").with_hint("send Muted=true");
+        let failed = |info: event::Info| Step::<()>::Failed(None, None, None, StepError::Panic(info));
+        let text = |ev: Step<()>| match ev {
+            Step::Failed(_, _, _, StepError::Panic(info)) => info.downcast_ref::<String>().cloned(),
+            _ => None,
+        };
+        assert_eq!(
+            text(step(failed(Arc::new(failure)))).as_deref(),
+            Some("muted differs\nsend Muted=true")
+        );
+        assert_eq!(
+            text(step(failed(Arc::new("a bug".to_string())))).as_deref(),
+            Some("a bug")
+        );
+    }
+}

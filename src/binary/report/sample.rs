@@ -1,0 +1,154 @@
+//! A sample record of a run, for the tests of the writers that render one, and the tests of
+//! the record itself.
+
+use super::record::shown_path;
+use super::record::*;
+use crate::child::Verdict;
+use cucumber::{event, gherkin};
+use laml_conformance::failure::Failure;
+use laml_conformance::spec::deviation::Deviation;
+use serde_json::json;
+use std::path::Path;
+use std::time::SystemTime;
+
+/// A record of two features: one with a passed, a failed (with hostile text) and a
+/// skipped scenario, one with a passed scenario.
+pub fn sample() -> (Record, RunInfo) {
+    let feature = |name: &str, path: &str| FeatureRecord {
+        keyword: "Feature".into(),
+        name: name.into(),
+        path: Some(path.into()),
+        scenarios: Vec::new(),
+        source: event::Source::new(gherkin::Feature {
+            keyword: "Feature".into(),
+            name: name.into(),
+            description: None,
+            background: None,
+            scenarios: Vec::new(),
+            rules: Vec::new(),
+            tags: Vec::new(),
+            span: Default::default(),
+            position: Default::default(),
+            path: None,
+        }),
+    };
+    let step = |keyword: &str, text: &str, outcome: Outcome| StepRecord {
+        background: false,
+        keyword: keyword.into(),
+        text: text.into(),
+        table: None,
+        docstring: None,
+        outcome,
+        line: 0,
+        col: 0,
+    };
+    let scenario = |name: &str, steps: Vec<StepRecord>| ScenarioRecord {
+        rule: None,
+        keyword: "Scenario".into(),
+        name: name.into(),
+        line: 7,
+        tags: vec!["mute".into()],
+        steps,
+        hook_failure: None,
+    };
+    let mut mute = feature("Mute <b>a</b> participant", "features/mute.feature");
+    let mut with_table = step("When ", "\"agent\" is updated with:", Outcome::Passed);
+    with_table.table = Some(vec![vec!["Muted".into(), "<i>true</i>".into()]]);
+    mute.scenarios = vec![
+        scenario(
+            "Mute",
+            vec![step("Given ", "a conference", Outcome::Passed), with_table],
+        ),
+        scenario(
+            "Hostile </pre><script>alert(1)</script> name | pipe",
+            vec![
+                step("Given ", "a conference", Outcome::Passed),
+                step(
+                    "Then ",
+                    "the update succeeds as in the documented \"mute\" example",
+                    Outcome::Failed(
+                        Failure::deviating(
+                            "the response differs",
+                            vec![Deviation::values(
+                                "muted",
+                                &json!(true),
+                                &json!("</pre><img src=x onerror=alert(1)>```"),
+                            )],
+                        )
+                        .with_hint("send <b>Muted</b>=true"),
+                    ),
+                ),
+                step("And ", "a retrieve shows the same participant", Outcome::NotRun),
+            ],
+        ),
+        scenario(
+            "Skipped one",
+            vec![
+                step(
+                    "Given ",
+                    "this scenario cannot be arranged on this target: it needs a second conference",
+                    Outcome::Skipped,
+                ),
+                step("When ", "something", Outcome::NotRun),
+            ],
+        ),
+    ];
+    let mut hold = feature("Hold", "features/hold.feature");
+    hold.scenarios = vec![scenario("Hold", vec![step("Given ", "a conference", Outcome::Passed)])];
+    let record = Record {
+        features: vec![mute, hold],
+        parse_errors: Vec::new(),
+        started: Some(SystemTime::UNIX_EPOCH),
+        finished: Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1500)),
+        current: None,
+    };
+    let info = RunInfo {
+        profile: "seed".into(),
+        profile_title: "The seed <page>".into(),
+        target: "the embedded simulated space".into(),
+        mode: "embedded".into(),
+        fault: Some("ignore-muted".into()),
+        reproduce: None,
+        stopped: Default::default(),
+    };
+    (record, info)
+}
+
+#[test]
+fn verdicts_and_counts_follow_the_steps() {
+    let (record, _) = sample();
+    let mute = &record.features[0];
+    let verdicts: Vec<Verdict> = mute.scenarios.iter().map(ScenarioRecord::verdict).collect();
+    assert_eq!(verdicts, [Verdict::Passed, Verdict::Failed, Verdict::Skipped]);
+    assert_eq!(
+        record.counts(),
+        Counts {
+            passed: 2,
+            failed: 1,
+            skipped: 1
+        }
+    );
+    assert_eq!(
+        mute.scenarios[2].skipped_because(),
+        Some("this scenario cannot be arranged on this target: it needs a second conference")
+    );
+    let (step, failure) = mute.scenarios[1].failure().unwrap();
+    assert!(step.starts_with("Then the update succeeds"), "{step}");
+    assert_eq!(failure.deviations[0].path, "muted");
+}
+
+#[test]
+fn a_failed_hook_fails_its_scenario() {
+    let (mut record, _) = sample();
+    let s = &mut record.features[1].scenarios[0];
+    s.hook_failure = Some(Failure::new("the After hook failed: restore"));
+    assert_eq!(s.verdict(), Verdict::Failed);
+    assert_eq!(s.failure().map(|(w, _)| w), Some("a hook".to_string()));
+}
+
+#[test]
+fn a_path_is_shown_relative_to_the_project() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("features/mute.feature");
+    assert_eq!(shown_path(&p), "features/mute.feature");
+    assert_eq!(shown_path(Path::new("/elsewhere/x.feature")), "/elsewhere/x.feature");
+}

@@ -9,6 +9,7 @@
 //! with its reason; 1 `--check` found a row that is not; 2 a usage error (an unknown profile,
 //! features that cannot be read or parsed, a step no declaration covers).
 
+mod context;
 mod declarations;
 mod matrix;
 mod render;

@@ -5,7 +5,7 @@ use laml_conformance::spec::params;
 use laml_conformance::spec::participant::FieldFormat;
 use laml_conformance::spec::profile::{Profile, UnknownParams};
 
-use super::declarations::{Context, Mark};
+use super::context::{Context, Mark};
 use super::rows::{Form, Item, Judgement, Operation, PathOf, ValueClass, set_fields};
 
 pub(super) fn nothing(_: &Context) -> Vec<Item> {

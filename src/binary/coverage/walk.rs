@@ -8,7 +8,8 @@ use cucumber::gherkin::{Feature, Scenario, Step, StepType};
 use laml_conformance::spec::profile::Profile;
 use serde::Serialize;
 
-use super::declarations::{self, Context};
+use super::context::{self, Context};
+use super::declarations;
 use super::rows::Item;
 
 /// A scenario (an outline's row is one), where it is.
@@ -141,7 +142,7 @@ fn one_scenario<'s>(steps: &[&'s Step], profile: &Profile) -> Result<Covered<'s>
     let marks: Vec<_> = found.iter().flat_map(|(_, d, _)| d.marks.iter().copied()).collect();
     // each step's sends first, with the scenario's marks (a refusal later decides the class of
     // what an earlier update carried)
-    let asking = declarations::Scenario {
+    let asking = context::Scenario {
         marks: marks.clone(),
         sent: BTreeSet::new(),
     };
@@ -151,7 +152,7 @@ fn one_scenario<'s>(steps: &[&'s Step], profile: &Profile) -> Result<Covered<'s>
         .collect();
     // then what each Then step judges, given what the steps up to it sent: a page read before
     // a link is followed judges nothing the link carries
-    let mut so_far = declarations::Scenario {
+    let mut so_far = context::Scenario {
         marks,
         sent: BTreeSet::new(),
     };
@@ -172,7 +173,7 @@ fn context<'a>(
     profile: &'a Profile,
     step: &'a Step,
     captures: &'a regex::Captures<'a>,
-    scenario: &'a declarations::Scenario,
+    scenario: &'a context::Scenario,
 ) -> Context<'a> {
     Context {
         profile,

@@ -1,6 +1,5 @@
 //! How a run ends: its exit code, and the sentences that say why and what to do next.
 
-
 use laml_conformance::exit::Exit;
 
 use super::RunOptions;

@@ -14,7 +14,7 @@
 use std::sync::LazyLock;
 
 use cucumber::gherkin::StepType;
-use regex::Regex;
+use regex::{Captures, Regex};
 
 use super::context::{Context, Mark};
 use super::rows::{Item, Operation, PathOf};

@@ -62,11 +62,12 @@
 
 //! ## Layers
 //!
-//! One way, as DESIGN.md draws them, and enforced by `tests/layers.rs`: [`spec`],
+//! One way, as `ARCHITECTURE.md` (at the root of the repository) draws them, and enforced by
+//! `tests/layers.rs`: [`spec`],
 //! [`credentials`] and [`error`] use nothing; [`setup`] uses credentials; [`check`] uses only
 //! spec; [`client`] and [`sim`] use spec, credentials, error (and sim, setup); [`config`] uses
 //! spec, credentials and setup; [`target`] uses them all; [`baseline`] (regression baselines)
-//! uses client and check. Departures from DESIGN.md, the first two to keep the layers one way:
+//! uses client and check. Three choices, the first two to keep the layers one way:
 //! - [`spec::deviation::Deviation`] lives in `spec`, not `check`: the simulated space's journal
 //!   judges what clients send by the spec's rules ([`spec::request`]) and must not reach into
 //!   the checks, which judge what targets answer; `check` re-exports it.

@@ -263,3 +263,79 @@ async fn a_setup_endpoint_that_answers_the_user_s_own_token_does_not_make_it_pri
     assert!(out.contains("$LAML_API_TOKEN"), "{out}");
     assert!(!out.contains(SENTINEL), "the user's token was printed: {out}");
 }
+
+/// A setup endpoint that is full for a moment (503 with `Retry-After`, as `serve` answers once
+/// every account is in use) is asked again after the wait, as a 429 is; one that stays full is
+/// reported, after the same number of retries.
+#[tokio::test]
+async fn a_full_setup_endpoint_is_asked_again_after_its_retry_after() {
+    // an account sid in the seed's own format, as a real setup endpoint hands out
+    const ACCOUNT: &str = "5cd9a181-f739-4025-a4a8-1d13d8da6eb3";
+    let space = laml_conformance::sim::Sim::start().await.unwrap();
+    let arranged = space.arrange_conference_for(Credentials::new(ACCOUNT, "own-token"), &["agent", "customer"]);
+    let participants: serde_json::Map<String, serde_json::Value> = arranged
+        .participants
+        .iter()
+        .map(|(n, s)| (n.clone(), serde_json::Value::from(s.as_str())))
+        .collect();
+    let full = || ResponseTemplate::new(503).insert_header("retry-after", "0");
+    let setup = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(full())
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&setup)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({
+            "account_sid": ACCOUNT,
+            "api_token": "own-token",
+            "conference_sid": arranged.conference_sid,
+            "participants": participants,
+        })))
+        .with_priority(2)
+        .mount(&setup)
+        .await;
+    let always_full = serving(full()).await;
+    let run = |setup_url: String, target: String| {
+        tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+                .args([
+                    "--target",
+                    &target,
+                    "--setup-url",
+                    &setup_url,
+                    "--name",
+                    "documented example \"Mute a Participant\"",
+                ])
+                .env("LAML_PROJECT_ID", ACCOUNT)
+                .env("LAML_API_TOKEN", "own-token")
+                .env("CUCUMBER_COLOR", "never")
+                .env_remove("LAML_PROFILE")
+                .output()
+                .unwrap()
+        })
+    };
+    let text = |o: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    let o = run(format!("{}/setup", setup.uri()), space.base_url()).await.unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // two 503s, then the arrangements (the run's probe and the scenario's)
+    assert!(setup.received_requests().await.unwrap().len() >= 3);
+    let o = run(format!("{}/setup", always_full.uri()), space.base_url())
+        .await
+        .unwrap();
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("503"), "{}", text(&o));
+    let asked = always_full.received_requests().await.unwrap().len();
+    assert_eq!(
+        asked % (1 + laml_conformance::client::MAX_RETRIES as usize),
+        0,
+        "asked {asked} times"
+    );
+}

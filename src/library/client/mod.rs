@@ -18,7 +18,7 @@ mod transport;
 
 pub use crate::spec::ParticipantRef;
 pub use exchange::{Exchange, SentRequest};
-pub use transport::{MAX_BODY, MAX_RETRIES, MAX_RETRY_WAIT};
+pub use transport::{MAX_BODY, MAX_RETRIES, MAX_RETRY_WAIT, retry_after};
 pub(crate) use transport::{read_bounded, transport_error};
 
 /// The form parameters of one update, in the order they are sent.

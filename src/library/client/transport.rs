@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::error::Error;
 
-/// How many times a 429 is retried before it is reported.
+/// How many times a 429 (or a setup endpoint's 503) is retried before it is reported.
 pub const MAX_RETRIES: u32 = 3;
 /// The longest `Retry-After` honoured; a target asking for more is waited on this long.
 pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(5);
@@ -15,7 +15,7 @@ pub const MAX_BODY: usize = 1024 * 1024;
 
 /// The wait a 429 asks for (`Retry-After` in seconds), at most [`MAX_RETRY_WAIT`], at least a
 /// tenth of a second.
-pub(super) fn retry_after(headers: &[(String, String)]) -> Duration {
+pub fn retry_after(headers: &[(String, String)]) -> Duration {
     let asked = headers
         .iter()
         .find(|(k, _)| k == "retry-after")

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::client::{MAX_RETRIES, retry_after};
 use crate::config::{Arrangement, RemoteConfig};
 use crate::credentials::Credentials;
 use crate::error::Error;
@@ -101,24 +102,44 @@ impl Remote {
         is_loopback_url(url) || origin(&self.config.base_url) == Some(setup)
     }
 
-    /// Asks the setup endpoint, as `account` where the request is about one of its own.
+    /// Asks the setup endpoint, as `account` where the request is about one of its own. A
+    /// space that is full answers 503 with a `Retry-After` (`serve` does once every account is
+    /// in use): that is waited for and asked again, as a 429 is, before it is reported.
     async fn post_setup(&self, url: &str, ask: &Value, account: Option<&Credentials>) -> Result<Value, Error> {
-        let mut request = self
-            .http
-            .post(url)
-            .timeout(self.timeout)
-            .header("content-type", "application/json")
-            .body(ask.to_string());
-        if let Some(c) = account.filter(|_| self.may_carry_credentials(url)) {
-            request = request.header(
-                "authorization",
-                crate::spec::wire::basic_header(&c.project_id, c.token.expose()),
-            );
-        }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| crate::client::transport_error(url, self.timeout, &e))?;
+        let mut retries = 0;
+        let response = loop {
+            let mut request = self
+                .http
+                .post(url)
+                .timeout(self.timeout)
+                .header("content-type", "application/json")
+                .body(ask.to_string());
+            if let Some(c) = account.filter(|_| self.may_carry_credentials(url)) {
+                request = request.header(
+                    "authorization",
+                    crate::spec::wire::basic_header(&c.project_id, c.token.expose()),
+                );
+            }
+            let response = request
+                .send()
+                .await
+                .map_err(|e| crate::client::transport_error(url, self.timeout, &e))?;
+            if response.status().as_u16() != 503 || retries == MAX_RETRIES {
+                break response;
+            }
+            retries += 1;
+            let headers: Vec<(String, String)> = response
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            tokio::time::sleep(retry_after(&headers)).await;
+        };
         let status = response.status().as_u16();
         let bytes = crate::client::read_bounded(response, url, self.timeout).await?;
         let text = String::from_utf8_lossy(&bytes);

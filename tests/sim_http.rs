@@ -427,3 +427,21 @@ async fn page_token_is_taken_where_the_generation_pages_with_it() {
         }
     }
 }
+
+/// A label with a space or a non-ASCII letter goes on the wire percent-encoded, and the curl
+/// command of the exchange says the same URL: pasted, it sends what the harness sent.
+#[tokio::test]
+async fn the_reproduction_of_a_label_with_unsafe_characters_is_percent_encoded() {
+    let (sim, conf) = setup().await;
+    let c = client(&sim, &conf, Dialect::Twilio);
+    for (label, encoded) in [("my label", "my%20label"), ("ünï", "%C3%BCn%C3%AF")] {
+        let to = ParticipantRef {
+            call_sid: label.to_string(),
+            ..who(&conf, 0)
+        };
+        let x = c.retrieve_participant(&to).await.unwrap();
+        let curl = x.curl();
+        assert!(curl.contains(&format!("/Participants/{encoded}.json'")), "{curl}");
+        assert!(!curl.contains(label), "{curl}");
+    }
+}

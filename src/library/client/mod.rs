@@ -207,7 +207,9 @@ impl ApiClient {
             .map(|c| c.token.expose().to_string());
         let sent = SentRequest {
             method: method.to_string(),
-            url: url.clone(),
+            // as it went on the wire: a label with a space or a non-ASCII letter percent-encoded,
+            // so that the curl command of a failure sends what the harness sent
+            url: url::Url::parse(&url).map_or_else(|_| url.clone(), String::from),
             user,
             throwaway_token,
             headers,

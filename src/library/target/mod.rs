@@ -111,6 +111,14 @@ impl Target {
         }
     }
 
+    /// How credentials travel to this target: its profile's scheme.
+    pub fn auth(&self) -> crate::spec::wire::AuthScheme {
+        match self {
+            Target::Embedded(sim) => sim.profile().auth,
+            Target::Remote(r) => r.config.auth,
+        }
+    }
+
     /// The per-request timeout.
     pub fn timeout(&self) -> Duration {
         match self {
@@ -330,5 +338,6 @@ impl Target {
             Some(arranged.credentials.clone()),
             self.timeout(),
         )
+        .with_auth(self.auth())
     }
 }

@@ -119,6 +119,11 @@ impl ApiClient {
         ApiClient { auth: scheme, ..self }
     }
 
+    /// The scheme this client sends its credentials in.
+    pub fn auth(&self) -> wire::AuthScheme {
+        self.auth
+    }
+
     /// A participant's path as this client sends it: its dialect and its path form.
     pub fn participant_path(&self, p: &ParticipantRef) -> String {
         spec::in_form(p.path(self.dialect), self.paths)

@@ -6,10 +6,43 @@
 //! flat form before it compares it with the committed snapshot of the refusal, so a fourth
 //! envelope is data, not code.
 
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::ErrorCode;
-use super::profile::{ErrorEnvelope, ListedErrors};
+
+/// Where an error body puts what the flat four fields hold, as a profile documents it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorEnvelope {
+    /// `{code, message, more_info, status}`, as the LaML generations write it.
+    #[default]
+    Flat,
+    /// A JSON:API-style list: `{"<list>": [{"<code>": "…", "<message>": "…", …}]}`.
+    Listed(ListedErrors),
+}
+
+/// A JSON:API-style error list: the keys of its one entry that stand for the flat fields.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ListedErrors {
+    /// The key of the list (`errors`).
+    pub list: String,
+    /// The key of the entry's code, written as a string.
+    pub code: String,
+    /// The key of the entry's human-readable message.
+    pub message: String,
+    /// The keys of the entry's `more_info` URL, outermost first (`["meta", "url"]`).
+    pub more_info: Vec<String>,
+    /// Keys an entry may carry besides (`title`, `source`).
+    #[serde(default)]
+    pub optional: Vec<String>,
+    /// The generation's own code for each of the harness's codes; a refusal whose code is not
+    /// here may leave the entry's code out (its status says what it is).
+    #[serde(default)]
+    pub codes: BTreeMap<u32, String>,
+}
 
 /// A flat error body in `envelope`; a body that is not a flat error (no `code`) is left as it
 /// is, so a fault that answers HTML or another shape stays visible.
@@ -104,7 +137,6 @@ fn one_entry<'a>(body: &'a Value, listed: &ListedErrors) -> Option<&'a Map<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn listed() -> ErrorEnvelope {
         ErrorEnvelope::Listed(ListedErrors {

@@ -10,6 +10,7 @@ pub mod deviation;
 pub mod documented;
 pub mod envelope;
 pub mod errors;
+pub mod ids;
 pub mod params;
 pub mod participant;
 pub mod profile;

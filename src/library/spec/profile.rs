@@ -14,6 +14,9 @@ use super::Dialect;
 use super::documented::DocumentedExample;
 use super::participant::FieldFormat;
 
+pub use super::envelope::{ErrorEnvelope, ListedErrors};
+pub use super::ids::IdFormat;
+
 /// One field of the resource as a generation documents it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProfileField {
@@ -73,92 +76,6 @@ pub struct DocumentedIds {
     pub call: String,
     /// The CallSid of the participant the coaching examples coach.
     pub coached: String,
-}
-
-/// How a generation writes its ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IdFormat {
-    /// Hyphenated uuids, as SignalWire writes them.
-    Uuid,
-    /// Twilio's `AC…`, `CF…`, `CA…` and 32 hex digits.
-    Prefixed,
-    /// The profile's `id_tag` (such as `v3:`) and a base64url token.
-    Tagged,
-}
-
-impl IdFormat {
-    /// A fresh id of this format; `prefix` is Twilio's two letters (`AC`, `CF`, `CA`), or the
-    /// profile's tag for [`IdFormat::Tagged`].
-    pub fn fresh(self, prefix: &str) -> String {
-        let id = uuid::Uuid::new_v4();
-        match self {
-            IdFormat::Uuid => id.to_string(),
-            IdFormat::Prefixed => format!("{prefix}{}", id.simple()),
-            IdFormat::Tagged => {
-                use base64::Engine;
-                let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id.as_bytes());
-                format!("{prefix}{token}")
-            }
-        }
-    }
-
-    /// Whether `id` is written as this generation writes its ids: a hyphenated uuid, or
-    /// `prefix` and 32 hex digits. A server answering in another generation's format fails here
-    /// even when it names the right participant.
-    pub fn fits(self, id: &str, prefix: &str) -> bool {
-        match self {
-            IdFormat::Uuid => id.len() == 36 && uuid::Uuid::try_parse(id).is_ok(),
-            IdFormat::Prefixed => id
-                .strip_prefix(prefix)
-                .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit())),
-            IdFormat::Tagged => id.strip_prefix(prefix).is_some_and(|token| {
-                token.len() >= 16
-                    && token
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            }),
-        }
-    }
-
-    /// The format a fault answers in instead: another generation's.
-    pub fn other(self) -> IdFormat {
-        match self {
-            IdFormat::Uuid => IdFormat::Prefixed,
-            IdFormat::Prefixed | IdFormat::Tagged => IdFormat::Uuid,
-        }
-    }
-}
-
-/// Where an error body puts what the flat four fields hold, as a profile documents it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorEnvelope {
-    /// `{code, message, more_info, status}`, as the LaML generations write it.
-    #[default]
-    Flat,
-    /// A JSON:API-style list: `{"<list>": [{"<code>": "…", "<message>": "…", …}]}`.
-    Listed(ListedErrors),
-}
-
-/// A JSON:API-style error list: the keys of its one entry that stand for the flat fields.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct ListedErrors {
-    /// The key of the list (`errors`).
-    pub list: String,
-    /// The key of the entry's code, written as a string.
-    pub code: String,
-    /// The key of the entry's human-readable message.
-    pub message: String,
-    /// The keys of the entry's `more_info` URL, outermost first (`["meta", "url"]`).
-    pub more_info: Vec<String>,
-    /// Keys an entry may carry besides (`title`, `source`).
-    #[serde(default)]
-    pub optional: Vec<String>,
-    /// The generation's own code for each of the harness's codes; a refusal whose code is not
-    /// here may leave the entry's code out (its status says what it is).
-    #[serde(default)]
-    pub codes: BTreeMap<u32, String>,
 }
 
 /// What a generation does with a form key it does not document.
@@ -523,22 +440,5 @@ mod tests {
     fn paths_follow_the_base_path() {
         assert_eq!(Profile::by_name("twilio").unwrap().dialect(), Dialect::Twilio);
         assert_eq!(Profile::by_name("signalwire").unwrap().dialect(), Dialect::SignalWire);
-    }
-
-    #[test]
-    fn ids_fit_only_their_own_generations_format() {
-        let uuid = IdFormat::Uuid.fresh("AC");
-        let prefixed = IdFormat::Prefixed.fresh("AC");
-        assert!(IdFormat::Uuid.fits(&uuid, "AC") && !IdFormat::Uuid.fits(&prefixed, "AC"));
-        assert!(IdFormat::Prefixed.fits(&prefixed, "AC") && !IdFormat::Prefixed.fits(&uuid, "AC"));
-        assert!(
-            !IdFormat::Prefixed.fits(&prefixed, "CA"),
-            "the prefix names the kind of id"
-        );
-        assert!(!IdFormat::Prefixed.fits(&format!("{prefixed}0"), "AC"));
-        assert!(
-            !IdFormat::Uuid.fits(&uuid.replace('-', ""), "AC"),
-            "a uuid is hyphenated"
-        );
     }
 }

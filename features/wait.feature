@@ -41,6 +41,11 @@ Feature: Music while waiting for the conference to start
 
     Examples:
       | case                     | parameter  | value                               | code  |
-      | WaitMethod PUT           | WaitMethod | PUT                                 | 13221 |
       | WaitUrl a relative path  | WaitUrl    | /wait                               | 21402 |
       | WaitUrl not over http    | WaitUrl    | ftp://www.your-application.com/wait | 21402 |
+
+    # Telnyx documents WaitUrl without WaitMethod.
+    @except-telnyx
+    Examples:
+      | case                     | parameter  | value                               | code  |
+      | WaitMethod PUT           | WaitMethod | PUT                                 | 13221 |

@@ -261,6 +261,7 @@ mod tests {
                 url: url.into(),
                 user: Some("ACx".into()),
                 throwaway_token: Some("t0k3n".into()),
+                auth: Default::default(),
                 headers: vec![],
                 body: sent.into(),
             },

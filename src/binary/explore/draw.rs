@@ -163,6 +163,8 @@ impl Generator {
                 }
             }
             70..=78 => Op::Retrieve { who },
+            // A generation whose list takes no filter (Telnyx's) is retrieved instead.
+            _ if self.profile.list.filters.is_empty() => Op::Retrieve { who },
             _ => Op::List {
                 filter: self.rng.pick(&self.profile.list.filters),
                 value: self

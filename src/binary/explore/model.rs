@@ -48,10 +48,11 @@ impl Model {
     /// The model's answer to a request built for it.
     pub fn send(&mut self, req: &Request) -> Answer {
         let account = &self.roster.first().credentials;
+        let scheme = self.space.profile.auth;
         let authorization = match req.auth {
-            Auth::Own => Some(wire::basic_header(&account.project_id, account.token.expose())),
+            Auth::Own => Some(scheme.header(&account.project_id, account.token.expose())),
             Auth::Without => None,
-            Auth::WrongToken => Some(wire::basic_header(&account.project_id, WRONG_TOKEN)),
+            Auth::WrongToken => Some(scheme.header(&account.project_id, WRONG_TOKEN)),
         };
         let view = SimRequest {
             method: req.method,

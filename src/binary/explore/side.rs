@@ -103,14 +103,14 @@ pub struct Request {
 pub fn request(op: &Op, roster: &Roster, dialect: Dialect, profile: &Profile) -> Request {
     let at = |name: &str| {
         roster.at(name).unwrap_or_else(|| ParticipantRef {
-            call_sid: profile.ids.fresh("CA"),
+            call_sid: profile.fresh_id("CA"),
             ..place_of(roster.first())
         })
     };
     let resolve = |v: &Val| match v {
         Val::Text(t) => t.clone(),
         Val::Sid(name) => at(name).call_sid,
-        Val::UnknownSid => profile.ids.fresh("CA"),
+        Val::UnknownSid => profile.fresh_id("CA"),
     };
     let mute = || Some((wire::FORM, ParticipantUpdate::new().param("Muted", "true").encode()));
     let post = |path: String, body, auth| Request {
@@ -153,14 +153,14 @@ pub fn request(op: &Op, roster: &Roster, dialect: Dialect, profile: &Profile) ->
         Op::UnknownPlace { who, what } => {
             let mut to = at(who);
             match what {
-                Place::Account => to.account_sid = profile.ids.fresh("AC"),
-                Place::Conference => to.conference_sid = profile.ids.fresh("CF"),
+                Place::Account => to.account_sid = profile.fresh_id("AC"),
+                Place::Conference => to.conference_sid = profile.fresh_id("CF"),
             }
             post(spec::in_form(to.path(dialect), profile.paths), mute(), Auth::Own)
         }
         Op::UnknownParticipant => {
             let to = ParticipantRef {
-                call_sid: profile.ids.fresh("CA"),
+                call_sid: profile.fresh_id("CA"),
                 ..place_of(roster.first())
             };
             post(spec::in_form(to.path(dialect), profile.paths), mute(), Auth::Own)

@@ -264,7 +264,7 @@ impl ConformanceWorld {
         Ok(ParticipantRef {
             account_sid: conference.credentials.project_id.clone(),
             conference_sid: conference.conference_sid.clone(),
-            call_sid: self.profile().ids.fresh("CA"),
+            call_sid: self.profile().fresh_id("CA"),
         })
     }
 
@@ -293,7 +293,7 @@ impl ConformanceWorld {
             return Ok(literal.to_string());
         }
         if value == UNKNOWN_SID {
-            return Ok(self.profile().ids.fresh("CA"));
+            return Ok(self.profile().fresh_id("CA"));
         }
         self.sid(value).map_err(|e| {
             Failure::new(format!(

@@ -32,8 +32,10 @@ async fn has_flag(world: &mut ConformanceWorld, name: Participant, flag: Flag) -
 #[then(expr = "{participant} is coaching {participant}")]
 async fn coaching(world: &mut ConformanceWorld, name: Participant, coached: Participant) -> Result<(), Failure> {
     let (name, coached) = (name.0, coached.0);
-    let expected =
-        json!({ "call_sid": world.sid(&name)?, "coaching": true, "call_sid_to_coach": world.sid(&coached)? });
+    let mut expected = json!({ "call_sid": world.sid(&name)?, "coaching": true });
+    for field in world.profile().names_of("call_sid_to_coach") {
+        expected[field] = Value::from(world.sid(&coached)?);
+    }
     expect_values(world, &name, expected)
 }
 
@@ -54,10 +56,11 @@ async fn not_coaching(world: &mut ConformanceWorld, name: Participant) -> Result
         json!({ "call_sid": world.sid(&name)?, "coaching": false }),
     )?;
     let body = world.body_about(&name)?;
-    let named = body.get("call_sid_to_coach").cloned().unwrap_or(Value::Null);
+    let field = world.profile().name_of("call_sid_to_coach");
+    let named = body.get(field).cloned().unwrap_or(Value::Null);
     if let Some(who) = named.as_str().and_then(|sid| world.name_of(sid)) {
         let d = Deviation {
-            path: "call_sid_to_coach".into(),
+            path: field.into(),
             expected: "no participant of the conference".into(),
             actual: format!("{} (the call sid of {who:?})", laml_conformance::check::show(&named)),
         };
@@ -104,7 +107,11 @@ async fn otherwise_unchanged(world: &mut ConformanceWorld, name: Participant) ->
     let after = world.body_about(&name)?;
     let exchange = world.answer_about(&name)?;
     let sent: Vec<(String, String)> = serde_urlencoded::from_str(&exchange.request.body).unwrap_or_default();
-    let mut except = params::fields_set_by(sent.iter().map(|(k, _)| k.as_str()));
+    let profile = world.profile();
+    let mut except: Vec<&str> = params::fields_set_by(sent.iter().map(|(k, _)| k.as_str()))
+        .into_iter()
+        .flat_map(|f| profile.names_of(f))
+        .collect();
     except.push("date_updated");
     values::check_unchanged_except(before, &after, &except).map_err(|d| {
         let set = if except.len() > 1 {

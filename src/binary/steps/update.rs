@@ -143,10 +143,10 @@ async fn with_other_credentials(
 async fn in_unknown(world: &mut ConformanceWorld, name: Participant, what: Unknown) -> Result<(), Failure> {
     let name = name.0;
     let mut to = world.participant(&name)?;
-    let ids = world.profile().ids;
+    let ids = world.profile();
     match what {
-        Unknown::Account => to.account_sid = ids.fresh("AC"),
-        Unknown::Conference => to.conference_sid = ids.fresh("CF"),
+        Unknown::Account => to.account_sid = ids.fresh_id("AC"),
+        Unknown::Conference => to.conference_sid = ids.fresh_id("CF"),
     }
     let client = world.client()?.clone();
     let about = format!(

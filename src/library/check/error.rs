@@ -53,11 +53,11 @@ pub fn normalise_error(body: &Value) -> Value {
 }
 
 /// The HTTP status and the normalised body against the committed snapshot of the documented
-/// refusal `code`; the keys `profile` lets an error body carry besides (Twilio's `details`)
+/// refusal `code`, read back into the flat fields from the profile's error envelope first; the keys `profile` lets an error body carry besides (Twilio's `details`)
 /// are left out first. The status may be any `profile` declares for the code (SignalWire's 422
 /// beside 400), and the body's `status` must then equal it.
 pub fn check_error(http_status: u16, body: &Value, code: ErrorCode, profile: &Profile) -> Result<(), Vec<Deviation>> {
-    let mut body = body.clone();
+    let mut body = crate::spec::envelope::unwrap(body, &profile.error_envelope, code, http_status);
     if let Value::Object(fields) = &mut body {
         fields.retain(|k, _| !profile.error_optional_fields.contains(k));
     }

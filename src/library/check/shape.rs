@@ -52,6 +52,7 @@ fn base_placeholder(format: FieldFormat, profile: &Profile) -> Placeholder {
         FieldFormat::OwnUri => Placeholder::OwnUri,
         FieldFormat::Text => Placeholder::Text,
         FieldFormat::Url => Placeholder::Url,
+        FieldFormat::Constant => Placeholder::Text,
     }
 }
 
@@ -144,6 +145,7 @@ fn placeholder(field: &ProfileField, v: &Value, body: &Map<String, Value>, subje
         FieldFormat::OwnUri => text.is_some_and(|t| is_own_uri(t, subject)),
         FieldFormat::Text => v.is_string(),
         FieldFormat::Url => text.is_some_and(params::is_absolute_url),
+        FieldFormat::Constant => text.is_some() && text == field.value.as_deref(),
         FieldFormat::Controlled => false,
     };
     let null_allowed = v.is_null() && field.nullable && field.format != FieldFormat::CoachTarget;
@@ -162,7 +164,7 @@ fn id_fits(profile: &Profile, id: &str, prefix: &str) -> bool {
             .iter()
             .any(|d| *d == id)
     });
-    documented || profile.ids.fits(id, prefix)
+    documented || profile.id_fits(id, prefix)
 }
 
 /// The participant's own path: in the profile's base path or the request's path form (a

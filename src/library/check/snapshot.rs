@@ -35,6 +35,7 @@ const COMMITTED: &[(&str, &str)] = &[
         include_str!("../../../snapshots/signalwire_list.snap"),
     ),
     ("twilio_list", include_str!("../../../snapshots/twilio_list.snap")),
+    ("telnyx_list", include_str!("../../../snapshots/telnyx_list.snap")),
     ("error_10000", include_str!("../../../snapshots/error_10000.snap")),
     ("error_13221", include_str!("../../../snapshots/error_13221.snap")),
     ("error_16002", include_str!("../../../snapshots/error_16002.snap")),
@@ -46,6 +47,10 @@ const COMMITTED: &[(&str, &str)] = &[
     (
         "signalwire_resource",
         include_str!("../../../snapshots/signalwire_resource.snap"),
+    ),
+    (
+        "telnyx_resource",
+        include_str!("../../../snapshots/telnyx_resource.snap"),
     ),
     (
         "twilio_resource",

@@ -24,6 +24,9 @@ pub struct SentRequest {
     /// reproduction carries it and works when pasted; `None` for every token a user gave.
     #[serde(skip)]
     pub throwaway_token: Option<String>,
+    /// The scheme the credentials travelled in (the profile's).
+    #[serde(skip)]
+    pub auth: wire::AuthScheme,
     /// Headers other than `Authorization`.
     pub headers: Vec<(String, String)>,
     /// The body as sent.
@@ -49,7 +52,7 @@ impl SentRequest {
     /// The `Authorization` header as sent, with the token replaced by `[redacted]` before
     /// encoding: the same form, so the request check can read it, and no secret in it.
     pub fn redacted_authorization(&self) -> Option<String> {
-        Some(wire::basic_header(self.user.as_ref()?, "[redacted]"))
+        Some(self.auth.header(self.user.as_ref()?, "[redacted]"))
     }
 
     /// The header `name` (lowercase) as sent.
@@ -85,10 +88,16 @@ impl Exchange {
     /// the command could not reproduce anything without it and it opens nothing but a test server.
     pub fn curl(&self) -> String {
         let mut cmd = format!("curl -X {} {}", self.request.method, quoted(&self.request.url));
-        match (&self.request.user, &self.request.throwaway_token) {
-            (Some(user), Some(token)) => cmd.push_str(&format!(" -u {}", quoted(&format!("{user}:{token}")))),
-            (Some(user), None) => cmd.push_str(&format!(" -u \"{user}:$LAML_API_TOKEN\"")),
-            (None, _) => {}
+        match (&self.request.user, &self.request.throwaway_token, self.request.auth) {
+            (Some(user), Some(token), wire::AuthScheme::Basic) => {
+                cmd.push_str(&format!(" -u {}", quoted(&format!("{user}:{token}"))))
+            }
+            (Some(user), None, wire::AuthScheme::Basic) => cmd.push_str(&format!(" -u \"{user}:$LAML_API_TOKEN\"")),
+            (Some(_), Some(token), wire::AuthScheme::Bearer) => {
+                cmd.push_str(&format!(" -H {}", quoted(&format!("Authorization: Bearer {token}"))))
+            }
+            (Some(_), None, wire::AuthScheme::Bearer) => cmd.push_str(" -H \"Authorization: Bearer $LAML_API_TOKEN\""),
+            (None, _, _) => {}
         }
         let is_form = self.request.header("content-type").is_none_or(|c| c == FORM);
         if !self.request.body.is_empty() && !is_form {

@@ -61,6 +61,8 @@ pub struct ApiClient {
     /// `.json` or bare: the form the run's profile documents.
     paths: PathForm,
     credentials: Option<Credentials>,
+    /// How the credentials travel: the profile's scheme.
+    auth: wire::AuthScheme,
     recorder: Option<Recorder>,
 }
 
@@ -102,6 +104,7 @@ impl ApiClient {
             dialect,
             paths: PathForm::Json,
             credentials,
+            auth: wire::AuthScheme::Basic,
             recorder: None,
         }
     }
@@ -109,6 +112,16 @@ impl ApiClient {
     /// The same client, sending its paths in `form` (SignalWire documents them without `.json`).
     pub fn with_paths(self, form: PathForm) -> Self {
         ApiClient { paths: form, ..self }
+    }
+
+    /// The same client, sending its credentials in `scheme` (Bearer where the profile says).
+    pub fn with_auth(self, scheme: wire::AuthScheme) -> Self {
+        ApiClient { auth: scheme, ..self }
+    }
+
+    /// The scheme this client sends its credentials in.
+    pub fn auth(&self) -> wire::AuthScheme {
+        self.auth
     }
 
     /// A participant's path as this client sends it: its dialect and its path form.
@@ -193,7 +206,7 @@ impl ApiClient {
             req = req.header(k, v);
         }
         if let Some(c) = &self.credentials {
-            req = req.header("authorization", wire::basic_header(&c.project_id, c.token.expose()));
+            req = req.header("authorization", self.auth.header(&c.project_id, c.token.expose()));
         }
         if content_type.is_some() {
             req = req.body(body.clone());
@@ -212,6 +225,7 @@ impl ApiClient {
             url: url::Url::parse(&url).map_or_else(|_| url.clone(), String::from),
             user,
             throwaway_token,
+            auth: self.auth,
             headers,
             body,
         };
@@ -258,12 +272,12 @@ impl ApiClient {
 }
 
 impl ApiClient {
-    /// A body with this client's token (and its Basic header) taken out: a target or proxy that
+    /// A body with this client's token (and its header's encoded secret) taken out: a target or proxy that
     /// echoes request headers must not put the token into a failure message or a report.
     fn scrubbed(&self, body: String) -> String {
         let Some(c) = &self.credentials else { return body };
-        let header = wire::basic_header(&c.project_id, c.token.expose());
-        let encoded = header.trim_start_matches("Basic ");
+        let header = self.auth.header(&c.project_id, c.token.expose());
+        let encoded = wire::AuthScheme::secret_part(&header);
         let mut body = body.replace(encoded, "[redacted]");
         if !c.token.expose().is_empty() {
             body = body.replace(c.token.expose(), "[redacted]");

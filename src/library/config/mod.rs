@@ -91,6 +91,8 @@ pub struct RemoteConfig {
     pub base_url: String,
     /// The path form it speaks.
     pub dialect: Dialect,
+    /// How its credentials travel: the profile's scheme.
+    pub auth: crate::spec::wire::AuthScheme,
     /// Credentials from the environment, if given (a setup endpoint may hand out its own).
     pub credentials: Option<Credentials>,
     /// How scenarios arrange their state there.
@@ -172,6 +174,7 @@ pub fn settings(flags: &TargetFlags, var: Var) -> Result<Settings, ConfigError> 
         remote: Some(RemoteConfig {
             base_url: url.base_url,
             dialect,
+            auth: profile.auth,
             credentials,
             arrangement,
             loopback: url.loopback,

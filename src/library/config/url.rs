@@ -69,9 +69,9 @@ fn space(var: Var) -> Result<String, ConfigError> {
 /// Also returns the path form whose prefix was given, which must be the run's.
 fn mount_path(path: &str) -> (&str, Option<Dialect>) {
     let path = path.trim_end_matches('/');
-    [Dialect::SignalWire, Dialect::Twilio]
-        .iter()
-        .find_map(|d| path.strip_suffix(d.prefix()).map(|p| (p, Some(*d))))
+    Dialect::all()
+        .into_iter()
+        .find_map(|d| path.strip_suffix(d.prefix()).map(|p| (p, Some(d))))
         .unwrap_or((path, None))
 }
 

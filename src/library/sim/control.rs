@@ -83,7 +83,7 @@ fn route(
         ("GET", ["journal"]) => {
             let caller = {
                 let space = space.lock().unwrap_or_else(|p| p.into_inner());
-                match super::http::authenticate(&space, req.authorization) {
+                match super::http::authenticate_as(&space, req.authorization, crate::spec::wire::AuthScheme::Basic) {
                     Ok(account) => account.to_string(),
                     Err(_) => return Ok(problem(401, UNAUTHENTICATED)),
                 }
@@ -122,7 +122,8 @@ fn route(
             }
             let mut space = space.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(account) = ask.get("account_sid").and_then(Value::as_str)
-                && super::http::authenticate(&space, req.authorization).ok() != Some(account)
+                && super::http::authenticate_as(&space, req.authorization, crate::spec::wire::AuthScheme::Basic).ok()
+                    != Some(account)
             {
                 return Ok(problem(401, UNAUTHENTICATED));
             }
@@ -143,7 +144,9 @@ fn route(
                 return Ok(problem(400, "send JSON: {\"account_sid\": \"…\"}"));
             };
             let mut space = space.lock().unwrap_or_else(|p| p.into_inner());
-            if super::http::authenticate(&space, req.authorization).ok() != Some(account.as_str()) {
+            if super::http::authenticate_as(&space, req.authorization, crate::spec::wire::AuthScheme::Basic).ok()
+                != Some(account.as_str())
+            {
                 return Ok(problem(401, UNAUTHENTICATED));
             }
             if space.complete_conference(&account, conference) {

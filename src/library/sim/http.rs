@@ -228,16 +228,37 @@ fn method_not_allowed(method: &str, allow: &'static [&'static str]) -> ApiError 
     }
 }
 
-/// The account the Basic credentials belong to, or 20003.
+/// The account the credentials belong to, in the scheme the profile documents, or 20003.
 pub(crate) fn authenticate<'s>(space: &'s Space, header: Option<&str>) -> Result<&'s str, ApiError> {
+    authenticate_as(space, header, space.profile.auth)
+}
+
+/// The account the credentials in `scheme` belong to, or 20003: under Basic the pair's user
+/// names the account and the token must be its own; under Bearer the key alone names it. (The
+/// setup protocol speaks Basic whatever the profile, docs/live.md.)
+pub(crate) fn authenticate_as<'s>(
+    space: &'s Space,
+    header: Option<&str>,
+    scheme: wire::AuthScheme,
+) -> Result<&'s str, ApiError> {
     let refused = || {
         ApiError::new(
             ErrorCode::AuthenticationFailed,
-            "Authentication failed: send Basic auth with your project id and API token",
+            match scheme {
+                wire::AuthScheme::Basic => "Authentication failed: send Basic auth with your project id and API token",
+                wire::AuthScheme::Bearer => "Authentication failed: send your API key as a Bearer token",
+            },
         )
     };
-    let (user, token) = wire::basic_credentials(header).ok_or_else(refused)?;
-    let account = space.accounts.get(&user).ok_or_else(refused)?;
+    let (user, token) = scheme.credentials(header).ok_or_else(refused)?;
+    let account = match user {
+        Some(user) => space.accounts.get(&user).ok_or_else(refused)?,
+        None => space
+            .accounts
+            .values()
+            .find(|a| a.credentials.token.expose() == token)
+            .ok_or_else(refused)?,
+    };
     if account.credentials.token.expose() != token {
         return Err(refused());
     }
@@ -337,11 +358,13 @@ fn list(
         .take(size)
         .map(|p| p.to_json(account, &conf.sid, profile))
         .collect();
-    // The links take the profile's documented path form: SignalWire's have no `.json`.
-    let path = spec::in_form(
-        spec::participants_path(profile.dialect(), account, &conf.sid),
-        profile.paths,
-    );
+    // The links take the profile's documented form: SignalWire's have no `.json`; a profile
+    // whose `uri`s keep `.json` while its request paths drop it (Telnyx) writes them with it.
+    let form = match profile.uri_json {
+        crate::spec::profile::UriJson::Required => crate::spec::profile::PathForm::Json,
+        crate::spec::profile::UriJson::Optional => profile.paths,
+    };
+    let path = spec::in_form(spec::participants_path(profile.dialect(), account, &conf.sid), form);
     let filter_query: String = wanted.iter().map(|(k, v)| format!("{k}={v}&")).collect();
     let page_uri = |n: usize| format!("{path}?{filter_query}PageSize={size}&Page={n}");
     let uri = match query {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use crate::spec::profile::{IdleCoach, UriJson};
-use crate::spec::{self, Profile, participant::NOBODY};
+use crate::spec::{self, FieldFormat, Profile, participant::NOBODY};
 
 /// One participant: a call connected to a conference, and everything an update can set.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +90,18 @@ impl Participant {
         }
     }
 
+    /// A boolean field of the resource, by its name; `null` for one the space does not keep.
+    fn flag_field(&self, name: &str) -> Value {
+        match name {
+            "end_conference_on_exit" => Value::from(self.end_conference_on_exit),
+            "start_conference_on_enter" => Value::from(self.start_conference_on_enter),
+            "muted" => Value::from(self.muted),
+            "hold" => Value::from(self.hold),
+            "coaching" => Value::from(self.coaching),
+            _ => Value::Null,
+        }
+    }
+
     /// The flag a list filter names (`Muted`, `Hold`, `Coaching`), if it is one.
     pub fn flag(&self, filter: &str) -> Option<bool> {
         match filter {
@@ -115,30 +127,40 @@ impl Participant {
             Value::from(NOBODY)
         };
         for field in &profile.fields {
-            let value = match field.name.as_str() {
-                "account_sid" => Value::from(account_sid),
-                "call_sid" => Value::from(self.call_sid.as_str()),
-                "conference_sid" => Value::from(conference_sid),
-                "date_created" => Value::from(spec::participant::format_date(self.date_created)),
-                "date_updated" => Value::from(spec::participant::format_date(self.date_updated)),
-                "end_conference_on_exit" => Value::from(self.end_conference_on_exit),
-                "muted" => Value::from(self.muted),
-                "hold" => Value::from(self.hold),
-                "status" => Value::from(profile.active_statuses.first().map_or("complete", String::as_str)),
-                "start_conference_on_enter" => Value::from(self.start_conference_on_enter),
-                "coaching" => Value::from(self.coaching),
-                "call_sid_to_coach" => self.call_sid_to_coach.as_deref().map_or(idle.clone(), Value::from),
-                "label" => self.label.as_deref().map_or(Value::Null, Value::from),
-                "uri" => {
+            let value = match field.format {
+                FieldFormat::AccountSid => Value::from(account_sid),
+                FieldFormat::CallSid => Value::from(self.call_sid.as_str()),
+                FieldFormat::ConferenceSid => Value::from(conference_sid),
+                FieldFormat::Rfc2822 => Value::from(spec::participant::format_date(match field.name.as_str() {
+                    "date_created" => self.date_created,
+                    _ => self.date_updated,
+                })),
+                FieldFormat::JoinFlag | FieldFormat::Controlled => self.flag_field(&field.name),
+                FieldFormat::Status => Value::from(profile.active_statuses.first().map_or("complete", String::as_str)),
+                FieldFormat::CoachTarget => self.call_sid_to_coach.as_deref().map_or(idle.clone(), Value::from),
+                FieldFormat::Constant => field.value.as_deref().map_or(Value::Null, Value::from),
+                FieldFormat::OwnUri => {
                     let path = spec::participant_path(profile.dialect(), account_sid, conference_sid, &self.call_sid);
                     match profile.uri_json {
                         UriJson::Required => Value::from(path),
                         UriJson::Optional => Value::from(path.trim_end_matches(".json")),
                     }
                 }
-                _ => Value::Null,
+                FieldFormat::Text if field.name == "label" => self.label.as_deref().map_or(Value::Null, Value::from),
+                FieldFormat::Text | FieldFormat::Url => Value::Null,
             };
             map.insert(field.name.clone(), value);
+        }
+        // An optional field is shown while it holds something (Telnyx's `coaching_call_sid`,
+        // which its example leaves out while nobody is coached).
+        for field in &profile.optional_fields {
+            let value = match field.format {
+                FieldFormat::CoachTarget => self.call_sid_to_coach.as_deref().map_or(Value::Null, Value::from),
+                _ => Value::Null,
+            };
+            if !value.is_null() {
+                map.insert(field.name.clone(), value);
+            }
         }
         Value::Object(map)
     }

@@ -60,6 +60,7 @@ impl SimResponder {
             };
             (reply, proven, space.profile)
         };
+        let reply = enveloped(reply, profile);
         if proven.is_some() {
             let deviations = check_request(req, profile);
             let entry = JournalEntry::capped(
@@ -74,5 +75,21 @@ impl SimResponder {
             self.journal.lock().unwrap_or_else(|p| p.into_inner()).record(entry);
         }
         reply
+    }
+}
+
+/// A JSON refusal in the error envelope `profile` documents (the flat one: as it came).
+pub(crate) fn enveloped(reply: Reply, profile: &Profile) -> Reply {
+    if reply.status < 400 || reply.content_type != Some(crate::spec::wire::JSON) {
+        return reply;
+    }
+    match serde_json::from_slice(&reply.body) {
+        Ok(flat) => Reply {
+            body: crate::spec::envelope::wrap(flat, &profile.error_envelope)
+                .to_string()
+                .into_bytes(),
+            ..reply
+        },
+        Err(_) => reply,
     }
 }

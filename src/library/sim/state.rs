@@ -74,6 +74,8 @@ pub struct Space {
     pub profile: &'static Profile,
     /// How it writes the ids it makes: the profile's, unless a fault says otherwise.
     pub ids: crate::spec::profile::IdFormat,
+    /// How it writes the call sids it makes: the profile's, unless a fault says otherwise.
+    pub call_ids: crate::spec::profile::IdFormat,
 }
 
 impl Default for Space {
@@ -83,6 +85,12 @@ impl Default for Space {
 }
 
 impl Space {
+    /// A fresh id of the kind `kind` (`AC`, `CF`, `CA`), in the format the space writes.
+    fn fresh_id(&self, kind: &str) -> String {
+        let format = if kind == "CA" { self.call_ids } else { self.ids };
+        format.fresh(self.profile.id_prefix(format, kind))
+    }
+
     /// An empty space that answers as `profile` documents.
     pub fn serving(profile: &'static Profile) -> Self {
         Space {
@@ -91,6 +99,7 @@ impl Space {
             used: HashMap::new(),
             profile,
             ids: profile.ids,
+            call_ids: profile.id_format("CA"),
         }
     }
 
@@ -100,7 +109,7 @@ impl Space {
     /// accounts, in use or not.
     pub fn arrange_conference(&mut self, names: &[&str]) -> ArrangedConference {
         let _ = self.make_room(2 + names.len(), true, None, true);
-        let sid = self.ids.fresh("AC");
+        let sid = self.fresh_id("AC");
         let credentials = Credentials::throwaway(sid.clone(), uuid::Uuid::new_v4().simple().to_string());
         self.add_account(Account {
             sid: sid.clone(),
@@ -239,8 +248,8 @@ impl Space {
             return None;
         }
         let now = now();
-        let conference_sid = self.ids.fresh("CF");
-        let participants: Vec<(String, String)> = names.iter().map(|n| (n.to_string(), self.ids.fresh("CA"))).collect();
+        let conference_sid = self.fresh_id("CF");
+        let participants: Vec<(String, String)> = names.iter().map(|n| (n.to_string(), self.fresh_id("CA"))).collect();
         let conference = Conference {
             sid: conference_sid.clone(),
             status: ConferenceStatus::InProgress,

@@ -8,7 +8,9 @@
 
 pub mod deviation;
 pub mod documented;
+pub mod envelope;
 pub mod errors;
+pub mod ids;
 pub mod params;
 pub mod participant;
 pub mod profile;
@@ -21,39 +23,51 @@ pub use params::{PARAMS, Param, ParamKind};
 pub use participant::FieldFormat;
 pub use profile::Profile;
 
-/// The two path forms clients in the wild use for the same resource (SPEC.md section 5).
+/// A path form: the prefix before `/Accounts/…` (SPEC.md section 5).
 ///
 /// The documentation and hand-written clients put `/api/laml` in front; some official client
-/// libraries leave it out. A server of this API is expected to answer both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Dialect {
+/// libraries leave it out, and a server of this API is expected to answer both. Every other
+/// prefix is a profile's `base_path` (data), so a generation with paths of its own needs no
+/// code here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect(&'static str);
+
+#[allow(non_upper_case_globals)]
+impl Dialect {
     /// `/api/laml/2010-04-01/…`, as the documentation writes it.
-    #[default]
-    SignalWire,
+    pub const SignalWire: Dialect = Dialect("/api/laml/2010-04-01");
     /// `/2010-04-01/…`, as Twilio-derived client libraries build it.
-    Twilio,
+    pub const Twilio: Dialect = Dialect("/2010-04-01");
+}
+
+impl Default for Dialect {
+    fn default() -> Self {
+        Dialect::SignalWire
+    }
 }
 
 impl Dialect {
     /// The path prefix before `/Accounts/…`, so that every path is built from one template.
     pub fn prefix(self) -> &'static str {
-        match self {
-            Dialect::SignalWire => "/api/laml/2010-04-01",
-            Dialect::Twilio => "/2010-04-01",
-        }
+        self.0
     }
-}
 
-impl Dialect {
-    /// The path forms a `uri` may take in an answer to a request in this form. A request in the
-    /// documentation's form is answered in it, `/api/laml` included; a request in the short form
-    /// may be answered in either, since this page documents every `uri` with `/api/laml` and
-    /// Twilio's generation documents the short one (SPEC.md section 5).
-    pub fn answered_forms(self) -> &'static [Dialect] {
-        match self {
-            Dialect::SignalWire => &[Dialect::SignalWire],
-            Dialect::Twilio => &[Dialect::Twilio, Dialect::SignalWire],
+    /// The path form whose prefix is `prefix`: one of the two above or a profile's base path.
+    pub fn of(prefix: &str) -> Option<Dialect> {
+        Dialect::all().into_iter().find(|d| d.0 == prefix)
+    }
+
+    /// Every path form the harness knows: the two above and each profile's base path, longest
+    /// first, so that a path is read by the most specific prefix it has.
+    pub fn all() -> Vec<Dialect> {
+        let mut all = vec![Dialect::SignalWire, Dialect::Twilio];
+        for p in profile::PROFILES.iter() {
+            if !all.iter().any(|d| d.0 == p.base_path) {
+                all.push(Dialect(p.base_path.as_str()));
+            }
         }
+        all.sort_by_key(|d| std::cmp::Reverse(d.0.len()));
+        all
     }
 }
 
@@ -137,9 +151,7 @@ pub enum ApiPath<'a> {
 
 /// Reads a path of either dialect; `None` for anything that is not a participant or a list.
 pub fn parse_path(path: &str) -> Option<ApiPath<'_>> {
-    let rest = [Dialect::SignalWire, Dialect::Twilio]
-        .iter()
-        .find_map(|d| path.strip_prefix(d.prefix()))?;
+    let rest = Dialect::all().into_iter().find_map(|d| path.strip_prefix(d.prefix()))?;
     let segments: Vec<&str> = rest.split('/').collect();
     match segments.as_slice() {
         [

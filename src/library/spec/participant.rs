@@ -38,6 +38,8 @@ pub enum FieldFormat {
     Text,
     /// A fully qualified http or https URL (the seed's `hold_url`).
     Url,
+    /// One fixed string, the field's `value` in the profile (`api_version`).
+    Constant,
 }
 
 /// What `call_sid_to_coach` holds when nobody is coached: the documentation prints a placeholder

@@ -14,6 +14,9 @@ use super::Dialect;
 use super::documented::DocumentedExample;
 use super::participant::FieldFormat;
 
+pub use super::envelope::{ErrorEnvelope, ListedErrors};
+pub use super::ids::IdFormat;
+
 /// One field of the resource as a generation documents it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProfileField {
@@ -24,6 +27,9 @@ pub struct ProfileField {
     /// Whether the generation allows `null` instead.
     #[serde(default)]
     pub nullable: bool,
+    /// The one value a [`FieldFormat::Constant`] field holds (`api_version`).
+    #[serde(default)]
+    pub value: Option<String>,
 }
 
 /// What `call_sid_to_coach` may hold while the participant coaches nobody.
@@ -70,39 +76,6 @@ pub struct DocumentedIds {
     pub call: String,
     /// The CallSid of the participant the coaching examples coach.
     pub coached: String,
-}
-
-/// How a generation writes its ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IdFormat {
-    /// Hyphenated uuids, as SignalWire writes them.
-    Uuid,
-    /// Twilio's `AC…`, `CF…`, `CA…` and 32 hex digits.
-    Prefixed,
-}
-
-impl IdFormat {
-    /// A fresh id of this format; `prefix` is Twilio's two letters (`AC`, `CF`, `CA`).
-    pub fn fresh(self, prefix: &str) -> String {
-        let id = uuid::Uuid::new_v4();
-        match self {
-            IdFormat::Uuid => id.to_string(),
-            IdFormat::Prefixed => format!("{prefix}{}", id.simple()),
-        }
-    }
-
-    /// Whether `id` is written as this generation writes its ids: a hyphenated uuid, or
-    /// `prefix` and 32 hex digits. A server answering in another generation's format fails here
-    /// even when it names the right participant.
-    pub fn fits(self, id: &str, prefix: &str) -> bool {
-        match self {
-            IdFormat::Uuid => id.len() == 36 && uuid::Uuid::try_parse(id).is_ok(),
-            IdFormat::Prefixed => id
-                .strip_prefix(prefix)
-                .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit())),
-        }
-    }
 }
 
 /// What a generation does with a form key it does not document.
@@ -157,6 +130,18 @@ pub struct Profile {
     pub base_path: String,
     /// How its ids look.
     pub ids: IdFormat,
+    /// How its call sids look, where they differ from its other ids.
+    #[serde(default)]
+    pub call_ids: Option<IdFormat>,
+    /// The tag a [`IdFormat::Tagged`] id starts with (`v3:`).
+    #[serde(default)]
+    pub id_tag: String,
+    /// How a client authenticates: Basic with the project id and token, or Bearer with a key.
+    #[serde(default)]
+    pub auth: super::wire::AuthScheme,
+    /// Where an error body puts its code, message, URL and status.
+    #[serde(default)]
+    pub error_envelope: ErrorEnvelope,
     /// Whether the `uri` field carries `.json`.
     pub uri_json: UriJson,
     /// The form of the request paths it documents; requests are sent in it.
@@ -180,6 +165,10 @@ pub struct Profile {
     /// What the names of its committed snapshots start with (`twilio_` for `twilio_mute`):
     /// data, so that no code tells the generations apart by name.
     pub snapshot_prefix: String,
+    /// The fields it names otherwise: the seed's name → this generation's names for the same
+    /// value (Telnyx's `coaching_call_sid` and its `_legacy` copy for `call_sid_to_coach`).
+    #[serde(default)]
+    pub renamed: BTreeMap<String, Vec<String>>,
     /// Rows of the coverage matrix it leaves out of scope on purpose: row id → the reason.
     #[serde(default)]
     pub out_of_scope: BTreeMap<String, String>,
@@ -228,6 +217,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("seed", include_str!("profiles/seed.json")),
     ("signalwire", include_str!("profiles/signalwire.json")),
     ("twilio", include_str!("profiles/twilio.json")),
+    ("telnyx", include_str!("profiles/telnyx.json")),
 ];
 
 /// Every profile, in the order of the generations; the first, `seed`, is the default.
@@ -260,11 +250,45 @@ impl Profile {
 
     /// The path form requests take under this profile unless told otherwise.
     pub fn dialect(&self) -> Dialect {
-        if self.base_path == Dialect::Twilio.prefix() {
-            Dialect::Twilio
-        } else {
-            Dialect::SignalWire
+        Dialect::of(&self.base_path).unwrap_or_default()
+    }
+
+    /// The format of the ids of a kind (`AC`, `CF`, `CA`, as Twilio's prefixes name them).
+    pub fn id_format(&self, kind: &str) -> IdFormat {
+        match self.call_ids {
+            Some(format) if kind == "CA" => format,
+            _ => self.ids,
         }
+    }
+
+    /// What an id of `format` starts with for the kind `kind`: Twilio's letters, or the tag.
+    pub fn id_prefix<'a>(&'a self, format: IdFormat, kind: &'a str) -> &'a str {
+        if format == IdFormat::Tagged { &self.id_tag } else { kind }
+    }
+
+    /// A fresh id of the kind `kind` (`AC`, `CF`, `CA`) in this generation's format.
+    pub fn fresh_id(&self, kind: &str) -> String {
+        let format = self.id_format(kind);
+        format.fresh(self.id_prefix(format, kind))
+    }
+
+    /// Whether `id` is written as this generation writes ids of the kind `kind`.
+    pub fn id_fits(&self, id: &str, kind: &str) -> bool {
+        let format = self.id_format(kind);
+        format.fits(id, self.id_prefix(format, kind))
+    }
+
+    /// This generation's names for the field the seed calls `name`: itself, unless renamed.
+    pub fn names_of<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
+        match self.renamed.get(name) {
+            Some(names) => names.iter().map(String::as_str).collect(),
+            None => vec![name],
+        }
+    }
+
+    /// This generation's (first) name for the field the seed calls `name`.
+    pub fn name_of<'a>(&'a self, name: &'a str) -> &'a str {
+        self.names_of(name).first().copied().unwrap_or(name)
     }
 
     /// Whether it documents the update parameter `key` (exact, PascalCase).
@@ -303,14 +327,14 @@ mod tests {
     #[test]
     fn every_profile_reads_and_names_itself() {
         let names: Vec<&str> = PROFILES.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["seed", "signalwire", "twilio"]);
+        assert_eq!(names, ["seed", "signalwire", "twilio", "telnyx"]);
         for (name, _) in SOURCES {
             assert_eq!(Profile::by_name(name).unwrap().name, *name);
         }
         assert!(
             Profile::by_name("plivo")
                 .unwrap_err()
-                .contains("seed, signalwire, twilio")
+                .contains("seed, signalwire, twilio, telnyx")
         );
         assert_eq!(Profile::seed().name, DEFAULT);
     }
@@ -416,22 +440,5 @@ mod tests {
     fn paths_follow_the_base_path() {
         assert_eq!(Profile::by_name("twilio").unwrap().dialect(), Dialect::Twilio);
         assert_eq!(Profile::by_name("signalwire").unwrap().dialect(), Dialect::SignalWire);
-    }
-
-    #[test]
-    fn ids_fit_only_their_own_generations_format() {
-        let uuid = IdFormat::Uuid.fresh("AC");
-        let prefixed = IdFormat::Prefixed.fresh("AC");
-        assert!(IdFormat::Uuid.fits(&uuid, "AC") && !IdFormat::Uuid.fits(&prefixed, "AC"));
-        assert!(IdFormat::Prefixed.fits(&prefixed, "AC") && !IdFormat::Prefixed.fits(&uuid, "AC"));
-        assert!(
-            !IdFormat::Prefixed.fits(&prefixed, "CA"),
-            "the prefix names the kind of id"
-        );
-        assert!(!IdFormat::Prefixed.fits(&format!("{prefixed}0"), "AC"));
-        assert!(
-            !IdFormat::Uuid.fits(&uuid.replace('-', ""), "AC"),
-            "a uuid is hyphenated"
-        );
     }
 }

@@ -50,10 +50,13 @@ pub fn check_request(req: &RequestView<'_>, profile: &Profile) -> Vec<Deviation>
             format!("<{}>", req.method),
         ));
     }
-    if !is_basic_auth(req.authorization) {
+    if !is_documented_auth(req.authorization, profile.auth) {
         out.push(dev(
             "header Authorization",
-            "Basic base64(ProjectID:AuthToken)",
+            match profile.auth {
+                wire::AuthScheme::Basic => "Basic base64(ProjectID:AuthToken)",
+                wire::AuthScheme::Bearer => "Bearer <API key>",
+            },
             if req.authorization.is_some() {
                 "another scheme or a malformed pair"
             } else {
@@ -108,8 +111,11 @@ fn check_path(path: &str, profile: &Profile, out: &mut Vec<Deviation>) -> Option
     }
 }
 
-fn is_basic_auth(header: Option<&str>) -> bool {
-    wire::basic_credentials(header).is_some_and(|(u, p)| !u.is_empty() && !p.is_empty())
+/// Whether the header carries credentials in the profile's scheme, none of them empty.
+fn is_documented_auth(header: Option<&str>, scheme: wire::AuthScheme) -> bool {
+    scheme
+        .credentials(header)
+        .is_some_and(|(u, p)| u.is_none_or(|u| !u.is_empty()) && !p.is_empty())
 }
 
 /// The list's query: each key a filter or paging parameter of the generation, once, and each

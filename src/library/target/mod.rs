@@ -111,6 +111,14 @@ impl Target {
         }
     }
 
+    /// How credentials travel to this target: its profile's scheme.
+    pub fn auth(&self) -> crate::spec::wire::AuthScheme {
+        match self {
+            Target::Embedded(sim) => sim.profile().auth,
+            Target::Remote(r) => r.config.auth,
+        }
+    }
+
     /// The per-request timeout.
     pub fn timeout(&self) -> Duration {
         match self {
@@ -294,6 +302,9 @@ impl Target {
             let path = exchange.request.path();
             match exchange.status {
                 200 if exchange.json().is_ok_and(|v| v.is_object()) => {}
+                // The credentials are good in another generation's scheme: the target speaks
+                // another profile, which the scenarios, not the probe, are there to say.
+                401 | 403 if admitted_otherwise(&client, &at).await => {}
                 401 | 403 => {
                     return Err(Unusable::config(format!(
                         "the target refused the account's credentials ({} on GET {path}); check LAML_PROJECT_ID and LAML_API_TOKEN",
@@ -330,5 +341,23 @@ impl Target {
             Some(arranged.credentials.clone()),
             self.timeout(),
         )
+        .with_auth(self.auth())
     }
+}
+
+/// Whether the arranged credentials open `at` when sent in a scheme other than the client's.
+async fn admitted_otherwise(client: &ApiClient, at: &crate::spec::ParticipantRef) -> bool {
+    for scheme in [
+        crate::spec::wire::AuthScheme::Basic,
+        crate::spec::wire::AuthScheme::Bearer,
+    ] {
+        if scheme == client.auth() {
+            continue;
+        }
+        let other = client.clone().with_auth(scheme);
+        if other.retrieve_participant(at).await.is_ok_and(|e| e.status == 200) {
+            return true;
+        }
+    }
+    false
 }

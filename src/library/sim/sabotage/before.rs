@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::spec::params::{self, ParamKind};
-use crate::spec::{self, ApiPath, ErrorCode, wire};
+use crate::spec::{self, ApiPath, ErrorCode};
 
 use super::{Before, Place, Rewritten};
 use crate::sim::faults::Fault;
@@ -67,7 +67,7 @@ pub(super) fn rewrite(
         Fault::AuthNotChecked => {
             if let Some(account) = at.and_then(|p| space.accounts.get(&p.account)) {
                 let c = &account.credentials;
-                request.authorization = Some(wire::basic_header(&c.project_id, c.token.expose()));
+                request.authorization = Some(space.profile.auth.header(&c.project_id, c.token.expose()));
             }
         }
         Fault::JsonBodyAccepted if is_update => {

@@ -17,7 +17,6 @@ mod after;
 mod answer;
 mod before;
 
-use crate::spec::profile::IdFormat;
 use crate::spec::{self, ApiPath, wire};
 
 use super::faults::Fault;
@@ -28,10 +27,8 @@ use super::state::Space;
 /// What a fault changes in the space before any request: the ids it hands out.
 pub fn seed(fault: Fault, space: &mut Space) {
     if fault == Fault::SidsInAnotherFormat {
-        space.ids = match space.profile.ids {
-            IdFormat::Uuid => IdFormat::Prefixed,
-            IdFormat::Prefixed => IdFormat::Uuid,
-        };
+        space.ids = space.profile.ids.other();
+        space.call_ids = space.profile.id_format("CA").other();
     }
 }
 

@@ -456,8 +456,6 @@ fn against_serve_the_reports_give_skipped_scenarios_their_reason_and_no_token() 
         "--conference",
         &conference,
         "-vv",
-        "--junit-v",
-        "1",
     ];
     let o = run(&r.args(&args), &env, &dir);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -520,8 +518,8 @@ fn an_unwritable_report_path_exits_2_before_the_run() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// cucumber writes a failure's text only into the `message` attribute, where XML readers turn
-/// its newlines into spaces; the run gives each `<failure>` the whole text as its body.
+/// XML readers turn a `message` attribute's newlines into spaces; each `<failure>` has the whole
+/// text as its body, and its first line as its message.
 #[test]
 fn a_junit_failure_carries_the_whole_deviation_in_its_body() {
     let dir = temp_dir("junit");

@@ -69,6 +69,27 @@ pub struct StepRecord {
     pub outcome: Outcome,
     pub(super) line: usize,
     pub(super) col: usize,
+    /// How long it took, and how cucumber said it failed, for the Cucumber JSON report.
+    pub(super) ran: StepRun,
+}
+
+/// What the Cucumber JSON report says of a step beside its outcome.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StepRun {
+    /// From its start to its end.
+    pub duration: std::time::Duration,
+    /// Whether it failed as undefined or ambiguous (cucumber's words) rather than raising a
+    /// failure.
+    pub error: Option<StepError>,
+}
+
+/// How a step failed without raising a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepError {
+    /// No step definition matched it.
+    Undefined,
+    /// More than one matched it.
+    Ambiguous,
 }
 
 impl StepRecord {
@@ -82,6 +103,7 @@ impl StepRecord {
             outcome: Outcome::NotRun,
             line: step.position.line,
             col: step.position.col,
+            ran: StepRun::default(),
         }
     }
 }
@@ -103,6 +125,30 @@ pub struct ScenarioRecord {
     pub steps: Vec<StepRecord>,
     /// A hook that failed around it, with what it found.
     pub hook_failure: Option<Failure>,
+    /// When and how long it ran, and its hooks, for the JUnit and Cucumber JSON reports.
+    pub(super) ran: ScenarioRun,
+}
+
+/// What the JUnit and Cucumber JSON reports say of a scenario beside its steps.
+#[derive(Debug, Clone, Default)]
+pub struct ScenarioRun {
+    /// Its column, which names it in JUnit beside its line.
+    pub col: usize,
+    /// From its start to its end.
+    pub duration: std::time::Duration,
+    /// Its hooks, in the order they ended.
+    pub hooks: Vec<HookRun>,
+}
+
+/// One hook run around a scenario.
+#[derive(Debug, Clone)]
+pub struct HookRun {
+    /// Whether it ran before the scenario (else after).
+    pub before: bool,
+    /// From its start to its end.
+    pub duration: std::time::Duration,
+    /// What it said when it failed (cucumber's text of its panic).
+    pub failed: Option<String>,
 }
 
 impl ScenarioRecord {
@@ -123,6 +169,10 @@ impl ScenarioRecord {
             tags: sc.tags.clone(),
             steps,
             hook_failure: None,
+            ran: ScenarioRun {
+                col: sc.position.col,
+                ..ScenarioRun::default()
+            },
         }
     }
 
@@ -169,6 +219,8 @@ pub struct FeatureRecord {
     /// Its scenarios.
     pub scenarios: Vec<ScenarioRecord>,
     pub(super) source: event::Source<gherkin::Feature>,
+    /// When it started (a JUnit test suite's timestamp).
+    pub(super) started: SystemTime,
 }
 
 impl FeatureRecord {
@@ -219,6 +271,12 @@ pub struct Record {
     /// When the run finished.
     pub finished: Option<SystemTime>,
     pub(super) current: Option<ScenarioRecord>,
+    /// Those files' errors as cucumber gave them, which the JUnit and JSON reports name.
+    pub(super) parse_failures: Vec<parser::Error>,
+    /// When the step or hook under way started.
+    pub(super) started_at: Option<SystemTime>,
+    /// When the scenario under way started.
+    pub(super) scenario_started: Option<SystemTime>,
 }
 
 impl Record {
@@ -262,7 +320,10 @@ impl Record {
     pub(super) fn take<W>(&mut self, event: &parser::Result<Event<Cucumber<W>>>) {
         use event::{Feature, Rule};
         let ev = match event {
-            Err(e) => return self.parse_errors.push(e.to_string()),
+            Err(e) => {
+                self.parse_failures.push(e.clone());
+                return self.parse_errors.push(e.to_string());
+            }
             Ok(ev) => ev,
         };
         match &ev.value {
@@ -275,11 +336,12 @@ impl Record {
                 path: f.path.as_deref().map(shown_path),
                 scenarios: Vec::new(),
                 source: f.clone(),
+                started: ev.at,
             }),
             Cucumber::Feature(_, Feature::Finished | Feature::Rule(_, Rule::Started | Rule::Finished)) => {}
-            Cucumber::Feature(f, Feature::Scenario(sc, e)) => self.scenario(f, None, sc, &e.event),
+            Cucumber::Feature(f, Feature::Scenario(sc, e)) => self.scenario(f, None, sc, &e.event, ev.at),
             Cucumber::Feature(f, Feature::Rule(r, Rule::Scenario(sc, e))) => {
-                self.scenario(f, Some(r), sc, &e.event);
+                self.scenario(f, Some(r), sc, &e.event, ev.at);
             }
         }
     }
@@ -290,26 +352,48 @@ impl Record {
         rule: Option<&gherkin::Rule>,
         sc: &gherkin::Scenario,
         ev: &event::Scenario<W>,
+        at: SystemTime,
     ) {
         use event::{Hook, Scenario, Step};
         if let Scenario::Started = ev {
             self.current = Some(ScenarioRecord::new(feature, rule, sc));
+            self.scenario_started = Some(at);
             return;
         }
+        let since = |started: Option<SystemTime>| started.and_then(|s| at.duration_since(s).ok()).unwrap_or_default();
         let Some(current) = self.current.as_mut() else { return };
         match ev {
-            Scenario::Started | Scenario::Log(_) | Scenario::Hook(_, Hook::Started | Hook::Passed) => {}
-            Scenario::Hook(which, Hook::Failed(_, info)) => {
-                current.hook_failure = Some(Failure::new(format!("the {which} hook failed: {}", panic_text(info))));
+            Scenario::Started | Scenario::Log(_) => {}
+            Scenario::Hook(_, Hook::Started)
+            | Scenario::Background(_, Step::Started)
+            | Scenario::Step(_, Step::Started) => {
+                self.started_at = Some(at);
+            }
+            Scenario::Hook(which, hook) => {
+                let failed = match hook {
+                    Hook::Failed(_, info) => Some(panic_text(info)),
+                    _ => None,
+                };
+                if let Some(text) = &failed {
+                    current.hook_failure = Some(Failure::new(format!("the {which} hook failed: {text}")));
+                }
+                let before = matches!(which, event::HookType::Before);
+                let duration = since(self.started_at.take());
+                current.ran.hooks.push(HookRun {
+                    before,
+                    duration,
+                    failed,
+                });
             }
             Scenario::Background(step, e) | Scenario::Step(step, e) => {
                 let background = matches!(ev, Scenario::Background(..));
-                let outcome = match e {
+                let (outcome, error) = match e {
                     Step::Started => return,
-                    Step::Passed(..) => Outcome::Passed,
-                    Step::Skipped => Outcome::Skipped,
-                    Step::Failed(_, _, _, err) => Outcome::Failed(step_failure(err)),
+                    Step::Passed(..) => (Outcome::Passed, None),
+                    Step::Skipped => (Outcome::Skipped, None),
+                    Step::Failed(_, _, _, err) => (Outcome::Failed(step_failure(err)), step_error(err)),
                 };
+                let duration = since(self.started_at.take());
                 let (line, col) = (step.position.line, step.position.col);
                 if let Some(s) = current
                     .steps
@@ -317,15 +401,26 @@ impl Record {
                     .find(|s| s.background == background && s.line == line && s.col == col)
                 {
                     s.outcome = outcome;
+                    s.ran = StepRun { duration, error };
                 }
             }
             Scenario::Finished => {
-                let done = self.current.take().expect("a scenario is being recorded");
+                let mut done = self.current.take().expect("a scenario is being recorded");
+                done.ran.duration = since(self.scenario_started.take());
                 if let Some(f) = self.features.iter_mut().rev().find(|f| f.source == *feature) {
                     f.scenarios.push(done);
                 }
             }
         }
+    }
+}
+
+/// How a step failed without raising a failure, if it did.
+fn step_error(err: &event::StepError) -> Option<StepError> {
+    match err {
+        event::StepError::NotFound => Some(StepError::Undefined),
+        event::StepError::AmbiguousMatch(_) => Some(StepError::Ambiguous),
+        event::StepError::Panic(_) => None,
     }
 }
 

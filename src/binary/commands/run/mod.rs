@@ -57,8 +57,8 @@ pub struct RunOptions {
     #[arg(long, value_name = "DIR")]
     baseline: Option<PathBuf>,
 }
-/// The writers' options of the suite's run (the console's `-v`, the JUnit writer's `--junit-v`).
-type Writers = cli::Compose<writer::basic::Cli, writer::junit::Cli>;
+/// The writers' options of the suite's run (the console's `-v`; the reports take none).
+type Writers = cli::Compose<writer::basic::Cli, cli::Empty>;
 
 /// cucumber's options and ours: everything a run reads from its command line.
 pub type Opts = cli::Opts<cli::Empty, cucumber::runner::basic::Cli, Writers, RunOptions>;

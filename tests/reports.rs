@@ -450,13 +450,7 @@ fn against_serve_the_reports_give_skipped_scenarios_their_reason_and_no_token() 
     let r = Reports::in_dir(&dir);
     env.push(r.github_env());
     let conference = serve.conference();
-    let args = [
-        "--target",
-        &serve.base,
-        "--conference",
-        &conference,
-        "-vv",
-    ];
+    let args = ["--target", &serve.base, "--conference", &conference, "-vv"];
     let o = run(&r.args(&args), &env, &dir);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let html = read(&r.html);

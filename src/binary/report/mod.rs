@@ -20,6 +20,7 @@ mod record;
 pub mod rendered;
 #[cfg(test)]
 pub(crate) mod sample;
+mod timing;
 pub mod words;
 
 use std::cell::Cell;

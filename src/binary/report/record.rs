@@ -14,6 +14,8 @@ use laml_conformance::failure::Failure;
 
 use crate::child::Verdict;
 
+pub use super::timing::{HookRun, ScenarioRun, StepError, StepRun};
+
 /// What the reports say about the run as a whole, beside its scenarios.
 #[derive(Debug, Clone)]
 pub struct RunInfo {
@@ -73,25 +75,6 @@ pub struct StepRecord {
     pub(super) ran: StepRun,
 }
 
-/// What the Cucumber JSON report says of a step beside its outcome.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct StepRun {
-    /// From its start to its end.
-    pub duration: std::time::Duration,
-    /// Whether it failed as undefined or ambiguous (cucumber's words) rather than raising a
-    /// failure.
-    pub error: Option<StepError>,
-}
-
-/// How a step failed without raising a failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepError {
-    /// No step definition matched it.
-    Undefined,
-    /// More than one matched it.
-    Ambiguous,
-}
-
 impl StepRecord {
     fn new(step: &gherkin::Step, background: bool) -> Self {
         StepRecord {
@@ -127,28 +110,6 @@ pub struct ScenarioRecord {
     pub hook_failure: Option<Failure>,
     /// When and how long it ran, and its hooks, for the JUnit and Cucumber JSON reports.
     pub(super) ran: ScenarioRun,
-}
-
-/// What the JUnit and Cucumber JSON reports say of a scenario beside its steps.
-#[derive(Debug, Clone, Default)]
-pub struct ScenarioRun {
-    /// Its column, which names it in JUnit beside its line.
-    pub col: usize,
-    /// From its start to its end.
-    pub duration: std::time::Duration,
-    /// Its hooks, in the order they ended.
-    pub hooks: Vec<HookRun>,
-}
-
-/// One hook run around a scenario.
-#[derive(Debug, Clone)]
-pub struct HookRun {
-    /// Whether it ran before the scenario (else after).
-    pub before: bool,
-    /// From its start to its end.
-    pub duration: std::time::Duration,
-    /// What it said when it failed (cucumber's text of its panic).
-    pub failed: Option<String>,
 }
 
 impl ScenarioRecord {

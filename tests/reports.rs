@@ -450,15 +450,7 @@ fn against_serve_the_reports_give_skipped_scenarios_their_reason_and_no_token() 
     let r = Reports::in_dir(&dir);
     env.push(r.github_env());
     let conference = serve.conference();
-    let args = [
-        "--target",
-        &serve.base,
-        "--conference",
-        &conference,
-        "-vv",
-        "--junit-v",
-        "1",
-    ];
+    let args = ["--target", &serve.base, "--conference", &conference, "-vv"];
     let o = run(&r.args(&args), &env, &dir);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let html = read(&r.html);
@@ -520,8 +512,8 @@ fn an_unwritable_report_path_exits_2_before_the_run() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// cucumber writes a failure's text only into the `message` attribute, where XML readers turn
-/// its newlines into spaces; the run gives each `<failure>` the whole text as its body.
+/// XML readers turn a `message` attribute's newlines into spaces; each `<failure>` has the whole
+/// text as its body, and its first line as its message.
 #[test]
 fn a_junit_failure_carries_the_whole_deviation_in_its_body() {
     let dir = temp_dir("junit");

@@ -5,7 +5,9 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use serde_json::Value;
+pub mod cucumber_json;
+
+use cucumber_json::{Element, Feature, Kind, Status};
 
 /// This binary, to run again, and a fresh folder for the reports of `command`'s runs; on a
 /// failure, the sentence to print (exit 2).
@@ -24,14 +26,14 @@ pub const CHILD: &str = "LAML_CONFORMANCE_CHILD_RUN";
 
 /// Runs this binary with `args` plus `--json REPORT`, and reads the report. A run that refuses
 /// its configuration (exit 2) or cannot reach its target (exit 3) is an error with what it said.
-pub fn run_suite(exe: &Path, args: &[String], report: &Path) -> Result<Value, String> {
+pub fn run_suite(exe: &Path, args: &[String], report: &Path) -> Result<Vec<Feature>, String> {
     run_suite_coded(exe, args, report).map_err(|(_, said)| said)
 }
 
 /// [`run_suite`], with the exit code of a run that refused its configuration (2), could not
 /// reach its target (3) or could not restore a participant (4), for a caller to end with the
 /// same code (a cause other than the run's own is 2).
-pub fn run_suite_coded(exe: &Path, args: &[String], report: &Path) -> Result<Value, (u8, String)> {
+pub fn run_suite_coded(exe: &Path, args: &[String], report: &Path) -> Result<Vec<Feature>, (u8, String)> {
     let output = Command::new(exe)
         .args(args)
         .arg("--json")
@@ -51,7 +53,7 @@ pub fn run_suite_coded(exe: &Path, args: &[String], report: &Path) -> Result<Val
         return Err((code as u8, said));
     }
     let text = std::fs::read_to_string(report).map_err(|e| (2, format!("no report at {}: {e}", report.display())))?;
-    serde_json::from_str(&text).map_err(|e| (2, format!("the report is not JSON: {e}")))
+    serde_json::from_str(&text).map_err(|e| (2, format!("the report is not Cucumber JSON: {e}")))
 }
 
 /// How a scenario of a report ended.
@@ -66,47 +68,38 @@ pub enum Verdict {
 }
 
 /// The statuses of an element's steps, in order.
-pub fn statuses(element: &Value) -> Vec<&str> {
-    element["steps"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s["result"]["status"].as_str())
-        .collect()
+pub fn statuses(element: &Element) -> Vec<Status> {
+    element.steps.iter().map(|s| s.result.status).collect()
 }
 
 /// Every scenario of a report with its feature's name and its verdict, in report order. A
 /// Background that did not pass fails the scenario it ran for (cucumber reports that scenario
 /// with no steps at all); a step that is undefined, ambiguous or pending fails it too.
-pub fn verdicts(report: &Value) -> Vec<(String, String, Verdict)> {
+pub fn verdicts(report: &[Feature]) -> Vec<(String, String, Verdict)> {
     let mut out = Vec::new();
-    for feature in report.as_array().into_iter().flatten() {
-        let feature_name = feature["name"].as_str().unwrap_or_default().to_string();
+    for feature in report {
         let mut background_failed = false;
-        for element in feature["elements"].as_array().into_iter().flatten() {
+        for element in &feature.elements {
             let statuses = statuses(element);
-            if element["type"] == "background" {
-                background_failed = statuses.iter().any(|s| !matches!(*s, "passed" | "skipped"));
+            if element.kind == Kind::Background {
+                background_failed = statuses.iter().any(|s| !s.is_ok());
                 continue;
             }
             // a hook that failed (a drift from a baseline, a restore) fails its scenario too
-            let hook_failed = ["before", "after"].iter().any(|k| {
-                element[*k]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|h| h["result"]["status"].as_str().is_some_and(|s| s != "passed"))
-            });
+            let hook_failed = element
+                .before
+                .iter()
+                .chain(&element.after)
+                .any(|h| h.result.status != Status::Passed);
             let broken = std::mem::take(&mut background_failed) || statuses.is_empty() || hook_failed;
-            let verdict = if broken || statuses.iter().any(|s| !matches!(*s, "passed" | "skipped")) {
+            let verdict = if broken || statuses.iter().any(|s| !s.is_ok()) {
                 Verdict::Failed
-            } else if statuses.contains(&"skipped") {
+            } else if statuses.contains(&Status::Skipped) {
                 Verdict::Skipped
             } else {
                 Verdict::Passed
             };
-            let name = element["name"].as_str().unwrap_or_default().to_string();
-            out.push((feature_name.clone(), name, verdict));
+            out.push((feature.name.clone(), element.name.clone(), verdict));
         }
     }
     out
@@ -115,21 +108,30 @@ pub fn verdicts(report: &Value) -> Vec<(String, String, Verdict)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn a_failed_step_fails_a_scenario_and_a_skipped_one_skips_it() {
-        let step = |status: &str| json!({ "result": { "status": status } });
-        let report = json!([{ "name": "F", "elements": [
-            { "type": "background", "name": "", "steps": [step("passed")] },
-            { "type": "scenario", "name": "a", "steps": [step("passed"), step("failed"), step("skipped")] },
-            { "type": "scenario", "name": "b", "steps": [step("passed"), step("skipped")] },
-            { "type": "scenario", "name": "c", "steps": [step("passed")] },
-            { "type": "background", "name": "", "steps": [step("failed")] },
-            { "type": "scenario", "name": "d", "steps": [] },
-            { "type": "scenario", "name": "e", "steps": [step("passed"), step("undefined")] },
-            { "type": "scenario", "name": "f", "steps": [step("passed")], "after": [step("failed")] },
-        ]}]);
+        let element = |kind: Kind, name: &str, steps: &[Status]| cucumber_json::tests::element(kind, name, steps);
+        let mut f = element(Kind::Scenario, "f", &[Status::Passed]);
+        f.after = vec![cucumber_json::HookResult {
+            result: cucumber_json::tests::result(Status::Failed),
+        }];
+        let report = [Feature {
+            uri: None,
+            keyword: "Feature".into(),
+            name: "F".into(),
+            tags: Vec::new(),
+            elements: vec![
+                element(Kind::Background, "", &[Status::Passed]),
+                element(Kind::Scenario, "a", &[Status::Passed, Status::Failed, Status::Skipped]),
+                element(Kind::Scenario, "b", &[Status::Passed, Status::Skipped]),
+                element(Kind::Scenario, "c", &[Status::Passed]),
+                element(Kind::Background, "", &[Status::Failed]),
+                element(Kind::Scenario, "d", &[]),
+                element(Kind::Scenario, "e", &[Status::Passed, Status::Undefined]),
+                f,
+            ],
+        }];
         let got: Vec<(String, Verdict)> = verdicts(&report).into_iter().map(|(_, n, v)| (n, v)).collect();
         assert_eq!(
             got,

@@ -12,7 +12,9 @@ use std::process::ExitCode;
 use laml_conformance::exit::Exit;
 
 use laml_conformance::sim::faults::{CATALOGUE, FaultInfo};
-use serde_json::{Value, json};
+use serde_json::json;
+
+use crate::child::cucumber_json::{Feature, Kind, Step};
 
 use crate::child::run_suite;
 
@@ -66,40 +68,41 @@ fn run(exe: &Path, dir: &Path, fault: Option<&FaultInfo>) -> Result<Outcome, Str
 /// Scenarios and their failures from a Cucumber JSON report. Only a failing `Then` step (or an
 /// `And`/`But` that continues one) counts: a scenario whose `Given`, `When` or Background
 /// failed never reached its checks, so it cannot be said to catch anything.
-fn read_report(features: &Value) -> Outcome {
+fn read_report(features: &[Feature]) -> Outcome {
     let mut outcome = Outcome::default();
-    for feature in features.as_array().into_iter().flatten() {
+    for feature in features {
         let mut background_failure: Option<String> = None;
-        for element in feature["elements"].as_array().into_iter().flatten() {
-            if element["type"] == "background" {
-                background_failure = element["steps"].as_array().into_iter().flatten().find_map(|s| {
-                    (!matches!(s["result"]["status"].as_str(), Some("passed" | "skipped")))
-                        .then(|| format!("Background step failed: {}", error_message(s)))
-                });
+        for element in &feature.elements {
+            if element.kind == Kind::Background {
+                background_failure = element
+                    .steps
+                    .iter()
+                    .find(|s| !s.result.status.is_ok())
+                    .map(|s| format!("Background step failed: {}", error_message(s)));
                 continue;
             }
-            let name = element["name"].as_str().unwrap_or_default().to_string();
+            let name = element.name.clone();
             outcome.names.insert(name.clone());
             outcome.scenarios += 1;
             if let Some(why) = background_failure.take() {
                 outcome.broken.entry(name).or_insert(why);
                 continue;
             }
-            if crate::child::statuses(element).is_empty() {
+            if element.steps.is_empty() {
                 outcome.broken.entry(name).or_insert_with(|| "no step ran".to_string());
                 continue;
             }
             let mut primary = String::new();
-            for step in element["steps"].as_array().into_iter().flatten() {
-                let keyword = step["keyword"].as_str().unwrap_or_default().trim();
+            for step in &element.steps {
+                let keyword = step.keyword.trim();
                 if !matches!(keyword, "And" | "But" | "*") {
                     primary = keyword.to_string();
                 }
-                if matches!(step["result"]["status"].as_str(), Some("passed" | "skipped")) {
+                if step.result.status.is_ok() {
                     continue;
                 }
                 if primary == "Then" {
-                    let message = step["result"]["error_message"].as_str().unwrap_or("(no message)");
+                    let message = step.result.error_message.as_deref().unwrap_or("(no message)");
                     outcome
                         .failing
                         .entry(name.clone())
@@ -107,7 +110,7 @@ fn read_report(features: &Value) -> Outcome {
                     outcome
                         .first_failing_step
                         .entry(name.clone())
-                        .or_insert_with(|| step["name"].as_str().unwrap_or_default().to_string());
+                        .or_insert_with(|| step.name.clone());
                 } else {
                     outcome
                         .broken
@@ -123,8 +126,8 @@ fn read_report(features: &Value) -> Outcome {
 
 /// A failed step's message in a report, without the "Step failed: " before it, for a line that
 /// says which kind of step failed itself ("When step failed: …").
-fn error_message(step: &Value) -> &str {
-    let message = step["result"]["error_message"].as_str().unwrap_or("(no message)");
+fn error_message(step: &Step) -> &str {
+    let message = step.result.error_message.as_deref().unwrap_or("(no message)");
     message.strip_prefix(crate::report::words::PLAIN).unwrap_or(message)
 }
 
@@ -315,20 +318,51 @@ pub fn main(opts: FaultsOptions) -> ExitCode {
 mod tests {
     use super::*;
 
-    fn step(keyword: &str, status: &str) -> Value {
-        json!({ "keyword": keyword, "name": "x", "result": { "status": status, "error_message": format!("Step failed: {}broke", keyword) } })
+    use crate::child::cucumber_json::{RunResult, Status, tests::element};
+
+    fn step(keyword: &str, status: Status) -> Step {
+        Step {
+            keyword: keyword.into(),
+            line: 1,
+            name: "x".into(),
+            result: RunResult {
+                status,
+                duration: 0,
+                error_message: Some(format!("Step failed: {keyword}broke")),
+            },
+        }
     }
 
     #[test]
     fn only_a_failing_then_step_counts_as_a_catch() {
-        let report = json!([{ "elements": [
-            { "type": "background", "name": "", "steps": [step("Given ", "failed")] },
-            { "type": "scenario", "name": "after a failed background", "steps": [] },
-            { "type": "scenario", "name": "given fails", "steps": [step("Given ", "failed"), step("Then ", "skipped")] },
-            { "type": "scenario", "name": "when fails", "steps": [step("Given ", "passed"), step("And ", "passed"), step("When ", "failed")] },
-            { "type": "scenario", "name": "and after then fails", "steps": [step("When ", "passed"), step("Then ", "passed"), step("And ", "failed")] },
-            { "type": "scenario", "name": "passes", "steps": [step("Then ", "passed")] },
-        ]}]);
+        use Status::{Failed, Passed, Skipped};
+        let scenario = |name: &str, steps: Vec<Step>| {
+            let mut e = element(Kind::Scenario, name, &[]);
+            e.steps = steps;
+            e
+        };
+        let mut background = element(Kind::Background, "", &[]);
+        background.steps = vec![step("Given ", Failed)];
+        let report = [Feature {
+            uri: None,
+            keyword: "Feature".into(),
+            name: "F".into(),
+            tags: Vec::new(),
+            elements: vec![
+                background,
+                scenario("after a failed background", vec![]),
+                scenario("given fails", vec![step("Given ", Failed), step("Then ", Skipped)]),
+                scenario(
+                    "when fails",
+                    vec![step("Given ", Passed), step("And ", Passed), step("When ", Failed)],
+                ),
+                scenario(
+                    "and after then fails",
+                    vec![step("When ", Passed), step("Then ", Passed), step("And ", Failed)],
+                ),
+                scenario("passes", vec![step("Then ", Passed)]),
+            ],
+        }];
         let o = read_report(&report);
         assert_eq!(o.scenarios, 5);
         assert_eq!(o.failing.keys().collect::<Vec<_>>(), ["and after then fails"]);

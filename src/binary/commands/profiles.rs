@@ -17,7 +17,7 @@ use crate::child::{Verdict, run_suite, run_suite_coded, verdicts};
 /// What one profile's run showed, feature by feature: (passed, failed, skipped).
 type Tally = BTreeMap<String, (usize, usize, usize)>;
 
-fn tally(report: &serde_json::Value) -> Tally {
+fn tally(report: &[crate::child::cucumber_json::Feature]) -> Tally {
     let mut t = Tally::new();
     for (feature, _, verdict) in verdicts(report) {
         let e = t.entry(feature).or_default();

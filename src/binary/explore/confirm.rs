@@ -3,8 +3,7 @@
 //! under the same profile (it must pass there). A scenario that does not show its divergence
 //! (some states cannot be shown by any step) is no reproduction, and `explore` looks further.
 
-use serde_json::Value;
-
+use crate::child::cucumber_json::{Feature, Status};
 use crate::child::{Verdict, run_suite, scratch, verdicts};
 
 /// What running a printed scenario showed.
@@ -19,20 +18,13 @@ pub enum Confirmation {
 }
 
 /// The first step of the report's scenario that did not pass, as the feature writes it.
-fn failing_step(report: &Value) -> Option<String> {
+fn failing_step(report: &[Feature]) -> Option<String> {
     report
-        .as_array()?
         .iter()
-        .flat_map(|f| f["elements"].as_array().into_iter().flatten())
-        .flat_map(|e| e["steps"].as_array().into_iter().flatten())
-        .find(|s| s["result"]["status"] != "passed")
-        .map(|s| {
-            format!(
-                "{}{}",
-                s["keyword"].as_str().unwrap_or_default(),
-                s["name"].as_str().unwrap_or_default()
-            )
-        })
+        .flat_map(|f| &f.elements)
+        .flat_map(|e| &e.steps)
+        .find(|s| s.result.status != Status::Passed)
+        .map(|s| format!("{}{}", s.keyword, s.name))
 }
 
 /// Runs `feature` with the suite against the target `target_args` name (the explore run's own
@@ -73,15 +65,20 @@ pub fn confirm(feature: &str, target_args: &[String], profile: &str) -> Confirma
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::child::cucumber_json::{Kind, tests::element};
 
     #[test]
     fn the_failing_step_is_the_first_that_did_not_pass() {
-        let report = json!([{ "elements": [{ "steps": [
-            { "keyword": "Given ", "name": "a", "result": { "status": "passed" } },
-            { "keyword": "Then ", "name": "the update succeeds", "result": { "status": "failed" } },
-            { "keyword": "And ", "name": "c", "result": { "status": "skipped" } },
-        ]}]}]);
+        let mut e = element(Kind::Scenario, "s", &[Status::Passed, Status::Failed, Status::Skipped]);
+        e.steps[1].keyword = "Then ".into();
+        e.steps[1].name = "the update succeeds".into();
+        let report = [Feature {
+            uri: None,
+            keyword: "Feature".into(),
+            name: "F".into(),
+            tags: Vec::new(),
+            elements: vec![e],
+        }];
         assert_eq!(failing_step(&report).as_deref(), Some("Then the update succeeds"));
     }
 }

@@ -103,8 +103,12 @@ impl Requested {
         })
     }
 
-    /// Whether the HTML page or the Markdown summary was asked for: only they need a record.
+    /// Whether a report was asked for: they are all rendered from the record.
     pub(super) fn records(&self) -> bool {
-        self.html.is_some() || self.markdown.is_some() || self.github.is_some()
+        self.html.is_some()
+            || self.markdown.is_some()
+            || self.github.is_some()
+            || self.junit.is_some()
+            || self.json.is_some()
     }
 }

@@ -1,109 +1,286 @@
-//! The whole failure text in the body of each JUnit `<failure>`.
+//! The JUnit XML report, rendered from the run's [`Record`].
 //!
-//! cucumber's JUnit writer (0.23) writes a failure as `<failure type="Step Panicked"
-//! message="…"/>`: the deviation text only in the `message` attribute, whose newlines every XML
-//! reader turns into spaces (attribute-value normalisation), so CI tools show the field diff on
-//! one line, or cut it. The writer builds its test cases privately, so the least code is to
-//! rewrite its output: each empty `<failure>` gets the message, newlines kept, as its body, and
-//! the first line as its message, and its `type` says "Step Failed" (or "Hook Failed") where
-//! cucumber says "Step Panicked", as the failure text itself says it in plain words
-//! ([`super::words`]). Everything else passes through byte for byte.
+//! The shape is the one cucumber-rs 0.23 wrote, which CI tools read: `<testsuites>`, a
+//! `<testsuite>` per feature (with the run's target, profile and mode as `<properties>`), a
+//! `<testcase>` per scenario, named `Scenario: <name>: <file>:<line>:<col>`. A failed scenario
+//! has a `<failure>` whose `message` is the first line of the failure text and whose body is the
+//! whole text, newlines kept (a `message` attribute's newlines every XML reader turns into
+//! spaces, so CI tools showed the field diff on one line); its `type` says "Step Failed" or
+//! "Hook Failed". A skipped scenario has `<skipped/>`. Each test case's `<system-out>` holds its
+//! steps as the console lists them.
 
-use quick_xml::events::{BytesStart, BytesText, Event};
-use quick_xml::{Reader, Writer};
+use std::time::{Duration, SystemTime};
 
-/// `xml` with every empty `<failure message="…"/>` given its message as a body, and each
-/// `<testsuite>` given `properties` (what the run ran against), so a JUnit reader sees the same
-/// target, profile and mode as the console's first line.
-/// A `note` is appended to each failure's body (how to reproduce it, where its curl command
-/// cannot be pasted as it is).
-pub fn with_failure_bodies(
-    xml: &[u8],
+use quick_xml::Writer;
+use quick_xml::events::{BytesCData, BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+
+use super::RunInfo;
+use super::record::{FeatureRecord, Outcome, Record, ScenarioRecord};
+use super::words;
+
+/// One `<testcase>`.
+struct Case {
+    name: String,
+    time: Duration,
+    result: CaseResult,
+    system_out: Option<String>,
+}
+
+/// How a test case ended.
+enum CaseResult {
+    Passed,
+    Skipped,
+    /// Its `type` and its whole text.
+    Failed(&'static str, String),
+}
+
+/// One `<testsuite>`.
+struct Suite {
+    name: String,
+    timestamp: SystemTime,
+    cases: Vec<Case>,
+}
+
+/// The report of `record`, as bytes; `note` (how to reproduce a failure of a run on the
+/// embedded space, whose port is gone with it) is appended to every failure's body.
+pub fn render(record: &Record, info: &RunInfo) -> Result<Vec<u8>, std::io::Error> {
+    let errors = (!record.parse_failures.is_empty()).then(|| Suite {
+        name: "Errors".into(),
+        timestamp: record.started.unwrap_or(SystemTime::UNIX_EPOCH),
+        cases: record.parse_failures.iter().map(parse_error).collect(),
+    });
+    let suites: Vec<Suite> = errors.into_iter().chain(record.features.iter().map(suite)).collect();
+    let properties = [
+        ("target", info.target.as_str()),
+        ("profile", info.profile.as_str()),
+        ("mode", info.mode.as_str()),
+    ];
+    let mut w = Writer::new(Vec::new());
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    if suites.is_empty() {
+        w.write_event(Event::Empty(BytesStart::new("testsuites")))?;
+        return Ok(w.into_inner());
+    }
+    w.write_event(Event::Start(BytesStart::new("testsuites")))?;
+    for (id, suite) in suites.iter().enumerate() {
+        write_suite(&mut w, id, suite, &properties, info.reproduce.as_deref())?;
+    }
+    w.write_event(Event::End(BytesEnd::new("testsuites")))?;
+    Ok(w.into_inner())
+}
+
+fn write_suite(
+    w: &mut Writer<Vec<u8>>,
+    id: usize,
+    suite: &Suite,
     properties: &[(&str, &str)],
     note: Option<&str>,
-) -> Result<Vec<u8>, quick_xml::Error> {
-    let mut reader = Reader::from_reader(xml);
-    let mut writer = Writer::new(Vec::with_capacity(xml.len() + xml.len() / 2));
-    loop {
-        match reader.read_event()? {
-            Event::Eof => break,
-            Event::Start(e) if e.name().as_ref() == b"testsuite" && !properties.is_empty() => {
-                writer.write_event(Event::Start(e))?;
-                writer.write_event(Event::Start(BytesStart::new("properties")))?;
-                for (name, value) in properties {
-                    let mut p = BytesStart::new("property");
-                    p.push_attribute(("name", *name));
-                    p.push_attribute(("value", *value));
-                    writer.write_event(Event::Empty(p))?;
-                }
-                writer.write_event(Event::End(quick_xml::events::BytesEnd::new("properties")))?;
-            }
-            Event::Empty(e) if e.name().as_ref() == b"failure" => {
-                let Some(text) = message(&e)? else {
-                    writer.write_event(Event::Empty(e))?;
-                    continue;
-                };
-                let mut start = BytesStart::new("failure");
-                for attr in e.attributes() {
-                    let attr = attr.map_err(quick_xml::Error::from)?;
-                    if attr.key.as_ref() == b"message" {
-                        start.push_attribute(("message", text.lines().next().unwrap_or_default()));
-                    } else if attr.key.as_ref() == b"type" {
-                        let kind = match attr.value.as_ref() {
-                            b"Step Panicked" => b"Step Failed".as_slice(),
-                            b"Hook Panicked" => b"Hook Failed",
-                            other => other,
-                        };
-                        start.push_attribute((b"type".as_slice(), kind));
-                    } else {
-                        start.push_attribute(attr);
-                    }
-                }
-                writer.write_event(Event::Start(start))?;
-                let text = match note {
-                    Some(n) => format!("{text}\n\n{n}"),
-                    None => text,
-                };
-                writer.write_event(Event::Text(BytesText::new(&text)))?;
-                writer.write_event(Event::End(e.to_end().into_owned()))?;
-            }
-            event => writer.write_event(event)?,
+) -> std::io::Result<()> {
+    let failures = suite
+        .cases
+        .iter()
+        .filter(|c| matches!(c.result, CaseResult::Failed(..)))
+        .count();
+    let time: Duration = suite.cases.iter().map(|c| c.time).sum();
+    let timestamp = time::OffsetDateTime::from(suite.timestamp)
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(std::io::Error::other)?;
+    let mut start = BytesStart::new("testsuite");
+    for (key, value) in [
+        ("id", id.to_string()),
+        ("name", suite.name.clone()),
+        ("package", format!("testsuite/{}", suite.name)),
+        ("tests", suite.cases.len().to_string()),
+        ("errors", "0".into()),
+        ("failures", failures.to_string()),
+        ("hostname", "localhost".into()),
+        ("timestamp", timestamp),
+        ("time", time.as_secs_f64().to_string()),
+    ] {
+        start.push_attribute((key, value.as_str()));
+    }
+    if suite.cases.is_empty() {
+        w.write_event(Event::Empty(start))?;
+        return Ok(());
+    }
+    w.write_event(Event::Start(start))?;
+    w.create_element("properties").write_inner_content(|w| {
+        for (name, value) in properties {
+            w.create_element("property")
+                .with_attributes([("name", *name), ("value", *value)])
+                .write_empty()?;
+        }
+        Ok(())
+    })?;
+    for case in &suite.cases {
+        write_case(w, case, note)?;
+    }
+    w.write_event(Event::End(BytesEnd::new("testsuite")))?;
+    Ok(())
+}
+
+fn write_case(w: &mut Writer<Vec<u8>>, case: &Case, note: Option<&str>) -> std::io::Result<()> {
+    let time = case.time.as_secs_f64().to_string();
+    let start = BytesStart::new("testcase").with_attributes([("name", case.name.as_str()), ("time", time.as_str())]);
+    if matches!(case.result, CaseResult::Passed) && case.system_out.is_none() {
+        w.write_event(Event::Empty(start))?;
+        return Ok(());
+    }
+    w.write_event(Event::Start(start))?;
+    match &case.result {
+        CaseResult::Passed => {}
+        CaseResult::Skipped => {
+            w.create_element("skipped").write_empty()?;
+        }
+        CaseResult::Failed(kind, text) => {
+            let message = text.lines().next().unwrap_or_default();
+            let body = match note {
+                Some(n) => format!("{text}\n\n{n}"),
+                None => text.clone(),
+            };
+            w.create_element("failure")
+                .with_attributes([("type", *kind), ("message", message)])
+                .write_text_content(BytesText::new(&body))?;
         }
     }
-    Ok(writer.into_inner())
-}
-
-/// The `message` attribute as written, unescaped but with its newlines kept (a reader's
-/// normalised value would have them as spaces).
-fn message(e: &BytesStart<'_>) -> Result<Option<String>, quick_xml::Error> {
-    let Some(attr) = e.try_get_attribute("message")? else {
-        return Ok(None);
-    };
-    let raw = std::str::from_utf8(&attr.value)
-        .map_err(|e| quick_xml::Error::from(quick_xml::encoding::EncodingError::from(e)))?;
-    Ok(Some(quick_xml::escape::unescape(raw)?.into_owned()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_failure_gets_its_whole_text_as_body_and_its_first_line_as_message() {
-        let xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites><testsuite name=\"F\"><testcase name=\"a\"><failure type=\"Step Panicked\" message=\"differs: 1 field(s)\n  muted\n    expected: &lt;true&gt; (boolean)\"/><system-out><![CDATA[<failure message=\"x\"/>]]></system-out></testcase><testcase name=\"b\"/></testsuite></testsuites>";
-        let out = String::from_utf8(with_failure_bodies(xml.as_bytes(), &[], None).unwrap()).unwrap();
-        assert!(
-            out.contains("<failure type=\"Step Failed\" message=\"differs: 1 field(s)\">differs: 1 field(s)\n  muted\n    expected: &lt;true&gt; (boolean)</failure>"),
-            "{out}"
-        );
-        assert!(
-            out.contains("<![CDATA[<failure message=\"x\"/>]]>"),
-            "CDATA is left alone: {out}"
-        );
-        assert!(
-            out.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites>"),
-            "{out}"
-        );
-        assert!(out.contains("<testcase name=\"b\"/>"), "{out}");
+    if let Some(out) = &case.system_out {
+        w.create_element("system-out")
+            .write_cdata_content(BytesCData::new(out))?;
     }
+    w.write_event(Event::End(BytesEnd::new("testcase")))?;
+    Ok(())
+}
+
+fn suite(f: &FeatureRecord) -> Suite {
+    let path = f.path.as_deref().map(|p| format!(": {p}")).unwrap_or_default();
+    Suite {
+        name: format!("Feature: {}{path}", f.name),
+        timestamp: f.started,
+        cases: f.scenarios.iter().map(|s| case(f, s)).collect(),
+    }
+}
+
+fn case(f: &FeatureRecord, s: &ScenarioRecord) -> Case {
+    let rule = s.rule.as_deref().map(|r| format!("Rule: {r}: ")).unwrap_or_default();
+    let path = f.path.as_deref().map(|p| format!("{p}:")).unwrap_or_default();
+    let name = format!("{rule}Scenario: {}: {path}{}:{}", s.name, s.line, s.ran.col);
+    let hook_failed = s.ran.hooks.iter().find_map(|h| h.failed.as_deref());
+    let failed_step = s.steps.iter().find_map(|st| match &st.outcome {
+        Outcome::Failed(failure) => Some(failure),
+        _ => None,
+    });
+    let result = match (hook_failed, failed_step) {
+        // a hook's failure ends the scenario after its steps (or before any ran)
+        (Some(text), _) => CaseResult::Failed("Hook Failed", text.to_string()),
+        (None, Some(failure)) if s.steps.iter().any(|st| st.ran.error.is_some()) => {
+            CaseResult::Failed("Step Failed", failure.to_string())
+        }
+        (None, Some(failure)) => CaseResult::Failed("Step Failed", format!("{}{failure}", words::PLAIN)),
+        (None, None) if s.skipped_because().is_some() => CaseResult::Skipped,
+        (None, None) => CaseResult::Passed,
+    };
+    let time = if matches!(result, CaseResult::Skipped) {
+        Duration::ZERO
+    } else {
+        s.ran.duration
+    };
+    Case {
+        name,
+        time,
+        result,
+        system_out: Some(system_out(f, s)),
+    }
+}
+
+/// A feature file that could not be read, parsed or expanded, as a failed test case.
+fn parse_error(e: &cucumber::parser::Error) -> Case {
+    use cucumber::gherkin::ParseFileError;
+    use cucumber::parser::Error;
+    let (name, kind) = match e {
+        Error::Parsing(err) => {
+            let (ParseFileError::Reading { path, .. } | ParseFileError::Parsing { path, .. }) = err.as_ref();
+            (format!("Feature: {}", super::record::shown_path(path)), "Parser Error")
+        }
+        Error::ExampleExpansion(err) => {
+            let path = err
+                .path
+                .as_deref()
+                .map(|p| format!("{}:", super::record::shown_path(p)));
+            (
+                format!("Feature: {}{}:{}", path.unwrap_or_default(), err.pos.line, err.pos.col),
+                "Example Expansion Error",
+            )
+        }
+    };
+    Case {
+        name,
+        time: Duration::ZERO,
+        result: CaseResult::Failed(kind, e.to_string()),
+        system_out: None,
+    }
+}
+
+/// A scenario's steps as the console lists them (the text cucumber's JUnit writer gave each
+/// test case): a mark per step that ran, `>` after it for a Background step, a failure's whole
+/// text under its step, and a skipped step's place.
+fn system_out(f: &FeatureRecord, s: &ScenarioRecord) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("  {}: {}\n", s.keyword, s.name);
+    let path = f.path.as_deref().unwrap_or(&f.name);
+    for st in &s.steps {
+        let mark = match st.outcome {
+            Outcome::NotRun => continue,
+            Outcome::Passed => '✔',
+            Outcome::Failed(_) => '✘',
+            Outcome::Skipped => '?',
+        };
+        let background = if st.background { '>' } else { ' ' };
+        let _ = write!(
+            out,
+            "   {mark}{background} {}{}{}",
+            st.keyword,
+            st.text,
+            table(st.table.as_deref())
+        );
+        match &st.outcome {
+            Outcome::Failed(failure) => {
+                let _ = write!(out, "\n      Defined: {path}:{}:{}", st.line, st.col);
+                let text = match st.ran.error {
+                    Some(_) => failure.to_string(),
+                    None => format!("{}{failure}", words::PLAIN),
+                };
+                for line in text.lines() {
+                    let _ = write!(out, "\n      {line}");
+                }
+            }
+            Outcome::Skipped => {
+                let _ = write!(out, "\n      Step skipped: {path}:{}:{}", st.line, st.col);
+            }
+            Outcome::Passed | Outcome::NotRun => {}
+        }
+        out.push('\n');
+    }
+    if let Some(failure) = &s.hook_failure {
+        let _ = writeln!(out, "   ✘  {failure}");
+    }
+    out
+}
+
+/// A step's data table as the console aligns it, on the lines after the step.
+fn table(rows: Option<&[Vec<String>]>) -> String {
+    let Some(rows) = rows.filter(|r| !r.is_empty()) else {
+        return String::new();
+    };
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|i| rows.iter().filter_map(|r| r.get(i)).map(String::len).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        out.push_str("\n       ");
+        for (cell, width) in row.iter().zip(&widths) {
+            out.push_str(&format!("| {cell:width$} "));
+        }
+        out.push('|');
+    }
+    out
 }

@@ -1,6 +1,6 @@
-//! The reports a run writes beside the console, each only when asked for: JUnit XML and
-//! Cucumber JSON (cucumber's own writers), a self-contained HTML page and a Markdown summary
-//! (also appended to `$GITHUB_STEP_SUMMARY`).
+//! The reports a run writes beside the console, each only when asked for: JUnit XML, Cucumber
+//! JSON, a self-contained HTML page and a Markdown summary (also appended to
+//! `$GITHUB_STEP_SUMMARY`).
 //!
 //! One writer, [`Reports`], is teed beside the console and fans every event out to the reports
 //! that were asked for, so the run composes one writer whatever the combination of flags. Every
@@ -8,23 +8,25 @@
 //! finishes, and whether each could be written is kept in a [`Written`] the run holds.
 //!
 //! A failure travels as a value: a step raises its [`Failure`](laml_conformance::failure::Failure)
-//! as the panic's payload, the [`Record`] the HTML page and the Markdown summary are rendered
-//! from keeps it, and cucumber's own writers are given its text ([`rendered`]); no report reads
-//! a failure's text back.
+//! as the panic's payload, and the [`Record`] every report is rendered from keeps it; no report
+//! reads a failure's text back.
 
 mod files;
 mod html;
+mod json;
 mod junit;
 mod markdown;
 mod record;
 pub mod rendered;
 #[cfg(test)]
 pub(crate) mod sample;
+mod timing;
 pub mod words;
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, Write as _};
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -36,35 +38,19 @@ pub use files::{GITHUB_STEP_SUMMARY, Paths, Requested};
 pub use record::RunInfo;
 use record::{Counts, Record};
 
-/// Bytes a writer that keeps its output to itself (cucumber's JUnit and JSON writers) writes,
-/// shared so they can be rewritten (failure bodies, plain words) before they reach the file.
-#[derive(Clone, Default)]
-struct Shared(Rc<RefCell<Vec<u8>>>);
-
-impl io::Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The writer that fans a run's events out to every report asked for, teed beside the
 /// console: one writer for any combination of `--junit`, `--json`, `--html` and
-/// `--summary-md`, and nothing done for a report not asked for (cucumber's JSON writer costs
-/// time that grows with the square of the scenarios).
+/// `--summary-md`, and nothing done (no record kept) when none is asked for.
 pub struct Reports<W> {
     info: RunInfo,
-    junit: Option<(writer::JUnit<W, Shared>, Shared, PathBuf, File)>,
-    json: Option<(writer::Json<Shared>, Shared, PathBuf, File)>,
+    junit: Option<(PathBuf, File)>,
+    json: Option<(PathBuf, File)>,
     html: Option<(PathBuf, File)>,
     markdown: Option<(PathBuf, File)>,
     github: Option<(PathBuf, File)>,
     record: Option<Record>,
     written: Written,
+    world: PhantomData<W>,
 }
 
 /// Whether every report asked for was written, shared between the run and its [`Reports`]
@@ -101,22 +87,16 @@ impl<W: std::fmt::Debug> Reports<W> {
     ) -> (writer::discard::Arbitrary<writer::discard::Stats<Self>>, Written) {
         let written = Written::default();
         let record = requested.records().then(Record::default);
-        let junit = requested.junit.map(|(path, file)| {
-            let buffer = Shared::default();
-            (writer::JUnit::raw(buffer.clone(), 0), buffer, path, file)
-        });
         let reports = Reports {
             info,
-            junit,
-            json: requested.json.map(|(path, file)| {
-                let buffer = Shared::default();
-                (writer::Json::raw(buffer.clone()), buffer, path, file)
-            }),
+            junit: requested.junit,
+            json: requested.json,
             html: requested.html,
             markdown: requested.markdown,
             github: requested.github,
             record,
             written: written.clone(),
+            world: PhantomData,
         }
         .discard_stats_writes()
         .discard_arbitrary_writes();
@@ -128,29 +108,17 @@ impl<W> Reports<W> {
     /// Writes the reports that are written at the end; a report that cannot be written is
     /// said in one sentence and fails the run ([`Written`]).
     fn finish(&mut self) {
-        if let Some((_, buffer, path, file)) = &mut self.junit {
-            let xml = std::mem::take(&mut *buffer.0.borrow_mut());
-            let xml = words::plain_bytes(&xml).into_owned();
-            let properties = [
-                ("target", self.info.target.as_str()),
-                ("profile", self.info.profile.as_str()),
-                ("mode", self.info.mode.as_str()),
-            ];
-            let note = self.info.reproduce.as_deref();
-            let rewritten = junit::with_failure_bodies(&xml, &properties, note).unwrap_or_else(|e| {
-                eprintln!(
-                    "laml-conformance: the JUnit report is kept as cucumber wrote it, without failure bodies: {e}"
-                );
-                xml
-            });
-            self.written.check("JUnit", path, file.write_all(&rewritten));
-        }
-        if let Some((_, buffer, path, file)) = &mut self.json {
-            let json = std::mem::take(&mut *buffer.0.borrow_mut());
-            self.written
-                .check("JSON", path, file.write_all(&words::plain_bytes(&json)));
-        }
         let Some(record) = &self.record else { return };
+        if let Some((path, file)) = &mut self.junit {
+            let xml = junit::render(record, &self.info);
+            self.written
+                .check("JUnit", path, xml.and_then(|xml| file.write_all(&xml)));
+        }
+        if let Some((path, file)) = &mut self.json {
+            let features = json::render(record);
+            let written = serde_json::to_writer(&mut *file, &features).map_err(io::Error::from);
+            self.written.check("JSON", path, written);
+        }
         if let Some((path, file)) = &mut self.html {
             self.written.check(
                 "HTML",
@@ -174,15 +142,9 @@ impl<W> Reports<W> {
 }
 
 impl<W: cucumber::World + std::fmt::Debug> Writer<W> for Reports<W> {
-    type Cli = writer::junit::Cli;
+    type Cli = cli::Empty;
 
-    async fn handle_event(&mut self, event: parser::Result<Event<Cucumber<W>>>, cli: &Self::Cli) {
-        if let Some((junit, ..)) = &mut self.junit {
-            junit.handle_event(rendered::event(event.clone()), cli).await;
-        }
-        if let Some((json, ..)) = &mut self.json {
-            json.handle_event(rendered::event(event.clone()), &cli::Empty).await;
-        }
+    async fn handle_event(&mut self, event: parser::Result<Event<Cucumber<W>>>, _: &Self::Cli) {
         if let Some(record) = &mut self.record {
             record.take(&event);
         }

@@ -14,6 +14,8 @@ use laml_conformance::failure::Failure;
 
 use crate::child::Verdict;
 
+pub use super::timing::{HookRun, ScenarioRun, StepError, StepRun};
+
 /// What the reports say about the run as a whole, beside its scenarios.
 #[derive(Debug, Clone)]
 pub struct RunInfo {
@@ -69,6 +71,8 @@ pub struct StepRecord {
     pub outcome: Outcome,
     pub(super) line: usize,
     pub(super) col: usize,
+    /// How long it took, and how cucumber said it failed, for the Cucumber JSON report.
+    pub(super) ran: StepRun,
 }
 
 impl StepRecord {
@@ -82,6 +86,7 @@ impl StepRecord {
             outcome: Outcome::NotRun,
             line: step.position.line,
             col: step.position.col,
+            ran: StepRun::default(),
         }
     }
 }
@@ -103,6 +108,8 @@ pub struct ScenarioRecord {
     pub steps: Vec<StepRecord>,
     /// A hook that failed around it, with what it found.
     pub hook_failure: Option<Failure>,
+    /// When and how long it ran, and its hooks, for the JUnit and Cucumber JSON reports.
+    pub(super) ran: ScenarioRun,
 }
 
 impl ScenarioRecord {
@@ -123,6 +130,10 @@ impl ScenarioRecord {
             tags: sc.tags.clone(),
             steps,
             hook_failure: None,
+            ran: ScenarioRun {
+                col: sc.position.col,
+                ..ScenarioRun::default()
+            },
         }
     }
 
@@ -169,6 +180,8 @@ pub struct FeatureRecord {
     /// Its scenarios.
     pub scenarios: Vec<ScenarioRecord>,
     pub(super) source: event::Source<gherkin::Feature>,
+    /// When it started (a JUnit test suite's timestamp).
+    pub(super) started: SystemTime,
 }
 
 impl FeatureRecord {
@@ -219,6 +232,12 @@ pub struct Record {
     /// When the run finished.
     pub finished: Option<SystemTime>,
     pub(super) current: Option<ScenarioRecord>,
+    /// Those files' errors as cucumber gave them, which the JUnit and JSON reports name.
+    pub(super) parse_failures: Vec<parser::Error>,
+    /// When the step or hook under way started.
+    pub(super) started_at: Option<SystemTime>,
+    /// When the scenario under way started.
+    pub(super) scenario_started: Option<SystemTime>,
 }
 
 impl Record {
@@ -262,7 +281,10 @@ impl Record {
     pub(super) fn take<W>(&mut self, event: &parser::Result<Event<Cucumber<W>>>) {
         use event::{Feature, Rule};
         let ev = match event {
-            Err(e) => return self.parse_errors.push(e.to_string()),
+            Err(e) => {
+                self.parse_failures.push(e.clone());
+                return self.parse_errors.push(e.to_string());
+            }
             Ok(ev) => ev,
         };
         match &ev.value {
@@ -275,11 +297,12 @@ impl Record {
                 path: f.path.as_deref().map(shown_path),
                 scenarios: Vec::new(),
                 source: f.clone(),
+                started: ev.at,
             }),
             Cucumber::Feature(_, Feature::Finished | Feature::Rule(_, Rule::Started | Rule::Finished)) => {}
-            Cucumber::Feature(f, Feature::Scenario(sc, e)) => self.scenario(f, None, sc, &e.event),
+            Cucumber::Feature(f, Feature::Scenario(sc, e)) => self.scenario(f, None, sc, &e.event, ev.at),
             Cucumber::Feature(f, Feature::Rule(r, Rule::Scenario(sc, e))) => {
-                self.scenario(f, Some(r), sc, &e.event);
+                self.scenario(f, Some(r), sc, &e.event, ev.at);
             }
         }
     }
@@ -290,26 +313,48 @@ impl Record {
         rule: Option<&gherkin::Rule>,
         sc: &gherkin::Scenario,
         ev: &event::Scenario<W>,
+        at: SystemTime,
     ) {
         use event::{Hook, Scenario, Step};
         if let Scenario::Started = ev {
             self.current = Some(ScenarioRecord::new(feature, rule, sc));
+            self.scenario_started = Some(at);
             return;
         }
+        let since = |started: Option<SystemTime>| started.and_then(|s| at.duration_since(s).ok()).unwrap_or_default();
         let Some(current) = self.current.as_mut() else { return };
         match ev {
-            Scenario::Started | Scenario::Log(_) | Scenario::Hook(_, Hook::Started | Hook::Passed) => {}
-            Scenario::Hook(which, Hook::Failed(_, info)) => {
-                current.hook_failure = Some(Failure::new(format!("the {which} hook failed: {}", panic_text(info))));
+            Scenario::Started | Scenario::Log(_) => {}
+            Scenario::Hook(_, Hook::Started)
+            | Scenario::Background(_, Step::Started)
+            | Scenario::Step(_, Step::Started) => {
+                self.started_at = Some(at);
+            }
+            Scenario::Hook(which, hook) => {
+                let failed = match hook {
+                    Hook::Failed(_, info) => Some(panic_text(info)),
+                    _ => None,
+                };
+                if let Some(text) = &failed {
+                    current.hook_failure = Some(Failure::new(format!("the {which} hook failed: {text}")));
+                }
+                let before = matches!(which, event::HookType::Before);
+                let duration = since(self.started_at.take());
+                current.ran.hooks.push(HookRun {
+                    before,
+                    duration,
+                    failed,
+                });
             }
             Scenario::Background(step, e) | Scenario::Step(step, e) => {
                 let background = matches!(ev, Scenario::Background(..));
-                let outcome = match e {
+                let (outcome, error) = match e {
                     Step::Started => return,
-                    Step::Passed(..) => Outcome::Passed,
-                    Step::Skipped => Outcome::Skipped,
-                    Step::Failed(_, _, _, err) => Outcome::Failed(step_failure(err)),
+                    Step::Passed(..) => (Outcome::Passed, None),
+                    Step::Skipped => (Outcome::Skipped, None),
+                    Step::Failed(_, _, _, err) => (Outcome::Failed(step_failure(err)), step_error(err)),
                 };
+                let duration = since(self.started_at.take());
                 let (line, col) = (step.position.line, step.position.col);
                 if let Some(s) = current
                     .steps
@@ -317,15 +362,26 @@ impl Record {
                     .find(|s| s.background == background && s.line == line && s.col == col)
                 {
                     s.outcome = outcome;
+                    s.ran = StepRun { duration, error };
                 }
             }
             Scenario::Finished => {
-                let done = self.current.take().expect("a scenario is being recorded");
+                let mut done = self.current.take().expect("a scenario is being recorded");
+                done.ran.duration = since(self.scenario_started.take());
                 if let Some(f) = self.features.iter_mut().rev().find(|f| f.source == *feature) {
                     f.scenarios.push(done);
                 }
             }
         }
+    }
+}
+
+/// How a step failed without raising a failure, if it did.
+fn step_error(err: &event::StepError) -> Option<StepError> {
+    match err {
+        event::StepError::NotFound => Some(StepError::Undefined),
+        event::StepError::AmbiguousMatch(_) => Some(StepError::Ambiguous),
+        event::StepError::Panic(_) => None,
     }
 }
 

@@ -31,6 +31,7 @@ pub fn sample() -> (Record, RunInfo) {
             position: Default::default(),
             path: None,
         }),
+        started: SystemTime::UNIX_EPOCH,
     };
     let step = |keyword: &str, text: &str, outcome: Outcome| StepRecord {
         background: false,
@@ -41,6 +42,7 @@ pub fn sample() -> (Record, RunInfo) {
         outcome,
         line: 0,
         col: 0,
+        ran: StepRun::default(),
     };
     let scenario = |name: &str, steps: Vec<StepRecord>| ScenarioRecord {
         rule: None,
@@ -50,6 +52,7 @@ pub fn sample() -> (Record, RunInfo) {
         tags: vec!["mute".into()],
         steps,
         hook_failure: None,
+        ran: ScenarioRun::default(),
     };
     let mut mute = feature("Mute <b>a</b> participant", "features/mute.feature");
     let mut with_table = step("When ", "\"agent\" is updated with:", Outcome::Passed);
@@ -100,7 +103,7 @@ pub fn sample() -> (Record, RunInfo) {
         parse_errors: Vec::new(),
         started: Some(SystemTime::UNIX_EPOCH),
         finished: Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(1500)),
-        current: None,
+        ..Record::default()
     };
     let info = RunInfo {
         profile: "seed".into(),

@@ -57,8 +57,8 @@ pub struct RunOptions {
     #[arg(long, value_name = "DIR")]
     baseline: Option<PathBuf>,
 }
-/// The writers' options of the suite's run (the console's `-v`, the JUnit writer's `--junit-v`).
-type Writers = cli::Compose<writer::basic::Cli, writer::junit::Cli>;
+/// The writers' options of the suite's run (the console's `-v`; the reports take none).
+type Writers = cli::Compose<writer::basic::Cli, cli::Empty>;
 
 /// cucumber's options and ours: everything a run reads from its command line.
 pub type Opts = cli::Opts<cli::Empty, cucumber::runner::basic::Cli, Writers, RunOptions>;
@@ -151,9 +151,8 @@ async fn execute(
     let runner = FailFast::new(runner, !serial, stop_note)
         // a participant that could not be restored ends the run after its scenario
         .stop_when(|| steps::Run::current().is_some_and(steps::Run::restore_failed));
-    // One writer beside the console fans the events out to the reports asked for, and does
-    // nothing for those that were not (cucumber's JSON writer costs time that grows with the
-    // square of the scenarios, which a run without --json need not pay).
+    // One writer beside the console keeps the record the reports asked for are rendered from,
+    // and does nothing when none was asked for.
     let (reports, written) = report::Reports::for_tee(requested, info);
     // a step raises its failure as a value; the console is given its text (`report::rendered`),
     // and says it failed where cucumber would say it panicked (see `report::words`)

@@ -1,0 +1,230 @@
+//! The Cucumber JSON report (`--json`), rendered from the run's [`Record`] into the typed
+//! values of [`crate::child::cucumber_json`], which the commands that read it back share.
+//!
+//! A failed step's `error_message` is the failure's text as the console shows it, after
+//! "Step failed: "; a step that never ran (after a failed or skipped one) is not in it, and a
+//! scenario's Background steps are an element of their own, as cucumber-rs wrote it.
+
+use crate::child::cucumber_json::{Element, Feature, HookResult, Kind, RunResult, Status, Step, Tag};
+
+use super::record::{FeatureRecord, Outcome, Record, ScenarioRecord, StepError, StepRecord};
+use super::words;
+
+/// The report of `record`.
+pub fn render(record: &Record) -> Vec<Feature> {
+    let errors = record.parse_failures.iter().map(parse_error);
+    errors
+        .chain(record.features.iter().map(feature))
+        .filter(|f| !f.elements.is_empty())
+        .collect()
+}
+
+fn feature(f: &FeatureRecord) -> Feature {
+    let line = f.source.position.line;
+    Feature {
+        uri: f.path.clone(),
+        keyword: f.keyword.clone(),
+        name: f.name.clone(),
+        tags: f.source.tags.iter().map(|t| Tag { name: t.clone(), line }).collect(),
+        elements: f.scenarios.iter().flat_map(|s| elements(f, s)).collect(),
+    }
+}
+
+/// A scenario's elements in the order cucumber opened them: its Background's when a Background
+/// step ran, its own when a step of its own or a hook ran (a before hook opens it first).
+fn elements(f: &FeatureRecord, s: &ScenarioRecord) -> Vec<Element> {
+    let ran = |background: bool| -> Vec<Step> {
+        s.steps
+            .iter()
+            .filter(|st| st.background == background)
+            .filter_map(step)
+            .collect()
+    };
+    let hooks = |before: bool| -> Vec<HookResult> {
+        s.ran
+            .hooks
+            .iter()
+            .filter(|h| h.before == before)
+            .map(|h| HookResult {
+                result: RunResult {
+                    status: if h.failed.is_some() {
+                        Status::Failed
+                    } else {
+                        Status::Passed
+                    },
+                    duration: nanos(h.duration),
+                    error_message: h.failed.clone(),
+                },
+            })
+            .collect()
+    };
+    let element = |kind: Kind, steps: Vec<Step>| {
+        let background_keyword = f.source.background.as_ref().map(|b| b.keyword.clone());
+        let keyword = match kind {
+            Kind::Background => background_keyword.unwrap_or_else(|| s.keyword.clone()),
+            Kind::Scenario => s.keyword.clone(),
+        };
+        let rule = |sep: &str, name: &dyn Fn(&str) -> String| {
+            s.rule
+                .as_deref()
+                .map(|r| format!("{}{sep}", name(r)))
+                .unwrap_or_default()
+        };
+        Element {
+            after: Vec::new(),
+            before: Vec::new(),
+            keyword,
+            kind,
+            id: format!("{}/{}{}", kebab(&f.name), rule("/", &kebab), kebab(&s.name)),
+            line: s.line,
+            name: format!("{}{}", rule(" ", &str::to_string), s.name),
+            tags: s
+                .tags
+                .iter()
+                .map(|t| Tag {
+                    name: t.clone(),
+                    line: s.line,
+                })
+                .collect(),
+            steps,
+        }
+    };
+    let (background, own) = (ran(true), ran(false));
+    let (before, after) = (hooks(true), hooks(false));
+    let before_first = !before.is_empty();
+    let mut out = Vec::new();
+    if !own.is_empty() || before_first || !after.is_empty() {
+        out.push(Element {
+            before,
+            after,
+            ..element(Kind::Scenario, own)
+        });
+    }
+    if !background.is_empty() {
+        let at = if before_first { out.len() } else { 0 };
+        out.insert(at, element(Kind::Background, background));
+    }
+    out
+}
+
+/// A step as the report says it, if it ran.
+fn step(st: &StepRecord) -> Option<Step> {
+    let (status, error_message) = match (&st.outcome, st.ran.error) {
+        (Outcome::NotRun, _) => return None,
+        (Outcome::Passed, _) => (Status::Passed, None),
+        (Outcome::Skipped, _) => (Status::Skipped, None),
+        (Outcome::Failed(failure), Some(StepError::Undefined)) => (Status::Undefined, Some(failure.to_string())),
+        (Outcome::Failed(failure), Some(StepError::Ambiguous)) => (Status::Ambiguous, Some(failure.to_string())),
+        (Outcome::Failed(failure), None) => (Status::Failed, Some(format!("{}{failure}", words::PLAIN))),
+    };
+    Some(Step {
+        keyword: st.keyword.clone(),
+        line: st.line,
+        name: st.text.clone(),
+        result: RunResult {
+            status,
+            duration: nanos(st.ran.duration),
+            error_message,
+        },
+    })
+}
+
+/// A feature file that could not be read, parsed or expanded, as cucumber reported it: a
+/// feature of one failed pseudo-step.
+fn parse_error(e: &cucumber::parser::Error) -> Feature {
+    use cucumber::gherkin::ParseFileError;
+    use cucumber::parser::Error;
+    let (path, id, line) = match e {
+        Error::Parsing(e) => {
+            let (ParseFileError::Reading { path, .. } | ParseFileError::Parsing { path, .. }) = e.as_ref();
+            (Some(path.as_path()), "failed-to-parse", 0)
+        }
+        Error::ExampleExpansion(e) => (e.path.as_deref(), "failed-to-expand-examples", e.pos.line),
+    };
+    let uri = path.map(super::record::shown_path);
+    let step = Step {
+        keyword: String::new(),
+        line,
+        name: "scenario".into(),
+        result: RunResult {
+            status: Status::Failed,
+            duration: 0,
+            error_message: Some(e.to_string()),
+        },
+    };
+    Feature {
+        uri: uri.clone(),
+        keyword: String::new(),
+        name: String::new(),
+        tags: Vec::new(),
+        elements: vec![Element {
+            after: Vec::new(),
+            before: Vec::new(),
+            keyword: String::new(),
+            kind: Kind::Scenario,
+            id: format!("{id}{}", uri.unwrap_or_default()),
+            line: 0,
+            name: String::new(),
+            tags: Vec::new(),
+            steps: vec![step],
+        }],
+    }
+}
+
+fn nanos(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// A name in kebab case as cucumber-rs wrote an element's id (Inflector's `to_kebab_case`):
+/// lower case, every run of other characters one `-`, and a `-` before an upper-case letter
+/// (or a digit) that starts a word inside a run.
+fn kebab(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    // Inflector looks a character's neighbours up by its byte offset among the characters
+    let lower_at = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_lowercase());
+    let mut out = String::with_capacity(name.len());
+    let mut word_start = true;
+    for (i, c) in name.trim_end_matches(|c: char| !c.is_alphanumeric()).char_indices() {
+        if !c.is_alphanumeric() {
+            if !word_start {
+                word_start = true;
+                out.push('-');
+            }
+            continue;
+        }
+        if !word_start && c == c.to_ascii_uppercase() && (lower_at(Some(i + 1)) || lower_at(i.checked_sub(1))) {
+            out.push('-');
+        }
+        word_start = false;
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_kebab_case_as_cucumber_wrote_them() {
+        assert_eq!(kebab("Mute a Participant"), "mute-a-participant");
+        assert_eq!(kebab("  (documented) mute: \"agent\"!! "), "documented-mute-agent");
+        assert_eq!(kebab("callSidToCoach"), "call-sid-to-coach");
+        assert_eq!(kebab("HTTP 404"), "http-404");
+    }
+
+    #[test]
+    fn a_failed_step_says_it_failed_and_a_step_after_it_is_left_out() {
+        let (record, _) = super::super::sample::sample();
+        let features = render(&record);
+        let json = serde_json::to_value(&features).unwrap();
+        let steps = &json[0]["elements"][1]["steps"];
+        assert_eq!(steps.as_array().unwrap().len(), 2, "{steps}");
+        assert_eq!(steps[1]["result"]["status"], "failed");
+        let message = steps[1]["result"]["error_message"].as_str().unwrap();
+        assert!(message.starts_with("Step failed: the response differs"), "{message}");
+        assert_eq!(json[0]["elements"][2]["steps"][0]["result"]["status"], "skipped");
+        let back: Vec<Feature> = serde_json::from_value(json).unwrap();
+        assert_eq!(back, features);
+    }
+}

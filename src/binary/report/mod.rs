@@ -12,6 +12,7 @@
 //! from keeps it, and cucumber's own writers are given its text ([`rendered`]); no report reads
 //! a failure's text back.
 
+pub mod console;
 mod files;
 mod html;
 mod junit;

@@ -8,7 +8,10 @@ use laml_conformance::spec::deviation::Deviation;
 use serde_json::json;
 
 use super::Console;
-use crate::steps::ConformanceWorld as W;
+
+/// A World of the tests' own: the report layer knows no steps.
+#[derive(Debug, Default, cucumber::World)]
+struct W;
 
 fn step(keyword: &str, value: &str, line: usize) -> gherkin::Step {
     gherkin::Step {

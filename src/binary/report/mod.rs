@@ -11,6 +11,7 @@
 //! as the panic's payload, and the [`Record`] every report is rendered from keeps it; no report
 //! reads a failure's text back.
 
+pub mod console;
 mod files;
 mod html;
 mod json;

@@ -1,4 +1,4 @@
-//! A step's failure as text, for cucumber's own writers (the console, JUnit and JSON).
+//! A step's failure as text, for cucumber's own writers (JUnit and JSON).
 //!
 //! A step fails by raising its [`Failure`] as the panic's payload ([`Failure::raise`]), so the
 //! `Step::Failed` event carries the value itself and the reports built on the record read it as
@@ -48,28 +48,6 @@ fn step<W>(ev: Step<W>) -> Step<W> {
         other => other,
     }
 }
-
-/// cucumber's console given failures as text: the writer it wraps sees every event through
-/// [`event`], and everything else passes through (its options, its summary lines).
-pub struct Rendered<Wr>(pub Wr);
-
-impl<W: cucumber::World, Wr: cucumber::Writer<W>> cucumber::Writer<W> for Rendered<Wr> {
-    type Cli = Wr::Cli;
-
-    async fn handle_event(&mut self, ev: parser::Result<Event<Cucumber<W>>>, cli: &Self::Cli) {
-        self.0.handle_event(event(ev), cli).await;
-    }
-}
-
-impl<W: cucumber::World, Val, Wr: cucumber::writer::Arbitrary<W, Val>> cucumber::writer::Arbitrary<W, Val>
-    for Rendered<Wr>
-{
-    async fn write(&mut self, val: Val) {
-        self.0.write(val).await;
-    }
-}
-
-impl<Wr> cucumber::writer::NonTransforming for Rendered<Wr> {}
 
 #[cfg(test)]
 mod tests {

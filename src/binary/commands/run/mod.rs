@@ -9,7 +9,7 @@ use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use cucumber::writer::{Coloring, Stats as _};
+use cucumber::writer::Stats as _;
 use cucumber::{World as _, WriterExt as _, cli, writer};
 use laml_conformance::config::TargetFlags;
 use laml_conformance::exit::Exit;
@@ -154,14 +154,8 @@ async fn execute(
     // One writer beside the console keeps the record the reports asked for are rendered from,
     // and does nothing when none was asked for.
     let (reports, written) = report::Reports::for_tee(requested, info);
-    // a step raises its failure as a value; the console is given its text (`report::rendered`),
-    // and says it failed where cucumber would say it panicked (see `report::words`)
-    let console = report::rendered::Rendered(writer::Basic::raw(
-        report::words::Plain::new(io::stdout()),
-        Coloring::Auto,
-        0,
-    ))
-    .summarized();
+    // cucumber's look, each failure said from the value its step raised (`report::console`)
+    let console = report::console::Console::new(io::stdout()).summarized();
     let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(
         steps::needs::Marking(features::Features),
         runner,

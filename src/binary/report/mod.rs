@@ -18,7 +18,6 @@ mod json;
 mod junit;
 mod markdown;
 mod record;
-pub mod rendered;
 #[cfg(test)]
 pub(crate) mod sample;
 mod timing;

@@ -20,7 +20,7 @@ use laml_conformance::failure::Failure;
 use regex::CaptureLocations;
 
 /// What the console says before a failing step's text.
-const FAILED: &str = "Step failed: ";
+const FAILED: &str = super::words::PLAIN;
 
 /// The run's console writer, on `Out` (stdout).
 pub struct Console<Out: io::Write = io::Stdout> {

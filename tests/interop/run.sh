@@ -4,6 +4,8 @@
 #   signalwire (PyPI) 2.1.1              --profile signalwire   signalwire_python.py
 #   @signalwire/compatibility-api 3.2.0  --profile signalwire   signalwire_node.js
 #   twilio (npm) 6.3.1                   --profile twilio       twilio_node.js
+#   telnyx (PyPI) 4.189.0                --profile telnyx       telnyx_python.py
+#   telnyx (npm) 7.24.0                  --profile telnyx       telnyx_node.js
 # Installs them from the package registries into a cache folder that later runs reuse
 # (LAML_INTEROP_CACHE, default target/interop-cache; a stamp file per library), starts one serve
 # per library, and runs its script, which prints each step; any step that fails, fails the run.
@@ -41,7 +43,7 @@ run() { # profile command… (the command gets serve's base URL and a file with 
 }
 
 if ! command -v python3 >/dev/null; then
-  echo "!!! interop: python3 is missing: the Python client-library tests (twilio, signalwire) are SKIPPED !!!" >&2
+  echo "!!! interop: python3 is missing: the Python client-library tests (twilio, signalwire, telnyx) are SKIPPED !!!" >&2
 else
   pip_install() { # folder stamp requirement
     mkdir -p "$CACHE/$1"
@@ -50,15 +52,18 @@ else
       touch "$CACHE/$1/$2"
     fi
   }
-  # Each in its own folder: signalwire 2.1.1 pins twilio 6.54, which twilio 9 must not meet.
+  # Each in its own folder: signalwire 2.1.1 pins twilio 6.54, which twilio 9 must not meet; telnyx
+  # brings its own httpx and pydantic.
   pip_install python .twilio-9 'twilio>=9,<10'
   pip_install python-signalwire .signalwire-2.1.1 'signalwire==2.1.1'
+  pip_install python-telnyx .telnyx-4.189.0 'telnyx==4.189.0'
   run twilio env PYTHONPATH="$CACHE/python" python3 "$HERE/twilio_python.py"
   run signalwire env PYTHONPATH="$CACHE/python-signalwire" python3 "$HERE/signalwire_python.py"
+  run telnyx env PYTHONPATH="$CACHE/python-telnyx" python3 "$HERE/telnyx_python.py"
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "!!! interop: node or npm is missing: the Node client-library tests (twilio, @signalwire/compatibility-api) are SKIPPED !!!" >&2
+  echo "!!! interop: node or npm is missing: the Node client-library tests (twilio, @signalwire/compatibility-api, telnyx) are SKIPPED !!!" >&2
 else
   npm_install() { # stamp package@version
     mkdir -p "$CACHE/node"
@@ -69,7 +74,9 @@ else
   }
   npm_install .signalwire-compatibility-api-3.2.0 @signalwire/compatibility-api@3.2.0
   npm_install .twilio-6.3.1 twilio@6.3.1
+  npm_install .telnyx-7.24.0 telnyx@7.24.0
   run signalwire env NODE_PATH="$CACHE/node/node_modules" node "$HERE/signalwire_node.js"
   run twilio env NODE_PATH="$CACHE/node/node_modules" node "$HERE/twilio_node.js"
+  run telnyx env NODE_PATH="$CACHE/node/node_modules" node "$HERE/telnyx_node.js"
 fi
 exit $failed

@@ -2,6 +2,7 @@
 //! so that did-you-mean, `--version`, `help` and each command's `--help` are clap's, and every
 //! command exits with the same [`Exit`] codes.
 
+pub mod compat;
 pub mod coverage;
 pub mod explore;
 pub mod faults;
@@ -69,6 +70,9 @@ enum Command {
     /// The documentation coverage matrix: every documented item, the scenarios that send it and
     /// the steps that judge it.
     Coverage(coverage::CoverageOptions),
+    /// The vendors' documents side by side, each against Twilio's; with --target and --profile,
+    /// whether the target behaved as its document says, item by item.
+    Compat(compat::CompatOptions),
 }
 
 /// The tree with the words cucumber's own options cannot carry: ours for the run's description,
@@ -138,6 +142,7 @@ pub fn dispatch(cli: Cli, runtime: &tokio::runtime::Runtime) -> ExitCode {
         Some(Command::Features(opts)) => features::main(opts),
         Some(Command::Explore(opts)) => runtime.block_on(explore::main(opts)),
         Some(Command::Coverage(opts)) => coverage::main(opts),
+        Some(Command::Compat(opts)) => compat::main(opts),
     }
 }
 

@@ -11,11 +11,11 @@
 
 mod context;
 mod declarations;
-mod matrix;
+pub(crate) mod matrix;
 mod render;
-mod rows;
+pub(crate) mod rows;
 mod step_items;
-mod walk;
+pub(crate) mod walk;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -64,7 +64,7 @@ fn usage_error(message: &str) -> ExitCode {
 }
 
 /// The features of `path`, or those compiled in; parsed and expanded as a run reads them.
-fn read_features(path: Option<&Path>) -> Result<Vec<Feature>, String> {
+pub(crate) fn read_features(path: Option<&Path>) -> Result<Vec<Feature>, String> {
     if let Some(path) = path
         && let Err(e) = std::fs::metadata(path)
     {
@@ -85,7 +85,7 @@ fn read_features(path: Option<&Path>) -> Result<Vec<Feature>, String> {
 }
 
 /// The matrix of each profile, or the steps no declaration covers.
-fn matrices(features: &[Feature], profiles: &[&Profile]) -> Result<Vec<Matrix>, Vec<String>> {
+pub(crate) fn matrices(features: &[Feature], profiles: &[&Profile]) -> Result<Vec<Matrix>, Vec<String>> {
     profiles
         .iter()
         .map(|p| {

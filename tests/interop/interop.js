@@ -46,25 +46,17 @@ function steps(library, space) {
     }
   };
   // Every request the library sent is one the journal finds nothing to say about, but for those
-  // the script had refused on purpose (`refused`: bodies). `known` maps a pattern of a deviation (a
-  // regex over "path: expected") to the serve defect that explains it: tolerated, and printed on
-  // every run, so that it is seen until serve is fixed and the entry removed.
-  step.journalClean = (refused, known = {}) => step("every request the library sent is as documented (the journal's verdict)", async () => {
+  // the script had refused on purpose (`refused`: bodies).
+  step.journalClean = (refused) => step("every request the library sent is as documented (the journal's verdict)", async () => {
     const entries = await space.journal();
     if (entries.length === 0) throw new Error("the journal is empty");
-    const seen = new Set();
     for (const entry of entries) {
       if (refused.includes(entry.body)) {
         if (entry.status !== 400) throw new Error(`not refused: ${JSON.stringify(entry)}`);
         continue;
       }
-      for (const d of entry.deviations) {
-        const match = Object.keys(known).filter((k) => new RegExp(k).test(`${d.path}: ${d.expected}`));
-        if (match.length === 0) throw new Error(`deviations: ${JSON.stringify(entry)}`);
-        match.forEach((k) => seen.add(k));
-      }
+      if (entry.deviations.length) throw new Error(`deviations: ${JSON.stringify(entry)}`);
     }
-    for (const k of [...seen].sort()) console.log(`   KNOWN serve defect, tolerated: ${k}: ${known[k]}`);
   });
   step.done = () => {
     const total = passed.length + failed.length;

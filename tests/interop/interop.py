@@ -5,7 +5,6 @@ the journal's verdict on every request the library sent. Only the standard libra
 
 import base64
 import json
-import re
 import sys
 import traceback
 import urllib.request
@@ -57,28 +56,19 @@ class Steps:
             return fn
         return run
 
-    def journal_clean(self, refused, known=None):
+    def journal_clean(self, refused):
         """Every request the library sent is one the journal finds nothing to say about, but for
-        those the script had refused on purpose (`refused`: bodies). `known` maps a pattern of a
-        deviation (a regex over "path: expected") to the serve defect that explains it: tolerated,
-        and printed on every run, so that it is seen until serve is fixed and the entry removed."""
-        known = known or {}
+        those the script had refused on purpose (`refused`: bodies)."""
 
         @self("every request the library sent is as documented (the journal's verdict)")
         def _():
             entries = self.space.journal()
             assert entries, "the journal is empty"
-            seen = set()
             for entry in entries:
                 if entry["body"] in refused:
                     assert entry["status"] == 400, entry
                     continue
-                for d in entry["deviations"]:
-                    match = [k for k in known if re.search(k, f"{d['path']}: {d['expected']}")]
-                    assert match, entry
-                    seen.update(match)
-            for pattern in sorted(seen):
-                print(f"   KNOWN serve defect, tolerated: {pattern}: {known[pattern]}")
+                assert not entry["deviations"], entry
 
     def done(self):
         total = len(self.passed) + len(self.failed)

@@ -21,6 +21,7 @@ use laml_conformance::spec::profile::{PROFILES, Profile, UnknownParams, UriJson}
 use laml_conformance::spec::wire::AuthScheme;
 use serde_json::{Value, json};
 
+use crate::child::cucumber_json::{Feature, Kind};
 use crate::child::{Verdict, run_suite_coded, verdicts};
 use crate::coverage::matrix::{Matrix, Verdict as Coverage};
 use crate::coverage::rows::{Item, rows};
@@ -240,7 +241,7 @@ fn table(profiles: &[&Profile]) -> Vec<Row> {
 }
 
 /// What the target did for each row, from the scenarios that judge the row's items.
-fn measure(matrix: &Matrix, report: &Value) -> BTreeMap<String, &'static str> {
+fn measure(matrix: &Matrix, report: &[Feature]) -> BTreeMap<String, &'static str> {
     let ran: BTreeMap<(String, usize), Verdict> = scenario_verdicts(report);
     let mut out: BTreeMap<String, &'static str> = BTreeMap::new();
     for line in &matrix.lines {
@@ -287,23 +288,17 @@ fn file_name(path: &str) -> String {
 }
 
 /// Each scenario of a report by its file and line, as the coverage walk names it.
-fn scenario_verdicts(report: &Value) -> BTreeMap<(String, usize), Verdict> {
+fn scenario_verdicts(report: &[Feature]) -> BTreeMap<(String, usize), Verdict> {
     let mut by_name: BTreeMap<(String, String), Verdict> = BTreeMap::new();
     for (feature, name, verdict) in verdicts(report) {
         by_name.insert((feature, name), verdict);
     }
     let mut out = BTreeMap::new();
-    for feature in report.as_array().into_iter().flatten() {
-        let file = file_name(feature["uri"].as_str().unwrap_or_default());
-        let feature_name = feature["name"].as_str().unwrap_or_default().to_string();
-        for element in feature["elements"].as_array().into_iter().flatten() {
-            if element["type"] == "background" {
-                continue;
-            }
-            let name = element["name"].as_str().unwrap_or_default().to_string();
-            let line = element["line"].as_u64().unwrap_or_default() as usize;
-            if let Some(v) = by_name.get(&(feature_name.clone(), name)) {
-                out.insert((file.clone(), line), *v);
+    for feature in report {
+        let file = file_name(feature.uri.as_deref().unwrap_or_default());
+        for element in feature.elements.iter().filter(|e| e.kind != Kind::Background) {
+            if let Some(v) = by_name.get(&(feature.name.clone(), element.name.clone())) {
+                out.insert((file.clone(), element.line), *v);
             }
         }
     }

@@ -8,7 +8,7 @@
 
 use super::deviation::Deviation;
 use super::params::{self, PARAMS, ParamKind};
-use super::profile::{Profile, UriJson};
+use super::profile::{PathForm, Profile, UriJson};
 use super::{ApiPath, LIST_METHODS, PARTICIPANT_METHODS, wire};
 
 /// What the check needs of a request, whichever side of the wire it was read on.
@@ -88,18 +88,24 @@ fn dev(path: impl Into<String>, expected: impl Into<String>, actual: impl Into<S
 }
 
 fn check_path(path: &str, profile: &Profile, out: &mut Vec<Deviation>) -> Option<Endpoint> {
-    let template = super::participant_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}", "{CallSid}");
+    // A generation whose documented paths end in `.json` flags a path without it; one whose
+    // paths are bare (SignalWire's current description, Telnyx's) takes both, whatever its
+    // `uri` field looks like (Telnyx's `uri` keeps `.json` while its request paths drop it).
+    let wants_json = profile.paths == PathForm::Json && profile.uri_json == UriJson::Required;
+    let template = super::in_form(
+        super::participant_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}", "{CallSid}"),
+        profile.paths,
+    );
     match super::parse_path(path) {
         Some(ApiPath::List { json, .. }) => {
-            if !json && profile.uri_json == UriJson::Required {
+            if !json && wants_json {
                 let list = super::participants_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}");
                 out.push(dev("path", format!("{list} (ends in .json)"), format!("<{path}>")));
             }
             Some(Endpoint::List)
         }
         Some(ApiPath::Participant { json, .. }) => {
-            // SignalWire's current paths drop `.json`, and its libraries still send it.
-            if !json && profile.uri_json == UriJson::Required {
+            if !json && wants_json {
                 out.push(dev("path", format!("{template} (ends in .json)"), format!("<{path}>")));
             }
             Some(Endpoint::Participant)
@@ -356,6 +362,16 @@ mod tests {
         assert_eq!(paths(bare_list, twilio), ["path"]);
         assert!(paths(bare_list, signalwire).is_empty());
         assert_eq!(paths(list("Coaching=true"), seed()), ["query Coaching"]);
+        // bare request paths, although its `uri` field ends in .json
+        let telnyx = Profile::by_name("telnyx").unwrap();
+        let bearer = "Bearer a-key";
+        let texml = "/v2/texml/Accounts/a/Conferences/c/Participants";
+        let bare_texml = |path| RequestView {
+            method: "GET",
+            ..view(path, "", Some(bearer))
+        };
+        assert!(paths(bare_texml(texml), telnyx).is_empty());
+        assert!(paths(bare_texml(&format!("{texml}/p")), telnyx).is_empty());
         assert_eq!(
             paths(list("Muted=yes&Muted=true&Sort=x"), twilio),
             ["query Muted", "query Muted", "query Sort"]

@@ -40,7 +40,7 @@ use laml_conformance::spec::Profile;
 use laml_conformance::target::{Need, Target};
 
 use self::draw::{Generator, Limits};
-use self::lockstep::Lockstep;
+use self::lockstep::{Lockstep, Outcome, Watch};
 
 /// Explore sequences of operations against a target and the reference model in lockstep, and
 /// print the first divergence, shrunk, as a scenario to paste into features/.
@@ -202,7 +202,7 @@ impl Run<'_> {
             let plan = generator.plan(room);
             sequences += 1;
             let mut stop = || deadline.is_some_and(|d| Instant::now() >= d);
-            let outcome = match self.lockstep.replay(&plan, &mut stop).await {
+            let outcome = match self.lockstep.run(&plan, Watch::Touched, &mut stop).await {
                 Ok(o) => o,
                 Err(e) => {
                     progress.clear();
@@ -216,13 +216,24 @@ impl Run<'_> {
                 Some(count(self.opts.steps)),
                 &format!("{sequences} sequences"),
             );
-            if let Some(divergence) = outcome.divergence {
+            if let Some(found) = outcome.divergence {
                 progress.update(
                     count(total),
                     Some(count(self.opts.steps)),
                     "a divergence: shrinking it, then the suite runs its scenario",
                 );
                 let reproduce = before + outcome.ran.max(1) as u64;
+                // where it first showed: the same sequence, every participant watched
+                let divergence = match self.lockstep.replay(&plan, &mut || false).await {
+                    Ok(Outcome {
+                        divergence: Some(d), ..
+                    }) => d,
+                    Ok(_) => found,
+                    Err(e) => {
+                        progress.clear();
+                        return failed(&e);
+                    }
+                };
                 let candidate = match self.candidate(seed, plan, divergence, total, reproduce).await {
                     Ok(c) => c,
                     Err(e) => {

@@ -47,6 +47,25 @@ pub struct Outcome {
     pub divergence: Option<Divergence>,
 }
 
+/// Which participants are retrieved on both sides after each operation.
+///
+/// Retrieving every participant after every operation is most of a sequence's requests (4 to
+/// 6 a step). Exploring looks [`Watch::Touched`]: every participant right after arranging and
+/// after the last operation, and after each operation that is no GET the participants it names
+/// (whom, and whom its values name). A divergence in a participant's state persists until an
+/// operation shows it (the answer to any update of that participant, a retrieve, a list, or the
+/// last look), so it is found in the same sequence, at most a few operations later, unless a
+/// later update of the same fields writes it over on both sides. What is found is replayed with
+/// [`Watch::Everyone`] (a superset of those observations), which says where it first showed;
+/// shrinking replays with it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Watch {
+    /// Every participant after every operation.
+    Everyone,
+    /// Every participant at the start and the end; in between, those a write names.
+    Touched,
+}
+
 /// The target, the profile, and on a target whose participants are shared, the updates that
 /// bring them back to their state before the run.
 #[derive(Debug)]
@@ -120,8 +139,14 @@ impl<'t> Lockstep<'t> {
     }
 
     /// Runs `plan` from fresh conferences on both sides until the first divergence, the end of
-    /// the plan, or `stop` says so (checked before each operation).
+    /// the plan, or `stop` says so (checked before each operation), retrieving every
+    /// participant after each operation.
     pub async fn replay(&self, plan: &Plan, stop: &mut dyn FnMut() -> bool) -> Result<Outcome, Error> {
+        self.run(plan, Watch::Everyone, stop).await
+    }
+
+    /// [`Lockstep::replay`], retrieving after each operation only the participants `watch` says.
+    pub async fn run(&self, plan: &Plan, watch: Watch, stop: &mut dyn FnMut() -> bool) -> Result<Outcome, Error> {
         let mut model = Model::arrange(self.profile, plan);
         let mut remote = Remote::arrange(self.target, self.profile, plan).await?;
         for op in &self.baseline {
@@ -141,7 +166,7 @@ impl<'t> Lockstep<'t> {
             seen_model: Default::default(),
             seen_target: Default::default(),
         };
-        if let Some(d) = pair.observe(0).await? {
+        if let Some(d) = pair.observe(0, None).await? {
             return Ok(Outcome {
                 ran: 0,
                 divergence: Some(d),
@@ -154,9 +179,15 @@ impl<'t> Lockstep<'t> {
                     divergence: None,
                 });
             }
+            let last = i + 1 == plan.ops.len();
             let divergence = match pair.step(i + 1, op).await? {
                 Some(d) => Some(d),
-                None => pair.observe(i + 1).await?,
+                None => match watch {
+                    Watch::Everyone => pair.observe(i + 1, None).await?,
+                    Watch::Touched if last => pair.observe(i + 1, None).await?,
+                    Watch::Touched if matches!(op, Op::Retrieve { .. } | Op::List { .. }) => None,
+                    Watch::Touched => pair.observe(i + 1, Some(&op.names())).await?,
+                },
             };
             if divergence.is_some() {
                 return Ok(Outcome { ran: i + 1, divergence });
@@ -268,10 +299,13 @@ impl Pair<'_> {
         }))
     }
 
-    /// Retrieves every named participant on both sides (on the target all at once) and
-    /// compares each.
-    async fn observe(&mut self, step: usize) -> Result<Option<Divergence>, Error> {
-        let names = self.model.roster.names();
+    /// Retrieves every named participant (or those of `only` that are still arranged) on both
+    /// sides (on the target all at once) and compares each.
+    async fn observe(&mut self, step: usize, only: Option<&[&str]>) -> Result<Option<Divergence>, Error> {
+        let mut names = self.model.roster.names();
+        if let Some(only) = only {
+            names.retain(|n| only.contains(&n.as_str()));
+        }
         let ops: Vec<Op> = names.iter().map(|n| Op::Retrieve { who: n.clone() }).collect();
         let requests: Vec<Request> = ops
             .iter()

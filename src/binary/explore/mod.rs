@@ -40,7 +40,7 @@ use laml_conformance::spec::Profile;
 use laml_conformance::target::{Need, Target};
 
 use self::draw::{Generator, Limits};
-use self::lockstep::Lockstep;
+use self::lockstep::{Lockstep, Watch};
 
 /// Explore sequences of operations against a target and the reference model in lockstep, and
 /// print the first divergence, shrunk, as a scenario to paste into features/.
@@ -202,7 +202,7 @@ impl Run<'_> {
             let plan = generator.plan(room);
             sequences += 1;
             let mut stop = || deadline.is_some_and(|d| Instant::now() >= d);
-            let outcome = match self.lockstep.replay(&plan, &mut stop).await {
+            let outcome = match self.lockstep.run(&plan, Watch::Touched, &mut stop).await {
                 Ok(o) => o,
                 Err(e) => {
                     progress.clear();
@@ -216,14 +216,14 @@ impl Run<'_> {
                 Some(count(self.opts.steps)),
                 &format!("{sequences} sequences"),
             );
-            if let Some(divergence) = outcome.divergence {
+            if let Some(found) = outcome.divergence {
                 progress.update(
                     count(total),
                     Some(count(self.opts.steps)),
                     "a divergence: shrinking it, then the suite runs its scenario",
                 );
                 let reproduce = before + outcome.ran.max(1) as u64;
-                let candidate = match self.candidate(seed, plan, divergence, total, reproduce).await {
+                let candidate = match self.candidate(seed, plan, found, total, reproduce).await {
                     Ok(c) => c,
                     Err(e) => {
                         progress.clear();
@@ -265,15 +265,22 @@ impl Run<'_> {
         ExitCode::from(Exit::Passed)
     }
 
-    /// Shrinks a divergence, prints its scenario and has the suite run it.
+    /// Finds where a divergence first showed (the sequence replayed with every participant
+    /// watched), shrinks it, prints its scenario and has the suite run it.
     async fn candidate(
         &self,
         seed: u64,
         plan: ops::Plan,
-        divergence: lockstep::Divergence,
+        found: lockstep::Divergence,
         total: u64,
         reproduce: u64,
     ) -> Result<Candidate, Error> {
+        let divergence = self
+            .lockstep
+            .replay(&plan, &mut || false)
+            .await?
+            .divergence
+            .unwrap_or(found);
         let original = divergence.step.min(plan.ops.len());
         let shrunk = shrink::shrink(self.lockstep, plan, divergence, MAX_REPLAYS).await?;
         let found = gherkin::Provenance {

@@ -278,10 +278,35 @@ impl ApiClient {
         let Some(c) = &self.credentials else { return body };
         let header = self.auth.header(&c.project_id, c.token.expose());
         let encoded = wire::AuthScheme::secret_part(&header);
-        let mut body = body.replace(encoded, "[redacted]");
+        // an empty secret (a Bearer key of "") is nothing to take out: replacing "" would put
+        // the marker between every character of the body
+        let mut body = if encoded.is_empty() {
+            body
+        } else {
+            body.replace(encoded, "[redacted]")
+        };
         if !c.token.expose().is_empty() {
             body = body.replace(c.token.expose(), "[redacted]");
         }
         body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_bearer_key_leaves_a_body_as_it_came() {
+        let client = ApiClient::new(
+            "http://127.0.0.1:1",
+            Dialect::default(),
+            Some(Credentials::new("account", "")),
+            Duration::from_secs(1),
+        )
+        .with_auth(wire::AuthScheme::Bearer);
+        assert_eq!(client.scrubbed(r#"{"a":1}"#.to_string()), r#"{"a":1}"#);
+        let keyed = client.with_credentials(Some(Credentials::new("account", "k3y")));
+        assert_eq!(keyed.scrubbed("say k3y".to_string()), "say [redacted]");
     }
 }

@@ -21,7 +21,8 @@ pub fn retry_after(headers: &[(String, String)]) -> Duration {
         .find(|(k, _)| k == "retry-after")
         .and_then(|(_, v)| v.trim().parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+        // clamped before it becomes a Duration: a `Retry-After: 1e20` is too long for one
+        .map(|s| Duration::from_secs_f64(s.min(MAX_RETRY_WAIT.as_secs_f64())))
         .unwrap_or(Duration::from_secs(1));
     asked.clamp(Duration::from_millis(100), MAX_RETRY_WAIT)
 }
@@ -75,4 +76,24 @@ fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_retry_after_is_a_wait_between_a_tenth_of_a_second_and_the_longest() {
+        let wait = |v: &str| retry_after(&[("retry-after".to_string(), v.to_string())]);
+        assert_eq!(wait("2"), Duration::from_secs(2));
+        assert_eq!(
+            wait("1e20"),
+            MAX_RETRY_WAIT,
+            "too long for a Duration: clamped, no panic"
+        );
+        assert_eq!(wait("inf"), Duration::from_secs(1));
+        assert_eq!(wait("-3"), Duration::from_secs(1));
+        assert_eq!(wait("0"), Duration::from_millis(100));
+        assert_eq!(retry_after(&[]), Duration::from_secs(1));
+    }
 }

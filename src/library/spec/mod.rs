@@ -71,6 +71,13 @@ impl Dialect {
     }
 }
 
+/// The path form of `path`: the most specific known prefix it starts with.
+pub fn path_form(path: &str) -> Option<Dialect> {
+    Dialect::all()
+        .into_iter()
+        .find(|d| path.strip_prefix(d.prefix()).is_some_and(|rest| rest.starts_with('/')))
+}
+
 /// The three sids that name one participant: its account, its conference and its call. They
 /// make its path, and they decide which values of an answer are "its own".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]

@@ -253,6 +253,15 @@ impl Profile {
         Dialect::of(&self.base_path).unwrap_or_default()
     }
 
+    /// Whether clients of this generation send paths of `form`: its own base path, and where
+    /// that is one of the two LaML forms, the other one too (SPEC.md section 5: official
+    /// libraries of those generations leave out `/api/laml`). A generation with a base path of
+    /// its own (Telnyx's `/v2/texml`) is sent only that.
+    pub fn serves(&self, form: Dialect) -> bool {
+        let laml = [Dialect::SignalWire, Dialect::Twilio];
+        form == self.dialect() || (laml.contains(&form) && laml.contains(&self.dialect()))
+    }
+
     /// The format of the ids of a kind (`AC`, `CF`, `CA`, as Twilio's prefixes name them).
     pub fn id_format(&self, kind: &str) -> IdFormat {
         match self.call_ids {

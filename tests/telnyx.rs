@@ -100,6 +100,19 @@ fn serve_under_telnyx_takes_bearer_and_refuses_basic_in_telnyx_s_envelope() {
         body.get("code").is_none() && body.get("status").is_none(),
         "flat fields too: {body}"
     );
+    // the challenge names the scheme this server takes (RFC 9110 section 11.6.1)
+    let head = Command::new("curl")
+        .args(["-s", "-i", "-H", &format!("Authorization: Basic {basic}")])
+        .arg(format!(
+            "{}/v2/texml/Accounts/{account}/Conferences/{}/Participants/{}",
+            serve.base,
+            serve.conference(),
+            serve.participant("agent")
+        ))
+        .output()
+        .unwrap();
+    let head = String::from_utf8_lossy(&head.stdout).to_lowercase();
+    assert!(head.contains("www-authenticate: bearer realm="), "{head}");
     let (status, body) = retrieve(&serve, &format!("Bearer {key}"));
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["call_sid"], serve.participant("agent"), "{body}");

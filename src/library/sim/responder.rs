@@ -24,6 +24,8 @@ pub struct SimResponder {
     pub journal: Arc<Mutex<Journal>>,
     /// The fault that wraps the healthy space, if it was started broken.
     pub fault: Option<Fault>,
+    /// The scheme its profile authenticates with: what a 401 challenges for.
+    pub scheme: crate::spec::wire::AuthScheme,
 }
 
 impl SimResponder {
@@ -37,6 +39,7 @@ impl SimResponder {
             space: Arc::new(Mutex::new(space)),
             journal: Arc::new(Mutex::new(Journal::default())),
             fault,
+            scheme: profile.auth,
         }
     }
 

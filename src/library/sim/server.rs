@@ -41,8 +41,13 @@ pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// hold at one time (a few tens of MiB at worst).
 pub const MAX_CONNECTIONS: usize = 256;
 
-/// The challenge of every 401: Basic, the only scheme this API takes.
-pub const WWW_AUTHENTICATE: &str = "Basic realm=\"laml\"";
+/// The challenge of a 401, in the scheme the served profile authenticates with.
+pub fn www_authenticate(scheme: crate::spec::wire::AuthScheme) -> &'static str {
+    match scheme {
+        crate::spec::wire::AuthScheme::Basic => "Basic realm=\"laml\"",
+        crate::spec::wire::AuthScheme::Bearer => "Bearer realm=\"laml\"",
+    }
+}
 
 /// Serves `responder` on `listener` until the task is dropped.
 pub async fn run(listener: tokio::net::TcpListener, responder: SimResponder) {
@@ -78,15 +83,15 @@ async fn serve_one(responder: &SimResponder, req: Request<Incoming>) -> Response
     let body = match tokio::time::timeout(HEAD_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(e)) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
-            return to_response(too_large());
+            return to_response(too_large(), responder.scheme);
         }
-        Ok(Err(_)) | Err(_) => return to_response(unreadable()),
+        Ok(Err(_)) | Err(_) => return to_response(unreadable(), responder.scheme),
     };
     // RFC 9112 section 3.2: a request of HTTP/1.1 carries exactly one Host; none (1.1) or two
     // (any version) is refused with 400.
     let hosts = parts.headers.get_all(hyper::header::HOST).iter().count();
     if hosts > 1 || (hosts == 0 && parts.version == hyper::Version::HTTP_11) {
-        return to_response(bad_host(hosts));
+        return to_response(bad_host(hosts), responder.scheme);
     }
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let view = SimRequest {
@@ -97,7 +102,7 @@ async fn serve_one(responder: &SimResponder, req: Request<Incoming>) -> Response
         content_type: header("content-type"),
         body: &body,
     };
-    to_response(responder.answer(&view))
+    to_response(responder.answer(&view), responder.scheme)
 }
 
 /// A request with no Host, or more than one: 400, documented shape.
@@ -150,7 +155,7 @@ fn http_date(at: time::OffsetDateTime) -> Option<String> {
     at.to_offset(time::UtcOffset::UTC).format(&format).ok()
 }
 
-fn to_response(reply: Reply) -> Response<Full<Bytes>> {
+fn to_response(reply: Reply, scheme: crate::spec::wire::AuthScheme) -> Response<Full<Bytes>> {
     let mut response = Response::builder().status(reply.status);
     if let Some(content_type) = reply.content_type {
         response = response.header("content-type", content_type);
@@ -166,7 +171,7 @@ fn to_response(reply: Reply) -> Response<Full<Bytes>> {
     }
     // RFC 9110 section 11.6.1: a 401 names the scheme the credentials are expected in.
     if reply.status == 401 {
-        response = response.header("www-authenticate", WWW_AUTHENTICATE);
+        response = response.header("www-authenticate", www_authenticate(scheme));
     }
     response
         .body(Full::new(Bytes::from(reply.body)))

@@ -119,6 +119,54 @@ fn serve_under_telnyx_takes_bearer_and_refuses_basic_in_telnyx_s_envelope() {
     assert!(body["call_sid"].as_str().unwrap().starts_with("v3:"), "{body}");
 }
 
+/// A live coach under telnyx is put back coaching the same participant: whom it coaches is read
+/// under Telnyx's name for the field (`coaching_call_sid`), not the seed's.
+#[test]
+fn a_live_telnyx_coach_is_restored_to_coaching_the_same_participant() {
+    let serve = Serve::start_with(&["--profile", "telnyx"], &[]);
+    let (agent, supervisor) = (serve.participant("agent"), serve.participant("supervisor"));
+    let url = format!(
+        "{}/v2/texml/Accounts/{}/Conferences/{}/Participants/{supervisor}",
+        serve.base,
+        serve.var("LAML_PROJECT_ID"),
+        serve.conference()
+    );
+    let bearer = format!("Authorization: Bearer {}", serve.var("LAML_API_TOKEN"));
+    let curl = |form: &[String]| {
+        let mut args = vec!["-s".to_string(), "-H".to_string(), bearer.clone()];
+        for f in form {
+            args.extend(["--data-urlencode".to_string(), f.clone()]);
+        }
+        args.push(url.clone());
+        let out = Command::new("curl").args(&args).output().unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("the participant is JSON")
+    };
+    let before = curl(&["Coaching=true".into(), format!("CallSidToCoach={agent}")]);
+    assert_eq!(before["coaching_call_sid"], agent.as_str(), "{before}");
+    let o = run(
+        &[
+            "--target",
+            &serve.base,
+            "--profile",
+            "telnyx",
+            "--conference",
+            &serve.conference(),
+            "--tags",
+            "@coach",
+        ],
+        &serve.env,
+        &temp_dir("restore-coach"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let after = curl(&[]);
+    assert_eq!(
+        (&after["coaching"], &after["coaching_call_sid"]),
+        (&serde_json::json!(true), &serde_json::json!(agent)),
+        "{after}"
+    );
+}
+
 #[test]
 fn profiles_names_telnyx_for_serve_under_telnyx() {
     let serve = Serve::start_with(&["--profile", "telnyx"], &[]);

@@ -95,7 +95,7 @@ impl<'t> Lockstep<'t> {
                         answer.status
                     ))
                 })?;
-                baseline.push(restoring(name, state, &remote.roster)?);
+                baseline.push(restoring(name, state, &remote.roster, profile)?);
             }
         }
         Ok(Lockstep {
@@ -202,8 +202,8 @@ impl<'t> Lockstep<'t> {
 
 /// The update that brings `name` back to `state`, as the steps restore a shared participant
 /// ([`restore_shared`]), with whom it coaches by name.
-fn restoring(name: &str, state: &Value, roster: &Roster) -> Result<Op, Error> {
-    let params = restore_shared(state)
+fn restoring(name: &str, state: &Value, roster: &Roster, profile: &Profile) -> Result<Op, Error> {
+    let params = restore_shared(state, profile)
         .into_iter()
         .map(|(key, value)| {
             let value = if key == "CallSidToCoach" {

@@ -9,6 +9,7 @@
 use laml_conformance::failure::Failure;
 
 use laml_conformance::client::ParticipantUpdate;
+use laml_conformance::spec::profile::Profile;
 use serde_json::Value;
 
 use super::ConformanceWorld;
@@ -18,11 +19,12 @@ const RESTORED: [&str; 4] = ["muted", "hold", "coaching", "call_sid_to_coach"];
 
 /// The parameters that put a shared participant back to `state`, as it was read before: its
 /// `Muted` and `Hold`, and whom it coached (`Coaching` with `CallSidToCoach`) or `Coaching`
-/// false. The steps restore with it after each scenario, and `explore` after its run.
-pub fn restore_shared(state: &Value) -> Vec<(&'static str, String)> {
+/// false. The steps restore with it after each scenario, and `explore` after its run. Whom it
+/// coaches is read under `profile`'s name for the field (Telnyx's `coaching_call_sid`).
+pub fn restore_shared(state: &Value, profile: &Profile) -> Vec<(&'static str, String)> {
     let flag = |k: &str| state.get(k).and_then(Value::as_bool).unwrap_or(false);
     let mut params = vec![("Muted", flag("muted").to_string()), ("Hold", flag("hold").to_string())];
-    match state.get("call_sid_to_coach").and_then(Value::as_str) {
+    match state.get(profile.name_of("call_sid_to_coach")).and_then(Value::as_str) {
         Some(coached) if flag("coaching") => {
             params.push(("Coaching", "true".into()));
             params.push(("CallSidToCoach", coached.into()));
@@ -54,16 +56,18 @@ impl ConformanceWorld {
     }
 
     async fn restore_one(&self, name: &str, initial: &Value) -> Result<(), Failure> {
+        let profile = self.profile();
+        let restored: Vec<&str> = RESTORED.iter().map(|k| profile.name_of(k)).collect();
         let (_, now) = self.retrieve(name).await?;
-        if RESTORED.iter().all(|k| now.get(k) == initial.get(k)) {
+        if restored.iter().all(|k| now.get(k) == initial.get(k)) {
             return Ok(());
         }
-        let update = restore_shared(initial)
+        let update = restore_shared(initial, profile)
             .into_iter()
             .fold(ParticipantUpdate::new(), |u, (key, value)| u.param(key, value));
         self.update_ok(name, &update, "the restoring update").await?;
         let (_, after) = self.retrieve(name).await?;
-        match RESTORED.iter().find(|k| after.get(**k) != initial.get(**k)) {
+        match restored.iter().find(|k| after.get(**k) != initial.get(**k)) {
             None => Ok(()),
             Some(k) => Err(format!("{k} is {} after the restore, was {}", after[*k], initial[*k]).into()),
         }
@@ -79,7 +83,7 @@ mod tests {
     fn a_shared_participant_is_put_back_flag_by_flag_and_to_whom_it_coached() {
         let coaching = json!({"muted": true, "hold": false, "coaching": true, "call_sid_to_coach": "CA1"});
         assert_eq!(
-            restore_shared(&coaching),
+            restore_shared(&coaching, Profile::seed()),
             [
                 ("Muted", "true".to_string()),
                 ("Hold", "false".to_string()),
@@ -90,7 +94,7 @@ mod tests {
         // a coach target left over without coaching is not restored as coaching
         let idle = json!({"muted": false, "hold": true, "coaching": false, "call_sid_to_coach": "CA1"});
         assert_eq!(
-            restore_shared(&idle),
+            restore_shared(&idle, Profile::seed()),
             [
                 ("Muted", "false".to_string()),
                 ("Hold", "true".to_string()),

@@ -147,6 +147,10 @@ pub struct Profile {
     /// The form of the request paths it documents; requests are sent in it.
     #[serde(default)]
     pub paths: PathForm,
+    /// Under bare paths, whether a path with `.json` is still a documented request: SignalWire's
+    /// own libraries send it. Where false (Telnyx), the journal flags it.
+    #[serde(default)]
+    pub json_paths_tolerated: bool,
     /// The update parameters it documents, by name (their kinds are in `spec::params`).
     pub params: Vec<String>,
     /// What it does with a key it does not document.

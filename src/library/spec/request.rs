@@ -92,6 +92,7 @@ fn check_path(path: &str, profile: &Profile, out: &mut Vec<Deviation>) -> Option
     // paths are bare (SignalWire's current description, Telnyx's) takes both, whatever its
     // `uri` field looks like (Telnyx's `uri` keeps `.json` while its request paths drop it).
     let wants_json = profile.paths == PathForm::Json && profile.uri_json == UriJson::Required;
+    let refuses_json = profile.paths == PathForm::Bare && !profile.json_paths_tolerated;
     let template = super::in_form(
         super::participant_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}", "{CallSid}"),
         profile.paths,
@@ -104,15 +105,22 @@ fn check_path(path: &str, profile: &Profile, out: &mut Vec<Deviation>) -> Option
     }
     match super::parse_path(path) {
         Some(ApiPath::List { json, .. }) => {
+            let list = super::participants_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}");
             if !json && wants_json {
-                let list = super::participants_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}");
                 out.push(dev("path", format!("{list} (ends in .json)"), format!("<{path}>")));
+            }
+            if json && refuses_json {
+                let bare = super::in_form(list, profile.paths);
+                out.push(dev("path", format!("{bare} (no .json)"), format!("<{path}>")));
             }
             Some(Endpoint::List)
         }
         Some(ApiPath::Participant { json, .. }) => {
             if !json && wants_json {
                 out.push(dev("path", format!("{template} (ends in .json)"), format!("<{path}>")));
+            }
+            if json && refuses_json {
+                out.push(dev("path", format!("{template} (no .json)"), format!("<{path}>")));
             }
             Some(Endpoint::Participant)
         }
@@ -379,6 +387,13 @@ mod tests {
         assert!(paths(bare_texml(texml), telnyx).is_empty());
         let one = format!("{texml}/p");
         assert!(paths(bare_texml(&one), telnyx).is_empty());
+        // Telnyx documents no .json on a request path; SignalWire's libraries still send it
+        let json = format!("{texml}/p.json");
+        assert_eq!(paths(bare_texml(&json), telnyx), ["path"]);
+        let list_json = format!("{texml}.json");
+        assert_eq!(paths(bare_texml(&list_json), telnyx), ["path"]);
+        let signalwire_json = "/api/laml/2010-04-01/Accounts/a/Conferences/c/Participants/p.json";
+        assert!(paths(view(signalwire_json, "", Some(AUTH)), signalwire).is_empty());
         // another generation's path form is flagged; the two LaML forms stand for each other
         let laml = "/2010-04-01/Accounts/a/Conferences/c/Participants/p.json";
         assert_eq!(paths(bare_texml(laml), telnyx), ["path"]);

@@ -564,19 +564,8 @@ fn a_reader_that_goes_away_is_no_panic() {
 /// the target, the setup endpoint's requests and every scenario (issue 19, item 18).
 #[test]
 fn the_harness_builds_one_http_client() {
-    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                sources(&p, out);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push(p);
-            }
-        }
-    }
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    sources(&src, &mut files);
+    let files = common::rust_sources(&src);
     let builders: Vec<String> = files
         .iter()
         // the simulated space is a server; it builds no client

@@ -8,24 +8,15 @@
 //! `profile::DEFAULT`) outside `src/library/spec` fails it. `profile::DEFAULT` stays the name of
 //! the profile a run or `serve` takes when none is chosen, in the two places that choose it.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use laml_conformance::spec::profile::PROFILES;
 use regex::Regex;
 
 /// The files that may name `profile::DEFAULT`: where a run's and `serve`'s profile is chosen.
 const CHOOSE_THE_DEFAULT: &[&str] = &["src/library/config/mod.rs", "src/binary/commands/serve.rs"];
-
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// Whether a line of code compares something with a profile's name: `x == "seed"`,
 /// `"twilio" != x`, `.eq("seed")`, `profile.name == …`, `match profile.name.as_str()`.
@@ -48,8 +39,7 @@ fn compares_by_name(code: &str) -> bool {
 /// name, or names the default profile outside the places that choose it, as `path:line: text`.
 fn comparisons_by_name() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    sources(&root.join("src"), &mut files);
+    let files = common::rust_sources(&root.join("src"));
     let mut found = Vec::new();
     for file in files {
         let relative = file.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");

@@ -389,19 +389,8 @@ fn configured_mode_restores_a_coach_to_coaching_the_same_participant() {
         var("LAML_PROJECT_ID"),
         serve.conference()
     );
-    let curl = |form: &[String]| {
-        let mut args = vec![
-            "-s".to_string(),
-            "-u".to_string(),
-            format!("{}:{}", var("LAML_PROJECT_ID"), var("LAML_API_TOKEN")),
-        ];
-        for f in form {
-            args.extend(["--data-urlencode".to_string(), f.clone()]);
-        }
-        args.push(url.clone());
-        let out = Command::new("curl").args(&args).output().unwrap();
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("the participant is JSON")
-    };
+    let user = format!("{}:{}", var("LAML_PROJECT_ID"), var("LAML_API_TOKEN"));
+    let curl = |form: &[String]| common::curl_json(&["-u", &user], form, &url);
     let before = curl(&["Coaching=true".into(), format!("CallSidToCoach={agent}")]);
     assert_eq!(before["coaching"], true, "{before}");
     let o = run(

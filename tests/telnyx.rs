@@ -132,15 +132,7 @@ fn a_live_telnyx_coach_is_restored_to_coaching_the_same_participant() {
         serve.conference()
     );
     let bearer = format!("Authorization: Bearer {}", serve.var("LAML_API_TOKEN"));
-    let curl = |form: &[String]| {
-        let mut args = vec!["-s".to_string(), "-H".to_string(), bearer.clone()];
-        for f in form {
-            args.extend(["--data-urlencode".to_string(), f.clone()]);
-        }
-        args.push(url.clone());
-        let out = Command::new("curl").args(&args).output().unwrap();
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("the participant is JSON")
-    };
+    let curl = |form: &[String]| common::curl_json(&["-H", &bearer], form, &url);
     let before = curl(&["Coaching=true".into(), format!("CallSidToCoach={agent}")]);
     assert_eq!(before["coaching_call_sid"], agent.as_str(), "{before}");
     let o = run(
@@ -180,24 +172,12 @@ fn profiles_names_telnyx_for_serve_under_telnyx() {
     assert!(out.contains("conforms to: telnyx"), "{out}");
 }
 
-fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sources(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 /// A fourth profile is data: outside its JSON file and its snapshots, code names it only in the
 /// tables that list what is compiled in (comments may cite it as an example).
 #[test]
 fn no_code_names_telnyx_but_the_tables_of_compiled_in_files() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    sources(&src, &mut files);
+    let files = common::rust_sources(&src);
     let mut named = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();

@@ -8,6 +8,36 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
+/// Every `.rs` file under `dir`, at any depth: the source the tests that read code go through.
+pub fn rust_sources(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `curl` with `auth` (its own arguments: `-u id:token`, or `-H "Authorization: …"`) to `url`:
+/// a GET, or a form POST of `form` (`key=value`, url-encoded by curl), its answer as JSON.
+pub fn curl_json(auth: &[&str], form: &[String], url: &str) -> serde_json::Value {
+    let mut command = Command::new("curl");
+    command.arg("-s").args(auth);
+    for field in form {
+        command.args(["--data-urlencode", field]);
+    }
+    let out = command.arg(url).output().expect("curl runs");
+    serde_json::from_slice(&out.stdout).expect("the answer is JSON")
+}
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_laml-conformance");
 

@@ -18,7 +18,7 @@ mod transport;
 
 pub use crate::spec::ParticipantRef;
 pub use exchange::{Exchange, SentRequest};
-pub use transport::{MAX_BODY, MAX_RETRIES, MAX_RETRY_WAIT, retry_after};
+pub use transport::{MAX_BODY, MAX_RETRIES, MAX_RETRY_WAIT, header_pairs, retry_after};
 pub(crate) use transport::{read_bounded, transport_error};
 
 /// The form parameters of one update, in the order they are sent.
@@ -237,16 +237,7 @@ impl ApiClient {
                 .await
                 .map_err(|e| transport_error(&url, self.timeout, &e))?;
             let status = response.status().as_u16();
-            let headers: Vec<(String, String)> = response
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
+            let headers = transport::header_pairs(response.headers());
             if status == 429 && retries < MAX_RETRIES {
                 retries += 1;
                 tokio::time::sleep(transport::retry_after(&headers)).await;

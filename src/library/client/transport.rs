@@ -27,6 +27,20 @@ pub fn retry_after(headers: &[(String, String)]) -> Duration {
     asked.clamp(Duration::from_millis(100), MAX_RETRY_WAIT)
 }
 
+/// A response's headers as `(lowercase name, value)` pairs, a value that is not UTF-8 read
+/// lossily: how exchanges keep them and how [`retry_after`] reads them.
+pub fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
 /// Reads a body up to [`MAX_BODY`] bytes.
 pub(crate) async fn read_bounded(
     mut response: reqwest::Response,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::client::{MAX_RETRIES, retry_after};
+use crate::client::{MAX_RETRIES, header_pairs, retry_after};
 use crate::config::{Arrangement, RemoteConfig};
 use crate::credentials::Credentials;
 use crate::error::Error;
@@ -128,17 +128,7 @@ impl Remote {
                 break response;
             }
             retries += 1;
-            let headers: Vec<(String, String)> = response
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
-            tokio::time::sleep(retry_after(&headers)).await;
+            tokio::time::sleep(retry_after(&header_pairs(response.headers()))).await;
         };
         let status = response.status().as_u16();
         let bytes = crate::client::read_bounded(response, url, self.timeout).await?;

@@ -38,6 +38,10 @@ pub struct Failure {
     pub exchange: Option<Box<Exchange>>,
     /// What to do about it, where the harness can tell.
     pub hint: Option<String>,
+    /// Whether the answer was judged against a documented shape (the resource, an example, an
+    /// error body, an empty 204) and differed from it: what a server of another generation of
+    /// the documentation fails on, for the hint that names the profile it fits instead.
+    pub against_shape: bool,
 }
 
 impl Failure {
@@ -74,6 +78,18 @@ impl Failure {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// Marks it as a difference from a documented shape (see [`Failure::is_about_shape`]).
+    pub fn against_shape(mut self) -> Self {
+        self.against_shape = true;
+        self
+    }
+
+    /// Whether it is about the shape of an answer: judged against a documented shape, or a
+    /// field that no expectation names.
+    pub fn is_about_shape(&self) -> bool {
+        self.against_shape || self.deviations.iter().any(Deviation::is_unexpected)
     }
 
     /// Fails the step this is called in, with this value as the panic's payload: cucumber
@@ -156,5 +172,19 @@ mod tests {
         );
         assert_eq!(Failure::from("no conference").to_string(), "no conference");
         assert_eq!(Failure::new("a").with_hint("b").findings(), "a\nb");
+    }
+
+    #[test]
+    fn a_failure_is_about_shape_when_judged_against_one_or_when_a_field_is_unexpected() {
+        let value = Deviation::values("muted", &json!(true), &json!(false));
+        assert!(!Failure::deviating("values", vec![value.clone()]).is_about_shape());
+        assert!(
+            Failure::deviating("resource", vec![value])
+                .against_shape()
+                .is_about_shape()
+        );
+        let extra = Deviation::unexpected("extra", &json!(1));
+        assert!(Failure::deviating("values", vec![extra]).is_about_shape());
+        assert!(!Failure::new("no conference").is_about_shape());
     }
 }

@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 use cucumber::event::{self, Cucumber};
 use cucumber::{Event, gherkin, parser};
-use laml_conformance::failure::Failure;
+use laml_conformance::failure::{Failure, Kind};
 
 use crate::child::Verdict;
 
@@ -156,7 +156,13 @@ impl ScenarioRecord {
                 Outcome::Failed(failure) => Some((format!("{}{}", s.keyword, s.text), failure)),
                 _ => None,
             })
-            .or_else(|| self.hook_failure.as_ref().map(|f| ("a hook".to_string(), f)))
+            .or_else(|| {
+                let after = |f: &Failure| match f.kind {
+                    Kind::Drift => "the comparison with the baseline",
+                    Kind::Failed => "a hook",
+                };
+                self.hook_failure.as_ref().map(|f| (after(f).to_string(), f))
+            })
     }
 
     /// The reason the scenario was skipped: the text of its skipped step.
@@ -331,12 +337,13 @@ impl Record {
                 self.started_at = Some(at);
             }
             Scenario::Hook(which, hook) => {
-                let failed = match hook {
-                    Hook::Failed(_, info) => Some(panic_text(info)),
+                let failure = match hook {
+                    Hook::Failed(_, info) => Some(hook_failure(*which, info)),
                     _ => None,
                 };
-                if let Some(text) = &failed {
-                    current.hook_failure = Some(Failure::new(format!("the {which} hook failed: {text}")));
+                let failed = failure.as_ref().map(ToString::to_string);
+                if failure.is_some() {
+                    current.hook_failure = failure;
                 }
                 let before = matches!(which, event::HookType::Before);
                 let duration = since(self.started_at.take());
@@ -394,6 +401,15 @@ fn step_failure(err: &event::StepError) -> Failure {
             .unwrap_or_else(|| Failure::new(panic_text(info))),
         other => Failure::new(other.to_string()),
     }
+}
+
+/// What a failed hook found: the value it raised (the run's after hook raises a drift from the
+/// baseline, or a participant it could not restore, as a [`Failure`]), or the sentence of a
+/// hook that panicked with text.
+fn hook_failure(which: event::HookType, info: &event::Info) -> Failure {
+    Failure::of_panic(&**info)
+        .cloned()
+        .unwrap_or_else(|| Failure::new(format!("the {which} hook failed: {}", panic_text(info))))
 }
 
 /// A panic's message, as cucumber shows it.

@@ -10,6 +10,8 @@ use cucumber::gherkin::{Feature, Rule, Scenario};
 use futures::FutureExt as _;
 use futures::future::LocalBoxFuture;
 
+use laml_conformance::failure::Failure;
+
 use crate::commands::profiles;
 use crate::features;
 use crate::steps::ConformanceWorld;
@@ -80,21 +82,26 @@ pub fn after_scenario<'a>(
     async move {
         let Some(w) = world else { return };
         let drift = w.record(feature, scenario);
-        let unrestored = w.restore().await;
+        let unrestored = w.restore().await.map(Failure::new);
         // A panic of the after hook fails the scenario in cucumber's own counts, so a drift or
-        // a failed restore is a failure on the console and in every report alike.
-        let failure: Vec<String> = [drift, unrestored].into_iter().flatten().collect();
-        if failure.is_empty() {
-            return;
-        }
+        // a failed restore is a failure on the console and in every report alike; raised as a
+        // value, a drift reaches the reports with its field diff.
+        let failure = match (drift, unrestored) {
+            (None, None) => return,
+            (Some(one), None) | (None, Some(one)) => one,
+            (Some(drift), Some(unrestored)) => Failure {
+                title: format!("{}\n{}", drift.title, unrestored.title),
+                ..drift
+            },
+        };
         // cucumber's console does not show a failed hook after a failed step: said on stderr
         // then, so it is not lost
         if step_failed {
-            eprintln!("laml-conformance: {}", failure.join("\n"));
+            eprintln!("laml-conformance: {failure}");
         } else {
             failed.push(&scenario.name);
         }
-        std::panic::panic_any(failure.join("\n"));
+        failure.raise();
     }
     .boxed_local()
 }

@@ -70,8 +70,8 @@ fn space(var: Var) -> Result<String, ConfigError> {
 fn mount_path(path: &str) -> (&str, Option<Dialect>) {
     let path = path.trim_end_matches('/');
     Dialect::all()
-        .into_iter()
-        .find_map(|d| path.strip_suffix(d.prefix()).map(|p| (p, Some(d))))
+        .iter()
+        .find_map(|d| path.strip_suffix(d.prefix()).map(|p| (p, Some(*d))))
         .unwrap_or((path, None))
 }
 

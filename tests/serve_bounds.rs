@@ -362,3 +362,49 @@ async fn setup_past_the_budget_is_refused_with_503_and_forgets_no_account_in_use
     );
     assert!(head.starts_with("http/1.1 200"), "serve's own account: {head}");
 }
+
+/// Answers read off `bytes` one after another by their `Content-Length`: status and body.
+fn answers(mut bytes: &[u8]) -> Vec<(u16, serde_json::Value)> {
+    let mut out = Vec::new();
+    while let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+        let head = String::from_utf8_lossy(&bytes[..end]).to_ascii_lowercase();
+        let length: usize = header(&head, "content-length").map_or(0, |n| n.parse().unwrap());
+        let status = head[9..12].parse().unwrap();
+        let body = &bytes[end + 4..end + 4 + length];
+        out.push((status, serde_json::from_slice(body).unwrap_or_default()));
+        bytes = &bytes[end + 4 + length..];
+    }
+    out
+}
+
+/// Requests sent before any answer is read (pipelined, as `explore` sends them) are answered
+/// in order, each seeing what the ones before it did, and a request hyper cannot read after
+/// them still gets the documented error body, though its refusal goes out in the same write.
+#[test]
+fn pipelined_requests_are_answered_in_order_and_a_refusal_after_them_keeps_its_body() {
+    let s = serve();
+    let (auth, participant, _) = own(&s);
+    let get = format!("GET {participant} HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\n\r\n");
+    let mute = format!(
+        "POST {participant} HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10\r\n\r\nMuted=true"
+    );
+    let batch = [get.as_str(), &mute, &get, "NOT HTTP AT ALL\r\n\r\n"].concat();
+    let mut stream = std::net::TcpStream::connect(s.base.trim_start_matches("http://")).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.write_all(batch.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    let answered = answers(&bytes);
+    let seen: Vec<(u16, &serde_json::Value)> = answered.iter().map(|(s, b)| (*s, &b["muted"])).collect();
+    assert_eq!(
+        seen[..3],
+        [(200, &false.into()), (200, &true.into()), (200, &true.into())],
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let (status, refusal) = &answered[3];
+    assert_eq!(
+        (*status, &refusal["code"], &refusal["status"]),
+        (400, &10000.into(), &400.into())
+    );
+}

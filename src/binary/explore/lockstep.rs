@@ -15,8 +15,8 @@ use crate::steps::restore_shared;
 use super::compare::{self, Kind, Viewer};
 use super::model::Model;
 use super::ops::{FIRST, Op, Plan, Val};
-use super::remote::Remote;
-use super::side::{Request, Roster, request};
+use super::remote::{self, Remote};
+use super::side::{Answer, Request, Roster, request};
 
 /// Where the target and the model first disagreed.
 #[derive(Debug, Clone)]
@@ -73,6 +73,8 @@ pub struct Lockstep<'t> {
     target: &'t Target,
     profile: &'static Profile,
     baseline: Vec<Op>,
+    /// The kept connection each operation and its retrieves are pipelined on, on loopback.
+    pipe: Option<tokio::sync::Mutex<laml_conformance::client::Pipeline>>,
 }
 
 impl<'t> Lockstep<'t> {
@@ -80,13 +82,14 @@ impl<'t> Lockstep<'t> {
     /// sequence starts from it and [`Lockstep::restore`] puts it back.
     pub async fn new(target: &'t Target, profile: &'static Profile) -> Result<Self, Error> {
         let mut baseline = Vec::new();
+        let pipe = remote::pipeline(target);
         if target.shares_participants() {
             let plan = Plan {
                 second: false,
                 completed: false,
                 ops: Vec::new(),
             };
-            let mut remote = Remote::arrange(target, profile, &plan).await?;
+            let mut remote = Remote::arrange(target, profile, &plan, pipe.as_ref()).await?;
             for name in FIRST {
                 let answer = remote.apply(&Op::Retrieve { who: name.into() }).await?;
                 let state = answer.ok().ok_or_else(|| {
@@ -102,6 +105,7 @@ impl<'t> Lockstep<'t> {
             target,
             profile,
             baseline,
+            pipe,
         })
     }
 
@@ -125,7 +129,7 @@ impl<'t> Lockstep<'t> {
             completed: false,
             ops: Vec::new(),
         };
-        let mut remote = Remote::arrange(self.target, self.profile, &plan).await?;
+        let mut remote = Remote::arrange(self.target, self.profile, &plan, self.pipe.as_ref()).await?;
         for op in &self.baseline {
             let answer = remote.apply(op).await?;
             if answer.status != 200 {
@@ -148,7 +152,7 @@ impl<'t> Lockstep<'t> {
     /// [`Lockstep::replay`], retrieving after each operation only the participants `watch` says.
     pub async fn run(&self, plan: &Plan, watch: Watch, stop: &mut dyn FnMut() -> bool) -> Result<Outcome, Error> {
         let mut model = Model::arrange(self.profile, plan);
-        let mut remote = Remote::arrange(self.target, self.profile, plan).await?;
+        let mut remote = Remote::arrange(self.target, self.profile, plan, self.pipe.as_ref()).await?;
         for op in &self.baseline {
             model.apply(op);
             let answer = remote.apply(op).await?;
@@ -166,7 +170,9 @@ impl<'t> Lockstep<'t> {
             seen_model: Default::default(),
             seen_target: Default::default(),
         };
-        if let Some(d) = pair.observe(0, None).await? {
+        let everyone = pair.model.roster.names();
+        let looked = pair.remote.exchange(&pair.retrieves(&everyone)).await?;
+        if let Some(d) = pair.observe(0, &everyone, looked) {
             return Ok(Outcome {
                 ran: 0,
                 divergence: Some(d),
@@ -180,15 +186,20 @@ impl<'t> Lockstep<'t> {
                 });
             }
             let last = i + 1 == plan.ops.len();
-            let divergence = match pair.step(i + 1, op).await? {
-                Some(d) => Some(d),
-                None => match watch {
-                    Watch::Everyone => pair.observe(i + 1, None).await?,
-                    Watch::Touched if last => pair.observe(i + 1, None).await?,
-                    Watch::Touched if matches!(op, Op::Retrieve { .. } | Op::List { .. }) => None,
-                    Watch::Touched => pair.observe(i + 1, Some(&op.names())).await?,
-                },
+            let watched: Vec<String> = match watch {
+                Watch::Everyone => everyone.clone(),
+                Watch::Touched if last => everyone.clone(),
+                Watch::Touched if matches!(op, Op::Retrieve { .. } | Op::List { .. }) => Vec::new(),
+                Watch::Touched => {
+                    let named = op.names();
+                    everyone
+                        .iter()
+                        .filter(|n| named.contains(&n.as_str()))
+                        .cloned()
+                        .collect()
+                }
             };
+            let divergence = pair.step(i + 1, op, &watched).await?;
             if divergence.is_some() {
                 return Ok(Outcome { ran: i + 1, divergence });
             }
@@ -253,12 +264,34 @@ impl Pair<'_> {
         )
     }
 
-    /// Sends one operation to both sides and compares the answers.
-    async fn step(&mut self, step: usize, op: &Op) -> Result<Option<Divergence>, Error> {
+    /// The retrieves of `names` on the target.
+    fn retrieves(&self, names: &[String]) -> Vec<Request> {
+        names
+            .iter()
+            .map(|n| {
+                let op = Op::Retrieve { who: n.clone() };
+                request(&op, &self.remote.roster, self.remote.target.dialect(), self.profile)
+            })
+            .collect()
+    }
+
+    /// Sends one operation to both sides, with a retrieve of each of `watched` after it (to the
+    /// target in one batch), and compares the answers, then each watched participant.
+    async fn step(&mut self, step: usize, op: &Op, watched: &[String]) -> Result<Option<Divergence>, Error> {
         let server_before = self.remote.last_date;
         let sent_here = OffsetDateTime::now_utc();
+        let mut requests = vec![request(
+            op,
+            &self.remote.roster,
+            self.remote.target.dialect(),
+            self.profile,
+        )];
+        requests.extend(self.retrieves(watched));
+        let mut answers = self.remote.exchange(&requests).await?;
+        let looked = answers.split_off(1);
+        let t = answers.remove(0);
+        self.remote.last_date = t.date.or(self.remote.last_date);
         let m = self.model.apply(op);
-        let t = self.remote.apply(op).await?;
         let kind = match (op, op.who()) {
             (Op::List { .. }, _) => Kind::List,
             (_, Some(who)) => Kind::Participant(who),
@@ -292,34 +325,26 @@ impl Pair<'_> {
                 self.seen_target.insert(name.to_string(), v.clone());
             }
         }
-        Ok((!deviations.is_empty()).then_some(Divergence {
-            step,
-            about: About::Answer,
-            deviations,
-        }))
+        if !deviations.is_empty() {
+            return Ok(Some(Divergence {
+                step,
+                about: About::Answer,
+                deviations,
+            }));
+        }
+        Ok(self.observe(step, watched, looked))
     }
 
-    /// Retrieves every named participant (or those of `only` that are still arranged) on both
-    /// sides (on the target all at once) and compares each.
-    async fn observe(&mut self, step: usize, only: Option<&[&str]>) -> Result<Option<Divergence>, Error> {
-        let mut names = self.model.roster.names();
-        if let Some(only) = only {
-            names.retain(|n| only.contains(&n.as_str()));
-        }
-        let ops: Vec<Op> = names.iter().map(|n| Op::Retrieve { who: n.clone() }).collect();
-        let requests: Vec<Request> = ops
-            .iter()
-            .map(|op| request(op, &self.remote.roster, self.remote.target.dialect(), self.profile))
-            .collect();
-        let answers = futures::future::join_all(requests.iter().map(|r| self.remote.fetch(r))).await;
-        for ((name, op), t) in names.into_iter().zip(&ops).zip(answers) {
-            let t = t?;
+    /// Compares each of `names`, as the target showed it in `looked` (a retrieve of each, in
+    /// order), with the model's retrieve of it.
+    fn observe(&mut self, step: usize, names: &[String], looked: Vec<Answer>) -> Option<Divergence> {
+        for (name, t) in names.iter().zip(looked) {
             self.remote.last_date = t.date.max(self.remote.last_date);
-            let m = self.model.apply(op);
+            let m = self.model.apply(&Op::Retrieve { who: name.clone() });
             let (mv, tv) = self.viewers();
-            let kind = Kind::Participant(&name);
-            let model_view = compare::view(&m, kind, &mv, self.seen_model.get(&name));
-            let target_view = compare::view(&t, kind, &tv, self.seen_target.get(&name));
+            let kind = Kind::Participant(name);
+            let model_view = compare::view(&m, kind, &mv, self.seen_model.get(name));
+            let target_view = compare::view(&t, kind, &tv, self.seen_target.get(name));
             let deviations = compare::diff(&model_view, &target_view);
             if let Some(v) = m.ok() {
                 self.seen_model.insert(name.clone(), v.clone());
@@ -328,13 +353,13 @@ impl Pair<'_> {
                 self.seen_target.insert(name.clone(), v.clone());
             }
             if !deviations.is_empty() {
-                return Ok(Some(Divergence {
+                return Some(Divergence {
                     step,
-                    about: About::State(name),
+                    about: About::State(name.clone()),
                     deviations,
-                }));
+                });
             }
         }
-        Ok(None)
+        None
     }
 }

@@ -1,14 +1,31 @@
 //! The target's side of the lockstep: the same operations, over HTTP.
+//!
+//! On a plain-http target on loopback (the embedded space, `serve`, an implementation on this
+//! machine), each operation goes out with the retrieves that show its effect in one write, on
+//! one kept connection ([`Pipeline`]): one round trip an operation instead of one a request.
+//! Elsewhere the shared client sends them one after another, the retrieves at once.
 
-use laml_conformance::client::ApiClient;
+use laml_conformance::client::{ApiClient, Call, Pipeline};
 use laml_conformance::credentials::Credentials;
 use laml_conformance::error::Error;
 use laml_conformance::spec::Profile;
 use laml_conformance::target::Target;
 use time::OffsetDateTime;
+use tokio::sync::Mutex;
 
 use super::ops::{FIRST, Op, Plan, SECOND};
 use super::side::{Answer, Auth, Request, Roster, WRONG_TOKEN, request};
+
+/// The pipeline to `target`, where its requests may be pipelined: plain http on loopback.
+pub fn pipeline(target: &Target) -> Option<Mutex<Pipeline>> {
+    let base = target.base_url();
+    let url = url::Url::parse(&base).ok()?;
+    let host = url.host_str()?.trim_matches(['[', ']']);
+    if url.scheme() != "http" || !laml_conformance::config::is_loopback(host) {
+        return None;
+    }
+    Pipeline::new(&base, target.timeout()).ok().map(Mutex::new)
+}
 
 /// The target's side of one sequence.
 pub struct Remote<'t> {
@@ -16,6 +33,11 @@ pub struct Remote<'t> {
     pub target: &'t Target,
     profile: &'static Profile,
     client: ApiClient,
+    /// The kept connection requests are pipelined on, where they may be.
+    pipe: Option<&'t Mutex<Pipeline>>,
+    /// The `Authorization` header of the account's own credentials, and of a wrong token.
+    own: String,
+    wrong: String,
     /// Where each named participant is on the target.
     pub roster: Roster,
     /// The target's clock at its last answer.
@@ -23,7 +45,12 @@ pub struct Remote<'t> {
 }
 
 impl<'t> Remote<'t> {
-    pub async fn arrange(target: &'t Target, profile: &'static Profile, plan: &Plan) -> Result<Self, Error> {
+    pub async fn arrange(
+        target: &'t Target,
+        profile: &'static Profile,
+        plan: &Plan,
+        pipe: Option<&'t Mutex<Pipeline>>,
+    ) -> Result<Self, Error> {
         let first = target.arrange_conference(&FIRST).await?;
         let mut conferences = vec![first.clone()];
         if plan.second {
@@ -32,8 +59,13 @@ impl<'t> Remote<'t> {
         if plan.completed {
             target.complete_conference(&first).await?;
         }
+        let client = target.client(&first);
+        let account = &first.credentials;
         Ok(Remote {
-            client: target.client(&first),
+            own: client.auth().header(&account.project_id, account.token.expose()),
+            wrong: client.auth().header(&account.project_id, WRONG_TOKEN),
+            client,
+            pipe,
             target,
             profile,
             roster: Roster { conferences },
@@ -41,14 +73,55 @@ impl<'t> Remote<'t> {
         })
     }
 
+    /// Sends one request; the target's clock is its answer's.
     pub async fn send(&mut self, req: &Request) -> Result<Answer, Error> {
-        let answer = self.fetch(req).await?;
+        let answer = self.exchange(std::slice::from_ref(req)).await?.remove(0);
         self.last_date = answer.date.or(self.last_date);
         Ok(answer)
     }
 
-    /// Sends one request, leaving the clock of the last answer alone (requests sent at once).
-    pub async fn fetch(&self, req: &Request) -> Result<Answer, Error> {
+    /// Sends `requests`, only the first of which may change anything, and gives their
+    /// answers in order: pipelined where the target allows it, else the first, then the
+    /// others at once. The clock of the last answer is the caller's to keep.
+    pub async fn exchange(&self, requests: &[Request]) -> Result<Vec<Answer>, Error> {
+        let Some(pipe) = self.pipe else {
+            let Some((first, rest)) = requests.split_first() else {
+                return Ok(Vec::new());
+            };
+            let mut answers = vec![self.fetch(first).await?];
+            for answer in futures::future::join_all(rest.iter().map(|r| self.fetch(r))).await {
+                answers.push(answer?);
+            }
+            return Ok(answers);
+        };
+        let targets: Vec<String> = requests.iter().map(target_of).collect();
+        let calls: Vec<Call<'_>> = requests
+            .iter()
+            .zip(&targets)
+            .map(|(req, target)| Call {
+                method: req.method,
+                target,
+                authorization: match req.auth {
+                    Auth::Own => Some(self.own.as_str()),
+                    Auth::Without => None,
+                    Auth::WrongToken => Some(self.wrong.as_str()),
+                },
+                body: req.body.as_ref().map(|(c, b)| (*c, b.as_str())),
+            })
+            .collect();
+        let answered = pipe.lock().await.send(&calls).await?;
+        Ok(answered
+            .into_iter()
+            .map(|a| {
+                let date = a.server_date();
+                let content_type = a.header("content-type").map(str::to_string);
+                Answer::read(a.status, content_type, self.client.scrub(a.body), date)
+            })
+            .collect())
+    }
+
+    /// Sends one request through the shared client.
+    async fn fetch(&self, req: &Request) -> Result<Answer, Error> {
         let own = &self.roster.first().credentials;
         let client = match req.auth {
             Auth::Own => self.client.clone(),
@@ -57,12 +130,8 @@ impl<'t> Remote<'t> {
                 .client
                 .with_credentials(Some(Credentials::new(own.project_id.clone(), WRONG_TOKEN))),
         };
-        let path = match &req.query {
-            Some(q) => format!("{}?{q}", req.path),
-            None => req.path.clone(),
-        };
         let method = reqwest::Method::from_bytes(req.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let exchange = client.send(method, &path, req.body.clone()).await?;
+        let exchange = client.send(method, &target_of(req), req.body.clone()).await?;
         let date = exchange.server_date();
         let content_type = exchange.header("content-type").map(str::to_string);
         Ok(Answer::read(exchange.status, content_type, exchange.body, date))
@@ -71,5 +140,13 @@ impl<'t> Remote<'t> {
     pub async fn apply(&mut self, op: &Op) -> Result<Answer, Error> {
         let req = request(op, &self.roster, self.target.dialect(), self.profile);
         self.send(&req).await
+    }
+}
+
+/// The path and query of a request.
+fn target_of(req: &Request) -> String {
+    match &req.query {
+        Some(q) => format!("{}?{q}", req.path),
+        None => req.path.clone(),
     }
 }

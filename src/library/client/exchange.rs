@@ -137,14 +137,19 @@ impl Exchange {
     /// any of the three forms RFC 9110 section 5.6.7 says a recipient must accept (httpdate,
     /// which hyper already brings, parses them without building a format for every answer).
     pub fn server_date(&self) -> Option<time::OffsetDateTime> {
-        let date = httpdate::parse_http_date(self.header("date")?.trim()).ok()?;
-        Some(time::OffsetDateTime::from(date))
+        http_date(self.header("date")?)
     }
 
     /// The response header `name` (lowercase), if present.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
+}
+
+/// A `Date` header's value as a time, in any of the forms RFC 9110 accepts.
+pub(super) fn http_date(value: &str) -> Option<time::OffsetDateTime> {
+    let date = httpdate::parse_http_date(value.trim()).ok()?;
+    Some(time::OffsetDateTime::from(date))
 }
 
 /// `text` in single quotes for a POSIX shell, with every `'` inside escaped.

@@ -14,10 +14,13 @@ use crate::spec::profile::PathForm;
 use crate::spec::{self, Dialect, wire};
 
 mod exchange;
+mod framing;
+mod pipeline;
 mod transport;
 
 pub use crate::spec::ParticipantRef;
 pub use exchange::{Exchange, SentRequest};
+pub use pipeline::{Answered, Call, Pipeline};
 pub use transport::{MAX_BODY, MAX_RETRIES, MAX_RETRY_WAIT, header_pairs, retry_after};
 pub(crate) use transport::{read_bounded, transport_error};
 
@@ -248,7 +251,7 @@ impl ApiClient {
                 request: sent,
                 status,
                 headers,
-                body: self.scrubbed(String::from_utf8_lossy(&body).into_owned()),
+                body: self.scrub(String::from_utf8_lossy(&body).into_owned()),
                 elapsed: started.elapsed(),
             };
             if let Some(recorder) = &self.recorder {
@@ -265,19 +268,19 @@ impl ApiClient {
 impl ApiClient {
     /// A body with this client's token (and its header's encoded secret) taken out: a target or proxy that
     /// echoes request headers must not put the token into a failure message or a report.
-    fn scrubbed(&self, body: String) -> String {
+    /// A body without them (every body of a sound target) is given back as it came, not copied.
+    pub fn scrub(&self, body: String) -> String {
         let Some(c) = &self.credentials else { return body };
         let header = self.auth.header(&c.project_id, c.token.expose());
         let encoded = wire::AuthScheme::secret_part(&header);
+        let token = c.token.expose();
         // an empty secret (a Bearer key of "") is nothing to take out: replacing "" would put
         // the marker between every character of the body
-        let mut body = if encoded.is_empty() {
-            body
-        } else {
-            body.replace(encoded, "[redacted]")
-        };
-        if !c.token.expose().is_empty() {
-            body = body.replace(c.token.expose(), "[redacted]");
+        let mut body = body;
+        for secret in [encoded, token] {
+            if !secret.is_empty() && body.contains(secret) {
+                body = body.replace(secret, "[redacted]");
+            }
         }
         body
     }
@@ -296,8 +299,8 @@ mod tests {
             Duration::from_secs(1),
         )
         .with_auth(wire::AuthScheme::Bearer);
-        assert_eq!(client.scrubbed(r#"{"a":1}"#.to_string()), r#"{"a":1}"#);
+        assert_eq!(client.scrub(r#"{"a":1}"#.to_string()), r#"{"a":1}"#);
         let keyed = client.with_credentials(Some(Credentials::new("account", "k3y")));
-        assert_eq!(keyed.scrubbed("say k3y".to_string()), "say [redacted]");
+        assert_eq!(keyed.scrub("say k3y".to_string()), "say [redacted]");
     }
 }

@@ -5,6 +5,7 @@
 //! plain server of `server.rs` (the embedded target and `serve` alike); [`Sim::arrange_conference`]
 //! seeds it in-process with fresh ids, so scenarios never share state.
 
+mod coalesce;
 pub mod control;
 pub mod faults;
 mod framework_errors;

@@ -10,7 +10,8 @@
 //! complete request head within [`HEAD_TIMEOUT`] (idle between requests, or slow in sending its
 //! headers) is closed, a head over [`MAX_HEAD`] is refused, and at most [`MAX_CONNECTIONS`] are
 //! served at once. hyper's own refusals (400, 414, 431) get the documented error body too
-//! (`framework_errors.rs`).
+//! (`framework_errors.rs`). The answers to pipelined requests (a client that sends several
+//! before reading, as `explore` does) go out in one write (`coalesce.rs`).
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -21,6 +22,7 @@ use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::json;
 
+use super::coalesce::Coalesced;
 use super::framework_errors::ErrorBodies;
 use super::http::{Reply, SimRequest};
 use super::responder::SimResponder;
@@ -61,6 +63,8 @@ pub async fn run(listener: tokio::net::TcpListener, responder: SimResponder) {
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         };
+        // An answer goes out when it is written, not after the acknowledgement of the last.
+        let _ = stream.set_nodelay(true);
         let responder = responder.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
@@ -72,7 +76,7 @@ pub async fn run(listener: tokio::net::TcpListener, responder: SimResponder) {
                 .timer(TokioTimer::new())
                 .header_read_timeout(HEAD_TIMEOUT)
                 .max_buf_size(MAX_HEAD)
-                .serve_connection(TokioIo::new(ErrorBodies::new(stream)), service)
+                .serve_connection(TokioIo::new(ErrorBodies::new(Coalesced::new(stream))), service)
                 .await;
         });
     }

@@ -1,0 +1,246 @@
+//! Where one HTTP/1.1 answer ends in the bytes a connection delivered (RFC 9112 section 6.3):
+//! its head read by httparse, then a body of its `Content-Length`, in chunks, or up to the
+//! end of the connection; interim answers (1xx) are passed over. A pure function of the
+//! bytes, so every framing is tested without a socket.
+
+/// One answer, read whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// The headers, lowercase names, values read lossily as UTF-8 (as [`super::header_pairs`]).
+    pub headers: Vec<(String, String)>,
+    /// The body, its chunked coding removed.
+    pub body: Vec<u8>,
+    /// Whether the server closes the connection after it (`Connection: close`, HTTP/1.0
+    /// without keep-alive, or a body that ends with the connection).
+    pub close: bool,
+}
+
+/// What the bytes read so far hold.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Framed {
+    /// An answer, and how many bytes it took (interim answers before it included).
+    Complete(Answer, usize),
+    /// Not yet a whole answer: read more.
+    Partial,
+    /// An answer whose body runs to the end of the connection: its head, and where its body
+    /// starts; it is whole once the server closes.
+    UntilClose(Answer, usize),
+}
+
+/// Why the bytes are no answer that can be read.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Unframed {
+    /// Not an HTTP/1.1 answer; what is wrong.
+    Malformed(String),
+    /// A body larger than the limit.
+    TooLarge,
+}
+
+/// The most headers an answer may have.
+const MAX_HEADERS: usize = 64;
+/// The largest head read.
+const MAX_HEAD: usize = 64 * 1024;
+
+/// Reads the first answer in `buf`. `head_only`: the request was a HEAD, so no body follows
+/// whatever the head says.
+pub(crate) fn frame(buf: &[u8], head_only: bool, max_body: usize) -> Result<Framed, Unframed> {
+    let mut at = 0;
+    loop {
+        let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut parsed = httparse::Response::new(&mut slots);
+        let head_len = match parsed.parse(&buf[at..]) {
+            Ok(httparse::Status::Complete(n)) => n,
+            Ok(httparse::Status::Partial) if buf.len() - at > MAX_HEAD => {
+                return Err(Unframed::Malformed(format!("a head longer than {MAX_HEAD} bytes")));
+            }
+            Ok(httparse::Status::Partial) => return Ok(Framed::Partial),
+            Err(e) => return Err(Unframed::Malformed(format!("its head cannot be read ({e})"))),
+        };
+        let status = parsed.code.unwrap_or_default();
+        let version = parsed.version.unwrap_or(1);
+        let headers: Vec<(String, String)> = parsed
+            .headers
+            .iter()
+            .map(|h| {
+                (
+                    h.name.to_ascii_lowercase(),
+                    String::from_utf8_lossy(h.value).into_owned(),
+                )
+            })
+            .collect();
+        let body_at = at + head_len;
+        if status == 101 {
+            return Err(Unframed::Malformed("it switched protocols (101)".into()));
+        }
+        if (100..200).contains(&status) {
+            at = body_at; // an interim answer: the final one follows
+            continue;
+        }
+        let tokens = |name: &str| -> Vec<String> {
+            headers
+                .iter()
+                .filter(|(k, _)| k == name)
+                .flat_map(|(_, v)| v.split(',').map(|t| t.trim().to_ascii_lowercase()))
+                .collect()
+        };
+        let connection = tokens("connection");
+        let close =
+            connection.iter().any(|t| t == "close") || (version == 0 && !connection.iter().any(|t| t == "keep-alive"));
+        let answer = |body: Vec<u8>, close: bool| Answer {
+            status,
+            headers: headers.clone(),
+            body,
+            close,
+        };
+        if head_only || status == 204 || status == 304 {
+            return Ok(Framed::Complete(answer(Vec::new(), close), body_at));
+        }
+        if tokens("transfer-encoding").last().is_some_and(|t| t == "chunked") {
+            return Ok(match chunked(&buf[body_at..], max_body)? {
+                Some((body, used)) => Framed::Complete(answer(body, close), body_at + used),
+                None => Framed::Partial,
+            });
+        }
+        if !tokens("transfer-encoding").is_empty() {
+            return Ok(Framed::UntilClose(answer(Vec::new(), true), body_at));
+        }
+        let lengths = tokens("content-length");
+        let Some(first) = lengths.first() else {
+            return Ok(Framed::UntilClose(answer(Vec::new(), true), body_at));
+        };
+        let length: usize = match first.parse() {
+            Ok(n) if lengths.iter().all(|l| l == first) => n,
+            _ => {
+                return Err(Unframed::Malformed(format!(
+                    "its Content-Length {lengths:?} is no length"
+                )));
+            }
+        };
+        if length > max_body {
+            return Err(Unframed::TooLarge);
+        }
+        return Ok(match buf.get(body_at..body_at + length) {
+            Some(body) => Framed::Complete(answer(body.to_vec(), close), body_at + length),
+            None => Framed::Partial,
+        });
+    }
+}
+
+/// A chunked body at the start of `buf`, decoded, and the bytes it took (its trailers
+/// included); `None` while it is incomplete.
+fn chunked(buf: &[u8], max_body: usize) -> Result<Option<(Vec<u8>, usize)>, Unframed> {
+    let mut body = Vec::new();
+    let mut at = 0;
+    loop {
+        let (size_len, size) = match httparse::parse_chunk_size(&buf[at..]) {
+            Ok(httparse::Status::Complete(found)) => found,
+            Ok(httparse::Status::Partial) => return Ok(None),
+            Err(_) => return Err(Unframed::Malformed("a chunk size cannot be read".into())),
+        };
+        at += size_len;
+        if size == 0 {
+            // trailer fields, if any, then an empty line
+            loop {
+                let rest = &buf[at..];
+                let Some(end) = rest.windows(2).position(|w| w == b"\r\n") else {
+                    return Ok(None);
+                };
+                at += end + 2;
+                if end == 0 {
+                    return Ok(Some((body, at)));
+                }
+            }
+        }
+        let size = usize::try_from(size).map_err(|_| Unframed::TooLarge)?;
+        if body.len().saturating_add(size) > max_body {
+            return Err(Unframed::TooLarge);
+        }
+        let Some(data) = buf.get(at..at + size) else {
+            return Ok(None);
+        };
+        body.extend_from_slice(data);
+        at += size;
+        match buf.get(at..at + 2) {
+            None => return Ok(None),
+            Some(b"\r\n") => at += 2,
+            Some(_) => return Err(Unframed::Malformed("a chunk does not end with CRLF".into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete(bytes: &[u8]) -> (Answer, usize) {
+        match frame(bytes, false, 1024) {
+            Ok(Framed::Complete(a, n)) => (a, n),
+            other => panic!("{other:?} for {}", String::from_utf8_lossy(bytes)),
+        }
+    }
+
+    #[test]
+    fn answers_follow_one_another_by_their_length() {
+        let two = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nDate: x\r\n\r\n{}HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n";
+        let (first, used) = complete(two);
+        assert_eq!(
+            (first.status, first.body.as_slice(), first.close),
+            (200, &b"{}"[..], false)
+        );
+        assert_eq!(first.headers[1], ("date".to_string(), "x".to_string()));
+        let (second, rest) = complete(&two[used..]);
+        assert_eq!((second.status, second.body.len(), used + rest), (404, 0, two.len()));
+        for cut in 1..used {
+            assert_eq!(frame(&two[..cut], false, 1024), Ok(Framed::Partial), "{cut}");
+        }
+    }
+
+    #[test]
+    fn a_chunked_body_is_decoded_with_its_trailers() {
+        let bytes = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{\"\r\n3;x=y\r\na\":\r\n1\r\n1\r\n1\r\n}\r\n0\r\nT: v\r\n\r\nNEXT";
+        let (answer, used) = complete(bytes);
+        assert_eq!(answer.body, b"{\"a\":1}");
+        assert_eq!(&bytes[used..], b"NEXT");
+        for cut in 1..used {
+            assert_eq!(frame(&bytes[..cut], false, 1024), Ok(Framed::Partial), "{cut}");
+        }
+        assert_eq!(frame(bytes, false, 3), Err(Unframed::TooLarge));
+    }
+
+    #[test]
+    fn interim_answers_are_passed_over_and_bodiless_statuses_have_no_body() {
+        let (answer, used) = complete(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n");
+        assert_eq!((answer.status, used), (204, 52));
+        let head = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+        assert!(matches!(frame(head, true, 1024), Ok(Framed::Complete(_, n)) if n == head.len()));
+        assert!(matches!(
+            frame(b"HTTP/1.1 101 Switching\r\n\r\n", false, 9),
+            Err(Unframed::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn a_body_without_length_runs_to_the_close_and_close_is_heard() {
+        match frame(b"HTTP/1.1 200 OK\r\n\r\nabc", false, 1024) {
+            Ok(Framed::UntilClose(a, at)) => assert_eq!((a.status, a.close, at), (200, true, 19)),
+            other => panic!("{other:?}"),
+        }
+        let (answer, _) = complete(b"HTTP/1.1 200 OK\r\nConnection: keep-alive, Close\r\nContent-Length: 0\r\n\r\n");
+        assert!(answer.close);
+        let (old, _) = complete(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
+        assert!(old.close, "HTTP/1.0 closes unless it says keep-alive");
+    }
+
+    #[test]
+    fn what_is_no_answer_is_said() {
+        assert!(matches!(frame(b"<html>", false, 9), Err(Unframed::Malformed(_))));
+        let lengths = b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab";
+        assert!(matches!(frame(lengths, false, 9), Err(Unframed::Malformed(_))));
+        assert_eq!(
+            frame(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", false, 9),
+            Err(Unframed::TooLarge)
+        );
+    }
+}

@@ -1,0 +1,334 @@
+//! One kept-alive HTTP/1.1 connection to a plain-http target that sends a batch of requests
+//! in one write and reads their answers in order: pipelining (RFC 9112 section 9.3), which
+//! every HTTP/1.1 server must accept, answering in the order asked.
+//!
+//! `explore` sends each operation with the retrieves that show its effect. One at a time,
+//! each request is a round trip between two processes: a wake-up of each, a write and a read
+//! on each side, which cost more than the harness's own work per request. Sent together, they
+//! cost one round trip. No client crate pipelines (hyper's client connection and reqwest
+//! send one request at a time per connection), so the requests are written here and the
+//! answers framed by httparse (`framing.rs`).
+//!
+//! A batch may hold at most one request that changes state, and it comes first: a batch is
+//! sent again from its first 429 on (after the wait it asks for), and a kept connection the
+//! server closed before answering anything is opened again and the batch resent.
+
+use std::time::Duration;
+
+use tokio::net::TcpStream;
+
+use crate::error::Error;
+
+use super::framing::{self, Framed, Unframed};
+use super::{MAX_BODY, MAX_RETRIES, retry_after};
+
+/// One request of a batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    /// The method.
+    pub method: &'a str,
+    /// The path (with its query), after the base URL's own path.
+    pub target: &'a str,
+    /// The `Authorization` header, if any.
+    pub authorization: Option<&'a str>,
+    /// `(content type, text)`.
+    pub body: Option<(&'a str, &'a str)>,
+}
+
+/// One answer of a batch.
+#[derive(Debug, Clone)]
+pub struct Answered {
+    /// The status.
+    pub status: u16,
+    /// The headers, lowercase names.
+    pub headers: Vec<(String, String)>,
+    /// The body as text (lossy for bytes that are no UTF-8), as an [`super::Exchange`] has it.
+    pub body: String,
+}
+
+impl Answered {
+    /// The header `name` (lowercase), if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The server's clock when it answered, from the `Date` header, as
+    /// [`super::Exchange::server_date`] reads it.
+    pub fn server_date(&self) -> Option<time::OffsetDateTime> {
+        super::exchange::http_date(self.header("date")?)
+    }
+}
+
+/// A connection to one target, opened when first needed and kept open between batches.
+#[derive(Debug)]
+pub struct Pipeline {
+    /// The base URL as given, for errors.
+    base: String,
+    /// Where to connect.
+    host: String,
+    port: u16,
+    /// The `Host` header.
+    authority: String,
+    /// The base URL's path, without a trailing slash, put before every target.
+    prefix: String,
+    timeout: Duration,
+    stream: Option<TcpStream>,
+    /// Bytes read and not yet framed.
+    read: Vec<u8>,
+    /// Where each read lands first.
+    chunk: Vec<u8>,
+}
+
+/// How an exchange ended short of an answer.
+enum Broken {
+    /// The connection closed (or reset) before a byte of the answer came.
+    Closed(String),
+    /// Anything else: the error to report.
+    Error(Error),
+}
+
+impl Pipeline {
+    /// A pipeline to the target at `base` (`http://host:port`, perhaps with a path), each
+    /// answer awaited at most `timeout`. Only plain http: a target behind TLS is spoken to
+    /// through the shared client.
+    pub fn new(base: &str, timeout: Duration) -> Result<Self, Error> {
+        let url = url::Url::parse(base).map_err(|e| Error::Config(format!("{base} is no URL ({e})")))?;
+        let host = url.host_str().filter(|_| url.scheme() == "http").ok_or_else(|| {
+            Error::Config(format!(
+                "{base} is not a plain http URL; pipelining speaks HTTP/1.1 without TLS"
+            ))
+        })?;
+        let port = url.port_or_known_default().unwrap_or(80);
+        let authority = match url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_string(),
+        };
+        Ok(Pipeline {
+            base: base.trim_end_matches('/').to_string(),
+            host: host.trim_matches(['[', ']']).to_string(),
+            port,
+            authority,
+            prefix: url.path().trim_end_matches('/').to_string(),
+            timeout,
+            stream: None,
+            read: Vec::new(),
+            chunk: Vec::new(),
+        })
+    }
+
+    /// Sends `calls` in one write and reads their answers, in order. A 429 is waited for (its
+    /// `Retry-After`, at most [`super::MAX_RETRY_WAIT`]) and the batch sent again from it on,
+    /// at most [`MAX_RETRIES`] times; see the module docs for what a batch may hold.
+    pub async fn send(&mut self, calls: &[Call<'_>]) -> Result<Vec<Answered>, Error> {
+        let mut answers = Vec::with_capacity(calls.len());
+        let (mut from, mut retries) = (0, 0);
+        loop {
+            self.exchange(&calls[from..], &mut answers).await?;
+            match answers[from..].iter().position(|a| a.status == 429) {
+                Some(i) if retries < MAX_RETRIES => {
+                    retries += 1;
+                    let wait = retry_after(&answers[from + i].headers);
+                    answers.truncate(from + i);
+                    from += i;
+                    tokio::time::sleep(wait).await;
+                }
+                _ => return Ok(answers),
+            }
+        }
+    }
+
+    /// Sends `calls` and appends their answers to `out`, on new connections where the server
+    /// closes one.
+    async fn exchange(&mut self, calls: &[Call<'_>], out: &mut Vec<Answered>) -> Result<(), Error> {
+        let mut next = 0;
+        let mut reopened = false;
+        while next < calls.len() {
+            let kept = self.stream.is_some();
+            let pending = &calls[next..];
+            match self.round(pending, out).await {
+                Ok(answered) => next += answered,
+                // A kept connection the server closed while idle: once, on a new one.
+                Err(Broken::Closed(_)) if kept && !reopened => reopened = true,
+                Err(Broken::Closed(reason)) => return Err(self.unreachable(pending[0].target, reason)),
+                Err(Broken::Error(e)) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `calls` on the connection (opened if need be) and reads answers until all came
+    /// or one says the connection closes after it; how many came.
+    async fn round(&mut self, calls: &[Call<'_>], out: &mut Vec<Answered>) -> Result<usize, Broken> {
+        if self.stream.is_none() {
+            self.read.clear();
+            let connect = TcpStream::connect((self.host.as_str(), self.port));
+            let stream = tokio::time::timeout(self.timeout, connect)
+                .await
+                .map_err(|_| Broken::Error(self.timed_out(calls[0].target)))?
+                .map_err(|e| Broken::Error(self.unreachable(calls[0].target, e.to_string())))?;
+            // the answers to a batch must not wait for an acknowledgement of the first
+            let _ = stream.set_nodelay(true);
+            self.stream = Some(stream);
+        }
+        let bytes = self.encode(calls);
+        let written = tokio::time::timeout(self.timeout, self.write_all(&bytes)).await;
+        match written {
+            Err(_) => return Err(self.broken(Broken::Error(self.timed_out(calls[0].target)))),
+            Ok(Err(e)) => return Err(self.broken(Broken::Closed(e.to_string()))),
+            Ok(Ok(())) => {}
+        }
+        for (i, call) in calls.iter().enumerate() {
+            let answer = match tokio::time::timeout(self.timeout, self.answer(call)).await {
+                Err(_) => return Err(self.broken(Broken::Error(self.timed_out(call.target)))),
+                Ok(Err(Broken::Closed(reason))) if i > 0 => {
+                    // answered in part: a request may have been applied, so none is sent again
+                    return Err(self.broken(Broken::Error(self.unreachable(call.target, reason))));
+                }
+                Ok(Err(broken)) => return Err(self.broken(broken)),
+                Ok(Ok(a)) => a,
+            };
+            let close = answer.close;
+            out.push(Answered {
+                status: answer.status,
+                headers: answer.headers,
+                body: String::from_utf8_lossy(&answer.body).into_owned(),
+            });
+            if close {
+                self.stream = None;
+                return Ok(i + 1);
+            }
+        }
+        Ok(calls.len())
+    }
+
+    /// Drops the connection after it broke, passing the reason on.
+    fn broken(&mut self, why: Broken) -> Broken {
+        self.stream = None;
+        why
+    }
+
+    /// The request line, headers and body of each call, one after another.
+    fn encode(&self, calls: &[Call<'_>]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(calls.len() * 320);
+        for c in calls {
+            let mut head = format!(
+                "{} {}{} HTTP/1.1\r\nhost: {}\r\naccept: application/json\r\n",
+                c.method, self.prefix, c.target, self.authority
+            );
+            if let Some(a) = c.authorization {
+                head.push_str(&format!("authorization: {a}\r\n"));
+            }
+            if let Some((content_type, text)) = c.body {
+                head.push_str(&format!(
+                    "content-type: {content_type}\r\ncontent-length: {}\r\n",
+                    text.len()
+                ));
+            }
+            head.push_str("\r\n");
+            out.extend_from_slice(head.as_bytes());
+            if let Some((_, text)) = c.body {
+                out.extend_from_slice(text.as_bytes());
+            }
+        }
+        out
+    }
+
+    async fn write_all(&mut self, mut bytes: &[u8]) -> std::io::Result<()> {
+        let stream = self.stream.as_ref().ok_or(std::io::ErrorKind::NotConnected)?;
+        while !bytes.is_empty() {
+            stream.writable().await?;
+            match stream.try_write(bytes) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => bytes = &bytes[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the answer to `call` off the connection.
+    async fn answer(&mut self, call: &Call<'_>) -> Result<framing::Answer, Broken> {
+        let head_only = call.method.eq_ignore_ascii_case("HEAD");
+        loop {
+            let framed = framing::frame(&self.read, head_only, MAX_BODY).map_err(|e| match e {
+                Unframed::TooLarge => Broken::Error(Error::BodyTooLarge {
+                    url: self.url(call.target),
+                    limit: MAX_BODY,
+                }),
+                Unframed::Malformed(what) => {
+                    Broken::Error(self.unreachable(call.target, format!("its answer is no HTTP/1.1 answer: {what}")))
+                }
+            })?;
+            match framed {
+                Framed::Complete(answer, used) => {
+                    self.read.drain(..used);
+                    return Ok(answer);
+                }
+                Framed::Partial | Framed::UntilClose(..) => {}
+            }
+            if self.fill().await.map_err(|e| Broken::Closed(e.to_string()))? == 0 {
+                return match framing::frame(&self.read, head_only, MAX_BODY) {
+                    Ok(Framed::UntilClose(mut answer, body_at)) => {
+                        answer.body = self.read[body_at..].to_vec();
+                        self.read.clear();
+                        Ok(answer)
+                    }
+                    _ if self.read.is_empty() => Err(Broken::Closed("the server closed the connection".into())),
+                    _ => Err(Broken::Error(self.unreachable(
+                        call.target,
+                        "the server closed the connection in the middle of an answer".into(),
+                    ))),
+                };
+            }
+            if self.read.len() > MAX_BODY + 64 * 1024 {
+                return Err(Broken::Error(Error::BodyTooLarge {
+                    url: self.url(call.target),
+                    limit: MAX_BODY,
+                }));
+            }
+        }
+    }
+
+    /// Reads what the connection has; 0 at its end.
+    async fn fill(&mut self) -> std::io::Result<usize> {
+        let stream = self.stream.as_ref().ok_or(std::io::ErrorKind::NotConnected)?;
+        // a buffer of its own, kept: one on the stack would be part of every future that
+        // waits here, copied each time one is moved
+        if self.chunk.is_empty() {
+            self.chunk = vec![0; 16 * 1024];
+        }
+        loop {
+            stream.readable().await?;
+            match stream.try_read(&mut self.chunk) {
+                Ok(n) => {
+                    self.read.extend_from_slice(&self.chunk[..n]);
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn url(&self, target: &str) -> String {
+        format!("{}{target}", self.base)
+    }
+
+    fn unreachable(&self, target: &str, reason: String) -> Error {
+        Error::Unreachable {
+            url: self.url(target),
+            reason,
+        }
+    }
+
+    fn timed_out(&self, target: &str) -> Error {
+        Error::Timeout {
+            url: self.url(target),
+            seconds: self.timeout.as_secs_f64(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

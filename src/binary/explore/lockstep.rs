@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 
 use crate::steps::restore_shared;
 
+use super::alike::alike;
 use super::compare::{self, Kind, Viewer};
 use super::model::Model;
 use super::ops::{FIRST, Op, Plan, Val};
@@ -151,8 +152,10 @@ impl<'t> Lockstep<'t> {
 
     /// [`Lockstep::replay`], retrieving after each operation only the participants `watch` says.
     pub async fn run(&self, plan: &Plan, watch: Watch, stop: &mut dyn FnMut() -> bool) -> Result<Outcome, Error> {
-        let mut model = Model::arrange(self.profile, plan);
         let mut remote = Remote::arrange(self.target, self.profile, plan, self.pipe.as_ref()).await?;
+        let adopted = Model::adopting(self.profile, plan, &remote.roster);
+        let same_ids = adopted.is_some();
+        let mut model = adopted.unwrap_or_else(|| Model::arrange(self.profile, plan));
         for op in &self.baseline {
             model.apply(op);
             let answer = remote.apply(op).await?;
@@ -167,6 +170,7 @@ impl<'t> Lockstep<'t> {
             model,
             remote,
             profile: self.profile,
+            same_ids,
             seen_model: Default::default(),
             seen_target: Default::default(),
         };
@@ -241,6 +245,9 @@ struct Pair<'t> {
     model: Model,
     remote: Remote<'t>,
     profile: &'static Profile,
+    /// Whether the model took the target's sids as its own: answers alike but for their
+    /// dates need no views then ([`alike`]).
+    same_ids: bool,
     seen_model: std::collections::HashMap<String, Value>,
     seen_target: std::collections::HashMap<String, Value>,
 }
@@ -261,6 +268,29 @@ impl Pair<'_> {
                 profile: self.profile,
                 strangers_count,
             },
+        )
+    }
+
+    /// Where the model's and the target's answers differ: nowhere if they are alike but for
+    /// their dates ([`alike`]), else field by field in their views.
+    fn compared(
+        &self,
+        m: &Answer,
+        t: &Answer,
+        kind: Kind<'_>,
+        seen: (Option<&Value>, Option<&Value>),
+    ) -> Vec<Deviation> {
+        let (mv, tv) = self.viewers();
+        let known = match kind {
+            Kind::Participant(name) => self.model.roster.at(name).is_some(),
+            Kind::List => true,
+        };
+        if self.same_ids && mv.dialect == tv.dialect && alike(m, t, kind, known, self.profile, seen) {
+            return Vec::new();
+        }
+        compare::diff(
+            &compare::view(m, kind, &mv, seen.0),
+            &compare::view(t, kind, &tv, seen.1),
         )
     }
 
@@ -300,14 +330,11 @@ impl Pair<'_> {
         // A successful update moves date_updated or not by the clock: the target's answer is
         // judged by the bounds of the request's window, as the suite judges it.
         let updated = !matches!(op, Op::Retrieve { .. } | Op::List { .. }) && m.status == 200;
-        let (mv, tv) = self.viewers();
-        let seen = |map: &std::collections::HashMap<String, Value>| match kind {
-            Kind::Participant(name) if !updated => map.get(name).cloned(),
-            _ => None,
+        let seen = match kind {
+            Kind::Participant(name) if !updated => (self.seen_model.get(name), self.seen_target.get(name)),
+            _ => (None, None),
         };
-        let model_view = compare::view(&m, kind, &mv, seen(&self.seen_model).as_ref());
-        let target_view = compare::view(&t, kind, &tv, seen(&self.seen_target).as_ref());
-        let mut deviations = compare::diff(&model_view, &target_view);
+        let mut deviations = self.compared(&m, &t, kind, seen);
         if let (Kind::Participant(name), true, Some(after)) = (kind, updated && t.status == 200, t.json())
             && let Some(before) = self.seen_target.get(name)
         {
@@ -318,12 +345,7 @@ impl Pair<'_> {
             deviations.extend(dates::check_dates(before, after, window).err().unwrap_or_default());
         }
         if let Kind::Participant(name) = kind {
-            if let Some(v) = m.ok() {
-                self.seen_model.insert(name.to_string(), v.clone());
-            }
-            if let Some(v) = t.ok() {
-                self.seen_target.insert(name.to_string(), v.clone());
-            }
+            self.saw(name, m, t);
         }
         if !deviations.is_empty() {
             return Ok(Some(Divergence {
@@ -335,23 +357,24 @@ impl Pair<'_> {
         Ok(self.observe(step, watched, looked))
     }
 
+    /// Keeps `name` as each side just showed it, where it did (a 200 with JSON).
+    fn saw(&mut self, name: &str, m: Answer, t: Answer) {
+        for (answer, seen) in [(m, &mut self.seen_model), (t, &mut self.seen_target)] {
+            if let (200, Ok(v)) = (answer.status, answer.body) {
+                seen.insert(name.to_string(), v);
+            }
+        }
+    }
+
     /// Compares each of `names`, as the target showed it in `looked` (a retrieve of each, in
     /// order), with the model's retrieve of it.
     fn observe(&mut self, step: usize, names: &[String], looked: Vec<Answer>) -> Option<Divergence> {
         for (name, t) in names.iter().zip(looked) {
             self.remote.last_date = t.date.max(self.remote.last_date);
             let m = self.model.apply(&Op::Retrieve { who: name.clone() });
-            let (mv, tv) = self.viewers();
-            let kind = Kind::Participant(name);
-            let model_view = compare::view(&m, kind, &mv, self.seen_model.get(name));
-            let target_view = compare::view(&t, kind, &tv, self.seen_target.get(name));
-            let deviations = compare::diff(&model_view, &target_view);
-            if let Some(v) = m.ok() {
-                self.seen_model.insert(name.clone(), v.clone());
-            }
-            if let Some(v) = t.ok() {
-                self.seen_target.insert(name.clone(), v.clone());
-            }
+            let seen = (self.seen_model.get(name), self.seen_target.get(name));
+            let deviations = self.compared(&m, &t, Kind::Participant(name), seen);
+            self.saw(name, m, t);
             if !deviations.is_empty() {
                 return Some(Divergence {
                     step,

@@ -240,16 +240,26 @@ impl Space {
                 .any(|sid| self.used.get(sid).is_none_or(|at| at.elapsed() >= IN_USE))
     }
 
-    /// Seeds one more running conference in an existing account, for scenarios that need two
-    /// conferences of the same account; `None` if there is no such account or it already holds
-    /// [`MAX_CONFERENCES_PER_ACCOUNT`].
+    /// Seeds one more running conference in an existing account (two conferences of one
+    /// account); `None` if there is no such account or it holds [`MAX_CONFERENCES_PER_ACCOUNT`].
     pub fn arrange_conference_in(&mut self, account_sid: &str, names: &[&str]) -> Option<ArrangedConference> {
+        let conference_sid = self.fresh_id("CF");
+        let participants = names.iter().map(|n| (n.to_string(), self.fresh_id("CA"))).collect();
+        self.arrange_conference_as(account_sid, conference_sid, participants)
+    }
+
+    /// The same with the given sids: for a space that mirrors another's (explore's reference
+    /// model, arranged with the sids its target made).
+    pub fn arrange_conference_as(
+        &mut self,
+        account_sid: &str,
+        conference_sid: String,
+        participants: Vec<(String, String)>,
+    ) -> Option<ArrangedConference> {
         if self.accounts.get(account_sid)?.conferences.len() >= MAX_CONFERENCES_PER_ACCOUNT {
             return None;
         }
         let now = now();
-        let conference_sid = self.fresh_id("CF");
-        let participants: Vec<(String, String)> = names.iter().map(|n| (n.to_string(), self.fresh_id("CA"))).collect();
         let conference = Conference {
             sid: conference_sid.clone(),
             status: ConferenceStatus::InProgress,

@@ -376,3 +376,40 @@ fn serve_is_explored_over_http_and_a_broken_serve_diverges() {
     assert_eq!(against(&broken.base).status.code(), Some(1), "{}", stdout(&o));
     assert_eq!(against(&healthy.base).status.code(), Some(0), "{}", stdout(&o));
 }
+
+/// How many conferences of 100 participants serve's setup endpoint still arranges before it
+/// answers 503 (its budget is full).
+fn room(s: &Serve) -> usize {
+    let names: Vec<String> = (0..100).map(|i| format!("p{i}")).collect();
+    let ask = serde_json::json!({ "participants": names }).to_string();
+    let url = format!("{}/__laml/setup/conferences", s.base);
+    (0..)
+        .take_while(|_| {
+            let o = std::process::Command::new("curl")
+                .args([
+                    "-s",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    "-H",
+                    "content-type: application/json",
+                ])
+                .args(["--data", &ask, &url])
+                .output()
+                .expect("curl runs");
+            o.stdout == b"201"
+        })
+        .count()
+}
+
+/// Each sequence's account is given back to serve afterwards (`DELETE /__laml/setup/accounts/…`),
+/// so a campaign of any length fits in serve's budget: after a run, serve has the room a fresh
+/// one has.
+#[test]
+fn explore_gives_back_every_account_it_arranged() {
+    let (fresh, used) = (Serve::start(&[]), Serve::start(&[]));
+    let o = explore(&["--target", &used.base, "--steps", "300", "--seed", "5"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(room(&used), room(&fresh), "serve still holds what explore arranged");
+}

@@ -361,6 +361,34 @@ async fn setup_past_the_budget_is_refused_with_503_and_forgets_no_account_in_use
             .as_bytes(),
     );
     assert!(head.starts_with("http/1.1 200"), "serve's own account: {head}");
+    // An account given back (its own credentials only) frees its part of the budget.
+    let (sid, token) = (first["account_sid"].as_str().unwrap(), first["api_token"].as_str());
+    let release = |user: &str, token: Option<&str>| {
+        let mut r = http.delete(format!("{}/__laml/setup/accounts/{sid}", s.base));
+        if let Some(t) = token {
+            r = r.basic_auth(user, Some(t));
+        }
+        r.send()
+    };
+    let other = &made[1];
+    let refusals = [
+        release(sid, None).await.unwrap().status(),
+        release(other["account_sid"].as_str().unwrap(), other["api_token"].as_str())
+            .await
+            .unwrap()
+            .status(),
+    ];
+    assert_eq!(refusals, [401, 401], "only the account's own credentials give it back");
+    assert_eq!(release(sid, token).await.unwrap().status(), 204);
+    let again = http
+        .post(format!("{}/__laml/setup/conferences", s.base))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "participants": names }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 201, "the room it held is free");
+    assert_eq!(release(sid, token).await.unwrap().status(), 401, "it is gone");
 }
 
 /// Answers read off `bytes` one after another by their `Content-Length`: status and body.

@@ -76,6 +76,8 @@ pub struct Lockstep<'t> {
     baseline: Vec<Op>,
     /// The kept connection each operation and its retrieves are pipelined on, on loopback.
     pipe: Option<tokio::sync::Mutex<laml_conformance::client::Pipeline>>,
+    /// Whether each sequence's account is given back to the target after it.
+    releasing: std::cell::Cell<bool>,
 }
 
 impl<'t> Lockstep<'t> {
@@ -107,6 +109,7 @@ impl<'t> Lockstep<'t> {
             profile,
             baseline,
             pipe,
+            releasing: std::cell::Cell::new(!target.shares_participants()),
         })
     }
 
@@ -151,8 +154,26 @@ impl<'t> Lockstep<'t> {
     }
 
     /// [`Lockstep::replay`], retrieving after each operation only the participants `watch` says.
+    /// The account arranged for it is given back afterwards, where the target takes it back.
     pub async fn run(&self, plan: &Plan, watch: Watch, stop: &mut dyn FnMut() -> bool) -> Result<Outcome, Error> {
-        let mut remote = Remote::arrange(self.target, self.profile, plan, self.pipe.as_ref()).await?;
+        let remote = Remote::arrange(self.target, self.profile, plan, self.pipe.as_ref()).await?;
+        let arranged = remote.roster.first().clone();
+        let outcome = self.walk(remote, plan, watch, stop).await?;
+        if self.releasing.get() && !matches!(self.target.release(&arranged).await, Ok(true)) {
+            // a setup endpoint without the release (or a configured conference) keeps all
+            self.releasing.set(false);
+        }
+        Ok(outcome)
+    }
+
+    /// The sequence of [`Lockstep::run`] on the conferences `remote` arranged.
+    async fn walk(
+        &self,
+        mut remote: Remote<'t>,
+        plan: &Plan,
+        watch: Watch,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Result<Outcome, Error> {
         let adopted = Model::adopting(self.profile, plan, &remote.roster);
         let same_ids = adopted.is_some();
         let mut model = adopted.unwrap_or_else(|| Model::arrange(self.profile, plan));

@@ -9,12 +9,16 @@
 //!   answered (the caller has it).
 //! - `POST {setup}/conferences/{ConferenceSid}/complete` with `{"account_sid": "…"}` ends the
 //!   conference and answers 204.
+//! - `DELETE {setup}/accounts/{AccountSid}` forgets the account, with all it holds and its
+//!   journal, and answers 204: a caller that is done with what it arranged gives it back, so
+//!   the space's budget holds what is in use, however long the caller goes on arranging.
 //!
 //! `GET /__laml/journal` answers the journal: the last requests, each with its verdict.
 //!
 //! Each account's part belongs to it: the journal shows a caller only the requests to its own
-//! account, and arranging a second conference in an account or ending one needs that account's
-//! Basic credentials (a new account needs none: it is the caller's to take).
+//! account, and arranging a second conference in an account, ending one or releasing the
+//! account needs that account's Basic credentials (a new account needs none: it is the
+//! caller's to take).
 
 use std::sync::{Arc, Mutex};
 
@@ -155,9 +159,22 @@ fn route(
                 problem(404, "no such conference in that account")
             }
         }
+        ("DELETE", ["setup", "accounts", account]) => {
+            {
+                let mut space = space.lock().unwrap_or_else(|p| p.into_inner());
+                if super::http::authenticate_as(&space, req.authorization, crate::spec::wire::AuthScheme::Basic).ok()
+                    != Some(*account)
+                {
+                    return Ok(problem(401, UNAUTHENTICATED));
+                }
+                space.forget(account);
+            }
+            journal.lock().unwrap_or_else(|p| p.into_inner()).forget(account);
+            (204, None)
+        }
         _ => problem(
             404,
-            "control endpoints: GET /__laml/journal, POST /__laml/setup/conferences",
+            "control endpoints: GET /__laml/journal, POST /__laml/setup/conferences, DELETE /__laml/setup/accounts/{AccountSid}",
         ),
     })
 }

@@ -212,6 +212,13 @@ impl Journal {
         all
     }
 
+    /// Forgets one account's entries (the account was released).
+    pub fn forget(&mut self, account: &str) {
+        if let Some(gone) = self.accounts.remove(account) {
+            self.bytes -= gone.bytes;
+        }
+    }
+
     /// The bytes all journals hold, as the budgets count them.
     pub fn bytes(&self) -> usize {
         self.bytes

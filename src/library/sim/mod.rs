@@ -137,6 +137,16 @@ impl Sim {
         self.space().arrange_conference_in(account_sid, names)
     }
 
+    /// Forgets an account, with all it holds and its journal; false if there was none.
+    pub fn release(&self, account_sid: &str) -> bool {
+        let forgot = self.space().forget(account_sid);
+        self.journal
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .forget(account_sid);
+        forgot
+    }
+
     /// Ends a conference; false if there is no such conference.
     pub fn complete_conference(&self, account_sid: &str, conference_sid: &str) -> bool {
         self.space().complete_conference(account_sid, conference_sid)

@@ -253,6 +253,17 @@ impl Target {
         }
     }
 
+    /// Gives back the account `arranged` is in, with all it holds, where the target takes it
+    /// back (the setup endpoint's `DELETE {setup}/accounts/{AccountSid}`, docs/live.md): a
+    /// run that arranges thousands of accounts keeps the target's state to what is in use.
+    /// `Ok(false)` where it does not (a configured conference; a setup endpoint without it).
+    pub async fn release(&self, arranged: &ArrangedConference) -> Result<bool, Error> {
+        match self {
+            Target::Embedded(sim) => Ok(sim.release(&arranged.credentials.project_id)),
+            Target::Remote(r) => r.release(arranged).await,
+        }
+    }
+
     /// Ends the arranged conference, so its participants refuse updates.
     pub async fn complete_conference(&self, arranged: &ArrangedConference) -> Result<(), Error> {
         match self {

@@ -85,6 +85,26 @@ impl Remote {
         .map(drop)
     }
 
+    pub(super) async fn release(&self, arranged: &ArrangedConference) -> Result<bool, Error> {
+        let Arrangement::Setup { url } = &self.config.arrangement else {
+            return Ok(false);
+        };
+        let url = format!("{url}/accounts/{}", arranged.credentials.project_id);
+        let mut request = self.http.delete(&url).timeout(self.timeout);
+        if self.may_carry_credentials(&url) {
+            let c = &arranged.credentials;
+            request = request.header(
+                "authorization",
+                crate::spec::wire::basic_header(&c.project_id, c.token.expose()),
+            );
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| crate::client::transport_error(&url, self.timeout, &e))?;
+        Ok(response.status().is_success())
+    }
+
     /// Whether a request to `url` may carry an account's credentials: a setup endpoint of the
     /// target's own origin, or on loopback; a token from the environment never goes to another
     /// host.

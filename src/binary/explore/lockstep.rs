@@ -1,23 +1,22 @@
 //! Both sides in lockstep: the target, over HTTP (`remote.rs`), and the reference model
 //! (`model.rs`), in the words they share (`side.rs`). Each sequence starts from fresh conferences on
 //! both sides (or, on a target whose participants are shared, from their state before the run);
-//! after each operation the answers are compared, then every participant's full state.
+//! after each operation the answers are compared, then the state of the participants watched
+//! (`pair.rs` sends the steps, one at a time or in rounds, and judges them).
 
-use laml_conformance::check::{Deviation, dates};
+use laml_conformance::check::Deviation;
 use laml_conformance::error::Error;
 use laml_conformance::spec::Profile;
 use laml_conformance::target::{Need, Target};
 use serde_json::Value;
-use time::OffsetDateTime;
 
 use crate::steps::restore_shared;
 
-use super::alike::alike;
-use super::compare::{self, Kind, Viewer};
 use super::model::Model;
 use super::ops::{FIRST, Op, Plan, Val};
+use super::pair::{Pair, ROUND, Step};
 use super::remote::{self, Remote};
-use super::side::{Answer, Request, Roster, request};
+use super::side::Roster;
 
 /// Where the target and the model first disagreed.
 #[derive(Debug, Clone)]
@@ -187,47 +186,33 @@ impl<'t> Lockstep<'t> {
                 )));
             }
         }
-        let mut pair = Pair {
-            model,
-            remote,
-            profile: self.profile,
-            same_ids,
-            seen_model: Default::default(),
-            seen_target: Default::default(),
-        };
-        let everyone = pair.model.roster.names();
-        let looked = pair.remote.exchange(&pair.retrieves(&everyone)).await?;
-        if let Some(d) = pair.observe(0, &everyone, looked) {
-            return Ok(Outcome {
-                ran: 0,
-                divergence: Some(d),
-            });
-        }
-        for (i, op) in plan.ops.iter().enumerate() {
-            if stop() {
+        let mut pair = Pair::new(model, remote, self.profile, same_ids);
+        let steps = steps(plan, watch, &pair.model.roster.names());
+        // one step a round, or on a pipelined target as many as fit in one
+        let room = if pair.remote.pipelined() { ROUND } else { 1 };
+        let mut next = 0;
+        while next < steps.len() {
+            // `stop` is asked before any operation is sent: the look after arranging goes alone then
+            let stopping = stop();
+            if stopping && next > 0 {
                 return Ok(Outcome {
-                    ran: i,
+                    ran: next - 1,
                     divergence: None,
                 });
             }
-            let last = i + 1 == plan.ops.len();
-            let watched: Vec<String> = match watch {
-                Watch::Everyone => everyone.clone(),
-                Watch::Touched if last => everyone.clone(),
-                Watch::Touched if matches!(op, Op::Retrieve { .. } | Op::List { .. }) => Vec::new(),
-                Watch::Touched => {
-                    let named = op.names();
-                    everyone
-                        .iter()
-                        .filter(|n| named.contains(&n.as_str()))
-                        .cloned()
-                        .collect()
-                }
-            };
-            let divergence = pair.step(i + 1, op, &watched).await?;
-            if divergence.is_some() {
-                return Ok(Outcome { ran: i + 1, divergence });
+            let mut end = next + 1;
+            let mut requests = steps[next].requests();
+            while !stopping && end < steps.len() && requests + steps[end].requests() <= room {
+                requests += steps[end].requests();
+                end += 1;
             }
+            if let Some(d) = pair.round(&steps[next..end], next).await? {
+                return Ok(Outcome {
+                    ran: d.step,
+                    divergence: Some(d),
+                });
+            }
+            next = end;
         }
         Ok(Outcome {
             ran: plan.ops.len(),
@@ -261,149 +246,90 @@ fn restoring(name: &str, state: &Value, roster: &Roster, profile: &Profile) -> R
     })
 }
 
-/// The two sides of one sequence, and each participant as each side showed it last.
-struct Pair<'t> {
-    model: Model,
-    remote: Remote<'t>,
-    profile: &'static Profile,
-    /// Whether the model took the target's sids as its own: answers alike but for their
-    /// dates need no views then ([`alike`]).
-    same_ids: bool,
-    seen_model: std::collections::HashMap<String, Value>,
-    seen_target: std::collections::HashMap<String, Value>,
+/// The steps of `plan`: the look at `everyone` right after arranging, then each operation with
+/// the participants `watch` retrieves after it.
+fn steps<'p>(plan: &'p Plan, watch: Watch, everyone: &[String]) -> Vec<Step<'p>> {
+    let last = plan.ops.len();
+    let after = |i: usize, op: &Op| -> Vec<String> {
+        match watch {
+            Watch::Everyone => everyone.to_vec(),
+            Watch::Touched if i + 1 == last => everyone.to_vec(),
+            Watch::Touched if matches!(op, Op::Retrieve { .. } | Op::List { .. }) => Vec::new(),
+            Watch::Touched => {
+                let named = op.names();
+                everyone
+                    .iter()
+                    .filter(|n| named.contains(&n.as_str()))
+                    .cloned()
+                    .collect()
+            }
+        }
+    };
+    let first = Step {
+        op: None,
+        watched: everyone.to_vec(),
+    };
+    std::iter::once(first)
+        .chain(plan.ops.iter().enumerate().map(|(i, op)| Step {
+            op: Some(op),
+            watched: after(i, op),
+        }))
+        .collect()
 }
 
-impl Pair<'_> {
-    fn viewers(&self) -> (Viewer<'_>, Viewer<'_>) {
-        let strangers_count = !self.remote.target.shares_participants();
-        (
-            Viewer {
-                roster: &self.model.roster,
-                dialect: self.profile.dialect(),
-                profile: self.profile,
-                strangers_count,
-            },
-            Viewer {
-                roster: &self.remote.roster,
-                dialect: self.remote.target.dialect(),
-                profile: self.profile,
-                strangers_count,
-            },
-        )
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explore::draw::{Generator, Limits};
+    use laml_conformance::sim::{Sim, faults};
 
-    /// Where the model's and the target's answers differ: nowhere if they are alike but for
-    /// their dates ([`alike`]), else field by field in their views.
-    fn compared(
-        &self,
-        m: &Answer,
-        t: &Answer,
-        kind: Kind<'_>,
-        seen: (Option<&Value>, Option<&Value>),
-    ) -> Vec<Deviation> {
-        let (mv, tv) = self.viewers();
-        let known = match kind {
-            Kind::Participant(name) => self.model.roster.at(name).is_some(),
-            Kind::List => true,
-        };
-        if self.same_ids && mv.dialect == tv.dialect && alike(m, t, kind, known, self.profile, seen) {
-            return Vec::new();
+    /// Where each of `plans` ends on `lockstep`: how far it went, and what diverged where.
+    async fn ends(lockstep: &Lockstep<'_>, plans: &[Plan], watch: Watch) -> Vec<(usize, Option<(usize, About)>)> {
+        let mut out = Vec::new();
+        for plan in plans {
+            let o = lockstep.run(plan, watch, &mut || false).await.unwrap();
+            out.push((o.ran, o.divergence.map(|d| (d.step, d.about))));
         }
-        compare::diff(
-            &compare::view(m, kind, &mv, seen.0),
-            &compare::view(t, kind, &tv, seen.1),
-        )
+        out
     }
 
-    /// The retrieves of `names` on the target.
-    fn retrieves(&self, names: &[String]) -> Vec<Request> {
-        names
-            .iter()
-            .map(|n| {
-                let op = Op::Retrieve { who: n.clone() };
-                request(&op, &self.remote.roster, self.remote.target.dialect(), self.profile)
-            })
-            .collect()
-    }
-
-    /// Sends one operation to both sides, with a retrieve of each of `watched` after it (to the
-    /// target in one batch), and compares the answers, then each watched participant.
-    async fn step(&mut self, step: usize, op: &Op, watched: &[String]) -> Result<Option<Divergence>, Error> {
-        let server_before = self.remote.last_date;
-        let sent_here = OffsetDateTime::now_utc();
-        let mut requests = vec![request(
-            op,
-            &self.remote.roster,
-            self.remote.target.dialect(),
-            self.profile,
-        )];
-        requests.extend(self.retrieves(watched));
-        let mut answers = self.remote.exchange(&requests).await?;
-        let looked = answers.split_off(1);
-        let t = answers.remove(0);
-        self.remote.last_date = t.date.or(self.remote.last_date);
-        let m = self.model.apply(op);
-        let kind = match (op, op.who()) {
-            (Op::List { .. }, _) => Kind::List,
-            (_, Some(who)) => Kind::Participant(who),
-            (_, None) => Kind::Participant(""),
-        };
-        // A successful update moves date_updated or not by the clock: the target's answer is
-        // judged by the bounds of the request's window, as the suite judges it.
-        let updated = !matches!(op, Op::Retrieve { .. } | Op::List { .. }) && m.status == 200;
-        let seen = match kind {
-            Kind::Participant(name) if !updated => (self.seen_model.get(name), self.seen_target.get(name)),
-            _ => (None, None),
-        };
-        let mut deviations = self.compared(&m, &t, kind, seen);
-        if let (Kind::Participant(name), true, Some(after)) = (kind, updated && t.status == 200, t.json())
-            && let Some(before) = self.seen_target.get(name)
-        {
-            let window = match (server_before, t.date) {
-                (Some(sent), Some(answered)) => dates::Window::new(sent, answered),
-                _ => dates::Window::new(sent_here, OffsetDateTime::now_utc()),
+    /// The same plans, sent a step at a time and in rounds of many steps (pipelined), end
+    /// alike, divergences and all.
+    #[tokio::test]
+    async fn rounds_of_many_steps_find_what_one_step_at_a_time_finds() {
+        let profile = Profile::seed();
+        for fault in [
+            None,
+            Some("hold-not-persisted"),
+            Some("wrong-participant-updated"),
+            Some("date-updated-frozen"),
+        ] {
+            let fault = fault.map(|f| faults::by_name(f).unwrap());
+            let target = Target::Embedded(Sim::start_serving(fault, profile).await.unwrap());
+            let rounds = Lockstep::new(&target, profile).await.unwrap();
+            assert!(rounds.pipe.is_some(), "the embedded space is pipelined to");
+            let one_by_one = Lockstep {
+                pipe: None,
+                ..Lockstep::new(&target, profile).await.unwrap()
             };
-            deviations.extend(dates::check_dates(before, after, window).err().unwrap_or_default());
-        }
-        if let Kind::Participant(name) = kind {
-            self.saw(name, m, t);
-        }
-        if !deviations.is_empty() {
-            return Ok(Some(Divergence {
-                step,
-                about: About::Answer,
-                deviations,
-            }));
-        }
-        Ok(self.observe(step, watched, looked))
-    }
-
-    /// Keeps `name` as each side just showed it, where it did (a 200 with JSON).
-    fn saw(&mut self, name: &str, m: Answer, t: Answer) {
-        for (answer, seen) in [(m, &mut self.seen_model), (t, &mut self.seen_target)] {
-            if let (200, Ok(v)) = (answer.status, answer.body) {
-                seen.insert(name.to_string(), v);
+            let limits = Limits {
+                live: false,
+                fresh: true,
+                second: true,
+                complete: true,
+            };
+            let mut generator = Generator::new(1, profile, limits);
+            let plans: Vec<Plan> = (0..20).map(|_| generator.plan(40)).collect();
+            for watch in [Watch::Touched, Watch::Everyone] {
+                let (a, b) = (
+                    ends(&rounds, &plans, watch).await,
+                    ends(&one_by_one, &plans, watch).await,
+                );
+                assert_eq!(a, b, "{fault:?} {watch:?}");
+                if fault.is_some() {
+                    assert!(a.iter().any(|(_, d)| d.is_some()), "{fault:?} found in 20 sequences");
+                }
             }
         }
-    }
-
-    /// Compares each of `names`, as the target showed it in `looked` (a retrieve of each, in
-    /// order), with the model's retrieve of it.
-    fn observe(&mut self, step: usize, names: &[String], looked: Vec<Answer>) -> Option<Divergence> {
-        for (name, t) in names.iter().zip(looked) {
-            self.remote.last_date = t.date.max(self.remote.last_date);
-            let m = self.model.apply(&Op::Retrieve { who: name.clone() });
-            let seen = (self.seen_model.get(name), self.seen_target.get(name));
-            let deviations = self.compared(&m, &t, Kind::Participant(name), seen);
-            self.saw(name, m, t);
-            if !deviations.is_empty() {
-                return Some(Divergence {
-                    step,
-                    about: About::State(name.clone()),
-                    deviations,
-                });
-            }
-        }
-        None
     }
 }

@@ -24,6 +24,7 @@ mod lines;
 mod lockstep;
 mod model;
 mod ops;
+mod pair;
 mod remote;
 mod shrink;
 mod side;

@@ -73,6 +73,11 @@ impl<'t> Remote<'t> {
         })
     }
 
+    /// Whether requests go out pipelined, each batch in one write.
+    pub fn pipelined(&self) -> bool {
+        self.pipe.is_some()
+    }
+
     /// Sends one request; the target's clock is its answer's.
     pub async fn send(&mut self, req: &Request) -> Result<Answer, Error> {
         let answer = self.exchange(std::slice::from_ref(req)).await?.remove(0);
@@ -80,17 +85,20 @@ impl<'t> Remote<'t> {
         Ok(answer)
     }
 
-    /// Sends `requests`, only the first of which may change anything, and gives their
-    /// answers in order: pipelined where the target allows it, else the first, then the
-    /// others at once. The clock of the last answer is the caller's to keep.
+    /// Sends `requests` and gives their answers in order: pipelined where the target allows
+    /// it (in order, in one write); else one at a time, but for a run of retrieves, which go
+    /// at once. The clock of the last answer is the caller's to keep.
     pub async fn exchange(&self, requests: &[Request]) -> Result<Vec<Answer>, Error> {
         let Some(pipe) = self.pipe else {
-            let Some((first, rest)) = requests.split_first() else {
-                return Ok(Vec::new());
-            };
-            let mut answers = vec![self.fetch(first).await?];
-            for answer in futures::future::join_all(rest.iter().map(|r| self.fetch(r))).await {
-                answers.push(answer?);
+            let mut answers = Vec::with_capacity(requests.len());
+            let mut rest = requests;
+            while !rest.is_empty() {
+                let gets = rest.iter().take_while(|r| r.method == "GET").count().max(1);
+                let (now, later) = rest.split_at(gets);
+                for answer in futures::future::join_all(now.iter().map(|r| self.fetch(r))).await {
+                    answers.push(answer?);
+                }
+                rest = later;
             }
             return Ok(answers);
         };

@@ -9,9 +9,9 @@
 //! send one request at a time per connection), so the requests are written here and the
 //! answers framed by httparse (`framing.rs`).
 //!
-//! A batch may hold at most one request that changes state, and it comes first: a batch is
-//! sent again from its first 429 on (after the wait it asks for), and a kept connection the
-//! server closed before answering anything is opened again and the batch resent.
+//! A batch is sent again from its first 429 on (after the wait it asks for) only where every
+//! answer from there on is a 429, so that no request is applied twice; and a kept connection
+//! the server closed before answering anything is opened again and the batch resent.
 
 use std::time::Duration;
 
@@ -116,20 +116,21 @@ impl Pipeline {
         })
     }
 
-    /// Sends `calls` in one write and reads their answers, in order. A 429 is waited for (its
-    /// `Retry-After`, at most [`super::MAX_RETRY_WAIT`]) and the batch sent again from it on,
-    /// at most [`MAX_RETRIES`] times; see the module docs for what a batch may hold.
+    /// Sends `calls` in one write and reads their answers, in order. Where the answers end in
+    /// 429s, that is waited for (its `Retry-After`, at most [`super::MAX_RETRY_WAIT`]) and the
+    /// batch sent again from the first of them, at most [`MAX_RETRIES`] times.
     pub async fn send(&mut self, calls: &[Call<'_>]) -> Result<Vec<Answered>, Error> {
         let mut answers = Vec::with_capacity(calls.len());
         let (mut from, mut retries) = (0, 0);
         loop {
             self.exchange(&calls[from..], &mut answers).await?;
-            match answers[from..].iter().position(|a| a.status == 429) {
-                Some(i) if retries < MAX_RETRIES => {
+            let refused = answers[from..].iter().rev().take_while(|a| a.status == 429).count();
+            match answers.len() - refused {
+                i if refused > 0 && retries < MAX_RETRIES => {
                     retries += 1;
-                    let wait = retry_after(&answers[from + i].headers);
-                    answers.truncate(from + i);
-                    from += i;
+                    let wait = retry_after(&answers[i].headers);
+                    answers.truncate(i);
+                    from = i;
                     tokio::time::sleep(wait).await;
                 }
                 _ => return Ok(answers),

@@ -126,16 +126,22 @@ async fn a_kept_connection_the_server_closed_while_idle_is_opened_again() {
 }
 
 #[tokio::test]
-async fn a_429_is_waited_for_and_the_batch_sent_again_from_it_on() {
+async fn trailing_429s_are_waited_for_and_sent_again_and_no_request_twice() {
     let (mut pipe, server) = serving(vec![Box::new(|mut s| {
         requests(&mut s, 3);
         let busy = "HTTP/1.1 429 Too Many Requests\r\nretry-after: 0\r\ncontent-length: 0\r\n\r\n";
         s.write_all(format!("{OK}{busy}{busy}").as_bytes()).unwrap();
         assert_eq!(requests(&mut s, 2), ["GET /mount/b", "GET /mount/c"]);
         s.write_all(format!("{OK}{OK}").as_bytes()).unwrap();
+        // a 429 that a request after it got past: nothing is sent again
+        requests(&mut s, 3);
+        s.write_all(format!("{OK}{busy}{OK}").as_bytes()).unwrap();
     })]);
+    let statuses = |answers: Vec<Answered>| answers.iter().map(|a| a.status).collect::<Vec<_>>();
     let answers = pipe.send(&[get("/a"), get("/b"), get("/c")]).await.unwrap();
-    assert_eq!(answers.iter().map(|a| a.status).collect::<Vec<_>>(), [200, 200, 200]);
+    assert_eq!(statuses(answers), [200, 200, 200]);
+    let answers = pipe.send(&[get("/d"), get("/e"), get("/f")]).await.unwrap();
+    assert_eq!(statuses(answers), [200, 429, 200], "the 429 is the answer");
     server.join().unwrap();
 }
 

@@ -82,9 +82,16 @@ impl<'t> Pair<'t> {
             })
             .map(|op| request(&op, roster, dialect, self.profile))
             .collect();
+        // with the same sids and path form, the model is sent the target's requests as they are
+        let shared = self.same_ids && self.profile.dialect() == dialect;
         let (remote, model) = (&self.remote, &mut self.model);
         // the model answers while the target does
-        let (target, model) = futures::join!(remote.exchange(&requests), async { answers(model, steps) });
+        let (target, model) = futures::join!(remote.exchange(&requests), async {
+            match shared {
+                true => requests.iter().map(|r| model.send(r)).collect(),
+                false => answers(model, steps),
+            }
+        });
         let mut answered = model.into_iter().zip(target?);
         for (k, step) in steps.iter().enumerate() {
             let number = first + k;

@@ -88,26 +88,24 @@ pub(crate) fn frame(buf: &[u8], head_only: bool, max_body: usize) -> Result<Fram
         let connection = tokens("connection");
         let close =
             connection.iter().any(|t| t == "close") || (version == 0 && !connection.iter().any(|t| t == "keep-alive"));
+        let coding = tokens("transfer-encoding");
+        let lengths = tokens("content-length");
         let answer = |body: Vec<u8>, close: bool| Answer {
             status,
-            headers: headers.clone(),
+            headers,
             body,
             close,
         };
         if head_only || status == 204 || status == 304 {
             return Ok(Framed::Complete(answer(Vec::new(), close), body_at));
         }
-        if tokens("transfer-encoding").last().is_some_and(|t| t == "chunked") {
+        if coding.last().is_some_and(|t| t == "chunked") {
             return Ok(match chunked(&buf[body_at..], max_body)? {
                 Some((body, used)) => Framed::Complete(answer(body, close), body_at + used),
                 None => Framed::Partial,
             });
         }
-        if !tokens("transfer-encoding").is_empty() {
-            return Ok(Framed::UntilClose(answer(Vec::new(), true), body_at));
-        }
-        let lengths = tokens("content-length");
-        let Some(first) = lengths.first() else {
+        let Some(first) = lengths.first().filter(|_| coding.is_empty()) else {
             return Ok(Framed::UntilClose(answer(Vec::new(), true), body_at));
         };
         let length: usize = match first.parse() {

@@ -73,8 +73,9 @@ pub struct Pipeline {
     prefix: String,
     timeout: Duration,
     stream: Option<TcpStream>,
-    /// Bytes read and not yet framed.
+    /// Bytes read, framed up to `start`.
     read: Vec<u8>,
+    start: usize,
     /// Where each read lands first.
     chunk: Vec<u8>,
 }
@@ -112,6 +113,7 @@ impl Pipeline {
             timeout,
             stream: None,
             read: Vec::new(),
+            start: 0,
             chunk: Vec::new(),
         })
     }
@@ -162,6 +164,7 @@ impl Pipeline {
     async fn round(&mut self, calls: &[Call<'_>], out: &mut Vec<Answered>) -> Result<usize, Broken> {
         if self.stream.is_none() {
             self.read.clear();
+            self.start = 0;
             let connect = TcpStream::connect((self.host.as_str(), self.port));
             let stream = tokio::time::timeout(self.timeout, connect)
                 .await
@@ -192,7 +195,8 @@ impl Pipeline {
             out.push(Answered {
                 status: answer.status,
                 headers: answer.headers,
-                body: String::from_utf8_lossy(&answer.body).into_owned(),
+                body: String::from_utf8(answer.body)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             });
             if close {
                 self.stream = None;
@@ -212,21 +216,24 @@ impl Pipeline {
     fn encode(&self, calls: &[Call<'_>]) -> Vec<u8> {
         let mut out = Vec::with_capacity(calls.len() * 320);
         for c in calls {
-            let mut head = format!(
-                "{} {}{} HTTP/1.1\r\nhost: {}\r\naccept: application/json\r\n",
-                c.method, self.prefix, c.target, self.authority
-            );
+            let target = [self.prefix.as_str(), c.target].concat();
+            let target = if target.is_empty() { "/" } else { target.as_str() };
+            for piece in [c.method, " ", target, " HTTP/1.1\r\nhost: ", &self.authority] {
+                out.extend_from_slice(piece.as_bytes());
+            }
+            out.extend_from_slice(b"\r\naccept: application/json\r\n");
             if let Some(a) = c.authorization {
-                head.push_str(&format!("authorization: {a}\r\n"));
+                for piece in ["authorization: ", a, "\r\n"] {
+                    out.extend_from_slice(piece.as_bytes());
+                }
             }
             if let Some((content_type, text)) = c.body {
-                head.push_str(&format!(
-                    "content-type: {content_type}\r\ncontent-length: {}\r\n",
-                    text.len()
-                ));
+                let length = text.len().to_string();
+                for piece in ["content-type: ", content_type, "\r\ncontent-length: ", &length, "\r\n"] {
+                    out.extend_from_slice(piece.as_bytes());
+                }
             }
-            head.push_str("\r\n");
-            out.extend_from_slice(head.as_bytes());
+            out.extend_from_slice(b"\r\n");
             if let Some((_, text)) = c.body {
                 out.extend_from_slice(text.as_bytes());
             }
@@ -252,7 +259,7 @@ impl Pipeline {
     async fn answer(&mut self, call: &Call<'_>) -> Result<framing::Answer, Broken> {
         let head_only = call.method.eq_ignore_ascii_case("HEAD");
         loop {
-            let framed = framing::frame(&self.read, head_only, MAX_BODY).map_err(|e| match e {
+            let framed = framing::frame(&self.read[self.start..], head_only, MAX_BODY).map_err(|e| match e {
                 Unframed::TooLarge => Broken::Error(Error::BodyTooLarge {
                     url: self.url(call.target),
                     limit: MAX_BODY,
@@ -263,26 +270,33 @@ impl Pipeline {
             })?;
             match framed {
                 Framed::Complete(answer, used) => {
-                    self.read.drain(..used);
+                    // the bytes of later answers stay where they are until all are read
+                    self.start += used;
+                    if self.start == self.read.len() {
+                        self.read.clear();
+                        self.start = 0;
+                    }
                     return Ok(answer);
                 }
                 Framed::Partial | Framed::UntilClose(..) => {}
             }
             if self.fill().await.map_err(|e| Broken::Closed(e.to_string()))? == 0 {
-                return match framing::frame(&self.read, head_only, MAX_BODY) {
+                let rest = &self.read[self.start..];
+                return match framing::frame(rest, head_only, MAX_BODY) {
                     Ok(Framed::UntilClose(mut answer, body_at)) => {
-                        answer.body = self.read[body_at..].to_vec();
+                        answer.body = rest[body_at..].to_vec();
                         self.read.clear();
+                        self.start = 0;
                         Ok(answer)
                     }
-                    _ if self.read.is_empty() => Err(Broken::Closed("the server closed the connection".into())),
+                    _ if rest.is_empty() => Err(Broken::Closed("the server closed the connection".into())),
                     _ => Err(Broken::Error(self.unreachable(
                         call.target,
                         "the server closed the connection in the middle of an answer".into(),
                     ))),
                 };
             }
-            if self.read.len() > MAX_BODY + 64 * 1024 {
+            if self.read.len() - self.start > MAX_BODY + 64 * 1024 {
                 return Err(Broken::Error(Error::BodyTooLarge {
                     url: self.url(call.target),
                     limit: MAX_BODY,

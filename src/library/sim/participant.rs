@@ -120,7 +120,7 @@ impl Participant {
     /// profile allows it; `label`, where the profile has it, is the name the participant was
     /// arranged by, and `queue_time` is `null`, as for a participant that never queued.
     pub fn to_json(&self, account_sid: &str, conference_sid: &str, profile: &Profile) -> Value {
-        let mut map = Map::new();
+        let mut map = Map::with_capacity(profile.fields.len() + profile.optional_fields.len());
         let idle = if profile.idle_coach.contains(&IdleCoach::Null) {
             Value::Null
         } else {

@@ -93,17 +93,21 @@ fn check_path(path: &str, profile: &Profile, out: &mut Vec<Deviation>) -> Option
     // `uri` field looks like (Telnyx's `uri` keeps `.json` while its request paths drop it).
     let wants_json = profile.paths == PathForm::Json && profile.uri_json == UriJson::Required;
     let refuses_json = profile.paths == PathForm::Bare && !profile.json_paths_tolerated;
-    let template = super::in_form(
-        super::participant_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}", "{CallSid}"),
-        profile.paths,
-    );
+    // written only for a deviation: every request of `serve` is judged
+    let template = || {
+        super::in_form(
+            super::participant_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}", "{CallSid}"),
+            profile.paths,
+        )
+    };
+    let parsed = super::parse_path(path);
     // a path in another generation's form (a Twilio path sent to a Telnyx server) is no path
     // of this one, although the space answers it for runs that compare generations
-    if super::parse_path(path).is_some() && !super::path_form(path).is_some_and(|form| profile.serves(form)) {
-        out.push(dev("path", template, format!("<{path}>")));
+    if parsed.is_some() && !super::path_form(path).is_some_and(|form| profile.serves(form)) {
+        out.push(dev("path", template(), format!("<{path}>")));
         return None;
     }
-    match super::parse_path(path) {
+    match parsed {
         Some(ApiPath::List { json, .. }) => {
             let list = super::participants_path(profile.dialect(), "{AccountSid}", "{ConferenceSid}");
             if !json && wants_json {
@@ -117,15 +121,19 @@ fn check_path(path: &str, profile: &Profile, out: &mut Vec<Deviation>) -> Option
         }
         Some(ApiPath::Participant { json, .. }) => {
             if !json && wants_json {
-                out.push(dev("path", format!("{template} (ends in .json)"), format!("<{path}>")));
+                out.push(dev(
+                    "path",
+                    format!("{} (ends in .json)", template()),
+                    format!("<{path}>"),
+                ));
             }
             if json && refuses_json {
-                out.push(dev("path", format!("{template} (no .json)"), format!("<{path}>")));
+                out.push(dev("path", format!("{} (no .json)", template()), format!("<{path}>")));
             }
             Some(Endpoint::Participant)
         }
         None => {
-            out.push(dev("path", template, format!("<{path}>")));
+            out.push(dev("path", template(), format!("<{path}>")));
             None
         }
     }

@@ -57,7 +57,6 @@ pub use crate::spec::wire::FORM;
 /// A client of one target: base URL, path dialect and credentials.
 #[derive(Debug, Clone)]
 pub struct ApiClient {
-    http: reqwest::Client,
     timeout: Duration,
     base: String,
     dialect: Dialect,
@@ -101,7 +100,6 @@ impl ApiClient {
     /// Redirects are never followed: a redirect to another host must not carry the credentials.
     pub fn new(base: &str, dialect: Dialect, credentials: Option<Credentials>, timeout: Duration) -> Self {
         ApiClient {
-            http: shared_http(),
             timeout,
             base: base.trim_end_matches('/').to_string(),
             dialect,
@@ -204,7 +202,9 @@ impl ApiClient {
         if let Some(ct) = content_type {
             headers.push(("content-type".into(), ct.to_string()));
         }
-        let mut req = self.http.request(method.clone(), &url).timeout(self.timeout);
+        // the shared client is built at the first request, not with the client: a run that
+        // sends none through it (explore on loopback) never loads the trust store
+        let mut req = shared_http().request(method.clone(), &url).timeout(self.timeout);
         for (k, v) in &headers {
             req = req.header(k, v);
         }

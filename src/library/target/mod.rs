@@ -89,7 +89,7 @@ impl Target {
             Some(config) => Ok(Target::Remote(Remote {
                 config: config.clone(),
                 timeout: settings.timeout,
-                http: crate::client::shared_http(),
+                plain: Default::default(),
                 labels: std::sync::OnceLock::new(),
             })),
         }

@@ -32,16 +32,40 @@ pub async fn reachable(target: &Target) -> Result<(), String> {
 /// handshake that fails, or an https URL on a server that speaks plain http, is said once with
 /// its cause instead of failing every scenario.
 pub async fn speaks_http(base: &str, timeout: Duration) -> Result<(), String> {
+    let silent = || {
+        format!(
+            "the target {base} accepted a connection but did not answer within {} s; check that it is healthy, or raise --timeout",
+            timeout.as_secs_f64()
+        )
+    };
+    // plain http on loopback needs no https client (building one loads the trust store)
+    if is_plain_loopback(base) {
+        let get = crate::client::Call {
+            method: "GET",
+            target: "",
+            authorization: None,
+            body: None,
+        };
+        let answered = match crate::client::Pipeline::new(base, timeout) {
+            Ok(mut pipe) => pipe.send(&[get]).await,
+            Err(e) => Err(e),
+        };
+        return match answered {
+            Ok(_) => Ok(()),
+            Err(crate::error::Error::Timeout { .. }) => Err(silent()),
+            Err(crate::error::Error::Unreachable { reason, .. }) => Err(format!(
+                "the target {base} accepts connections but does not answer HTTP: {reason}; check the scheme (http or https) and its certificate"
+            )),
+            Err(e) => Err(e.to_string()),
+        };
+    }
     // the run's one client: a second one would load the trust store again
     let client = crate::client::shared_http();
     let Err(e) = client.get(base).timeout(timeout).send().await else {
         return Ok(());
     };
     if e.is_timeout() {
-        return Err(format!(
-            "the target {base} accepted a connection but did not answer within {} s; check that it is healthy, or raise --timeout",
-            timeout.as_secs_f64()
-        ));
+        return Err(silent());
     }
     let mut cause = e.to_string();
     let mut source = std::error::Error::source(&e);
@@ -56,6 +80,15 @@ pub async fn speaks_http(base: &str, timeout: Duration) -> Result<(), String> {
     Err(format!(
         "the target {base} accepts connections but does not answer HTTP: {cause}; check the scheme (http or https) and its certificate"
     ))
+}
+
+/// Whether `base` is a plain http URL of this machine.
+fn is_plain_loopback(base: &str) -> bool {
+    url::Url::parse(base).ok().is_some_and(|u| {
+        u.scheme() == "http"
+            && u.host_str()
+                .is_some_and(|h| crate::config::is_loopback(h.trim_matches(['[', ']'])))
+    })
 }
 
 /// The target-wide check before a suite's run: it answers at all ([`reachable`], else

@@ -11,12 +11,15 @@ use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::setup::ArrangedConference;
 
-/// A remote target and the client its setup requests go through.
+/// A remote target and how its setup requests go.
 #[derive(Debug)]
 pub struct Remote {
     pub(super) config: RemoteConfig,
     pub(super) timeout: Duration,
-    pub(super) http: reqwest::Client,
+    /// A kept connection to a setup endpoint on loopback over plain http, and its origin: no
+    /// https client is built for a run that never needs one (building it loads the system's
+    /// trust store, a tenth of a second). Elsewhere the shared client.
+    pub(super) plain: tokio::sync::Mutex<Option<Box<(String, crate::client::Pipeline)>>>,
     /// Whether its participants carry a label, once [`Target::probe_labels`] has looked.
     pub(super) labels: std::sync::OnceLock<bool>,
 }
@@ -90,19 +93,66 @@ impl Remote {
             return Ok(false);
         };
         let url = format!("{url}/accounts/{}", arranged.credentials.project_id);
-        let mut request = self.http.delete(&url).timeout(self.timeout);
-        if self.may_carry_credentials(&url) {
-            let c = &arranged.credentials;
-            request = request.header(
-                "authorization",
-                crate::spec::wire::basic_header(&c.project_id, c.token.expose()),
-            );
+        let (status, _, _) = self.ask("DELETE", &url, None, Some(&arranged.credentials)).await?;
+        Ok((200..300).contains(&status))
+    }
+
+    /// Sends one request to the setup endpoint (a JSON body, if any; `account`'s credentials
+    /// where they may go there): its status, headers and body.
+    async fn ask(
+        &self,
+        method: &str,
+        url: &str,
+        json: Option<String>,
+        account: Option<&Credentials>,
+    ) -> Result<(u16, Vec<(String, String)>, Vec<u8>), Error> {
+        let authorization = account
+            .filter(|_| self.may_carry_credentials(url))
+            .map(|c| crate::spec::wire::basic_header(&c.project_id, c.token.expose()));
+        let parsed = url::Url::parse(url)
+            .ok()
+            .filter(|u| u.scheme() == "http" && is_loopback_url(url));
+        if let Some(parsed) = parsed {
+            let origin = parsed.origin().ascii_serialization();
+            let target = match parsed.query() {
+                Some(q) => format!("{}?{q}", parsed.path()),
+                None => parsed.path().to_string(),
+            };
+            let mut kept = self.plain.lock().await;
+            if kept.as_ref().is_none_or(|k| k.0 != origin) {
+                let pipe = crate::client::Pipeline::new(&origin, self.timeout)?;
+                *kept = Some(Box::new((origin.clone(), pipe)));
+            }
+            let Some(pipe) = kept.as_mut().map(|k| &mut k.1) else {
+                return Err(Error::Config(format!("no connection to {origin}")));
+            };
+            let call = crate::client::Call {
+                method,
+                target: &target,
+                authorization: authorization.as_deref(),
+                body: json.as_deref().map(|j| ("application/json", j)),
+            };
+            let answered = pipe.send(&[call]).await?.pop();
+            return answered
+                .map(|a| (a.status, a.headers, a.body.into_bytes()))
+                .ok_or_else(|| Error::Config(format!("no answer came from {url}")));
+        }
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::POST);
+        let mut request = crate::client::shared_http().request(method, url).timeout(self.timeout);
+        if let Some(json) = json {
+            request = request.header("content-type", "application/json").body(json);
+        }
+        if let Some(a) = authorization {
+            request = request.header("authorization", a);
         }
         let response = request
             .send()
             .await
-            .map_err(|e| crate::client::transport_error(&url, self.timeout, &e))?;
-        Ok(response.status().is_success())
+            .map_err(|e| crate::client::transport_error(url, self.timeout, &e))?;
+        let status = response.status().as_u16();
+        let headers = header_pairs(response.headers());
+        let body = crate::client::read_bounded(response, url, self.timeout).await?;
+        Ok((status, headers, body))
     }
 
     /// Whether a request to `url` may carry an account's credentials: a setup endpoint of the
@@ -127,31 +177,14 @@ impl Remote {
     /// in use): that is waited for and asked again, as a 429 is, before it is reported.
     async fn post_setup(&self, url: &str, ask: &Value, account: Option<&Credentials>) -> Result<Value, Error> {
         let mut retries = 0;
-        let response = loop {
-            let mut request = self
-                .http
-                .post(url)
-                .timeout(self.timeout)
-                .header("content-type", "application/json")
-                .body(ask.to_string());
-            if let Some(c) = account.filter(|_| self.may_carry_credentials(url)) {
-                request = request.header(
-                    "authorization",
-                    crate::spec::wire::basic_header(&c.project_id, c.token.expose()),
-                );
-            }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| crate::client::transport_error(url, self.timeout, &e))?;
-            if response.status().as_u16() != 503 || retries == MAX_RETRIES {
-                break response;
+        let (status, bytes) = loop {
+            let (status, headers, body) = self.ask("POST", url, Some(ask.to_string()), account).await?;
+            if status != 503 || retries == MAX_RETRIES {
+                break (status, body);
             }
             retries += 1;
-            tokio::time::sleep(retry_after(&header_pairs(response.headers()))).await;
+            tokio::time::sleep(retry_after(&headers)).await;
         };
-        let status = response.status().as_u16();
-        let bytes = crate::client::read_bounded(response, url, self.timeout).await?;
         let text = String::from_utf8_lossy(&bytes);
         if !(200..300).contains(&status) {
             return Err(Error::Setup {

@@ -123,7 +123,14 @@ impl<'t> Remote<'t> {
             .map(|a| {
                 let date = a.server_date();
                 let content_type = a.header("content-type").map(str::to_string);
-                Answer::read(a.status, content_type, self.client.scrub(a.body), date)
+                let token = self.roster.first().credentials.token.expose();
+                let secrets = [laml_conformance::spec::wire::AuthScheme::secret_part(&self.own), token];
+                Answer::read(
+                    a.status,
+                    content_type,
+                    laml_conformance::client::scrub(a.body, &secrets),
+                    date,
+                )
             })
             .collect())
     }

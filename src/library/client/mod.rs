@@ -272,18 +272,22 @@ impl ApiClient {
     pub fn scrub(&self, body: String) -> String {
         let Some(c) = &self.credentials else { return body };
         let header = self.auth.header(&c.project_id, c.token.expose());
-        let encoded = wire::AuthScheme::secret_part(&header);
-        let token = c.token.expose();
-        // an empty secret (a Bearer key of "") is nothing to take out: replacing "" would put
-        // the marker between every character of the body
-        let mut body = body;
-        for secret in [encoded, token] {
-            if !secret.is_empty() && body.contains(secret) {
-                body = body.replace(secret, "[redacted]");
-            }
-        }
-        body
+        scrub(body, &[wire::AuthScheme::secret_part(&header), c.token.expose()])
     }
+}
+
+/// `body` with each of `secrets` taken out (see [`ApiClient::scrub`]), for a caller that keeps
+/// its secrets at hand rather than encoding them again for every body.
+pub fn scrub(body: String, secrets: &[&str]) -> String {
+    // an empty secret (a Bearer key of "") is nothing to take out: replacing "" would put
+    // the marker between every character of the body
+    let mut body = body;
+    for secret in secrets {
+        if !secret.is_empty() && body.contains(secret) {
+            body = body.replace(secret, "[redacted]");
+        }
+    }
+    body
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 //! after each operation the answers are compared, then the state of the participants watched
 //! (`pair.rs` sends the steps, one at a time or in rounds, and judges them).
 
-use laml_conformance::check::Deviation;
 use laml_conformance::error::Error;
 use laml_conformance::spec::Profile;
 use laml_conformance::target::{Need, Target};
@@ -14,29 +13,10 @@ use crate::steps::restore_shared;
 
 use super::model::Model;
 use super::ops::{FIRST, Op, Plan, Val};
+pub use super::pair::{About, Divergence};
 use super::pair::{Pair, ROUND, Step};
 use super::remote::{self, Remote};
 use super::side::Roster;
-
-/// Where the target and the model first disagreed.
-#[derive(Debug, Clone)]
-pub struct Divergence {
-    /// The operation (1-based) after which it showed; 0: right after arranging.
-    pub step: usize,
-    /// What disagreed.
-    pub about: About,
-    /// Each field: expected is the model's, actual the target's.
-    pub deviations: Vec<Deviation>,
-}
-
-/// What disagreed: the answer to the operation, or a participant's state afterwards.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum About {
-    /// The answer to the operation itself.
-    Answer,
-    /// The named participant, retrieved after the operation.
-    State(String),
-}
 
 /// How far a sequence went, and where it diverged.
 #[derive(Debug, Clone)]

@@ -17,11 +17,30 @@ use time::OffsetDateTime;
 
 use super::alike::alike;
 use super::compare::{self, Kind, Viewer};
-use super::lockstep::{About, Divergence};
 use super::model::Model;
 use super::ops::Op;
 use super::remote::Remote;
 use super::side::{Answer, Request, request};
+
+/// Where the target and the model first disagreed.
+#[derive(Debug, Clone)]
+pub struct Divergence {
+    /// The operation (1-based) after which it showed; 0: right after arranging.
+    pub step: usize,
+    /// What disagreed.
+    pub about: About,
+    /// Each field: expected is the model's, actual the target's.
+    pub deviations: Vec<Deviation>,
+}
+
+/// What disagreed: the answer to the operation, or a participant's state afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum About {
+    /// The answer to the operation itself.
+    Answer,
+    /// The named participant, retrieved after the operation.
+    State(String),
+}
 
 /// The most requests a round holds: a few sequences' worth, whose answers the connection's
 /// buffers hold while the requests are still being written.

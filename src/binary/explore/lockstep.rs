@@ -4,7 +4,10 @@
 //! after each operation the answers are compared, then the state of the participants watched
 //! (`pair.rs` sends the steps, one at a time or in rounds, and judges them).
 
+use std::cell::{Cell, RefCell};
+
 use laml_conformance::error::Error;
+use laml_conformance::setup::ArrangedConference;
 use laml_conformance::spec::Profile;
 use laml_conformance::target::{Need, Target};
 use serde_json::Value;
@@ -56,7 +59,9 @@ pub struct Lockstep<'t> {
     /// The kept connection each operation and its retrieves are pipelined on, on loopback.
     pipe: Option<tokio::sync::Mutex<laml_conformance::client::Pipeline>>,
     /// Whether each sequence's account is given back to the target after it.
-    releasing: std::cell::Cell<bool>,
+    releasing: Cell<bool>,
+    /// The first conference of the next sequence, arranged while the last was judged.
+    ahead: RefCell<Option<ArrangedConference>>,
 }
 
 impl<'t> Lockstep<'t> {
@@ -71,7 +76,8 @@ impl<'t> Lockstep<'t> {
                 completed: false,
                 ops: Vec::new(),
             };
-            let mut remote = Remote::arrange(target, profile, &plan, pipe.as_ref()).await?;
+            let first = target.arrange_conference(&FIRST).await?;
+            let mut remote = Remote::arrange(target, profile, &plan, first, pipe.as_ref()).await?;
             for name in FIRST {
                 let answer = remote.apply(&Op::Retrieve { who: name.into() }).await?;
                 let state = answer.ok().ok_or_else(|| {
@@ -88,7 +94,8 @@ impl<'t> Lockstep<'t> {
             profile,
             baseline,
             pipe,
-            releasing: std::cell::Cell::new(!target.shares_participants()),
+            releasing: Cell::new(!target.shares_participants()),
+            ahead: RefCell::new(None),
         })
     }
 
@@ -102,8 +109,15 @@ impl<'t> Lockstep<'t> {
         self.target.cannot_arrange(need).is_none()
     }
 
-    /// Puts shared participants back as they were before the run (nothing elsewhere).
+    /// Puts shared participants back as they were before the run (nothing elsewhere), and
+    /// gives back the conference arranged ahead for a sequence that did not come.
     pub async fn restore(&self) -> Result<(), Error> {
+        let unused = self.ahead.borrow_mut().take();
+        if let Some(unused) = unused
+            && self.releasing.get()
+        {
+            let _ = self.target.release(&unused).await;
+        }
         if self.baseline.is_empty() {
             return Ok(());
         }
@@ -112,7 +126,8 @@ impl<'t> Lockstep<'t> {
             completed: false,
             ops: Vec::new(),
         };
-        let mut remote = Remote::arrange(self.target, self.profile, &plan, self.pipe.as_ref()).await?;
+        let first = self.target.arrange_conference(&FIRST).await?;
+        let mut remote = Remote::arrange(self.target, self.profile, &plan, first, self.pipe.as_ref()).await?;
         for op in &self.baseline {
             let answer = remote.apply(op).await?;
             if answer.status != 200 {
@@ -135,23 +150,47 @@ impl<'t> Lockstep<'t> {
     /// [`Lockstep::replay`], retrieving after each operation only the participants `watch` says.
     /// The account arranged for it is given back afterwards, where the target takes it back.
     pub async fn run(&self, plan: &Plan, watch: Watch, stop: &mut dyn FnMut() -> bool) -> Result<Outcome, Error> {
-        let remote = Remote::arrange(self.target, self.profile, plan, self.pipe.as_ref()).await?;
+        let ahead = self.ahead.borrow_mut().take();
+        let first = match ahead {
+            Some(first) => first,
+            None => self.target.arrange_conference(&FIRST).await?,
+        };
+        let remote = Remote::arrange(self.target, self.profile, plan, first, self.pipe.as_ref()).await?;
         let arranged = remote.roster.first().clone();
-        let outcome = self.walk(remote, plan, watch, stop).await?;
-        if self.releasing.get() && !matches!(self.target.release(&arranged).await, Ok(true)) {
-            // a setup endpoint without the release (or a configured conference) keeps all
-            self.releasing.set(false);
+        let settled = Cell::new(false);
+        let outcome = self.walk(remote, plan, watch, stop, &arranged, &settled).await?;
+        if !settled.get() {
+            self.settle(&arranged, &settled).await;
         }
         Ok(outcome)
     }
 
-    /// The sequence of [`Lockstep::run`] on the conferences `remote` arranged.
+    /// What follows a sequence once the target answered the last of it, done while those
+    /// answers are judged: the next sequence's first conference arranged ahead (every sequence
+    /// starts with one; one that does not come is given back by [`Lockstep::restore`]), and
+    /// this sequence's account given back, where the target takes it back. A failure to
+    /// arrange ahead is left for the next sequence to meet and report.
+    async fn settle(&self, arranged: &ArrangedConference, settled: &Cell<bool>) {
+        settled.set(true);
+        if let Ok(next) = self.target.arrange_conference(&FIRST).await {
+            *self.ahead.borrow_mut() = Some(next);
+        }
+        if self.releasing.get() && !matches!(self.target.release(arranged).await, Ok(true)) {
+            // a setup endpoint without the release (or a configured conference) keeps all
+            self.releasing.set(false);
+        }
+    }
+
+    /// The sequence of [`Lockstep::run`] on the conferences `remote` arranged; what follows
+    /// it ([`Lockstep::settle`]) goes along with the judging of its last round.
     async fn walk(
         &self,
         mut remote: Remote<'t>,
         plan: &Plan,
         watch: Watch,
         stop: &mut dyn FnMut() -> bool,
+        arranged: &ArrangedConference,
+        settled: &Cell<bool>,
     ) -> Result<Outcome, Error> {
         let adopted = Model::adopting(self.profile, plan, &remote.roster);
         let same_ids = adopted.is_some();
@@ -186,7 +225,8 @@ impl<'t> Lockstep<'t> {
                 requests += steps[end].requests();
                 end += 1;
             }
-            if let Some(d) = pair.round(&steps[next..end], next).await? {
+            let alongside = (end == steps.len()).then(|| self.settle(arranged, settled));
+            if let Some(d) = pair.round(&steps[next..end], next, alongside).await? {
                 return Ok(Outcome {
                     ran: d.step,
                     divergence: Some(d),

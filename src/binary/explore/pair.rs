@@ -90,7 +90,13 @@ impl<'t> Pair<'t> {
     /// Sends `steps` (the first of which is step `first`: 0 the look after arranging, else
     /// the operation of that number) to both sides, and judges their answers in order, up to
     /// the first divergence.
-    pub async fn round(&mut self, steps: &[Step<'_>], first: usize) -> Result<Option<Divergence>, Error> {
+    /// `alongside` goes with the judging: it is started once every answer is in.
+    pub async fn round(
+        &mut self,
+        steps: &[Step<'_>],
+        first: usize,
+        alongside: Option<impl Future<Output = ()>>,
+    ) -> Result<Option<Divergence>, Error> {
         let sent_here = OffsetDateTime::now_utc();
         let (roster, dialect) = (&self.remote.roster, self.remote.target.dialect());
         let requests: Vec<Request> = steps
@@ -111,7 +117,26 @@ impl<'t> Pair<'t> {
                 false => answers(model, steps),
             }
         });
-        let mut answered = model.into_iter().zip(target?);
+        let target = target?;
+        let judged = async { self.judge_round(steps, first, model, target, sent_here) };
+        match alongside {
+            // started first, so that its first request is out while the answers are judged
+            Some(after) => futures::join!(after, judged).1,
+            None => judged.await,
+        }
+    }
+
+    /// Judges the answers to `steps`, each side's in the order of the requests, up to the
+    /// first divergence.
+    fn judge_round(
+        &mut self,
+        steps: &[Step<'_>],
+        first: usize,
+        model: Vec<Answer>,
+        target: Vec<Answer>,
+        sent_here: OffsetDateTime,
+    ) -> Result<Option<Divergence>, Error> {
+        let mut answered = model.into_iter().zip(target);
         for (k, step) in steps.iter().enumerate() {
             let number = first + k;
             if let Some(op) = step.op {

@@ -8,12 +8,13 @@
 use laml_conformance::client::{ApiClient, Call, Pipeline};
 use laml_conformance::credentials::Credentials;
 use laml_conformance::error::Error;
+use laml_conformance::setup::ArrangedConference;
 use laml_conformance::spec::Profile;
 use laml_conformance::target::Target;
 use time::OffsetDateTime;
 use tokio::sync::Mutex;
 
-use super::ops::{FIRST, Op, Plan, SECOND};
+use super::ops::{Op, Plan, SECOND};
 use super::side::{Answer, Auth, Request, Roster, WRONG_TOKEN, request};
 
 /// The pipeline to `target`, where its requests may be pipelined: plain http on loopback.
@@ -45,13 +46,16 @@ pub struct Remote<'t> {
 }
 
 impl<'t> Remote<'t> {
+    /// The target's side of a sequence whose first conference (`agent`, `customer` and
+    /// `supervisor`) `first` is: the plan's second conference arranged, and the first ended,
+    /// where it says.
     pub async fn arrange(
         target: &'t Target,
         profile: &'static Profile,
         plan: &Plan,
+        first: ArrangedConference,
         pipe: Option<&'t Mutex<Pipeline>>,
     ) -> Result<Self, Error> {
-        let first = target.arrange_conference(&FIRST).await?;
         let mut conferences = vec![first.clone()];
         if plan.second {
             conferences.push(target.arrange_another_conference(&first, &SECOND).await?);

@@ -47,83 +47,99 @@ const MAX_HEAD: usize = 64 * 1024;
 /// whatever the head says.
 pub(crate) fn frame(buf: &[u8], head_only: bool, max_body: usize) -> Result<Framed, Unframed> {
     let mut at = 0;
-    loop {
-        let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut parsed = httparse::Response::new(&mut slots);
-        let head_len = match parsed.parse(&buf[at..]) {
-            Ok(httparse::Status::Complete(n)) => n,
-            Ok(httparse::Status::Partial) if buf.len() - at > MAX_HEAD => {
-                return Err(Unframed::Malformed(format!("a head longer than {MAX_HEAD} bytes")));
-            }
-            Ok(httparse::Status::Partial) => return Ok(Framed::Partial),
-            Err(e) => return Err(Unframed::Malformed(format!("its head cannot be read ({e})"))),
+    let (head, body_at) = loop {
+        let Some((head, len)) = head(&buf[at..])? else {
+            return Ok(Framed::Partial);
         };
-        let status = parsed.code.unwrap_or_default();
-        let version = parsed.version.unwrap_or(1);
-        let headers: Vec<(String, String)> = parsed
-            .headers
+        match head.status {
+            101 => return Err(Unframed::Malformed("it switched protocols (101)".into())),
+            100..=199 => at += len, // an interim answer: the final one follows
+            _ => break (head, at + len),
+        }
+    };
+    let tokens = |name: &str| -> Vec<String> {
+        head.headers
             .iter()
-            .map(|h| {
-                (
-                    h.name.to_ascii_lowercase(),
-                    String::from_utf8_lossy(h.value).into_owned(),
-                )
-            })
-            .collect();
-        let body_at = at + head_len;
-        if status == 101 {
-            return Err(Unframed::Malformed("it switched protocols (101)".into()));
-        }
-        if (100..200).contains(&status) {
-            at = body_at; // an interim answer: the final one follows
-            continue;
-        }
-        let tokens = |name: &str| -> Vec<String> {
-            headers
-                .iter()
-                .filter(|(k, _)| k == name)
-                .flat_map(|(_, v)| v.split(',').map(|t| t.trim().to_ascii_lowercase()))
-                .collect()
-        };
-        let connection = tokens("connection");
-        let close =
-            connection.iter().any(|t| t == "close") || (version == 0 && !connection.iter().any(|t| t == "keep-alive"));
-        let coding = tokens("transfer-encoding");
-        let lengths = tokens("content-length");
-        let answer = |body: Vec<u8>, close: bool| Answer {
-            status,
-            headers,
-            body,
-            close,
-        };
-        if head_only || status == 204 || status == 304 {
-            return Ok(Framed::Complete(answer(Vec::new(), close), body_at));
-        }
-        if coding.last().is_some_and(|t| t == "chunked") {
-            return Ok(match chunked(&buf[body_at..], max_body)? {
-                Some((body, used)) => Framed::Complete(answer(body, close), body_at + used),
-                None => Framed::Partial,
-            });
-        }
-        let Some(first) = lengths.first().filter(|_| coding.is_empty()) else {
-            return Ok(Framed::UntilClose(answer(Vec::new(), true), body_at));
-        };
-        let length: usize = match first.parse() {
-            Ok(n) if lengths.iter().all(|l| l == first) => n,
-            _ => {
-                return Err(Unframed::Malformed(format!(
-                    "its Content-Length {lengths:?} is no length"
-                )));
-            }
-        };
-        if length > max_body {
-            return Err(Unframed::TooLarge);
-        }
-        return Ok(match buf.get(body_at..body_at + length) {
-            Some(body) => Framed::Complete(answer(body.to_vec(), close), body_at + length),
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(',').map(|t| t.trim().to_ascii_lowercase()))
+            .collect()
+    };
+    let connection = tokens("connection");
+    let close =
+        connection.iter().any(|t| t == "close") || (head.version == 0 && !connection.iter().any(|t| t == "keep-alive"));
+    let coding = tokens("transfer-encoding");
+    let lengths = tokens("content-length");
+    let status = head.status;
+    let answer = |body: Vec<u8>, close: bool| Answer {
+        status,
+        headers: head.headers,
+        body,
+        close,
+    };
+    if head_only || status == 204 || status == 304 {
+        return Ok(Framed::Complete(answer(Vec::new(), close), body_at));
+    }
+    if coding.last().is_some_and(|t| t == "chunked") {
+        return Ok(match chunked(&buf[body_at..], max_body)? {
+            Some((body, used)) => Framed::Complete(answer(body, close), body_at + used),
             None => Framed::Partial,
         });
     }
+    let Some(first) = lengths.first().filter(|_| coding.is_empty()) else {
+        return Ok(Framed::UntilClose(answer(Vec::new(), true), body_at));
+    };
+    let length: usize = match first.parse() {
+        Ok(n) if lengths.iter().all(|l| l == first) => n,
+        _ => {
+            return Err(Unframed::Malformed(format!(
+                "its Content-Length {lengths:?} is no length"
+            )));
+        }
+    };
+    if length > max_body {
+        return Err(Unframed::TooLarge);
+    }
+    Ok(match buf.get(body_at..body_at + length) {
+        Some(body) => Framed::Complete(answer(body.to_vec(), close), body_at + length),
+        None => Framed::Partial,
+    })
+}
+
+/// An answer's head: its status, its HTTP/1.x minor version, its headers.
+struct Head {
+    status: u16,
+    version: u8,
+    headers: Vec<(String, String)>,
+}
+
+/// The head at the start of `buf` and the bytes it took; `None` while it is incomplete.
+fn head(buf: &[u8]) -> Result<Option<(Head, usize)>, Unframed> {
+    let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Response::new(&mut slots);
+    let len = match parsed.parse(buf) {
+        Ok(httparse::Status::Complete(n)) => n,
+        Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
+            return Err(Unframed::Malformed(format!("a head longer than {MAX_HEAD} bytes")));
+        }
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(e) => return Err(Unframed::Malformed(format!("its head cannot be read ({e})"))),
+    };
+    let headers = parsed
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_ascii_lowercase(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect();
+    let head = Head {
+        status: parsed.code.unwrap_or_default(),
+        version: parsed.version.unwrap_or(1),
+        headers,
+    };
+    Ok(Some((head, len)))
 }
 
 /// A chunked body at the start of `buf`, decoded, and the bytes it took (its trailers

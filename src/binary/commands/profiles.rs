@@ -22,8 +22,9 @@ fn tally(report: &[crate::child::cucumber_json::Feature]) -> Tally {
     for (feature, _, verdict) in verdicts(report) {
         let e = t.entry(feature).or_default();
         match verdict {
-            Verdict::Passed => e.0 += 1,
-            Verdict::Failed => e.1 += 1,
+            // a ledger's verdicts by what the steps did (the runs here take no ledger)
+            Verdict::Passed | Verdict::Fixed => e.0 += 1,
+            Verdict::Failed | Verdict::Known => e.1 += 1,
             Verdict::Skipped => e.2 += 1,
         }
     }

@@ -175,7 +175,7 @@ fn failed_list(out: &mut String, record: &Record) {
             f.scenarios
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.verdict() == Verdict::Failed)
+                .filter(|(_, s)| matches!(s.verdict(), Verdict::Failed | Verdict::Fixed))
                 .map(move |(j, s)| (i, j, f, s))
         })
         .collect();
@@ -217,13 +217,15 @@ fn verdict_class(v: Verdict) -> &'static str {
         Verdict::Passed => "passed",
         Verdict::Failed => "failed",
         Verdict::Skipped => "skipped",
+        Verdict::Known => "known",
+        Verdict::Fixed => "fixed",
     }
 }
 
 fn scenario(out: &mut String, id: &str, f: &FeatureRecord, s: &ScenarioRecord) {
     let verdict = s.verdict();
     let class = verdict_class(verdict);
-    let open = if verdict == Verdict::Failed {
+    let open = if matches!(verdict, Verdict::Failed | Verdict::Fixed) {
         " open=\"open\""
     } else {
         ""
@@ -231,10 +233,15 @@ fn scenario(out: &mut String, id: &str, f: &FeatureRecord, s: &ScenarioRecord) {
     let rule = s.rule.as_deref().map(|r| format!("{} › ", esc(r))).unwrap_or_default();
     let place = format!("{}:{}", f.path.as_deref().unwrap_or(&f.name), s.line);
     // A skipped scenario says why on its folded line: the reason is all there is to read.
-    let why = s
-        .skipped_because()
-        .map(|why| format!("<span class=\"reason\">Skipped: {}</span>", esc(why)))
-        .unwrap_or_default();
+    // So does a scenario the ledger of known divergences lists, with what the ledger says.
+    let why = match (verdict, &s.known) {
+        (Verdict::Known, Some(entry)) => format!("<span class=\"reason\">{}</span>", esc(&entry.known_said())),
+        (Verdict::Fixed, Some(entry)) => format!("<span class=\"reason\">{}</span>", esc(&entry.fixed_said())),
+        _ => s
+            .skipped_because()
+            .map(|why| format!("<span class=\"reason\">Skipped: {}</span>", esc(why)))
+            .unwrap_or_default(),
+    };
     let _ = writeln!(
         out,
         "<details class=\"scenario {class}\" id=\"{id}\"{open}>\n<summary><span class=\"badge {class}\">{class}</span>{rule}<span class=\"kw\">{}:</span> {} <span class=\"where\">{}</span>{why}</summary>\n<div class=\"body\">",

@@ -12,11 +12,14 @@
 //! reads a failure's text back.
 
 pub mod console;
+mod counts;
 mod files;
 mod html;
 mod json;
 mod junit;
+pub mod known;
 mod markdown;
+mod place;
 mod record;
 #[cfg(test)]
 pub(crate) mod sample;
@@ -86,7 +89,7 @@ impl<W: std::fmt::Debug> Reports<W> {
         info: RunInfo,
     ) -> (writer::discard::Arbitrary<writer::discard::Stats<Self>>, Written) {
         let written = Written::default();
-        let record = requested.records().then(Record::default);
+        let record = requested.records().then(|| Record::listing(info.known.clone()));
         let reports = Reports {
             info,
             junit: requested.junit,

@@ -56,6 +56,14 @@ pub struct RunOptions {
     /// `cargo insta review`.
     #[arg(long, value_name = "DIR")]
     baseline: Option<PathBuf>,
+    /// A ledger of known divergences (TOML): a listed scenario that fails is reported as known
+    /// and does not fail the run; one that passes fails it as fixed.
+    #[arg(long, value_name = "FILE", conflicts_with = "record_known")]
+    known: Option<PathBuf>,
+    /// Write a ledger of known divergences to this file from the run's failed scenarios, each
+    /// with a reason to replace with the real one, for a first `--known`.
+    #[arg(long, value_name = "FILE")]
+    record_known: Option<PathBuf>,
 }
 /// The writers' options of the suite's run (the console's `-v`; the reports take none).
 type Writers = cli::Compose<writer::basic::Cli, cli::Empty>;
@@ -85,6 +93,7 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
         .transpose()
         .map_err(refused)?;
     let baseline = prepare::baseline(&custom).map_err(refused)?;
+    let known = verdict::Known::prepare(&opts).map_err(refused)?;
     // Every setting is checked: the run starts by saying what it runs against.
     say!("{}", settings.first_line());
     let target = Target::from_settings(&settings, fault)
@@ -102,6 +111,7 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
         mode: settings.mode_name(),
         reproduce: prepare::embedded_note(&target, custom.fault.as_deref()),
         fault: custom.fault.clone(),
+        known: known.ledger.clone(),
         stopped: stop_note.clone(),
     };
     let mut ended = verdict::Ended {
@@ -110,8 +120,9 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
         target: settings.target_name(),
         serial: target.shares_participants(),
         embedded: matches!(target, Target::Embedded(_)),
-        failed: scenario::Failed::default(),
+        failed: scenario::Failed::new(known.ledger.clone()),
         written: report::Written::default(),
+        known,
     };
     // Shared, live participants take one scenario at a time, whatever --concurrency says: two at
     // once would change each other's participants and fail for each other.
@@ -155,7 +166,9 @@ async fn execute(
     // and does nothing when none was asked for.
     let (reports, written) = report::Reports::for_tee(requested, info);
     // cucumber's look, each failure said from the value its step raised (`report::console`)
-    let console = report::console::Console::new(io::stdout()).summarized();
+    let console = report::console::Console::new(io::stdout())
+        .listing(ended.known.ledger.clone())
+        .summarized();
     let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(
         steps::needs::Marking(features::Features),
         runner,

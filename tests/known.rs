@@ -79,6 +79,8 @@ fn a_recorded_ledger_keeps_the_faulty_run_green_and_fails_the_healthy_one_as_fix
                 "junit.xml",
                 "--summary-md",
                 "summary.md",
+                "--html",
+                "report.html",
             ],
         ),
         &[],
@@ -123,6 +125,8 @@ fn a_recorded_ledger_keeps_the_faulty_run_green_and_fails_the_healthy_one_as_fix
         failed,
         "{summary}"
     );
+    let html = read(&dir.join("report.html"));
+    assert_eq!(html.matches(">known divergence (known.toml:").count(), failed, "{html}");
 
     // a healthy target with the same ledger: each listed scenario passes, and fails the run
     let healthy = Serve::start(&[]);

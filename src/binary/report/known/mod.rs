@@ -118,7 +118,7 @@ impl Ledger {
     /// a key this format does not know, or an entry that lists nothing or gives no reason is
     /// refused with one sentence that names the file and the line.
     pub fn read(path: &Path) -> Result<Ledger, String> {
-        read::read(path)
+        Ledger::parse(&path.display().to_string(), &read::text(path)?)
     }
 
     /// The ledger written in `text`, checked as [`Ledger::read`] checks a file; `file` names

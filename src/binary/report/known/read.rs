@@ -32,15 +32,14 @@ struct Written {
 /// What to do, after a sentence that says what is wrong with a ledger.
 const FIX: &str = "fix the ledger of known divergences (its format: README, \"Known divergences\")";
 
-/// The ledger at `path`.
-pub fn read(path: &Path) -> Result<Ledger, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+/// The text of the ledger at `path`.
+pub fn text(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| {
         format!(
             "cannot read the ledger of known divergences {}: {e}; give a TOML file (`--record-known FILE` writes one from a run's failures)",
             path.display()
         )
-    })?;
-    parse(&path.display().to_string(), &text)
+    })
 }
 
 /// The ledger written in `text`, read from `file`.

@@ -177,6 +177,6 @@ fn a_recorded_ledger_is_sorted_one_entry_per_scenario_and_reads_back() {
             entry.reason,
             "recorded on 2026-01-02 from a run against http://127.0.0.1:9 (profile seed): say why"
         );
-        assert_eq!(ledger.find(&failed[0]).is_some(), true);
+        assert!(ledger.find(&failed[0]).is_some());
     }
 }

@@ -66,7 +66,7 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
 }
 
 fn header(out: &mut String, record: &Record, info: &RunInfo, counts: &Counts, headline: &str) {
-    let class = if counts.failed > 0 || !record.parse_errors.is_empty() {
+    let class = if counts.failing() || !record.parse_errors.is_empty() {
         "failed"
     } else {
         "passed"
@@ -95,8 +95,14 @@ fn header(out: &mut String, record: &Record, info: &RunInfo, counts: &Counts, he
     row(
         "Scenarios",
         format!(
-            "{} passed, {} failed, {} skipped",
-            counts.passed, counts.failed, counts.skipped
+            "{} passed, {} failed, {} skipped{}",
+            counts.passed,
+            counts.failed,
+            counts.skipped,
+            info.known
+                .as_ref()
+                .map(|_| format!(", {} known, {} fixed", counts.known, counts.fixed))
+                .unwrap_or_default()
         ),
     );
     row(

@@ -55,3 +55,28 @@ pub fn shown_path(path: &Path) -> String {
     }
     path.display().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scenario_carries_its_features_and_its_rules_tags() {
+        let feature = gherkin::Feature::parse(
+            "@hold\nFeature: Hold\n\n  @serial\n  Rule: music\n\n    @slow\n    Scenario: Put on hold\n      Given a conference\n",
+            gherkin::GherkinEnv::default(),
+        );
+        let feature = feature.unwrap_or_else(|e| panic!("{e}"));
+        let rule = &feature.rules[0];
+        let sc = &rule.scenarios[0];
+        let mut with_path = feature.clone();
+        with_path.path = Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("features/hold.feature"));
+        let place = Place::of(&with_path, Some(rule), sc);
+        assert_eq!(place.feature, "features/hold.feature");
+        assert_eq!(place.name, "Put on hold");
+        assert_eq!(place.line, 8);
+        assert_eq!(place.tags, ["slow", "hold", "serial"]);
+        // a feature read from no file is named by its name
+        assert_eq!(Place::of(&feature, None, sc).feature, "Hold");
+    }
+}

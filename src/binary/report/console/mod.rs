@@ -11,6 +11,7 @@
 //! says so: a known failure with the ledger's reason, a listed scenario that passed as fixed.
 
 mod layout;
+mod said;
 
 use std::fmt::Debug;
 use std::io;
@@ -20,14 +21,11 @@ use cucumber::event::{self, Cucumber, Feature, HookType, Info, Retries, Rule, Sc
 use cucumber::writer::out::{Styles, WriteStrExt as _};
 use cucumber::writer::{self, Verbosity, basic};
 use cucumber::{Event, World, Writer, gherkin, parser};
-use laml_conformance::failure::Failure;
 use regex::CaptureLocations;
+use said::{payload, said};
 
 use super::known::{Ledger, Place};
 use crate::child::{Ran, Verdict};
-
-/// What the console says before a failing step's text.
-const FAILED: &str = super::words::PLAIN;
 
 /// The run's console writer, on `Out` (stdout).
 pub struct Console<Out: io::Write = io::Stdout> {
@@ -440,26 +438,6 @@ struct Failed<'a, W> {
     retries: Option<Retries>,
     world: Option<&'a W>,
     err: &'a StepError,
-}
-
-/// Why a step failed: the [`Failure`] it raised, the text of any other panic, or cucumber's
-/// words for a step no definition (or more than one) matches.
-fn said(err: &StepError) -> String {
-    match err {
-        StepError::Panic(info) => format!("{FAILED}{}", payload(info)),
-        other => other.to_string(),
-    }
-}
-
-/// A panic's payload as text: a raised [`Failure`] rendered, a message as it is.
-fn payload(info: &Info) -> String {
-    if let Some(failure) = Failure::of_panic(&**info) {
-        return failure.to_string();
-    }
-    info.downcast_ref::<String>()
-        .cloned()
-        .or_else(|| info.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_else(|| "(Could not resolve panic payload)".to_owned())
 }
 
 #[cfg(test)]

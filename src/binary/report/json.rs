@@ -47,34 +47,8 @@ fn elements(f: &FeatureRecord, s: &ScenarioRecord) -> Vec<Element> {
             .filter_map(step)
             .collect()
     };
-    let hooks = |before: bool| -> Vec<HookResult> {
-        s.ran
-            .hooks
-            .iter()
-            .filter(|h| h.before == before)
-            .map(|h| HookResult {
-                result: RunResult {
-                    status: if h.failed.is_some() {
-                        Status::Failed
-                    } else {
-                        Status::Passed
-                    },
-                    duration: nanos(h.duration),
-                    error_message: h.failed.clone(),
-                },
-            })
-            .collect()
-    };
-    // the tag that marks it listed in the ledger of known divergences, and what the ledger
-    // says of it when it is known or fixed (a skip, or a failed hook, the ledger does not judge)
-    let listed = s.known.as_ref().map(|entry| {
-        let said = match s.verdict() {
-            Verdict::Fixed => Some(entry.fixed_said()),
-            Verdict::Known => Some(entry.known_said()),
-            _ => None,
-        };
-        (said, KNOWN_TAG)
-    });
+    let hooks = |before: bool| hooks(s, before);
+    let (description, known_tag) = ledger_said(s);
     let element = |kind: Kind, steps: Vec<Step>| {
         let background_keyword = f.source.background.as_ref().map(|b| b.keyword.clone());
         let keyword = match kind {
@@ -95,12 +69,12 @@ fn elements(f: &FeatureRecord, s: &ScenarioRecord) -> Vec<Element> {
             id: format!("{}/{}{}", kebab(&f.name), rule("/", &kebab), kebab(&s.name)),
             line: s.line,
             name: format!("{}{}", rule(" ", &str::to_string), s.name),
-            description: listed.as_ref().and_then(|(said, _)| said.clone()),
+            description: description.clone(),
             tags: s
                 .tags
                 .iter()
                 .map(String::as_str)
-                .chain(listed.as_ref().map(|(_, tag)| *tag))
+                .chain(known_tag)
                 .map(|t| Tag {
                     name: t.to_string(),
                     line: s.line,
@@ -125,6 +99,39 @@ fn elements(f: &FeatureRecord, s: &ScenarioRecord) -> Vec<Element> {
         out.insert(at, element(Kind::Background, background));
     }
     out
+}
+
+/// A scenario's before (or after) hooks as the report says them.
+fn hooks(s: &ScenarioRecord, before: bool) -> Vec<HookResult> {
+    s.ran
+        .hooks
+        .iter()
+        .filter(|h| h.before == before)
+        .map(|h| HookResult {
+            result: RunResult {
+                status: if h.failed.is_some() {
+                    Status::Failed
+                } else {
+                    Status::Passed
+                },
+                duration: nanos(h.duration),
+                error_message: h.failed.clone(),
+            },
+        })
+        .collect()
+}
+
+/// For a scenario the ledger of known divergences lists, what the ledger says of it when it is
+/// known or fixed (a skip, or a failed hook, the ledger does not judge), and the tag that marks
+/// it listed.
+fn ledger_said(s: &ScenarioRecord) -> (Option<String>, Option<&'static str>) {
+    let Some(entry) = &s.known else { return (None, None) };
+    let said = match s.verdict() {
+        Verdict::Fixed => Some(entry.fixed_said()),
+        Verdict::Known => Some(entry.known_said()),
+        _ => None,
+    };
+    (said, Some(KNOWN_TAG))
 }
 
 /// A step as the report says it, if it ran.

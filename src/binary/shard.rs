@@ -51,7 +51,8 @@ impl Shard {
                 "--shard {text} is not a shard: give it as I/N, the I-th of N shares counted from 1, for example --shard 2/3"
             ));
         };
-        Shard::new(index, total).map_err(|why| format!("--shard {text}: {why}; give I/N with 1 ≤ I ≤ N, for example 2/3"))
+        Shard::new(index, total)
+            .map_err(|why| format!("--shard {text}: {why}; give I/N with 1 ≤ I ≤ N, for example 2/3"))
     }
 
     /// The shard the CI's variables name, if both are set; `None` if neither is. `var` reads
@@ -78,16 +79,14 @@ impl Shard {
                 "{said} name no shard: both must be whole numbers; fix them, or pass --shard I/N"
             ));
         };
-        Shard::new(i, n)
-            .map(Some)
-            .map_err(|_| {
-                let why = if n == 0 {
-                    format!("{CI_NODE_TOTAL} must be at least 1")
-                } else {
-                    format!("{CI_NODE_INDEX} counts from 1 to {CI_NODE_TOTAL}, as GitLab's parallel jobs set it")
-                };
-                format!("{said} name no shard: {why}; fix them, or pass --shard I/N")
-            })
+        Shard::new(i, n).map(Some).map_err(|_| {
+            let why = if n == 0 {
+                format!("{CI_NODE_TOTAL} must be at least 1")
+            } else {
+                format!("{CI_NODE_INDEX} counts from 1 to {CI_NODE_TOTAL}, as GitLab's parallel jobs set it")
+            };
+            format!("{said} name no shard: {why}; fix them, or pass --shard I/N")
+        })
     }
 
     /// The shard `--shard` names, else the one the CI's variables name.
@@ -211,9 +210,20 @@ mod tests {
             }
         };
         assert_eq!(Shard::from_ci(env(None, None)), Ok(None));
-        assert_eq!(Shard::from_ci(env(Some("3"), Some("3"))), Ok(Some(Shard { index: 3, total: 3 })));
-        assert!(Shard::from_ci(env(Some("0"), Some("3"))).unwrap_err().contains("counts from 1"));
-        assert!(Shard::from_ci(env(Some("1"), None)).unwrap_err().contains("CI_NODE_TOTAL is not"));
+        assert_eq!(
+            Shard::from_ci(env(Some("3"), Some("3"))),
+            Ok(Some(Shard { index: 3, total: 3 }))
+        );
+        assert!(
+            Shard::from_ci(env(Some("0"), Some("3")))
+                .unwrap_err()
+                .contains("counts from 1")
+        );
+        assert!(
+            Shard::from_ci(env(Some("1"), None))
+                .unwrap_err()
+                .contains("CI_NODE_TOTAL is not")
+        );
         assert!(Shard::from_ci(env(Some("x"), Some("3"))).is_err());
         assert_eq!(
             Shard::chosen(Some("1/2"), env(Some("3"), Some("3"))),

@@ -57,7 +57,9 @@ pub fn prepare(
         None => None,
     };
     if let Some((shard, from)) = shard {
-        say!("laml-conformance: shard {shard} (from {from}): only the scenarios that hash to it run here, after --tags and --name");
+        say!(
+            "laml-conformance: shard {shard} (from {from}): only the scenarios that hash to it run here, after --tags and --name"
+        );
     }
     Ok(out)
 }

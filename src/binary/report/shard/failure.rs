@@ -174,7 +174,11 @@ mod tests {
         };
         let failure = Failure::deviating(
             "the response differs",
-            vec![Deviation::values("muted", &serde_json::json!(true), &serde_json::json!(false))],
+            vec![Deviation::values(
+                "muted",
+                &serde_json::json!(true),
+                &serde_json::json!(false),
+            )],
         )
         .with_exchange(&exchange)
         .with_hint("send Muted=true")

@@ -232,7 +232,8 @@ fn read(path: &Path) -> Result<Results, String> {
             ));
         }
     }
-    serde_json::from_value(value).map_err(|e| format!("{shown} holds shard results that cannot be read ({e}); run the shard again"))
+    serde_json::from_value(value)
+        .map_err(|e| format!("{shown} holds shard results that cannot be read ({e}); run the shard again"))
 }
 
 #[cfg(test)]

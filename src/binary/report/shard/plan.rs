@@ -85,7 +85,13 @@ impl Plan {
                     others: format!("into {}", self.shards),
                 },
             ),
-            (features, Said { odd: String::new(), others: String::new() }),
+            (
+                features,
+                Said {
+                    odd: String::new(),
+                    others: String::new(),
+                },
+            ),
             (
                 self.profile.clone(),
                 Said {
@@ -93,9 +99,18 @@ impl Plan {
                     others: format!("under {}", self.profile),
                 },
             ),
-            (self.fault.clone().unwrap_or_default(), option("--fault", self.fault.as_deref())),
-            (self.tags.clone().unwrap_or_default(), option("--tags", self.tags.as_deref())),
-            (self.name.clone().unwrap_or_default(), option("--name", self.name.as_deref())),
+            (
+                self.fault.clone().unwrap_or_default(),
+                option("--fault", self.fault.as_deref()),
+            ),
+            (
+                self.tags.clone().unwrap_or_default(),
+                option("--tags", self.tags.as_deref()),
+            ),
+            (
+                self.name.clone().unwrap_or_default(),
+                option("--name", self.name.as_deref()),
+            ),
         ]
     }
 
@@ -181,9 +196,15 @@ mod tests {
         assert_eq!(disagreement(&[(shard(1), &a), (shard(2), &b), (shard(3), &c)]), None);
         b.tags = Some("@x".into());
         let said = disagreement(&[(shard(1), &a), (shard(2), &b), (shard(3), &c)]).unwrap();
-        assert!(said.starts_with("shard 2/3 was run with --tags '@x', the others with none;"), "{said}");
+        assert!(
+            said.starts_with("shard 2/3 was run with --tags '@x', the others with none;"),
+            "{said}"
+        );
         let said = disagreement(&[(shard(1), &b), (shard(2), &a)]).unwrap();
-        assert!(said.starts_with("shard 2/3 was run with no --tags, shard 1/3 with --tags '@x';"), "{said}");
+        assert!(
+            said.starts_with("shard 2/3 was run with no --tags, shard 1/3 with --tags '@x';"),
+            "{said}"
+        );
     }
 
     #[test]
@@ -192,7 +213,9 @@ mod tests {
         b.features[0].content = Content::Text("Feature: Mute, changed\n".into());
         let said = disagreement(&[(shard(1), &a), (shard(2), &a), (shard(3), &b)]).unwrap();
         assert!(
-            said.starts_with("shard 3/3 ran other features than the others: its features/mute.feature differs from theirs;"),
+            said.starts_with(
+                "shard 3/3 ran other features than the others: its features/mute.feature differs from theirs;"
+            ),
             "{said}"
         );
         b.features[0].path = "features/hold.feature".into();
@@ -201,6 +224,9 @@ mod tests {
         b.profile = "twilio".into();
         b.features = a.features.clone();
         let said = disagreement(&[(shard(1), &a), (shard(2), &b)]).unwrap();
-        assert!(said.starts_with("shard 2/3 was run under the profile twilio, shard 1/3 under seed"), "{said}");
+        assert!(
+            said.starts_with("shard 2/3 was run under the profile twilio, shard 1/3 under seed"),
+            "{said}"
+        );
     }
 }

@@ -7,6 +7,10 @@
 //! file is opened before the run ([`Requested::open`]); the reports are written when the run
 //! finishes, and whether each could be written is kept in a [`Written`] the run holds.
 //!
+//! The reports are rendered from a [`Record`] alone ([`write`]), so `merge` writes them the same
+//! way from the record it puts together from the shards' results ([`shard`]), which a sharded
+//! run writes beside its reports (`--shard-out`).
+//!
 //! A failure travels as a value: a step raises its [`Failure`](laml_conformance::failure::Failure)
 //! as the panic's payload, and the [`Record`] every report is rendered from keeps it; no report
 //! reads a failure's text back.
@@ -21,6 +25,7 @@ mod record;
 #[cfg(test)]
 pub(crate) mod sample;
 pub mod shard;
+mod shard_failure;
 mod timing;
 pub mod words;
 

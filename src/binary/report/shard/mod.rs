@@ -11,7 +11,6 @@
 //! The file says its format and version first: a reader of another version is refused with a
 //! sentence, not a field it does not know.
 
-pub mod failure;
 mod merge;
 mod plan;
 

@@ -137,34 +137,37 @@ impl Plan {
 pub fn disagreement(shards: &[(Shard, &Plan)]) -> Option<String> {
     let parts: Vec<Vec<(String, Said)>> = shards.iter().map(|(_, p)| p.parts()).collect();
     let count = parts.first().map_or(0, Vec::len);
-    for part in 0..count {
-        let value = |i: usize| &parts[i][part].0;
-        let agreeing = |i: usize| (0..shards.len()).filter(|&j| value(j) == value(i)).count();
-        // the side with the most shards; the first shard's on a tie
-        let common = (0..shards.len()).fold(0, |best, i| if agreeing(i) > agreeing(best) { i } else { best });
-        let Some(odd) = (0..shards.len()).find(|&i| value(i) != value(common)) else {
-            continue;
-        };
-        let others = if agreeing(common) > 1 {
-            "the others".to_string()
-        } else {
-            format!("shard {}", shards[common].0)
-        };
-        let (shard, plan) = shards[odd];
-        let sentence = if parts[odd][part].1.odd.is_empty() {
-            let differ = plan.features_differ(shards[common].1);
-            format!("shard {shard} ran other features than {others}: {differ}")
-        } else {
-            format!(
-                "shard {shard} {}, {others} {}",
-                parts[odd][part].1.odd, parts[common][part].1.others
-            )
-        };
-        return Some(format!(
-            "{sentence}; run every shard of a run with the same binary, features and options, then merge their results"
-        ));
-    }
-    None
+    let sentence = (0..count).find_map(|part| {
+        let column: Vec<&(String, Said)> = parts.iter().map(|p| &p[part]).collect();
+        disagreeing(shards, &column)
+    })?;
+    Some(format!(
+        "{sentence}; run every shard of a run with the same binary, features and options, then merge their results"
+    ))
+}
+
+/// How the shards say one part of the plan (`column`, in the order of `shards`): the sentence
+/// naming the first that differs from the most, if one does.
+fn disagreeing(shards: &[(Shard, &Plan)], column: &[&(String, Said)]) -> Option<String> {
+    let agreeing = |i: usize| column.iter().filter(|c| c.0 == column[i].0).count();
+    // the side with the most shards; the first shard's on a tie
+    let common = (0..column.len()).fold(0, |best, i| if agreeing(i) > agreeing(best) { i } else { best });
+    let odd = (0..column.len()).find(|&i| column[i].0 != column[common].0)?;
+    let others = if agreeing(common) > 1 {
+        "the others".to_string()
+    } else {
+        format!("shard {}", shards[common].0)
+    };
+    let (shard, plan) = shards[odd];
+    Some(if column[odd].1.odd.is_empty() {
+        let differ = plan.features_differ(shards[common].1);
+        format!("shard {shard} ran other features than {others}: {differ}")
+    } else {
+        format!(
+            "shard {shard} {}, {others} {}",
+            column[odd].1.odd, column[common].1.others
+        )
+    })
 }
 
 #[cfg(test)]

@@ -165,12 +165,11 @@ async fn execute(
     // and does nothing when none was asked for.
     let (reports, written) = report::Reports::for_tee(requested, info, shard_out);
     // --shard: the share of the scenarios that --tags and --name select
-    let sharding = ended.sharding.clone();
-    let filter = shard::filter(
-        &mut opts,
-        sharding.as_ref().map(|s| s.0),
-        sharding.map(|s| s.1).unwrap_or_default(),
-    );
+    let (this_shard, counted) = match ended.sharding.clone() {
+        Some((s, counted)) => (Some(s), counted),
+        None => (None, shard::Counted::default()),
+    };
+    let filter = shard::filter(&mut opts, this_shard, counted);
     // cucumber's look, each failure said from the value its step raised (`report::console`)
     let console = report::console::Console::new(io::stdout()).summarized();
     let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(

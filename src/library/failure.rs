@@ -14,7 +14,7 @@ use crate::client::Exchange;
 use crate::spec::deviation::Deviation;
 
 /// What kind of failure it is: every kind fails the scenario, the reports say them apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// The target broke a documented rule.

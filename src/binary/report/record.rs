@@ -41,12 +41,13 @@ pub struct RunInfo {
 }
 
 /// How a step ended, as the console shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// It passed.
     Passed,
     /// It failed, with what it found.
-    Failed(Failure),
+    Failed(#[serde(with = "super::shard_failure")] Failure),
     /// No step matched it; in this harness, a step that a scenario the target cannot arrange
     /// had replaced by the reason (see `steps::needs`), so its text is the reason.
     Skipped,
@@ -55,7 +56,7 @@ pub enum Outcome {
 }
 
 /// One step of a scenario and how it ended.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StepRecord {
     /// Whether it belongs to a Background.
     pub background: bool,
@@ -92,7 +93,7 @@ impl StepRecord {
 }
 
 /// One scenario (one row of an outline) and its steps.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ScenarioRecord {
     /// The rule it is under, if any.
     pub rule: Option<String>,
@@ -107,6 +108,7 @@ pub struct ScenarioRecord {
     /// Background steps first, then its own, in order.
     pub steps: Vec<StepRecord>,
     /// A hook that failed around it, with what it found.
+    #[serde(with = "super::shard_failure::option")]
     pub hook_failure: Option<Failure>,
     /// When and how long it ran, and its hooks, for the JUnit and Cucumber JSON reports.
     pub(super) ran: ScenarioRun,
@@ -422,7 +424,7 @@ fn panic_text(info: &event::Info) -> String {
 
 /// A feature's path as the console shows it: relative to the working directory, or to this
 /// project's, where it is under one of them.
-pub(super) fn shown_path(path: &Path) -> String {
+pub fn shown_path(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let bases = cwd
         .iter()

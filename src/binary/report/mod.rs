@@ -25,7 +25,6 @@ mod record;
 #[cfg(test)]
 pub(crate) mod sample;
 pub mod shard;
-mod shard_failure;
 mod timing;
 pub mod words;
 

@@ -47,7 +47,7 @@ pub enum Outcome {
     /// It passed.
     Passed,
     /// It failed, with what it found.
-    Failed(#[serde(with = "super::shard_failure")] Failure),
+    Failed(Failure),
     /// No step matched it; in this harness, a step that a scenario the target cannot arrange
     /// had replaced by the reason (see `steps::needs`), so its text is the reason.
     Skipped,
@@ -108,7 +108,6 @@ pub struct ScenarioRecord {
     /// Background steps first, then its own, in order.
     pub steps: Vec<StepRecord>,
     /// A hook that failed around it, with what it found.
-    #[serde(with = "super::shard_failure::option")]
     pub hook_failure: Option<Failure>,
     /// When and how long it ran, and its hooks, for the JUnit and Cucumber JSON reports.
     pub(super) ran: ScenarioRun,

@@ -178,8 +178,19 @@ fn a_drift_is_a_failure_in_every_report_not_only_on_stderr() {
     assert!(junit.contains("drifted from its baseline"), "{junit}");
     let md = std::fs::read_to_string(&md).unwrap();
     assert!(md.starts_with("## ❌"), "{md}");
+    assert!(
+        md.contains("first failing step: the comparison with the baseline"),
+        "the summary says where it failed: {md}"
+    );
     let html = std::fs::read_to_string(&html).unwrap();
     assert!(html.contains("drifted from its baseline"), "the HTML shows the drift");
+    // the drift reaches the page as a value: its fields' expected and actual lines marked up
+    let drift = html.split("drifted from its baseline").nth(1).unwrap_or_default();
+    let drift = drift.split("</pre>").next().unwrap_or_default();
+    assert!(
+        drift.contains("class=\"exp\"") && drift.contains("class=\"act\""),
+        "the HTML shows the drift's field diff: {drift}"
+    );
     assert!(
         html.contains("<p class=\"verdict failed\">") && html.contains("scenarios failed"),
         "the HTML headline"

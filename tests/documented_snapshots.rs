@@ -5,6 +5,9 @@
 //! snapshot, or edits one by hand, this fails: the snapshots the checks compare with cannot
 //! drift from the documentation.
 
+use std::path::Path;
+
+use laml_conformance::baseline;
 use laml_conformance::check::{documented, error, page, shape, snapshot};
 use laml_conformance::spec::ErrorCode;
 use laml_conformance::spec::profile::PROFILES;
@@ -26,14 +29,10 @@ fn assert_reproduces(name: &str, description: String, value: &Value) {
         Some(value),
         "the compiled-in snapshot {name} differs from the documentation"
     );
-    let file = std::fs::read_to_string(format!("{SNAPSHOT_DIR}/{name}.snap")).unwrap();
-    let header = file
-        .lines()
-        .find_map(|l| l.strip_prefix("description: "))
-        .unwrap_or_default();
-    let committed: String = serde_json::from_str(header).unwrap_or_else(|_| header.to_string());
+    let file = insta::Snapshot::from_file(Path::new(&format!("{SNAPSHOT_DIR}/{name}.snap"))).unwrap();
     assert_eq!(
-        committed, description,
+        file.metadata().description(),
+        Some(description.as_str()),
         "the description of {name}.snap no longer says what it stands for; review it with cargo insta review"
     );
 }
@@ -130,6 +129,48 @@ fn every_documented_error_code_reproduces_its_snapshot() {
             &error::documented_error_shape(code),
         );
     }
+}
+
+/// The crate reads insta's format by hand in one place, [`snapshot::body`] (insta reads only
+/// from a path, and the committed snapshots are compiled in), and writes it in one,
+/// [`baseline::snapshot_text`]: insta's own reader reads every committed file to the same body,
+/// and reads a recording back with its header and body.
+#[test]
+fn the_snapshot_format_is_read_and_written_as_insta_reads_it() {
+    let mut read = 0;
+    for entry in std::fs::read_dir(SNAPSHOT_DIR).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "snap") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let insta = insta::Snapshot::from_file(&path).unwrap();
+        assert_eq!(
+            snapshot::body(&text).trim_end(),
+            insta.as_text().unwrap().to_string(),
+            "{} reads otherwise than insta reads it",
+            path.display()
+        );
+        read += 1;
+    }
+    assert!(read > 30, "only {read} snapshot files");
+
+    let recording = serde_json::json!([{"request": "POST /x\n---\ny", "status": 200, "body": {"a": "---"}}]);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("snapshot-format-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("feature__scenario_1.snap");
+    let expression = "feature: a \"quoted\" scenario: row";
+    std::fs::write(&path, baseline::snapshot_text(expression, &recording)).unwrap();
+    let insta = insta::Snapshot::from_file(&path).unwrap();
+    assert_eq!(insta.metadata().source(), Some("laml-conformance --record"));
+    assert_eq!(insta.metadata().expression(), Some(expression));
+    let body: Value = serde_json::from_str(&insta.as_text().unwrap().to_string()).unwrap();
+    assert_eq!(body, recording);
+    assert_eq!(
+        baseline::read_snapshot(&std::fs::read_to_string(&path).unwrap()),
+        Some(recording)
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

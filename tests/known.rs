@@ -249,3 +249,71 @@ fn a_malformed_ledger_is_refused_before_anything_is_sent() {
         text(&o)
     );
 }
+
+/// Three shards of the embedded run with `extra` arguments, each into `out` (`--shard-out`),
+/// each checked to exit with `code`; their outputs.
+fn shards(dir: &Path, out: &str, extra: &[&str], code: i32) -> Vec<String> {
+    (1..=3)
+        .map(|i| {
+            let shard = format!("{i}/3");
+            let args: Vec<&str> = ["--shard", &shard, "--shard-out", out]
+                .into_iter()
+                .chain(extra.iter().copied())
+                .collect();
+            let o = run(&args, &[], dir);
+            assert_eq!(o.status.code(), Some(code), "shard {shard}: {}", text(&o));
+            text(&o)
+        })
+        .collect()
+}
+
+#[test]
+fn shards_judge_by_the_ledger_and_merge_reports_known_and_fixed_over_the_whole_run() {
+    let dir = temp_dir("shards");
+    let o = run(&["--fault", "ignore-muted", "--record-known", "known.toml"], &[], &dir);
+    let failed = common::summary_count(&text(&o), "failed");
+    let faulty = ["--fault", "ignore-muted", "--known", "known.toml"];
+    for out in shards(&dir, "out", &faulty, 0) {
+        // an entry whose scenario is in another shard is no mistake of the ledger's
+        assert!(!out.contains("lists no scenario"), "{out}");
+    }
+    let o = run(&["merge", "out", "--summary-md", "merged.md"], &[], &dir);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert_eq!(common::summary_count(&out, "known"), failed, "{out}");
+    let summary = read(&dir.join("merged.md"));
+    assert!(summary.contains(&format!(", {failed} known, 0 fixed")), "{summary}");
+
+    // the healthy space: each listed scenario is fixed, in its shard and in the merge
+    shards(&dir, "healthy", &["--known", "known.toml"], 1);
+    let o = run(&["merge", "healthy"], &[], &dir);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert_eq!(common::summary_count(&out, "fixed"), failed, "{out}");
+
+    // an entry that lists no scenario of the whole run fails the merge, not a shard
+    let typo = "\n[[known]]\ntag = \"mutte\"\nreason = \"a typo\"\n";
+    std::fs::write(dir.join("typo.toml"), read(&dir.join("known.toml")) + typo).unwrap();
+    shards(&dir, "typo", &["--fault", "ignore-muted", "--known", "typo.toml"], 0);
+    let o = run(&["merge", "typo"], &[], &dir);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("this entry lists no scenario, and the run ran every one: @mutte"),
+        "{out}"
+    );
+
+    // shards judged by different ledgers are not one run
+    let mixed = [
+        "out/shard-1-of-3.json",
+        "out/shard-2-of-3.json",
+        "typo/shard-3-of-3.json",
+    ];
+    let o = run(&[&["merge"][..], &mixed[..]].concat(), &[], &dir);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("shard 3/3 was run with --known 'typo.toml', the others with --known 'known.toml'"),
+        "{out}"
+    );
+}

@@ -60,10 +60,18 @@ fn element(e: &BytesStart<'_>) -> Element {
     }
 }
 
+/// HTML's elements that have no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+];
+
 /// Every element of `xml`, in the order they close; panics where it is not well-formed (an end
-/// tag that closes another element, one left open, CDATA in a page that never writes any).
+/// tag that closes another element, one left open, CDATA in a page that never writes any). An
+/// HTML void element (`<meta …>`) closes where it opens.
 fn elements(xml: &str) -> Vec<Element> {
     let mut reader = Reader::from_str(xml);
+    // The end tags are matched here, where a void element is known to have none.
+    reader.config_mut().check_end_names = false;
     let (mut open, mut done): (Vec<Element>, Vec<Element>) = (Vec::new(), Vec::new());
     let add = |open: &mut Vec<Element>, text: &str| {
         for e in open.iter_mut() {
@@ -74,6 +82,10 @@ fn elements(xml: &str) -> Vec<Element> {
         match reader.read_event() {
             Err(e) => panic!("not well-formed at byte {}: {e}", reader.buffer_position()),
             Ok(Event::Eof) => break,
+            // HTML's void elements have no end tag (`<meta …>`).
+            Ok(Event::Start(e)) if VOID.contains(&&*String::from_utf8_lossy(e.name().as_ref())) => {
+                done.push(element(&e))
+            }
             Ok(Event::Start(e)) => open.push(element(&e)),
             Ok(Event::Empty(e)) => done.push(element(&e)),
             Ok(Event::End(e)) => {
@@ -143,16 +155,16 @@ fn page(html: &str) -> Vec<Element> {
     all
 }
 
-/// Each scenario block of the page: its verdict and the line that names it.
+/// Each scenario block of the page: its verdict and the line that names it (its `<summary>`;
+/// the page's only summaries are its scenarios', and neither nests, so they pair in order).
 fn scenarios(page: &[Element]) -> Vec<(String, String)> {
+    let summaries = page.iter().filter(|e| e.name == "summary");
     page.iter()
         .filter(|e| e.name == "details")
-        .map(|e| {
+        .zip(summaries)
+        .map(|(e, summary)| {
             let class = e.attr("class").unwrap().trim_start_matches("scenario ").to_string();
-            (
-                class,
-                e.text.trim_start().lines().next().unwrap_or_default().to_string(),
-            )
+            (class, summary.text.clone())
         })
         .collect()
 }

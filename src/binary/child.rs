@@ -39,6 +39,9 @@ pub fn run_suite_coded(exe: &Path, args: &[String], report: &Path) -> Result<Vec
         .arg("--json")
         .arg(report)
         .env_remove("CUCUMBER_FILTER_TAGS")
+        // a CI's shard variables are for the run it starts, not for each of these
+        .env_remove("CI_NODE_INDEX")
+        .env_remove("CI_NODE_TOTAL")
         .env(CHILD, "1")
         .stdin(Stdio::null())
         .output()

@@ -151,7 +151,7 @@ pub fn file_name(feature: &str, scenario: &str, line: usize) -> String {
     format!("{}__{}_{line}.snap", slug(feature), slug(scenario))
 }
 
-/// The text of a snapshot file, in insta's format.
+/// The text of a snapshot file, in insta's format (insta's API has no public way to build one).
 pub fn snapshot_text(what: &str, recording: &Value) -> String {
     let pretty = serde_json::to_string_pretty(recording).unwrap_or_default();
     format!(
@@ -162,11 +162,7 @@ pub fn snapshot_text(what: &str, recording: &Value) -> String {
 
 /// The recording of a snapshot file, read back.
 pub fn read_snapshot(text: &str) -> Option<Value> {
-    let body = text
-        .strip_prefix("---\n")
-        .and_then(|rest| rest.split_once("\n---\n"))
-        .map_or(text, |(_, body)| body);
-    serde_json::from_str(body).ok()
+    serde_json::from_str(crate::check::snapshot::body(text)).ok()
 }
 
 /// How a recording differs from its baseline, field by field, each path led by the exchange's

@@ -14,7 +14,7 @@ use crate::client::Exchange;
 use crate::spec::deviation::Deviation;
 
 /// What kind of failure it is: every kind fails the scenario, the reports say them apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// The target broke a documented rule.
@@ -24,8 +24,8 @@ pub enum Kind {
     Drift,
 }
 
-/// One failed check.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+/// One failed check. It serialises whole (a shard's results, read back by `merge`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
     /// Failed or drifted.
     pub kind: Kind,
@@ -38,6 +38,11 @@ pub struct Failure {
     pub exchange: Option<Box<Exchange>>,
     /// What to do about it, where the harness can tell.
     pub hint: Option<String>,
+    /// Whether the answer was judged against a documented shape (the resource, an example, an
+    /// error body, an empty 204) and differed from it: what a server of another generation of
+    /// the documentation fails on, for the hint that names the profile it fits instead.
+    #[serde(default)]
+    pub against_shape: bool,
 }
 
 impl Failure {
@@ -74,6 +79,18 @@ impl Failure {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// Marks it as a difference from a documented shape (see [`Failure::is_about_shape`]).
+    pub fn against_shape(mut self) -> Self {
+        self.against_shape = true;
+        self
+    }
+
+    /// Whether it is about the shape of an answer: judged against a documented shape, or a
+    /// field that no expectation names.
+    pub fn is_about_shape(&self) -> bool {
+        self.against_shape || self.deviations.iter().any(Deviation::is_unexpected)
     }
 
     /// Fails the step this is called in, with this value as the panic's payload: cucumber
@@ -156,5 +173,50 @@ mod tests {
         );
         assert_eq!(Failure::from("no conference").to_string(), "no conference");
         assert_eq!(Failure::new("a").with_hint("b").findings(), "a\nb");
+    }
+
+    #[test]
+    fn a_failure_is_about_shape_when_judged_against_one_or_when_a_field_is_unexpected() {
+        let value = Deviation::values("muted", &json!(true), &json!(false));
+        assert!(!Failure::deviating("values", vec![value.clone()]).is_about_shape());
+        assert!(
+            Failure::deviating("resource", vec![value])
+                .against_shape()
+                .is_about_shape()
+        );
+        let extra = Deviation::unexpected("extra", &json!(1));
+        assert!(Failure::deviating("values", vec![extra]).is_about_shape());
+        assert!(!Failure::new("no conference").is_about_shape());
+    }
+
+    #[test]
+    fn a_failure_comes_back_from_its_json_as_it_renders_its_curl_repro_included() {
+        use crate::client::{Exchange, SentRequest};
+        use crate::spec::wire::AuthScheme;
+        let exchange = Exchange {
+            request: SentRequest {
+                method: "POST".into(),
+                url: "http://127.0.0.1:1/x".into(),
+                user: Some("PN1".into()),
+                throwaway_token: Some("throwaway".into()),
+                auth: AuthScheme::Bearer,
+                headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
+                body: "Muted=true".into(),
+            },
+            status: 200,
+            headers: vec![("date".into(), "x".into())],
+            body: "{\"muted\":false}".into(),
+            elapsed: std::time::Duration::from_millis(3),
+        };
+        let d = Deviation::values("muted", &json!(true), &json!(false));
+        let failure = Failure::deviating("the response differs", vec![d])
+            .with_exchange(&exchange)
+            .with_hint("send Muted=true")
+            .of_kind(Kind::Drift)
+            .against_shape();
+        let back: Failure = serde_json::from_str(&serde_json::to_string(&failure).unwrap()).unwrap();
+        assert_eq!(back.to_string(), failure.to_string());
+        assert!(back.to_string().contains("Authorization: Bearer throwaway"), "{back}");
+        assert_eq!((back.kind, back.against_shape), (Kind::Drift, true));
     }
 }

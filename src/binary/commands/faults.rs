@@ -54,7 +54,7 @@ struct Outcome {
 /// a `.env` file says), with `fault` if given, and reads its JSON report.
 fn run(exe: &Path, dir: &Path, fault: Option<&FaultInfo>) -> Result<Outcome, String> {
     let report = dir.join(format!("{}.json", fault.map_or("healthy", |f| f.name)));
-    let profile = fault.map_or("seed", |f| f.profile);
+    let profile = fault.map_or(laml_conformance::spec::profile::DEFAULT, |f| f.profile);
     let mut args = ["--target", "embedded", "--profile", profile]
         .map(String::from)
         .to_vec();

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use laml_conformance::exit::Exit;
+use laml_conformance::failure::Failure;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use laml_conformance::spec::profile::PROFILES;
@@ -53,26 +54,14 @@ pub fn count(finished: &cucumber::event::ScenarioFinished) {
         return;
     };
     FAILED.fetch_add(1, Ordering::SeqCst);
-    let text = match error {
-        // a step raises its failure as a value (`Failure::raise`); a panic of a bug is text
-        StepError::Panic(info) => laml_conformance::failure::Failure::of_panic(&**info)
-            .map(ToString::to_string)
-            .or_else(|| info.downcast_ref::<String>().cloned())
-            .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default(),
-        _ => String::new(),
+    // a step raises its failure as a value (`Failure::raise`); a panic of a bug is about no shape
+    let about_shape = match error {
+        StepError::Panic(info) => Failure::of_panic(&**info).is_some_and(Failure::is_about_shape),
+        _ => false,
     };
-    if is_shape_failure(&text) {
+    if about_shape {
         SHAPE_FAILED.fetch_add(1, Ordering::SeqCst);
     }
-}
-
-/// Whether a failure is about the shape of an answer, as a server of another generation of the
-/// documentation fails the seed's scenarios.
-fn is_shape_failure(text: &str) -> bool {
-    text.contains("differs from the participant resource of the")
-        || text.contains("differs from the documented")
-        || text.contains("not a field of the expected shape")
 }
 
 /// The run's own arguments without those that a run per profile must not repeat: the reports

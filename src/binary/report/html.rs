@@ -1,134 +1,133 @@
-//! The run as one self-contained HTML page, written by hand: inline CSS, no script, nothing
-//! loaded from anywhere (a Content-Security-Policy says so to the browser too), so the file can
-//! be attached to a CI run or a ticket and opened offline.
+//! The run as one self-contained HTML page, from [`maud`] templates: the style sheet
+//! (`style.css`) inlined, no script, nothing loaded from anywhere (a Content-Security-Policy
+//! says so to the browser too), so the file can be attached to a CI run or a ticket and opened
+//! offline.
 //!
-//! Every text that comes from the features or from the target (names, steps, tables, failure
-//! texts with the server's bodies) goes through [`esc`]; the page is also well-formed XML, so
-//! a test can parse it and see that no tag was opened by a feature or a server.
+//! maud escapes whatever it splices, so no text that comes from the features or from the target
+//! (names, steps, tables, failure texts with the server's bodies) can open a tag; each goes in as
+//! [`Text`], which also keeps control characters off the page. Every element but `<meta>` (HTML's
+//! one void element here) is closed, so a test reads the page as XML and sees that no tag was
+//! opened by a feature or a server.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use laml_conformance::failure::Failure;
+use maud::{DOCTYPE, Escaper, Markup, PreEscaped, Render, html};
 
 use super::record::{FeatureRecord, Outcome, ScenarioRecord, StepRecord};
 use super::{Counts, Record, RunInfo};
 use crate::child::Verdict;
 
-/// Text escaped for HTML content and quoted attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters other than tab and newline are not allowed in XML.
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The page's style sheet, inlined in its `<style>` (the page loads nothing).
 const STYLE: &str = include_str!("style.css");
+
+/// What the page may load and run: nothing but its own inline style.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
+
+/// Text from a feature, the target or the run, spliced escaped. Control characters other than
+/// tab and newline become U+FFFD: a server's terminal escapes are nothing to show, and XML
+/// readers refuse them.
+struct Text<'a>(&'a str);
+
+impl Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        let foreign = |c: char| c.is_control() && c != '\n' && c != '\t';
+        let text = if self.0.contains(foreign) {
+            Cow::Owned(self.0.replace(foreign, "\u{FFFD}"))
+        } else {
+            Cow::Borrowed(self.0)
+        };
+        // Writing into a String cannot fail.
+        let _ = Escaper::new(buffer).write_str(&text);
+    }
+}
 
 /// The whole page.
 pub fn render(record: &Record, info: &RunInfo) -> String {
     let counts = record.counts();
     let headline = record.headline();
-    let mut out = String::with_capacity(64 * 1024);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
-    out.push_str(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"/>\n",
-    );
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
-    let _ = writeln!(out, "<title>LaML conformance: {}</title>", esc(&headline));
-    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
-    header(&mut out, record, info, &counts, &headline);
-    summary(&mut out, record, &counts);
-    failed_list(&mut out, record);
-    if !record.parse_errors.is_empty() {
-        out.push_str("<section>\n<h2>Feature files that could not be parsed</h2>\n");
-        for e in &record.parse_errors {
-            let _ = writeln!(out, "<pre class=\"failure\">{}</pre>", esc(e));
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta http-equiv="Content-Security-Policy" content=(CSP);
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "LaML conformance: " (Text(&headline)) }
+                // CSS is not HTML: inlined as it is (a test keeps `</` out of it).
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                (header(record, info, &counts, &headline))
+                (summary(record, &counts))
+                (failed_list(record))
+                @if !record.parse_errors.is_empty() {
+                    section {
+                        h2 { "Feature files that could not be parsed" }
+                        @for e in &record.parse_errors { pre.failure { (Text(e)) } }
+                    }
+                }
+                @for (i, feature) in record.features.iter().enumerate() {
+                    (feature_section(i, feature))
+                }
+                footer {
+                    "Written by laml-conformance. Failure texts are as the console prints them; "
+                    "tokens never appear in them (requests read " code { "$LAML_API_TOKEN" } ")."
+                }
+            }
         }
-        out.push_str("</section>\n");
-    }
-    for (i, feature) in record.features.iter().enumerate() {
-        feature_section(&mut out, i, feature);
-    }
-    out.push_str("<footer>Written by laml-conformance. Failure texts are as the console prints them; tokens never appear in them (requests read <code>$LAML_API_TOKEN</code>).</footer>\n</body>\n</html>\n");
-    out
+    };
+    page.into_string()
 }
 
-fn header(out: &mut String, record: &Record, info: &RunInfo, counts: &Counts, headline: &str) {
+fn header(record: &Record, info: &RunInfo, counts: &Counts, headline: &str) -> Markup {
     let class = if counts.failing() || !record.parse_errors.is_empty() {
         "failed"
     } else {
         "passed"
     };
-    let steps = record.step_counts();
-    let _ = writeln!(
-        out,
-        "<header>\n<h1>LaML conformance report</h1>\n<p class=\"verdict {class}\">{}</p>\n<dl class=\"run\">",
-        esc(headline)
-    );
-    let mut row = |term: &str, value: String| {
-        let _ = writeln!(out, "<dt>{term}</dt><dd>{value}</dd>");
-    };
-    row(
-        "Profile",
-        format!("<code>{}</code> · {}", esc(&info.profile), esc(&info.profile_title)),
-    );
-    row("Target", esc(&info.target));
-    row("Mode", esc(&info.mode));
-    if let Some(fault) = &info.fault {
-        row(
-            "Fault",
-            format!("<code>{}</code> (the embedded space broken on purpose)", esc(fault)),
-        );
+    let took = record
+        .started
+        .zip(record.finished)
+        .and_then(|(s, f)| f.duration_since(s).ok())
+        .map(|d| format!(" (took {:.1} s)", d.as_secs_f64()));
+    html! {
+        header {
+            h1 { "LaML conformance report" }
+            p.verdict.(class) { (Text(headline)) }
+            dl.run {
+                dt { "Profile" }
+                dd { code { (Text(&info.profile)) } " · " (Text(&info.profile_title)) }
+                dt { "Target" } dd { (Text(&info.target)) }
+                dt { "Mode" } dd { (Text(&info.mode)) }
+                @if let Some(fault) = &info.fault {
+                    dt { "Fault" }
+                    dd { code { (Text(fault)) } " (the embedded space broken on purpose)" }
+                }
+                dt { "Scenarios" } dd {
+                    (tally(counts))
+                    @if info.known.is_some() { ", " (counts.known) " known, " (counts.fixed) " fixed" }
+                }
+                dt { "Steps" } dd { (tally(&record.step_counts())) }
+                @if let Some(stopped) = info.stopped.get() {
+                    dt { "Stopped" } dd { (Text(&stopped.to_string())) }
+                }
+                @if let (true, Some(note)) = (counts.failed > 0, &info.reproduce) {
+                    dt { "Reproduce" } dd { (Text(note)) }
+                }
+                @if let Some(finished) = record.finished {
+                    dt { "Finished" } dd { (utc(finished)) (took.unwrap_or_default()) }
+                }
+            }
+        }
     }
-    row(
-        "Scenarios",
-        format!(
-            "{} passed, {} failed, {} skipped{}",
-            counts.passed,
-            counts.failed,
-            counts.skipped,
-            info.known
-                .as_ref()
-                .map(|_| format!(", {} known, {} fixed", counts.known, counts.fixed))
-                .unwrap_or_default()
-        ),
-    );
-    row(
-        "Steps",
-        format!(
-            "{} passed, {} failed, {} skipped",
-            steps.passed, steps.failed, steps.skipped
-        ),
-    );
-    if let Some(stopped) = info.stopped.get() {
-        row("Stopped", esc(&stopped.to_string()));
-    }
-    if counts.failed > 0
-        && let Some(note) = &info.reproduce
-    {
-        row("Reproduce", esc(note));
-    }
-    if let Some(finished) = record.finished {
-        let took = record
-            .started
-            .and_then(|s| finished.duration_since(s).ok())
-            .map(|d| format!(" (took {:.1} s)", d.as_secs_f64()))
-            .unwrap_or_default();
-        row("Finished", format!("{}{took}", esc(&utc(finished))));
-    }
-    out.push_str("</dl>\n</header>\n");
+}
+
+/// `2 passed, 1 failed, 0 skipped`.
+fn tally(c: &Counts) -> String {
+    format!("{} passed, {} failed, {} skipped", c.passed, c.failed, c.skipped)
 }
 
 /// A time as `2026-11-30 02:21:18 UTC`.
@@ -145,34 +144,47 @@ pub fn utc(at: SystemTime) -> String {
     )
 }
 
-fn count_cell(out: &mut String, class: &str, n: usize) {
-    let some = if n > 0 { " some" } else { "" };
-    let _ = write!(out, "<td class=\"n {class}{some}\">{n}</td>");
-}
-
-fn summary(out: &mut String, record: &Record, counts: &Counts) {
-    out.push_str("<section>\n<h2>By feature</h2>\n<div class=\"wide\">\n<table class=\"summary\">\n<thead><tr><th>Feature</th><th class=\"n\">Passed</th><th class=\"n\">Failed</th><th class=\"n\">Skipped</th></tr></thead>\n<tbody>\n");
-    for (i, f) in record.features.iter().enumerate() {
-        let c = f.counts();
-        let path = f
-            .path
-            .as_deref()
-            .map(|p| format!(" <span class=\"path\">{}</span>", esc(p)))
-            .unwrap_or_default();
-        let _ = write!(out, "<tr><td><a href=\"#f{i}\">{}</a>{path}</td>", esc(&f.name));
-        count_cell(out, "passed", c.passed);
-        count_cell(out, "failed", c.failed);
-        count_cell(out, "skipped", c.skipped);
-        out.push_str("</tr>\n");
+/// The three count cells of a row of the by-feature table; a count above 0 is marked `some`.
+fn count_cells(c: &Counts) -> Markup {
+    html! {
+        @for (class, n) in [("passed", c.passed), ("failed", c.failed), ("skipped", c.skipped)] {
+            td.n.(class).some[n > 0] { (n) }
+        }
     }
-    out.push_str("</tbody>\n<tfoot><tr><td>Total</td>");
-    count_cell(out, "passed", counts.passed);
-    count_cell(out, "failed", counts.failed);
-    count_cell(out, "skipped", counts.skipped);
-    out.push_str("</tr></tfoot>\n</table>\n</div>\n</section>\n");
 }
 
-fn failed_list(out: &mut String, record: &Record) {
+/// A feature file's path after its name, muted.
+fn feature_path(f: &FeatureRecord) -> Markup {
+    html! {
+        @if let Some(path) = &f.path { " " span.path { (Text(path)) } }
+    }
+}
+
+fn summary(record: &Record, counts: &Counts) -> Markup {
+    html! {
+        section {
+            h2 { "By feature" }
+            div.wide {
+                table.summary {
+                    thead {
+                        tr { th { "Feature" } th.n { "Passed" } th.n { "Failed" } th.n { "Skipped" } }
+                    }
+                    tbody {
+                        @for (i, f) in record.features.iter().enumerate() {
+                            tr {
+                                td { a href={ "#f" (i) } { (Text(&f.name)) } (feature_path(f)) }
+                                (count_cells(&f.counts()))
+                            }
+                        }
+                    }
+                    tfoot { tr { td { "Total" } (count_cells(counts)) } }
+                }
+            }
+        }
+    }
+}
+
+fn failed_list(record: &Record) -> Markup {
     let failed: Vec<(usize, usize, &FeatureRecord, &ScenarioRecord)> = record
         .features
         .iter()
@@ -185,37 +197,32 @@ fn failed_list(out: &mut String, record: &Record) {
                 .map(move |(j, s)| (i, j, f, s))
         })
         .collect();
-    if failed.is_empty() {
-        return;
+    html! {
+        @if !failed.is_empty() {
+            section {
+                h2 { "Failed scenarios" }
+                ul.failed-list {
+                    @for (i, j, f, s) in failed {
+                        li {
+                            a href={ "#f" (i) "-s" (j) } { (Text(&s.name)) }
+                            " " span.path { "· " (Text(&f.name)) }
+                        }
+                    }
+                }
+            }
+        }
     }
-    out.push_str("<section>\n<h2>Failed scenarios</h2>\n<ul class=\"failed-list\">\n");
-    for (i, j, f, s) in failed {
-        let _ = writeln!(
-            out,
-            "<li><a href=\"#f{i}-s{j}\">{}</a> <span class=\"path\">· {}</span></li>",
-            esc(&s.name),
-            esc(&f.name)
-        );
-    }
-    out.push_str("</ul>\n</section>\n");
 }
 
-fn feature_section(out: &mut String, i: usize, f: &FeatureRecord) {
-    let path = f
-        .path
-        .as_deref()
-        .map(|p| format!(" <span class=\"path\">{}</span>", esc(p)))
-        .unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "<section id=\"f{i}\" class=\"feature\">\n<h2>{}: {}{path}</h2>",
-        esc(&f.keyword),
-        esc(&f.name)
-    );
-    for (j, s) in f.scenarios.iter().enumerate() {
-        scenario(out, &format!("f{i}-s{j}"), f, s);
+fn feature_section(i: usize, f: &FeatureRecord) -> Markup {
+    html! {
+        section.feature id={ "f" (i) } {
+            h2 { (Text(&f.keyword)) ": " (Text(&f.name)) (feature_path(f)) }
+            @for (j, s) in f.scenarios.iter().enumerate() {
+                (scenario(&format!("f{i}-s{j}"), f, s))
+            }
+        }
     }
-    out.push_str("</section>\n");
 }
 
 fn verdict_class(v: Verdict) -> &'static str {
@@ -228,115 +235,85 @@ fn verdict_class(v: Verdict) -> &'static str {
     }
 }
 
-fn scenario(out: &mut String, id: &str, f: &FeatureRecord, s: &ScenarioRecord) {
+/// A scenario, folded unless it failed; a skipped one says why on its folded line, since the
+/// reason is all there is to read.
+fn scenario(id: &str, f: &FeatureRecord, s: &ScenarioRecord) -> Markup {
     let verdict = s.verdict();
     let class = verdict_class(verdict);
-    let open = if matches!(verdict, Verdict::Failed | Verdict::Fixed) {
-        " open=\"open\""
-    } else {
-        ""
-    };
-    let rule = s.rule.as_deref().map(|r| format!("{} › ", esc(r))).unwrap_or_default();
     let place = format!("{}:{}", f.path.as_deref().unwrap_or(&f.name), s.line);
-    // A skipped scenario says why on its folded line: the reason is all there is to read.
-    // So does a scenario the ledger of known divergences lists, with what the ledger says.
-    let why = match (verdict, &s.known) {
-        (Verdict::Known, Some(entry)) => format!("<span class=\"reason\">{}</span>", esc(&entry.known_said())),
-        (Verdict::Fixed, Some(entry)) => format!("<span class=\"reason\">{}</span>", esc(&entry.fixed_said())),
-        _ => s
-            .skipped_because()
-            .map(|why| format!("<span class=\"reason\">Skipped: {}</span>", esc(why)))
-            .unwrap_or_default(),
-    };
-    let _ = writeln!(
-        out,
-        "<details class=\"scenario {class}\" id=\"{id}\"{open}>\n<summary><span class=\"badge {class}\">{class}</span>{rule}<span class=\"kw\">{}:</span> {} <span class=\"where\">{}</span>{why}</summary>\n<div class=\"body\">",
-        esc(&s.keyword),
-        esc(&s.name),
-        esc(&place)
-    );
-    if !s.tags.is_empty() {
-        let tags: Vec<String> = s.tags.iter().map(|t| format!("@{}", esc(t))).collect();
-        let _ = writeln!(out, "<p class=\"tags\">{}</p>", tags.join(" "));
+    let tags: Vec<String> = s.tags.iter().map(|t| format!("@{t}")).collect();
+    html! {
+        details.scenario.(class) id=(id) open=[matches!(verdict, Verdict::Failed | Verdict::Fixed).then_some("open")] {
+            summary {
+                span.badge.(class) { (class) }
+                @if let Some(rule) = &s.rule { (Text(rule)) " › " }
+                span.kw { (Text(&s.keyword)) ":" }
+                " " (Text(&s.name)) " "
+                span.where { (Text(&place)) }
+                @if let Some(why) = s.skipped_because() {
+                    span.reason { "Skipped: " (Text(why)) }
+                }
+                // so does a scenario the ledger of known divergences lists, with what it says
+                @match (verdict, &s.known) {
+                    (Verdict::Known, Some(entry)) => span.reason { (Text(&entry.known_said())) },
+                    (Verdict::Fixed, Some(entry)) => span.reason { (Text(&entry.fixed_said())) },
+                    _ => {},
+                }
+            }
+            div.body {
+                @if !tags.is_empty() { p.tags { (Text(&tags.join(" "))) } }
+                ol.steps { @for step in &s.steps { (step_item(step)) } }
+                @if let Some(hook) = &s.hook_failure { pre.failure { (failure_text(hook)) } }
+            }
+        }
     }
-    out.push_str("<ol class=\"steps\">\n");
-    for step in &s.steps {
-        step_item(out, step);
-    }
-    out.push_str("</ol>\n");
-    if let Some(hook) = &s.hook_failure {
-        let _ = writeln!(out, "<pre class=\"failure\">{}</pre>", failure_text(hook));
-    }
-    out.push_str("</div>\n</details>\n");
 }
 
-fn step_item(out: &mut String, step: &StepRecord) {
+fn step_item(step: &StepRecord) -> Markup {
     let (class, mark, result) = match &step.outcome {
         Outcome::Passed => ("passed", "✔", "passed"),
         Outcome::Failed(_) => ("failed", "✘", "failed"),
         Outcome::Skipped => ("skipped", "?", "skipped: no step matches it"),
         Outcome::NotRun => ("notrun", "–", "not run"),
     };
-    let background = if step.background { " background" } else { "" };
-    let _ = write!(
-        out,
-        "<li class=\"{class}{background}\"><span class=\"mark\">{mark}</span><span class=\"kw\">{}</span>{}<span class=\"result\">{result}</span>",
-        esc(step.keyword.trim_end()),
-        esc(&format!(" {}", step.text))
-    );
-    if let Some(rows) = &step.table {
-        out.push_str("\n<table class=\"data\">");
-        for row in rows {
-            out.push_str("<tr>");
-            for cell in row {
-                let _ = write!(out, "<td>{}</td>", esc(cell));
+    html! {
+        li.(class).background[step.background] {
+            span.mark { (mark) }
+            span.kw { (Text(step.keyword.trim_end())) }
+            " " (Text(&step.text))
+            span.result { (result) }
+            @if let Some(rows) = &step.table {
+                table.data {
+                    @for row in rows { tr { @for cell in row { td { (Text(cell)) } } } }
+                }
             }
-            out.push_str("</tr>");
+            @if let Some(doc) = &step.docstring { pre { (Text(doc)) } }
+            @if let Outcome::Failed(failure) = &step.outcome {
+                pre.failure { "Step failed: " (failure_text(failure)) }
+            }
         }
-        out.push_str("</table>");
     }
-    if let Some(doc) = &step.docstring {
-        let _ = write!(out, "\n<pre>{}</pre>", esc(doc));
-    }
-    if let Outcome::Failed(failure) = &step.outcome {
-        let _ = write!(
-            out,
-            "\n<pre class=\"failure\">Step failed: {}</pre>",
-            failure_text(failure)
-        );
-    }
-    out.push_str("</li>\n");
 }
 
-/// A failure as the console prints it, escaped, with what each field was expected to hold and
-/// what it held marked so that they stand out.
-fn failure_text(failure: &Failure) -> String {
-    // the lines of `Failure::findings`, then its exchange, as `Failure`'s `Display` puts them
-    let mut out = esc(&failure.headline());
-    if !failure.deviations.is_empty() {
-        out.push('\n');
-    }
-    for d in &failure.deviations {
-        let _ = writeln!(
-            out,
-            "  {}\n<span class=\"exp\">    expected: {}</span>\n<span class=\"act\">    actual:   {}</span>",
-            esc(&d.path),
-            esc(&d.expected),
-            esc(&d.actual)
-        );
-    }
-    if let Some(hint) = &failure.hint {
-        if !out.ends_with('\n') {
-            out.push('\n');
+/// A failure as the console prints it (`Failure`'s `Display`: its findings, then its exchange),
+/// with what each field was expected to hold and what it held marked so that they stand out.
+fn failure_text(failure: &Failure) -> Markup {
+    let headline = failure.headline();
+    html! {
+        (Text(&headline))
+        @if !failure.deviations.is_empty() { "\n" }
+        @for d in &failure.deviations {
+            "  " (Text(&d.path)) "\n"
+            span.exp { "    expected: " (Text(&d.expected)) } "\n"
+            span.act { "    actual:   " (Text(&d.actual)) } "\n"
         }
-        out.push_str(&esc(hint));
+        @if let Some(hint) = &failure.hint {
+            @if failure.deviations.is_empty() && !headline.ends_with('\n') { "\n" }
+            (Text(hint))
+        }
+        @if let Some(exchange) = &failure.exchange { "\n" (Text(&exchange.describe())) }
     }
-    if let Some(exchange) = &failure.exchange {
-        let _ = write!(out, "\n{}", esc(&exchange.describe()));
-    }
-    out
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,7 +333,7 @@ mod tests {
         assert!(narrow.contains("table.summary th.n, table.summary td.n { width: auto; }"));
         assert!(narrow.contains("overflow-wrap: anywhere"));
         assert!(
-            page.contains("<div class=\"wide\">\n<table class=\"summary\">"),
+            page.contains("<div class=\"wide\"><table class=\"summary\">"),
             "whatever is still too wide scrolls inside its box, not the page"
         );
     }
@@ -401,6 +378,17 @@ mod tests {
 
     #[test]
     fn control_characters_become_replacement_characters() {
-        assert_eq!(esc("a\u{1b}[31mb\tc\n"), "a\u{FFFD}[31mb\tc\n");
+        assert_eq!(
+            Text("a\u{1b}[31m<b>\tc\n").render().into_string(),
+            "a\u{FFFD}[31m&lt;b&gt;\tc\n"
+        );
+    }
+
+    /// The style sheet is inlined unescaped: it must not be able to end its `<style>` element.
+    #[test]
+    fn the_style_sheet_cannot_close_its_element() {
+        assert!(!STYLE.contains("</"), "style.css holds `</`");
+        let (record, info) = sample();
+        assert!(render(&record, &info).contains(&format!("<style>{STYLE}</style>")));
     }
 }

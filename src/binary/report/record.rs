@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use cucumber::event::{self, Cucumber};
 use cucumber::{Event, gherkin, parser};
-use laml_conformance::failure::Failure;
+use laml_conformance::failure::{Failure, Kind};
 
 use super::known::{Entry, Ledger, Place};
 use crate::child::{Ran, Verdict};
@@ -45,7 +45,8 @@ pub struct RunInfo {
 }
 
 /// How a step ended, as the console shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// It passed.
     Passed,
@@ -59,7 +60,7 @@ pub enum Outcome {
 }
 
 /// One step of a scenario and how it ended.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StepRecord {
     /// Whether it belongs to a Background.
     pub background: bool,
@@ -96,7 +97,7 @@ impl StepRecord {
 }
 
 /// One scenario (one row of an outline) and its steps.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ScenarioRecord {
     /// The rule it is under, if any.
     pub rule: Option<String>,
@@ -113,6 +114,7 @@ pub struct ScenarioRecord {
     /// A hook that failed around it, with what it found.
     pub hook_failure: Option<Failure>,
     /// The entry of the ledger of known divergences that lists it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub known: Option<Entry>,
     /// When and how long it ran, and its hooks, for the JUnit and Cucumber JSON reports.
     pub(super) ran: ScenarioRun,
@@ -156,6 +158,25 @@ impl ScenarioRecord {
         Verdict::of(self.ran(), self.known.is_some())
     }
 
+    /// Where it is in `f`, as a ledger entry selects it (its tags with its feature's and rule's,
+    /// as [`Place::of`] reads them from the features).
+    pub fn place(&self, f: &FeatureRecord) -> Place {
+        let rule = f.source.rules.iter().find(|r| Some(&r.name) == self.rule.as_ref());
+        let tags = self
+            .tags
+            .iter()
+            .chain(&f.source.tags)
+            .chain(rule.iter().flat_map(|r| &r.tags))
+            .cloned()
+            .collect();
+        Place {
+            feature: f.path.clone().unwrap_or_else(|| f.name.clone()),
+            name: self.name.clone(),
+            line: self.line,
+            tags,
+        }
+    }
+
     /// How it ran, by its steps and hooks alone.
     fn ran(&self) -> Ran {
         if self.hook_failure.is_some() {
@@ -177,7 +198,13 @@ impl ScenarioRecord {
                 Outcome::Failed(failure) => Some((format!("{}{}", s.keyword, s.text), failure)),
                 _ => None,
             })
-            .or_else(|| self.hook_failure.as_ref().map(|f| ("a hook".to_string(), f)))
+            .or_else(|| {
+                let after = |f: &Failure| match f.kind {
+                    Kind::Drift => "the comparison with the baseline",
+                    Kind::Failed => "a hook",
+                };
+                self.hook_failure.as_ref().map(|f| (after(f).to_string(), f))
+            })
     }
 
     /// The reason the scenario was skipped: the text of its skipped step.
@@ -352,12 +379,13 @@ impl Record {
                 self.started_at = Some(at);
             }
             Scenario::Hook(which, hook) => {
-                let failed = match hook {
-                    Hook::Failed(_, info) => Some(panic_text(info)),
+                let failure = match hook {
+                    Hook::Failed(_, info) => Some(hook_failure(*which, info)),
                     _ => None,
                 };
-                if let Some(text) = &failed {
-                    current.hook_failure = Some(Failure::new(format!("the {which} hook failed: {text}")));
+                let failed = failure.as_ref().map(ToString::to_string);
+                if failure.is_some() {
+                    current.hook_failure = failure;
                 }
                 let before = matches!(which, event::HookType::Before);
                 let duration = since(self.started_at.take());
@@ -415,6 +443,15 @@ fn step_failure(err: &event::StepError) -> Failure {
             .unwrap_or_else(|| Failure::new(panic_text(info))),
         other => Failure::new(other.to_string()),
     }
+}
+
+/// What a failed hook found: the value it raised (the run's after hook raises a drift from the
+/// baseline, or a participant it could not restore, as a [`Failure`]), or the sentence of a
+/// hook that panicked with text.
+fn hook_failure(which: event::HookType, info: &event::Info) -> Failure {
+    Failure::of_panic(&**info)
+        .cloned()
+        .unwrap_or_else(|| Failure::new(format!("the {which} hook failed: {}", panic_text(info))))
 }
 
 /// A panic's message, as cucumber shows it.

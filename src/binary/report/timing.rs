@@ -4,7 +4,7 @@
 //! them.
 
 /// What the Cucumber JSON report says of a step beside its outcome.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct StepRun {
     /// From its start to its end.
     pub duration: std::time::Duration,
@@ -14,7 +14,7 @@ pub struct StepRun {
 }
 
 /// How a step failed without raising a failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StepError {
     /// No step definition matched it.
     Undefined,
@@ -23,7 +23,7 @@ pub enum StepError {
 }
 
 /// What the JUnit and Cucumber JSON reports say of a scenario beside its steps.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ScenarioRun {
     /// Its column, which names it in JUnit beside its line.
     pub col: usize,
@@ -34,7 +34,7 @@ pub struct ScenarioRun {
 }
 
 /// One hook run around a scenario.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct HookRun {
     /// Whether it ran before the scenario (else after).
     pub before: bool,

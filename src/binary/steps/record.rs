@@ -33,14 +33,9 @@ impl ConformanceWorld {
 
     /// Records the scenario's exchanges, or compares them with the baseline; a scenario that
     /// sent nothing (skipped) records nothing. Returns the drift (or why it could not be
-    /// recorded) as the failure text of the scenario: a drift is a failure in every report, not
-    /// a line on stderr beside a green one.
-    pub fn record(&self, feature: &Feature, scenario: &Scenario) -> Option<String> {
-        self.drift(feature, scenario).map(|f| f.to_string())
-    }
-
-    /// The drift of [`Self::record`], as a value.
-    fn drift(&self, feature: &Feature, scenario: &Scenario) -> Option<Failure> {
+    /// recorded) as the scenario's failure, of [`Kind::Drift`]: a drift is a failure in every
+    /// report, with its field diff, not a line on stderr beside a green one.
+    pub fn record(&self, feature: &Feature, scenario: &Scenario) -> Option<Failure> {
         let mode = self.run.baseline.as_ref()?;
         let exchanges = self.recorder.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if exchanges.is_empty() {

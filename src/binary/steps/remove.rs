@@ -54,7 +54,7 @@ async fn removal_succeeds(world: &mut ConformanceWorld) -> Result<(), Failure> {
         return Ok(());
     }
     Err(with_exchange(
-        report("the removal differs from the documented 204 with no body", &deviations),
+        report("the removal differs from the documented 204 with no body", &deviations).against_shape(),
         exchange,
     ))
 }

@@ -108,7 +108,7 @@ fn answered_as(
         return Ok(());
     }
     Err(with_exchange(
-        report(&format!("the response differs from {what}"), &deviations),
+        report(&format!("the response differs from {what}"), &deviations).against_shape(),
         exchange,
     ))
 }
@@ -150,7 +150,7 @@ async fn refused(world: &mut ConformanceWorld, status: u16, code: u32) -> Result
         return Ok(());
     }
     let title = format!("the refusal differs from the documented error {code} with status {status}");
-    Err(with_exchange(report(&title, &deviations), exchange))
+    Err(with_exchange(report(&title, &deviations).against_shape(), exchange))
 }
 
 /// A 405 says which methods the resource allows (RFC 9110 section 15.5.6): its `Allow` header

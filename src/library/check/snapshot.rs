@@ -96,8 +96,13 @@ pub fn committed(name: &str) -> Option<Value> {
     serde_json::from_str(body(text)).ok()
 }
 
-/// The part of an insta snapshot file after its `---` header.
-fn body(file: &str) -> &str {
+/// The body of an insta snapshot file: what follows its `---` header (the whole text when it
+/// has none). The crate's one reader of the format, for the committed snapshots and for the
+/// baselines' recordings (`--record`, `--baseline`). insta's own `Snapshot::from_file` reads
+/// only from a path, and these snapshots are compiled in; it would also put insta and its
+/// diffing in the release build (BENCHMARKS.md). `tests/documented_snapshots.rs` proves that
+/// this reads every committed file, and every recording, as insta does.
+pub fn body(file: &str) -> &str {
     file.strip_prefix("---\n")
         .and_then(|rest| rest.split_once("\n---\n"))
         .map_or(file, |(_, body)| body)

@@ -10,8 +10,9 @@ use crate::spec::wire;
 
 use super::FORM;
 
-/// A request as it was sent, with the credential redacted.
-#[derive(Debug, Clone, serde::Serialize)]
+/// A request as it was sent, with the credential redacted. It is stored whole (a shard's
+/// results, read back by `merge`), so a failure's curl repro comes back as it was printed.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SentRequest {
     /// The HTTP method.
     pub method: String,
@@ -22,10 +23,10 @@ pub struct SentRequest {
     pub user: Option<String>,
     /// The token, where it is a throwaway one on loopback ([`Credentials::throwaway`]), so the
     /// reproduction carries it and works when pasted; `None` for every token a user gave.
-    #[serde(skip)]
+    #[serde(default)]
     pub throwaway_token: Option<String>,
     /// The scheme the credentials travelled in (the profile's).
-    #[serde(skip)]
+    #[serde(default)]
     pub auth: wire::AuthScheme,
     /// Headers other than `Authorization`.
     pub headers: Vec<(String, String)>,
@@ -34,7 +35,7 @@ pub struct SentRequest {
 }
 
 /// One request and its response, already read.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Exchange {
     /// What was sent.
     pub request: SentRequest,
@@ -133,15 +134,12 @@ impl Exchange {
         )
     }
 
-    /// The server's clock when it answered, from the `Date` header (one-second resolution).
+    /// The server's clock when it answered, from the `Date` header (one-second resolution), in
+    /// any of the three forms RFC 9110 section 5.6.7 says a recipient must accept (httpdate,
+    /// which hyper already brings, parses them without building a format for every answer).
     pub fn server_date(&self) -> Option<time::OffsetDateTime> {
-        let format = time::format_description::parse_borrowed::<2>(
-            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT",
-        )
-        .ok()?;
-        time::PrimitiveDateTime::parse(self.header("date")?.trim(), &format)
-            .ok()
-            .map(|t| t.assume_utc())
+        let date = httpdate::parse_http_date(self.header("date")?.trim()).ok()?;
+        Some(time::OffsetDateTime::from(date))
     }
 
     /// The response header `name` (lowercase), if present.
@@ -166,4 +164,42 @@ fn indent(text: &str) -> String {
         shown.push_str(&format!("… ({rest} more characters not shown)"));
     }
     shown.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answered_on(date: Option<&str>) -> Exchange {
+        Exchange {
+            request: SentRequest {
+                method: "GET".into(),
+                url: "http://127.0.0.1/".into(),
+                user: None,
+                throwaway_token: None,
+                auth: Default::default(),
+                headers: vec![],
+                body: String::new(),
+            },
+            status: 200,
+            headers: date.map(|d| ("date".to_string(), d.to_string())).into_iter().collect(),
+            body: String::new(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn the_server_date_is_read_in_every_form_http_allows_and_nothing_else() {
+        // 1994-11-06 08:49:37 UTC, RFC 9110's own example
+        let when = time::OffsetDateTime::from_unix_timestamp(784_111_777).unwrap();
+        for form in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",  // IMF-fixdate
+            "Sunday, 06-Nov-94 08:49:37 GMT", // RFC 850
+            "Sun Nov  6 08:49:37 1994",       // asctime
+        ] {
+            assert_eq!(answered_on(Some(form)).server_date(), Some(when), "{form}");
+        }
+        assert_eq!(answered_on(Some("Sun, 06 Nov 1994 08:49:37 +0000")).server_date(), None);
+        assert_eq!(answered_on(None).server_date(), None);
+    }
 }

@@ -12,6 +12,8 @@ use cucumber::gherkin::{Feature, Rule, Scenario};
 use futures::FutureExt as _;
 use futures::future::LocalBoxFuture;
 
+use laml_conformance::failure::Failure;
+
 use crate::child::{Ran, Verdict};
 use crate::commands::profiles;
 use crate::features;
@@ -44,8 +46,6 @@ pub struct Judged {
     pub verdict: Verdict,
     /// The entry of the ledger that lists it.
     pub entry: Option<Entry>,
-    /// The index of every entry of the ledger that lists it.
-    pub listing: Vec<usize>,
 }
 
 impl Failed {
@@ -65,12 +65,12 @@ impl Failed {
     /// when `rerun` and it failed.
     fn end(&self, place: Place, ran: Ran, rerun: bool) {
         let mut kept = self.kept();
-        let (verdict, entry, listing) = match &kept.ledger {
+        let (verdict, entry) = match &kept.ledger {
             Some(ledger) => {
                 let (verdict, entry) = ledger.judge(&place, ran);
-                (verdict, entry.cloned(), ledger.listing(&place))
+                (verdict, entry.cloned())
             }
-            None => (Verdict::of(ran, false), None, Vec::new()),
+            None => (Verdict::of(ran, false), None),
         };
         if rerun && verdict == Verdict::Failed {
             kept.titles.push(place.name.clone());
@@ -81,7 +81,6 @@ impl Failed {
             ran,
             verdict,
             entry,
-            listing,
         };
         kept.judged.insert(key, judged);
     }
@@ -156,20 +155,25 @@ pub fn after_scenario<'a>(
             return failed.end(place, ran, step_failed);
         };
         let drift = w.record(feature, scenario);
-        let unrestored = w.restore().await;
+        let unrestored = w.restore().await.map(Failure::new);
         // A panic of the after hook fails the scenario in cucumber's own counts, so a drift or
-        // a failed restore is a failure on the console and in every report alike.
-        let failure: Vec<String> = [drift, unrestored].into_iter().flatten().collect();
-        if failure.is_empty() {
-            return failed.end(place, ran, step_failed);
-        }
+        // a failed restore is a failure on the console and in every report alike; raised as a
+        // value, a drift reaches the reports with its field diff.
+        let failure = match (drift, unrestored) {
+            (None, None) => return failed.end(place, ran, step_failed),
+            (Some(one), None) | (None, Some(one)) => one,
+            (Some(drift), Some(unrestored)) => Failure {
+                title: format!("{}\n{}", drift.title, unrestored.title),
+                ..drift
+            },
+        };
         // cucumber's console does not show a failed hook after a failed step: said on stderr
         // then, so it is not lost
         if step_failed {
-            eprintln!("laml-conformance: {}", failure.join("\n"));
+            eprintln!("laml-conformance: {failure}");
         }
         failed.end(place, Ran::HookFailed, true);
-        std::panic::panic_any(failure.join("\n"));
+        failure.raise();
     }
     .boxed_local()
 }

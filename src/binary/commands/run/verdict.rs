@@ -15,6 +15,7 @@ use super::{Opts, RunOptions};
 use crate::child::{Ran, Verdict};
 use crate::commands::profiles;
 use crate::report::known::{Ledger, Recording};
+use crate::shard::Shard;
 use crate::{report, steps};
 
 /// What a run was given about known divergences: the ledger it judges by (`--known`), the
@@ -28,13 +29,16 @@ pub struct Known {
     pub recording: Option<Recording>,
     /// Whether no `--tags`, `--name` or single feature file narrows the run.
     pub selects_all: bool,
+    /// Whether the run is one share of several (`--shard`): the entries that list none of its
+    /// scenarios are `merge`'s to judge, over the whole run.
+    pub shared: bool,
 }
 
 impl Known {
     /// The ledger and the recording a run asks for, each refused with one sentence before the
     /// run (exit 2): a ledger that cannot be read or is not well formed, a path that cannot be
     /// written, or `--fail-fast`, which would stop at a known failure as at any other.
-    pub fn prepare(opts: &Opts) -> Result<Known, String> {
+    pub fn prepare(opts: &Opts, shared: bool) -> Result<Known, String> {
         let custom = &opts.custom;
         if custom.known.is_some() && opts.runner.fail_fast {
             return Err("--fail-fast stops at the first failed scenario, known divergences included; leave out --fail-fast or --known".into());
@@ -46,6 +50,7 @@ impl Known {
             ledger: ledger.map(Arc::new),
             recording,
             selects_all: opts.re_filter.is_none() && opts.tags_filter.is_none() && !one_file,
+            shared,
         })
     }
 }
@@ -78,6 +83,8 @@ pub struct Ended<'a> {
     pub written: report::Written,
     /// The ledger of known divergences, and where to record one.
     pub known: Known,
+    /// The run's shard (`--shard`), and how many scenarios it took of those selected.
+    pub sharding: Option<(Shard, super::shard::Counted)>,
 }
 
 impl Ended<'_> {
@@ -114,6 +121,13 @@ impl Ended<'_> {
         if drifted > 0 {
             self.drifted(drifted);
             return Exit::Failed;
+        }
+        // a shard of a small selection may hold none of it: the other shards run it
+        if counts.steps == 0
+            && let Some(empty) = self.sharding.as_ref().and_then(|(s, c)| c.empty_share(*s))
+        {
+            say!("laml-conformance: {empty}");
+            return Exit::Passed;
         }
         if counts.steps == 0 {
             eprintln!("laml-conformance: no scenario ran, so nothing was checked; check --features, --tags and --name");
@@ -162,26 +176,14 @@ impl Ended<'_> {
 
     /// Says each entry of the ledger that lists no scenario of the run; whether that fails the
     /// run (it does when the run selected every scenario: the entry has a typo, or its scenario
-    /// was renamed or removed).
+    /// was renamed or removed). A shard of several leaves that to `merge`.
     fn unlisting(&self, ledger: &Ledger, judged: &[Judged]) -> bool {
-        let unlisting: Vec<_> = (0..ledger.entries().len())
-            .filter(|i| !judged.iter().any(|j| j.listing.contains(i)))
-            .map(|i| &ledger.entries()[i])
-            .collect();
+        if self.known.shared {
+            return false;
+        }
+        let unlisting = ledger.unlisting(judged.iter().map(|j| &j.place));
         for entry in &unlisting {
-            if self.known.selects_all {
-                eprintln!(
-                    "laml-conformance: {}: this entry lists no scenario, and the run ran every one: {} has a typo, or was renamed or removed; correct the entry or remove it",
-                    entry.at,
-                    entry.what()
-                );
-            } else {
-                eprintln!(
-                    "laml-conformance: warning: {}: this entry lists no scenario of this run ({}): --tags, --name or --features left it out, or it has a typo",
-                    entry.at,
-                    entry.what()
-                );
-            }
+            eprintln!("laml-conformance: {}", entry.unlisting_said(self.known.selects_all));
         }
         self.known.selects_all && !unlisting.is_empty()
     }

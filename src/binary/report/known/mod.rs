@@ -31,8 +31,8 @@ pub struct Ledger {
     entries: Vec<Entry>,
 }
 
-/// One entry of the ledger.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One entry of the ledger (kept in a shard's results with the scenarios it lists).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// Where it is written: the ledger's file and the line of its `[[known]]`.
     pub at: String,
@@ -45,7 +45,8 @@ pub struct Entry {
 }
 
 /// What an entry lists.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Lists {
     /// One scenario (every row of an outline whose rows share its name).
     Scenario {
@@ -93,6 +94,25 @@ impl Entry {
         }
     }
 
+    /// What a run says of it when it lists none of the run's scenarios: a mistake when the run
+    /// ran `every` scenario (a typo, or a scenario renamed or removed), else a warning, since a
+    /// filter may have left its scenario out.
+    pub fn unlisting_said(&self, every: bool) -> String {
+        if every {
+            format!(
+                "{}: this entry lists no scenario, and the run ran every one: {} has a typo, or was renamed or removed; correct the entry or remove it",
+                self.at,
+                self.what()
+            )
+        } else {
+            format!(
+                "warning: {}: this entry lists no scenario of this run ({}): --tags, --name or --features left it out, or it has a typo",
+                self.at,
+                self.what()
+            )
+        }
+    }
+
     /// Its reason, with its link after it when it has one.
     pub fn why(&self) -> String {
         match &self.link {
@@ -133,6 +153,7 @@ impl Ledger {
     }
 
     /// Its entries, in the file's order.
+    #[cfg(test)]
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
@@ -146,11 +167,12 @@ impl Ledger {
             .or_else(|| listing().next())
     }
 
-    /// The index of every entry that lists the scenario at `place`, for the entries that
-    /// list no scenario of a run.
-    pub fn listing(&self, place: &Place) -> Vec<usize> {
-        (0..self.entries.len())
-            .filter(|&i| self.entries[i].lists(place))
+    /// The entries that list none of the scenarios at `places` (a run's).
+    pub fn unlisting<'a>(&self, places: impl IntoIterator<Item = &'a Place>) -> Vec<&Entry> {
+        let places: Vec<&Place> = places.into_iter().collect();
+        self.entries
+            .iter()
+            .filter(|e| !places.iter().any(|p| e.lists(p)))
             .collect()
     }
 

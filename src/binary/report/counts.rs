@@ -41,4 +41,31 @@ impl Counts {
     pub fn failing(&self) -> bool {
         self.failed > 0 || self.fixed > 0
     }
+
+    /// How the scenarios went, in one line: what fails the run first (failed, else fixed
+    /// scenarios), then the others that did not pass.
+    pub fn headline(&self) -> String {
+        let c = self;
+        let total = c.total();
+        let others = |parts: &[(usize, &str)]| -> String {
+            parts
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, word)| format!(", {n} {word}"))
+                .collect()
+        };
+        if c.failed > 0 {
+            let rest = others(&[(c.fixed, "fixed"), (c.known, "known"), (c.skipped, "skipped")]);
+            format!("{} of {total} scenarios failed{rest}", c.failed)
+        } else if c.fixed > 0 {
+            let rest = others(&[(c.known, "known"), (c.skipped, "skipped")]);
+            format!(
+                "{} of {total} scenarios fixed: remove them from the ledger{rest}",
+                c.fixed
+            )
+        } else {
+            let rest = others(&[(c.known, "known"), (c.skipped, "skipped")]);
+            format!("{} of {total} scenarios passed{rest}", c.passed)
+        }
+    }
 }

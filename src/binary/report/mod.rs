@@ -17,6 +17,7 @@ mod html;
 mod json;
 mod junit;
 mod markdown;
+mod messages;
 mod record;
 #[cfg(test)]
 pub(crate) mod sample;
@@ -48,6 +49,7 @@ pub struct Reports<W> {
     html: Option<(PathBuf, File)>,
     markdown: Option<(PathBuf, File)>,
     github: Option<(PathBuf, File)>,
+    messages: Option<messages::Sink>,
     record: Option<Record>,
     written: Written,
     world: PhantomData<W>,
@@ -77,7 +79,7 @@ impl Written {
     }
 }
 
-impl<W: std::fmt::Debug> Reports<W> {
+impl<W: std::fmt::Debug + cucumber::codegen::WorldInventory> Reports<W> {
     /// The reports of `requested`, ready to be teed beside the console (they count nothing:
     /// the console's writer keeps the statistics), with the handle that says afterwards whether
     /// they were all written.
@@ -94,6 +96,10 @@ impl<W: std::fmt::Debug> Reports<W> {
             html: requested.html,
             markdown: requested.markdown,
             github: requested.github,
+            // the step definitions the Cucumber Messages match each step with
+            messages: requested
+                .messages
+                .map(|m| m.with_definitions(messages::definitions_of::<W>())),
             record,
             written: written.clone(),
             world: PhantomData,
@@ -137,6 +143,10 @@ impl<W> Reports<W> {
                 path,
                 file.write_all(format!("{summary}\n").as_bytes()),
             );
+        }
+        if let Some(sink) = &mut self.messages {
+            let written = sink.write(record, &self.info);
+            self.written.check("Cucumber Messages", sink.path(), written);
         }
     }
 }

@@ -27,6 +27,8 @@ pub enum StepError {
 pub struct ScenarioRun {
     /// Its column, which names it in JUnit beside its line.
     pub col: usize,
+    /// When it started (the Cucumber Messages say when each scenario ran).
+    pub started: Option<std::time::SystemTime>,
     /// From its start to its end.
     pub duration: std::time::Duration,
     /// Its hooks, in the order they ended.

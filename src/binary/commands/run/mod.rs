@@ -42,6 +42,10 @@ pub struct RunOptions {
     /// scenarios), and append it to $GITHUB_STEP_SUMMARY when that is set.
     #[arg(long, value_name = "FILE")]
     summary_md: Option<PathBuf>,
+    /// Also write the run as Cucumber Messages (NDJSON) to this file, or to stdout with `-` (the
+    /// console then goes to stderr); `@cucumber/html-formatter` renders it into a searchable page.
+    #[arg(long, value_name = "FILE")]
+    messages: Option<PathBuf>,
     #[command(flatten)]
     target: TargetFlags,
     /// Break the embedded simulated space with this fault (`laml-conformance faults` lists them).
@@ -86,7 +90,7 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
         .map_err(refused)?;
     let baseline = prepare::baseline(&custom).map_err(refused)?;
     // Every setting is checked: the run starts by saying what it runs against.
-    say!("{}", settings.first_line());
+    tell(&custom, &settings.first_line());
     let target = Target::from_settings(&settings, fault)
         .await
         .map_err(|e| refused(e.to_string()))?;
@@ -124,9 +128,23 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
     let (counts, written) = execute(opts, requested, info, &ended, stop_note.clone()).await;
     ended.written = written;
     if let Some(stopped) = stop_note.get() {
-        say!("{stopped}"); // under cucumber's summary, which counts only what ran
+        tell(&custom, &stopped.to_string()); // under cucumber's summary, which counts only what ran
     }
     Ok(ended.verdict(&counts))
+}
+
+/// Whether `--messages -` takes stdout for the stream, leaving the console to stderr.
+fn messages_on_stdout(custom: &RunOptions) -> bool {
+    custom.messages.as_deref() == Some(std::path::Path::new("-"))
+}
+
+/// A line of the run's own on stdout, or on stderr when the Cucumber Messages take stdout.
+fn tell(custom: &RunOptions, line: &str) {
+    if messages_on_stdout(custom) {
+        eprintln!("{line}");
+    } else {
+        say!("{line}");
+    }
 }
 
 /// The scenarios run by cucumber, with the console and the reports asked for as its writers.
@@ -155,7 +173,12 @@ async fn execute(
     // and does nothing when none was asked for.
     let (reports, written) = report::Reports::for_tee(requested, info);
     // cucumber's look, each failure said from the value its step raised (`report::console`)
-    let console = report::console::Console::new(io::stdout()).summarized();
+    let out: Box<dyn io::Write> = if messages_on_stdout(&opts.custom) {
+        Box::new(io::stderr())
+    } else {
+        Box::new(io::stdout())
+    };
+    let console = report::console::Console::new(out).summarized();
     let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(
         steps::needs::Marking(features::Features),
         runner,

@@ -8,7 +8,7 @@ use laml_conformance::config::{self, Settings};
 use laml_conformance::target::Target;
 
 use super::{Opts, RunOptions};
-use crate::report;
+use crate::{features, report};
 
 /// The options cucumber would take and then hang or fail on, refused first.
 pub fn check_options(opts: &Opts) -> Result<(), String> {
@@ -55,6 +55,7 @@ pub fn open_reports(custom: &RunOptions) -> Result<report::Requested, String> {
         github: std::env::var_os(report::GITHUB_STEP_SUMMARY)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),
+        messages: (custom.messages.as_deref()).map(|p| (p, custom.features.is_none().then_some(features::EMBEDDED))),
     })
     .map_err(|e| e.to_string())
 }

@@ -1,0 +1,432 @@
+//! The run as Cucumber Messages (`--messages`): a run against the embedded space broken with a
+//! fault, which has failed scenarios, scenarios skipped with a reason and rows of outlines,
+//! written as NDJSON and checked against the `@cucumber/messages` JSON schema (with ajv), for the
+//! consistency of its ids, against the verdicts of the Cucumber JSON report of the same run, and
+//! as the page `@cucumber/html-formatter` renders from it, opened in headless Chromium.
+//!
+//! The npm packages are installed by `tests/messages/setup.sh` into the interop cache. Without
+//! node and npm, or without Chromium, the tests that need them say so on stderr and pass.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+mod common;
+#[path = "messages/ids.rs"]
+mod ids;
+#[path = "messages/page.rs"]
+mod page;
+
+use common::{run, text};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("laml-messages-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The `node_modules` folder `tests/messages/setup.sh` installed the packages into, once per
+/// test process; `None`, said loudly, where node or npm is missing.
+fn node_modules() -> Option<&'static Path> {
+    static MODULES: OnceLock<Option<PathBuf>> = OnceLock::new();
+    MODULES
+        .get_or_init(|| {
+            let o = Command::new("bash")
+                .arg(Path::new(ROOT).join("tests/messages/setup.sh"))
+                .output()
+                .expect("bash runs");
+            if o.status.code() == Some(3) {
+                eprintln!("{}", String::from_utf8_lossy(&o.stderr));
+                return None;
+            }
+            assert!(o.status.success(), "tests/messages/setup.sh failed: {}", text(&o));
+            let out = String::from_utf8_lossy(&o.stdout);
+            Some(PathBuf::from(
+                out.lines().last().expect("setup.sh names the folder").trim(),
+            ))
+        })
+        .as_deref()
+}
+
+/// A run of the compiled-in features against the embedded space broken with `ignore-muted`:
+/// its Cucumber Messages, parsed, its file, and its Cucumber JSON report.
+struct Faulty {
+    stream: Vec<Value>,
+    file: PathBuf,
+    json: Value,
+}
+
+fn parse(ndjson: &str) -> Vec<Value> {
+    ndjson
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("a line that is not JSON ({e}): {l}")))
+        .collect()
+}
+
+fn faulty() -> &'static Faulty {
+    static RUN: OnceLock<Faulty> = OnceLock::new();
+    RUN.get_or_init(|| {
+        let dir = temp_dir("faulty");
+        let (file, json) = (dir.join("run.ndjson"), dir.join("run.json"));
+        let args = [
+            "--fault",
+            "ignore-muted",
+            "--messages",
+            file.to_str().unwrap(),
+            "--json",
+            json.to_str().unwrap(),
+        ];
+        let o = run(&args, &[], &dir);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        Faulty {
+            stream: parse(&std::fs::read_to_string(&file).unwrap()),
+            file,
+            json: serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap(),
+        }
+    })
+}
+
+/// Each scenario of a Cucumber JSON report: its file, line and name, its verdict, and the
+/// reason a skipped one was skipped (its skipped step's text).
+fn expected(report: &Value) -> Vec<(String, u64, String, &'static str, Option<String>)> {
+    let mut out = Vec::new();
+    for feature in report.as_array().unwrap() {
+        for element in feature["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["type"] != "background")
+        {
+            let steps = element["steps"].as_array().unwrap();
+            let status = |s: &Value| s["result"]["status"].as_str().unwrap().to_string();
+            let verdict = if steps
+                .iter()
+                .any(|s| !matches!(status(s).as_str(), "passed" | "skipped"))
+            {
+                "failed"
+            } else if steps.iter().any(|s| status(s) == "skipped") {
+                "skipped"
+            } else {
+                "passed"
+            };
+            let reason = steps
+                .iter()
+                .find(|s| status(s) == "skipped")
+                .map(|s| s["name"].as_str().unwrap().to_string());
+            let (uri, line, name) = (
+                feature["uri"].as_str().unwrap(),
+                element["line"].as_u64().unwrap(),
+                element["name"].as_str().unwrap(),
+            );
+            out.push((uri.to_string(), line, name.to_string(), verdict, reason));
+        }
+    }
+    out
+}
+
+/// A test case of a stream: its pickle's file, line and name, the statuses of its steps, and
+/// the messages of their results.
+struct Case {
+    uri: String,
+    line: u64,
+    name: String,
+    statuses: Vec<String>,
+    messages: Vec<String>,
+}
+
+impl Case {
+    /// Its steps' severest status, as the Cucumber JSON report's verdict says it.
+    fn verdict(&self) -> &'static str {
+        if self
+            .statuses
+            .iter()
+            .any(|s| !matches!(s.as_str(), "PASSED" | "SKIPPED"))
+        {
+            "failed"
+        } else if self.statuses.iter().any(|s| s == "SKIPPED") {
+            "skipped"
+        } else {
+            "passed"
+        }
+    }
+}
+
+/// Every test case of a stream, in the order they started.
+fn cases(stream: &[Value]) -> Vec<Case> {
+    let find = |kind: &str, id: &Value| {
+        stream
+            .iter()
+            .filter_map(|e| e.get(kind))
+            .find(|v| v["id"] == *id)
+            .cloned()
+    };
+    let mut out = Vec::new();
+    for started in stream.iter().filter_map(|e| e.get("testCaseStarted")) {
+        let case = find("testCase", &started["testCaseId"]).expect("its test case");
+        let pickle = find("pickle", &case["pickleId"]).expect("its pickle");
+        let results: Vec<&Value> = stream
+            .iter()
+            .filter_map(|e| e.get("testStepFinished"))
+            .filter(|f| f["testCaseStartedId"] == started["id"])
+            .map(|f| &f["testStepResult"])
+            .collect();
+        out.push(Case {
+            uri: pickle["uri"].as_str().unwrap().to_string(),
+            line: pickle["location"]["line"].as_u64().unwrap(),
+            name: pickle["name"].as_str().unwrap().to_string(),
+            statuses: results
+                .iter()
+                .map(|r| r["status"].as_str().unwrap().to_string())
+                .collect(),
+            messages: results
+                .iter()
+                .filter_map(|r| r["message"].as_str().map(str::to_string))
+                .collect(),
+        });
+    }
+    out
+}
+
+#[test]
+fn a_run_with_a_failure_a_skip_and_an_outline_is_valid_against_the_schema() {
+    let run = faulty();
+    let kinds: Vec<&str> = run
+        .stream
+        .iter()
+        .filter_map(|e| e.as_object()?.keys().next().map(String::as_str))
+        .collect();
+    for kind in [
+        "meta",
+        "source",
+        "gherkinDocument",
+        "pickle",
+        "stepDefinition",
+        "hook",
+        "testRunStarted",
+        "testCase",
+        "testCaseStarted",
+        "testStepStarted",
+        "testStepFinished",
+        "testCaseFinished",
+        "testRunFinished",
+    ] {
+        assert!(kinds.contains(&kind), "no {kind} envelope");
+    }
+    let verdicts: Vec<&str> = cases(&run.stream).iter().map(Case::verdict).collect();
+    assert!(
+        verdicts.contains(&"failed") && verdicts.contains(&"skipped"),
+        "{verdicts:?}"
+    );
+    let rows = run
+        .stream
+        .iter()
+        .filter_map(|e| e.get("pickle"))
+        .filter(|p| p["astNodeIds"].as_array().unwrap().len() == 2);
+    assert!(rows.count() > 0, "no row of an outline");
+    let Some(modules) = node_modules() else { return };
+    let o = Command::new("node")
+        .arg(Path::new(ROOT).join("tests/messages/validate.mjs"))
+        .arg(modules)
+        .arg(&run.file)
+        .output()
+        .expect("node runs");
+    assert!(o.status.success(), "not valid against the schema:\n{}", text(&o));
+    // the stream says the schema's version, which is the package's it was validated against
+    let package: Value =
+        serde_json::from_str(&std::fs::read_to_string(modules.join("@cucumber/messages/package.json")).unwrap())
+            .unwrap();
+    assert_eq!(run.stream[0]["meta"]["protocolVersion"], package["version"]);
+}
+
+#[test]
+fn every_id_a_message_names_is_a_message_of_the_stream() {
+    let problems = ids::problems(&faulty().stream);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn every_scenario_has_the_verdict_and_the_reason_the_json_report_gives() {
+    let run = faulty();
+    let mut cases = cases(&run.stream);
+    let expected = expected(&run.json);
+    assert_eq!(cases.len(), expected.len());
+    for (uri, line, name, verdict, reason) in expected {
+        let at = cases
+            .iter()
+            .position(|c| c.uri == uri && c.line == line && c.name == name);
+        let case = cases.remove(at.unwrap_or_else(|| panic!("{uri}:{line} {name} has no test case")));
+        assert_eq!(case.verdict(), verdict, "{uri}:{line} {name}: {:?}", case.statuses);
+        let messages = case.messages;
+        match verdict {
+            "skipped" => assert_eq!(messages, [reason.unwrap()], "{uri}:{line} {name}: the reason"),
+            "failed" => assert!(
+                messages.len() == 1 && messages[0].contains("expected: ") && messages[0].contains("curl -X "),
+                "{uri}:{line} {name}: the failure, its deviations and its curl repro: {messages:?}"
+            ),
+            _ => assert!(messages.is_empty(), "{messages:?}"),
+        }
+    }
+}
+
+#[test]
+fn with_a_dash_the_stream_is_stdout_and_the_console_goes_to_stderr() {
+    let dir = temp_dir("stdout");
+    let o = run(
+        &["--tags", "@mute", "--fault", "ignore-muted", "--messages", "-"],
+        &[],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let stream = parse(&String::from_utf8_lossy(&o.stdout));
+    assert!(ids::problems(&stream).is_empty());
+    assert!(cases(&stream).iter().any(|c| c.verdict() == "failed"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Feature: Mute a participant") && err.contains("Step failed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_drift_is_a_failed_hook_that_carries_its_diff() {
+    let dir = temp_dir("drift");
+    let baseline = dir.join("baseline");
+    let select = ["--tags", "@hold"];
+    let o = run(
+        &[&select[..], &["--record", baseline.to_str().unwrap()]].concat(),
+        &[],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // SignalWire's generation answers otherwise: its scenarios pass, its answers drift
+    let file = dir.join("drift.ndjson");
+    let args = [
+        "--profile",
+        "signalwire",
+        "--baseline",
+        baseline.to_str().unwrap(),
+        "--messages",
+        file.to_str().unwrap(),
+    ];
+    let o = run(&[&select[..], &args].concat(), &[], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let stream = parse(&std::fs::read_to_string(&file).unwrap());
+    let hook = stream.iter().find_map(|e| e.get("hook")).expect("the after hook");
+    assert_eq!(hook["type"], "AFTER_TEST_CASE");
+    let hook_steps: Vec<&Value> = stream
+        .iter()
+        .filter_map(|e| e.get("testCase"))
+        .flat_map(|c| c["testSteps"].as_array().unwrap())
+        .filter(|s| s["hookId"] == hook["id"])
+        .collect();
+    let drifts: Vec<&str> = stream
+        .iter()
+        .filter_map(|e| e.get("testStepFinished"))
+        .filter(|f| hook_steps.iter().any(|s| s["id"] == f["testStepId"]))
+        .filter(|f| f["testStepResult"]["status"] == "FAILED")
+        .filter_map(|f| f["testStepResult"]["message"].as_str())
+        .collect();
+    assert!(!drifts.is_empty(), "no failed hook");
+    for d in drifts {
+        assert!(
+            d.contains("drifted from its baseline") && d.contains("expected: "),
+            "the drift and its diff: {d}"
+        );
+    }
+}
+
+/// The feature file of a report's `uri`, and for the outline row on `line`, the outline's name
+/// and the label the page gives the row (`#<its Examples block>.<its row>`).
+fn outline_row(uri: &str, line: u64) -> Option<(String, String)> {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(uri)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = usize::try_from(line).unwrap() - 1;
+    if !lines[at].trim_start().starts_with('|') {
+        return None;
+    }
+    let examples = (0..at)
+        .rev()
+        .find(|i| lines[*i].trim_start().starts_with("Examples:"))?;
+    let outline = (0..examples)
+        .rev()
+        .find(|i| lines[*i].trim_start().starts_with("Scenario Outline:"))?;
+    let block = (outline..=examples)
+        .filter(|i| lines[*i].trim_start().starts_with("Examples:"))
+        .count();
+    let name = lines[outline]
+        .trim_start()
+        .trim_start_matches("Scenario Outline:")
+        .trim();
+    Some((name.to_string(), format!("#{block}.{}", at - examples - 1)))
+}
+
+#[test]
+fn the_html_formatter_renders_every_scenario_with_its_verdict() {
+    let run = faulty();
+    let Some(modules) = node_modules() else { return };
+    let dir = run.file.parent().unwrap();
+    let html = dir.join("page.html");
+    let o = Command::new("node")
+        .arg(Path::new(ROOT).join("tests/messages/render.mjs"))
+        .args([modules, &run.file, &html])
+        .output()
+        .expect("node runs");
+    assert!(o.status.success(), "the formatter: {}", text(&o));
+    if Command::new("chromium").arg("--version").output().is_err() {
+        eprintln!(
+            "!!! messages: chromium is missing: the page @cucumber/html-formatter rendered is NOT opened (Debian: apt-get install chromium) !!!"
+        );
+        return;
+    }
+    // The page folds the features whose scenarios all passed, as `hidden="until-found"`: the
+    // browser's find-in-page unfolds them by sending `beforematch`, as this does for all.
+    let page = std::fs::read_to_string(&html).unwrap();
+    let unfold = r#"<script>setTimeout(function(){document.querySelectorAll("[hidden=until-found]").forEach(function(p){p.dispatchEvent(new Event("beforematch",{bubbles:true}))})},1000)</script>"#;
+    let end = page.rfind("</body>").expect("the page has a body");
+    let unfolded = dir.join("unfolded.html");
+    std::fs::write(&unfolded, format!("{}{unfold}{}", &page[..end], &page[end..])).unwrap();
+    let o = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", unfolded.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let mut shown = page::scenarios(&dom);
+    let features: Vec<(&str, &str)> = run
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["uri"].as_str().unwrap(), f["name"].as_str().unwrap()))
+        .collect();
+    let expected = expected(&run.json);
+    assert_eq!(shown.len(), expected.len(), "{shown:#?}");
+    for (uri, line, name, verdict, _) in expected {
+        let feature = features.iter().find(|f| f.0 == uri).unwrap().1;
+        let (scenario, row) = match outline_row(&uri, line) {
+            Some((outline, label)) => (outline, Some(label)),
+            None => (name.clone(), None),
+        };
+        let at = shown
+            .iter()
+            .position(|s| s.feature == feature && s.scenario == scenario && s.row == row);
+        let s =
+            shown.remove(at.unwrap_or_else(|| panic!("{uri}:{line} {name} ({scenario} {row:?}) is not on the page")));
+        assert_eq!(
+            s.verdict(),
+            verdict,
+            "{uri}:{line} {name} on the page: {:?}",
+            s.statuses
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! What a page `@cucumber/html-formatter` rendered shows, read from the DOM headless Chromium
+//! dumps: each scenario (each row of an outline, which the page labels `#<examples>.<row>`)
+//! under its feature, with the statuses of its steps.
+//!
+//! The page is read as text: Chromium dumps HTML, not XML. A scenario's heading is an `h2`
+//! (an outline row's an `h3`) with an `id`, and each of its steps an `li` with `data-status`.
+
+use regex::Regex;
+
+/// One scenario on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    /// Its feature's name.
+    pub feature: String,
+    /// Its name as the page heads it (an outline's, placeholders kept).
+    pub scenario: String,
+    /// For a row of an outline, its label (`#1.2`).
+    pub row: Option<String>,
+    /// The statuses of its steps, in order.
+    pub statuses: Vec<String>,
+}
+
+impl Shown {
+    /// Failed if a step failed (or is undefined, ambiguous, pending or unknown), else skipped
+    /// if one was skipped, else passed, as the other reports decide.
+    pub fn verdict(&self) -> &'static str {
+        if self.statuses.is_empty() {
+            "no step shown"
+        } else if self
+            .statuses
+            .iter()
+            .any(|s| !matches!(s.as_str(), "PASSED" | "SKIPPED"))
+        {
+            "failed"
+        } else if self.statuses.iter().any(|s| s == "SKIPPED") {
+            "skipped"
+        } else {
+            "passed"
+        }
+    }
+}
+
+/// The text of some HTML, its tags taken out and its entities read.
+fn text(html: &str) -> String {
+    let tags = Regex::new(r"<[^>]*>").unwrap();
+    tags.replace_all(html, "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Every scenario the page shows, in order.
+pub fn scenarios(dom: &str) -> Vec<Shown> {
+    let scripts = Regex::new(r"(?s)<script.*?</script>|<style.*?</style>").unwrap();
+    let dom = scripts.replace_all(dom, "");
+    let marks = Regex::new(r#"(?s)<h([123]) id="[^"]*"[^>]*>(.*?)</h[123]>|<li data-status="([A-Z]+)""#).unwrap();
+    let (mut out, mut feature, mut outline) = (Vec::new(), String::new(), String::new());
+    let mut current: Option<Shown> = None;
+    for m in marks.captures_iter(&dom) {
+        if let Some(status) = m.get(3) {
+            if let Some(c) = current.as_mut() {
+                c.statuses.push(status.as_str().to_string());
+            }
+            continue;
+        }
+        let heading = text(&m[2]);
+        let (keyword, name) = heading.split_once(": ").unwrap_or(("", heading.as_str()));
+        out.extend(current.take());
+        match (&m[1], keyword) {
+            ("1", _) => feature = name.to_string(),
+            ("2", "Scenario Outline" | "Scenario Template") => outline = name.to_string(),
+            ("2", "Scenario" | "Example") => {
+                current = Some(Shown {
+                    feature: feature.clone(),
+                    scenario: name.to_string(),
+                    row: None,
+                    statuses: Vec::new(),
+                });
+            }
+            ("3", _) if heading.starts_with('#') => {
+                current = Some(Shown {
+                    feature: feature.clone(),
+                    scenario: outline.clone(),
+                    row: Some(heading.trim().to_string()),
+                    statuses: Vec::new(),
+                });
+            }
+            _ => {} // a background, an Examples block, a rule: their steps are no scenario's
+        }
+    }
+    out.extend(current);
+    out
+}

@@ -18,8 +18,11 @@ mod common;
 mod ids;
 #[path = "messages/page.rs"]
 mod page;
+#[path = "messages/verdicts.rs"]
+mod verdicts;
 
 use common::{run, text};
+use verdicts::{Case, cases, expected};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -88,107 +91,6 @@ fn faulty() -> &'static Faulty {
             json: serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap(),
         }
     })
-}
-
-/// Each scenario of a Cucumber JSON report: its file, line and name, its verdict, and the
-/// reason a skipped one was skipped (its skipped step's text).
-fn expected(report: &Value) -> Vec<(String, u64, String, &'static str, Option<String>)> {
-    let mut out = Vec::new();
-    for feature in report.as_array().unwrap() {
-        for element in feature["elements"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["type"] != "background")
-        {
-            let steps = element["steps"].as_array().unwrap();
-            let status = |s: &Value| s["result"]["status"].as_str().unwrap().to_string();
-            let verdict = if steps
-                .iter()
-                .any(|s| !matches!(status(s).as_str(), "passed" | "skipped"))
-            {
-                "failed"
-            } else if steps.iter().any(|s| status(s) == "skipped") {
-                "skipped"
-            } else {
-                "passed"
-            };
-            let reason = steps
-                .iter()
-                .find(|s| status(s) == "skipped")
-                .map(|s| s["name"].as_str().unwrap().to_string());
-            let (uri, line, name) = (
-                feature["uri"].as_str().unwrap(),
-                element["line"].as_u64().unwrap(),
-                element["name"].as_str().unwrap(),
-            );
-            out.push((uri.to_string(), line, name.to_string(), verdict, reason));
-        }
-    }
-    out
-}
-
-/// A test case of a stream: its pickle's file, line and name, the statuses of its steps, and
-/// the messages of their results.
-struct Case {
-    uri: String,
-    line: u64,
-    name: String,
-    statuses: Vec<String>,
-    messages: Vec<String>,
-}
-
-impl Case {
-    /// Its steps' severest status, as the Cucumber JSON report's verdict says it.
-    fn verdict(&self) -> &'static str {
-        if self
-            .statuses
-            .iter()
-            .any(|s| !matches!(s.as_str(), "PASSED" | "SKIPPED"))
-        {
-            "failed"
-        } else if self.statuses.iter().any(|s| s == "SKIPPED") {
-            "skipped"
-        } else {
-            "passed"
-        }
-    }
-}
-
-/// Every test case of a stream, in the order they started.
-fn cases(stream: &[Value]) -> Vec<Case> {
-    let find = |kind: &str, id: &Value| {
-        stream
-            .iter()
-            .filter_map(|e| e.get(kind))
-            .find(|v| v["id"] == *id)
-            .cloned()
-    };
-    let mut out = Vec::new();
-    for started in stream.iter().filter_map(|e| e.get("testCaseStarted")) {
-        let case = find("testCase", &started["testCaseId"]).expect("its test case");
-        let pickle = find("pickle", &case["pickleId"]).expect("its pickle");
-        let results: Vec<&Value> = stream
-            .iter()
-            .filter_map(|e| e.get("testStepFinished"))
-            .filter(|f| f["testCaseStartedId"] == started["id"])
-            .map(|f| &f["testStepResult"])
-            .collect();
-        out.push(Case {
-            uri: pickle["uri"].as_str().unwrap().to_string(),
-            line: pickle["location"]["line"].as_u64().unwrap(),
-            name: pickle["name"].as_str().unwrap().to_string(),
-            statuses: results
-                .iter()
-                .map(|r| r["status"].as_str().unwrap().to_string())
-                .collect(),
-            messages: results
-                .iter()
-                .filter_map(|r| r["message"].as_str().map(str::to_string))
-                .collect(),
-        });
-    }
-    out
 }
 
 #[test]
@@ -339,31 +241,6 @@ fn a_drift_is_a_failed_hook_that_carries_its_diff() {
     }
 }
 
-/// The feature file of a report's `uri`, and for the outline row on `line`, the outline's name
-/// and the label the page gives the row (`#<its Examples block>.<its row>`).
-fn outline_row(uri: &str, line: u64) -> Option<(String, String)> {
-    let text = std::fs::read_to_string(Path::new(ROOT).join(uri)).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    let at = usize::try_from(line).unwrap() - 1;
-    if !lines[at].trim_start().starts_with('|') {
-        return None;
-    }
-    let examples = (0..at)
-        .rev()
-        .find(|i| lines[*i].trim_start().starts_with("Examples:"))?;
-    let outline = (0..examples)
-        .rev()
-        .find(|i| lines[*i].trim_start().starts_with("Scenario Outline:"))?;
-    let block = (outline..=examples)
-        .filter(|i| lines[*i].trim_start().starts_with("Examples:"))
-        .count();
-    let name = lines[outline]
-        .trim_start()
-        .trim_start_matches("Scenario Outline:")
-        .trim();
-    Some((name.to_string(), format!("#{block}.{}", at - examples - 1)))
-}
-
 #[test]
 fn the_html_formatter_renders_every_scenario_with_its_verdict() {
     let run = faulty();
@@ -413,7 +290,7 @@ fn the_html_formatter_renders_every_scenario_with_its_verdict() {
     assert_eq!(shown.len(), expected.len(), "{shown:#?}");
     for (uri, line, name, verdict, _) in expected {
         let feature = features.iter().find(|f| f.0 == uri).unwrap().1;
-        let (scenario, row) = match outline_row(&uri, line) {
+        let (scenario, row) = match page::outline_row(&uri, line) {
             Some((outline, label)) => (outline, Some(label)),
             None => (name.clone(), None),
         };
@@ -428,5 +305,37 @@ fn the_html_formatter_renders_every_scenario_with_its_verdict() {
             "{uri}:{line} {name} on the page: {:?}",
             s.statuses
         );
+    }
+}
+
+#[test]
+fn a_stream_that_cannot_be_written_is_refused_before_the_run() {
+    let o = run(
+        &["--messages", "/no/such/folder/run.ndjson"],
+        &[],
+        &temp_dir("unwritable"),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cannot write the Cucumber Messages report to /no/such/folder/run.ndjson")
+            && err.contains("choose a writable path")
+            && !err.contains("Feature:"),
+        "{err}"
+    );
+}
+
+/// The CI workflow writes the stream and renders it with the scripts these tests run, and
+/// uploads both.
+#[test]
+fn the_ci_workflow_renders_the_messages_and_uploads_the_page() {
+    let workflow = std::fs::read_to_string(Path::new(ROOT).join(".github/workflows/conformance.yml")).unwrap();
+    for needed in [
+        "--messages reports/messages.ndjson",
+        "node tests/messages/render.mjs \"$(tests/messages/setup.sh | tail -n 1)\"",
+        "reports/messages.ndjson reports/cucumber.html",
+        "            reports/messages.ndjson\n            reports/cucumber.html\n",
+    ] {
+        assert!(workflow.contains(needed), "the workflow lacks {needed:?}");
     }
 }

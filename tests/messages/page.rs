@@ -5,6 +5,8 @@
 //! The page is read as text: Chromium dumps HTML, not XML. A scenario's heading is an `h2`
 //! (an outline row's an `h3`) with an `id`, and each of its steps an `li` with `data-status`.
 
+use std::path::Path;
+
 use regex::Regex;
 
 /// One scenario on the page.
@@ -92,4 +94,29 @@ pub fn scenarios(dom: &str) -> Vec<Shown> {
     }
     out.extend(current);
     out
+}
+
+/// The feature file of a report's `uri`, and for the outline row on `line`, the outline's name
+/// and the label the page gives the row (`#<its Examples block>.<its row>`).
+pub fn outline_row(uri: &str, line: u64) -> Option<(String, String)> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(uri)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = usize::try_from(line).unwrap() - 1;
+    if !lines[at].trim_start().starts_with('|') {
+        return None;
+    }
+    let examples = (0..at)
+        .rev()
+        .find(|i| lines[*i].trim_start().starts_with("Examples:"))?;
+    let outline = (0..examples)
+        .rev()
+        .find(|i| lines[*i].trim_start().starts_with("Scenario Outline:"))?;
+    let block = (outline..=examples)
+        .filter(|i| lines[*i].trim_start().starts_with("Examples:"))
+        .count();
+    let name = lines[outline]
+        .trim_start()
+        .trim_start_matches("Scenario Outline:")
+        .trim();
+    Some((name.to_string(), format!("#{block}.{}", at - examples - 1)))
 }

@@ -1,6 +1,6 @@
 //! The reports a run writes beside the console, each only when asked for: JUnit XML, Cucumber
-//! JSON, a self-contained HTML page and a Markdown summary (also appended to
-//! `$GITHUB_STEP_SUMMARY`).
+//! JSON, a self-contained HTML page, a Markdown summary (also appended to
+//! `$GITHUB_STEP_SUMMARY`) and Cucumber Messages (NDJSON, [`messages`]).
 //!
 //! One writer, [`Reports`], is teed beside the console and fans every event out to the reports
 //! that were asked for, so the run composes one writer whatever the combination of flags. Every
@@ -40,8 +40,8 @@ pub use record::RunInfo;
 use record::{Counts, Record};
 
 /// The writer that fans a run's events out to every report asked for, teed beside the
-/// console: one writer for any combination of `--junit`, `--json`, `--html` and
-/// `--summary-md`, and nothing done (no record kept) when none is asked for.
+/// console: one writer for any combination of `--junit`, `--json`, `--html`, `--summary-md`
+/// and `--messages`, and nothing done (no record kept) when none is asked for.
 pub struct Reports<W> {
     info: RunInfo,
     junit: Option<(PathBuf, File)>,

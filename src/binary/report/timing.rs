@@ -1,5 +1,6 @@
-//! What the JUnit and Cucumber JSON reports say of a run beside its verdicts: how long each
-//! step, hook and scenario took, which hooks ran, and how a step failed that raised no failure.
+//! What the JUnit, Cucumber JSON and Cucumber Messages reports say of a run beside its verdicts:
+//! when each scenario started, how long each step, hook and scenario took, which hooks ran, and
+//! how a step failed that raised no failure.
 //! The record keeps them beside its steps; the HTML page and the Markdown summary do not read
 //! them.
 

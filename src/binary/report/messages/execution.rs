@@ -79,10 +79,9 @@ pub fn render(
         timestamp: start.into(),
     })];
     let mut at = start;
-    let mut stopped = false;
     for (step, part) in test_case.test_steps.iter().zip(&parts) {
         let result = match part {
-            Part::Step(record) => step_result(*record, &mut stopped, note),
+            Part::Step(record) => step_result(*record, note),
             Part::Hook(i) => hook_result(s, *i, note),
         };
         let duration = std::time::Duration::new(result.duration.seconds, result.duration.nanos);
@@ -151,15 +150,12 @@ fn plan<'a>(
     (steps, parts)
 }
 
-/// How a step ended, and how long it took; `stopped` is set once a step failed or was
-/// skipped, and the steps after it are skipped without a message.
-fn step_result(record: Option<&StepRecord>, stopped: &mut bool, note: Option<&str>) -> TestStepResult {
+/// How a step ended, and how long it took.
+fn step_result(record: Option<&StepRecord>, note: Option<&str>) -> TestStepResult {
     let Some(record) = record else {
         return result(Status::Unknown, None, std::time::Duration::ZERO);
     };
     let (status, message) = status_of(record, note);
-    let message = if *stopped { None } else { message };
-    *stopped |= !matches!(status, Status::Passed);
     result(status, message, record.ran.duration)
 }
 

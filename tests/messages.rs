@@ -339,3 +339,36 @@ fn the_ci_workflow_renders_the_messages_and_uploads_the_page() {
         assert!(workflow.contains(needed), "the workflow lacks {needed:?}");
     }
 }
+
+/// A run whose failures are mostly about the answers' shape runs the suite again as each other
+/// profile to say which one the target follows: those runs write no stream (the run's own is
+/// not overwritten), and the hint goes to stderr when the stream takes stdout.
+#[test]
+fn the_profile_hint_leaves_the_stream_alone() {
+    let serve = common::Serve::start_with(&["--profile", "signalwire"], &[]);
+    let dir = temp_dir("hint");
+    let (file, json) = (dir.join("run.ndjson"), dir.join("run.json"));
+    let args = ["--target", &serve.base, "--json", json.to_str().unwrap(), "--messages"];
+    for to in [file.to_str().unwrap(), "-"] {
+        let o = run(&[&args[..], &[to]].concat(), &[], &dir);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        // the hint is said on stdout, or on stderr when the stream takes stdout
+        let said = String::from_utf8_lossy(if to == "-" { &o.stderr } else { &o.stdout });
+        assert!(
+            said.contains("the same run as the signalwire profile passes"),
+            "no hint ({to}): {said}"
+        );
+        let stream = match to {
+            "-" => parse(&String::from_utf8_lossy(&o.stdout)),
+            _ => parse(&std::fs::read_to_string(&file).unwrap()),
+        };
+        let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let verdicts: Vec<&str> = cases(&stream).iter().map(Case::verdict).collect();
+        let expected: Vec<&str> = expected(&report).iter().map(|e| e.3).collect();
+        assert_eq!(verdicts.len(), expected.len(), "the run's own stream ({to})");
+        assert_eq!(
+            verdicts.iter().filter(|v| **v == "failed").count(),
+            expected.iter().filter(|v| **v == "failed").count()
+        );
+    }
+}

@@ -139,7 +139,7 @@ fn messages_on_stdout(custom: &RunOptions) -> bool {
 }
 
 /// A line of the run's own on stdout, or on stderr when the Cucumber Messages take stdout.
-fn tell(custom: &RunOptions, line: &str) {
+pub(super) fn tell(custom: &RunOptions, line: &str) {
     if messages_on_stdout(custom) {
         eprintln!("{line}");
     } else {

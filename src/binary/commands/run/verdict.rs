@@ -113,7 +113,7 @@ impl Ended<'_> {
         if !self.embedded
             && let Some(hint) = profiles::hint(&self.profile, &self.target, self.serial)
         {
-            say!("{hint}");
+            super::tell(self.custom, &hint);
         }
         if self.embedded {
             let fault = self

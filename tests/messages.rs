@@ -253,31 +253,7 @@ fn the_html_formatter_renders_every_scenario_with_its_verdict() {
         .output()
         .expect("node runs");
     assert!(o.status.success(), "the formatter: {}", text(&o));
-    if Command::new("chromium").arg("--version").output().is_err() {
-        eprintln!(
-            "!!! messages: chromium is missing: the page @cucumber/html-formatter rendered is NOT opened (Debian: apt-get install chromium) !!!"
-        );
-        return;
-    }
-    // The page folds the features whose scenarios all passed, as `hidden="until-found"`: the
-    // browser's find-in-page unfolds them by sending `beforematch`, as this does for all.
-    let page = std::fs::read_to_string(&html).unwrap();
-    let unfold = r#"<script>setTimeout(function(){document.querySelectorAll("[hidden=until-found]").forEach(function(p){p.dispatchEvent(new Event("beforematch",{bubbles:true}))})},1000)</script>"#;
-    let end = page.rfind("</body>").expect("the page has a body");
-    let unfolded = dir.join("unfolded.html");
-    std::fs::write(&unfolded, format!("{}{unfold}{}", &page[..end], &page[end..])).unwrap();
-    let o = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--virtual-time-budget=15000",
-            "--dump-dom",
-        ])
-        .arg(format!("file://{}", unfolded.display()))
-        .output()
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&o.stdout);
+    let Some(dom) = page::open(&html) else { return };
     let mut shown = page::scenarios(&dom);
     let features: Vec<(&str, &str)> = run
         .json

@@ -6,6 +6,7 @@
 //! (an outline row's an `h3`) with an `id`, and each of its steps an `li` with `data-status`.
 
 use std::path::Path;
+use std::process::Command;
 
 use regex::Regex;
 
@@ -40,6 +41,37 @@ impl Shown {
             "passed"
         }
     }
+}
+
+/// The page at `html` as headless Chromium draws it (its DOM once its script ran), every
+/// feature unfolded; `None`, said loudly, where Chromium is missing.
+pub fn open(html: &Path) -> Option<String> {
+    if Command::new("chromium").arg("--version").output().is_err() {
+        eprintln!(
+            "!!! messages: chromium is missing: the page @cucumber/html-formatter rendered is NOT opened (Debian: apt-get install chromium) !!!"
+        );
+        return None;
+    }
+    // The page folds the features whose scenarios all passed, as `hidden="until-found"`: the
+    // browser's find-in-page unfolds them by sending `beforematch`, as this does for all.
+    let page = std::fs::read_to_string(html).unwrap();
+    let unfold = r#"<script>setTimeout(function(){document.querySelectorAll("[hidden=until-found]").forEach(function(p){p.dispatchEvent(new Event("beforematch",{bubbles:true}))})},1000)</script>"#;
+    let end = page.rfind("</body>").expect("the page has a body");
+    let unfolded = html.with_extension("unfolded.html");
+    std::fs::write(&unfolded, format!("{}{unfold}{}", &page[..end], &page[end..])).unwrap();
+    let o = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", unfolded.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(o.status.success(), "chromium: {}", String::from_utf8_lossy(&o.stderr));
+    Some(String::from_utf8_lossy(&o.stdout).into_owned())
 }
 
 /// The text of some HTML, its tags taken out and its entities read.

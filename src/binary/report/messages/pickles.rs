@@ -124,28 +124,9 @@ impl Compiler<'_> {
             .unwrap_or_default();
         let fill = |text: &str| interpolate(text, &values);
         let row_id = row.map(|(_, r)| r.id.clone());
-        let mut steps = Vec::new();
-        let mut places = Vec::new();
         let own = sc.steps.iter().map(|s| (s, row_id.as_ref()));
-        for (step, row_id) in scope.background.iter().map(|s| (*s, None)).chain(own) {
-            let ty = self.types.get(&step.id).copied().unwrap_or(StepType::Given);
-            places.push((step.location.line, step.location.column.unwrap_or(1), ty));
-            steps.push(PickleStep {
-                argument: argument(step, &fill),
-                ast_node_ids: std::iter::once(step.id.clone()).chain(row_id.cloned()).collect(),
-                id: self.ids.next(),
-                kind: if step.keyword.trim() == "*" {
-                    PickleStepType::Unknown
-                } else {
-                    match ty {
-                        StepType::Given => PickleStepType::Context,
-                        StepType::When => PickleStepType::Action,
-                        StepType::Then => PickleStepType::Outcome,
-                    }
-                },
-                text: fill(&step.text),
-            });
-        }
+        let all = scope.background.iter().map(|s| (*s, None)).chain(own);
+        let (steps, places) = all.map(|(step, row_id)| self.step(step, row_id, &fill)).unzip();
         let pickle = Pickle {
             id: self.ids.next(),
             uri: self.doc.uri.clone(),
@@ -167,6 +148,32 @@ impl Compiler<'_> {
             line,
             steps: places,
         });
+    }
+}
+
+impl Compiler<'_> {
+    /// A pickle step (placeholders filled, naming its step and its row), its place and type.
+    fn step(
+        &mut self,
+        step: &Step,
+        row_id: Option<&String>,
+        fill: &dyn Fn(&str) -> String,
+    ) -> (PickleStep, (usize, usize, StepType)) {
+        let ty = self.types.get(&step.id).copied().unwrap_or(StepType::Given);
+        let kind = match ty {
+            _ if step.keyword.trim() == "*" => PickleStepType::Unknown,
+            StepType::Given => PickleStepType::Context,
+            StepType::When => PickleStepType::Action,
+            StepType::Then => PickleStepType::Outcome,
+        };
+        let pickle_step = PickleStep {
+            argument: argument(step, fill),
+            ast_node_ids: std::iter::once(step.id.clone()).chain(row_id.cloned()).collect(),
+            id: self.ids.next(),
+            kind,
+            text: fill(&step.text),
+        };
+        (pickle_step, (step.location.line, step.location.column.unwrap_or(1), ty))
     }
 }
 

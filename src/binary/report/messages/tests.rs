@@ -214,7 +214,12 @@ fn every_id_is_given_once_and_every_reference_names_its_node() {
         pickles[4]["steps"][1]["astNodeIds"],
         serde_json::json!([rule["children"][0]["background"]["steps"][0]["id"]])
     );
-    // each test case runs its pickle's steps, then the after hook
+}
+
+#[test]
+fn each_test_case_runs_its_pickles_steps_then_the_hook() {
+    let s = stream(&record(0));
+    let pickles = all(&s, "pickle");
     let hook = &all(&s, "hook")[0]["id"];
     for (case, pickle) in all(&s, "testCase").iter().zip(&pickles) {
         assert_eq!(case["pickleId"], pickle["id"]);

@@ -76,7 +76,7 @@ impl Ended<'_> {
         if counts.steps == 0
             && let Some(empty) = self.sharding.as_ref().and_then(|(s, c)| c.empty_share(*s))
         {
-            say!("laml-conformance: {empty}");
+            super::tell(self.custom, &format!("laml-conformance: {empty}"));
             return Exit::Passed;
         }
         if counts.steps == 0 {
@@ -123,7 +123,7 @@ impl Ended<'_> {
         if !self.embedded
             && let Some(hint) = profiles::hint(&self.profile, &self.target, self.serial)
         {
-            say!("{hint}");
+            super::tell(self.custom, &hint);
         }
         if self.embedded {
             let fault = self

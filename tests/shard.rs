@@ -69,7 +69,10 @@ struct Sharded {
 fn sharded(name: &str, extra: &[&str]) -> Sharded {
     let dir = temp_dir(name);
     let with = |args: &[&str]| -> Vec<String> { args.iter().chain(extra).map(|a| a.to_string()).collect() };
-    let whole = laml(&refs(&with(&["--junit", "whole.xml"])), &dir);
+    let whole = laml(
+        &refs(&with(&["--junit", "whole.xml", "--messages", "whole.ndjson"])),
+        &dir,
+    );
     let shards = (1..=3)
         .map(|i| {
             let (shard, junit) = (format!("{i}/3"), format!("shard-{i}.xml"));
@@ -80,7 +83,10 @@ fn sharded(name: &str, extra: &[&str]) -> Sharded {
             (o, std::fs::read_to_string(dir.join(&junit)).unwrap())
         })
         .collect();
-    let merged = laml(&["merge", "out", "--junit", "merged.xml"], &dir);
+    let merged = laml(
+        &["merge", "out", "--junit", "merged.xml", "--messages", "merged.ndjson"],
+        &dir,
+    );
     let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
     Sharded {
         whole: (whole, read("whole.xml")),
@@ -122,6 +128,48 @@ fn three_shards_run_disjoint_shares_of_the_whole_suite_and_merge_into_its_report
     std::fs::remove_dir_all(&s.dir).ok();
 }
 
+/// Each pickle of a Cucumber Messages stream (its feature, name and steps' text) with the
+/// statuses of its test steps, as a sorted list: the verdicts the stream reports, whatever
+/// the order the scenarios ran in.
+fn message_verdicts(ndjson: &str) -> Vec<(String, String, Vec<String>)> {
+    use serde_json::Value;
+    use std::collections::HashMap;
+    let envelopes: Vec<Value> = ndjson.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let of = |kind: &'static str| envelopes.iter().filter_map(move |e| e.get(kind));
+    let pickles: HashMap<&str, &Value> = of("pickle").map(|p| (p["id"].as_str().unwrap(), p)).collect();
+    let cases: HashMap<&str, &str> = of("testCase")
+        .map(|c| (c["id"].as_str().unwrap(), c["pickleId"].as_str().unwrap()))
+        .collect();
+    let started: HashMap<&str, &str> = of("testCaseStarted")
+        .map(|s| (s["id"].as_str().unwrap(), s["testCaseId"].as_str().unwrap()))
+        .collect();
+    let mut statuses: HashMap<&str, Vec<String>> = HashMap::new();
+    for f in of("testStepFinished") {
+        let case = cases[started[f["testCaseStartedId"].as_str().unwrap()]];
+        let status = f["testStepResult"]["status"].as_str().unwrap().to_string();
+        statuses.entry(case).or_default().push(status);
+    }
+    let mut out: Vec<_> = pickles
+        .iter()
+        .map(|(id, p)| {
+            let steps: Vec<&str> = p["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["text"].as_str().unwrap())
+                .collect();
+            let name = format!("{} / {}", p["name"].as_str().unwrap(), steps.join(" / "));
+            (
+                p["uri"].as_str().unwrap().to_string(),
+                name,
+                statuses.remove(id).unwrap_or_default(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[test]
 fn with_a_fault_the_merge_fails_as_the_run_does_with_the_same_counts() {
     let s = sharded("fault", &["--fault", "ignore-muted"]);
@@ -140,6 +188,18 @@ fn with_a_fault_the_merge_fails_as_the_run_does_with_the_same_counts() {
             .collect()
     };
     assert_eq!(failed(xml), failed(&s.whole.1), "the same scenarios failed");
+    // the Cucumber Messages of the merge say every scenario's steps as the run's do
+    let read = |f: &str| std::fs::read_to_string(s.dir.join(f)).unwrap();
+    let (merged, whole) = (
+        message_verdicts(&read("merged.ndjson")),
+        message_verdicts(&read("whole.ndjson")),
+    );
+    assert!(
+        merged.iter().any(|(_, _, st)| st.iter().any(|s| s == "FAILED")),
+        "{merged:?}"
+    );
+    assert_eq!(merged.len(), whole.len());
+    assert_eq!(merged, whole, "the merged stream's verdicts are the run's");
     std::fs::remove_dir_all(&s.dir).ok();
 }
 

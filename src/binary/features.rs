@@ -67,6 +67,14 @@ impl cucumber::Parser<Source> for Features {
     }
 }
 
+/// The compiled-in features' texts, by the path a run names them by (`features/<name>`).
+pub fn embedded_texts() -> Vec<(PathBuf, String)> {
+    texts(&Source::default())
+        .into_iter()
+        .filter_map(|(path, text)| Some((path, text.ok()?)))
+        .collect()
+}
+
 /// Every feature file of a [`Source`] and its text (or why it could not be read), in the
 /// order the run parses them; a sharded run keeps them as its plan, and `merge` parses them
 /// again.

@@ -45,9 +45,19 @@ pub fn main(opts: MergeOptions) -> ExitCode {
 fn merge(opts: &MergeOptions) -> Result<Exit, String> {
     let mut results = shard::read_all(&opts.dirs)?;
     shard::check(&results)?;
-    let mut requested = opts.reports.open()?;
     results.sort_by_key(|(_, r)| r.shard);
     let plan = results[0].1.plan.clone();
+    // the Cucumber Messages carry the features as the shards read them
+    let texts = plan
+        .features
+        .iter()
+        .filter_map(|f| match &f.content {
+            Content::Text(text) => Some((PathBuf::from(&f.path), text.clone())),
+            Content::Unreadable(_) => None,
+        })
+        .collect();
+    let mut requested = opts.reports.open(texts)?;
+    requested.define_steps(report::definitions_of::<steps::ConformanceWorld>);
     let urls: Vec<String> = results
         .iter()
         .filter_map(|(_, r)| r.embedded().map(str::to_string))
@@ -59,10 +69,19 @@ fn merge(opts: &MergeOptions) -> Result<Exit, String> {
     let written = report::Written::default();
     report::write(&mut requested, &merged.record, &merged.info, &written);
     let record = &merged.record;
-    say!("[Summary] {shards} shard(s) merged");
-    say!("{} feature(s)", record.features.len());
-    say!("{} scenarios{}", record.counts().total(), parts(record.counts()));
-    say!("{} steps{}", record.step_counts().total(), parts(record.step_counts()));
+    let summary = [
+        format!("[Summary] {shards} shard(s) merged"),
+        format!("{} feature(s)", record.features.len()),
+        format!("{} scenarios{}", record.counts().total(), parts(record.counts())),
+        format!("{} steps{}", record.step_counts().total(), parts(record.step_counts())),
+    ]
+    .join("\n");
+    // `--messages -` takes stdout for the stream
+    if opts.reports.messages_on_stdout() {
+        eprintln!("{summary}");
+    } else {
+        say!("{summary}");
+    }
     let every = plan.tags.is_none() && plan.name.is_none();
     Ok(verdict(record, &merged.info, every, &written))
 }

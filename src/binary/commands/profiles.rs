@@ -67,8 +67,9 @@ pub fn count(finished: &cucumber::event::ScenarioFinished) {
 /// The run's own arguments without those that a run per profile must not repeat: the reports
 /// (each run writes its own JSON), the baselines, and the profile.
 fn args_for_profiles(args: &[String]) -> Vec<String> {
-    const WITH_VALUE: [&str; 7] = [
+    const WITH_VALUE: [&str; 8] = [
         "--junit",
+        "--messages",
         "--json",
         "--html",
         "--summary-md",

@@ -23,6 +23,7 @@ mod json;
 mod junit;
 pub mod known;
 mod markdown;
+mod messages;
 mod place;
 mod record;
 #[cfg(test)]
@@ -42,11 +43,12 @@ use cucumber::writer::{self, Ext as _};
 use cucumber::{Event, Writer, cli, parser};
 
 pub use files::{GITHUB_STEP_SUMMARY, Paths, Requested};
+pub use messages::{Texts, definitions_of};
 pub use record::{Counts, Record, RunInfo, shown_path};
 
 /// The writer that fans a run's events out to every report asked for, teed beside the
-/// console: one writer for any combination of `--junit`, `--json`, `--html`, `--summary-md`
-/// and `--shard-out`, and nothing done (no record kept) when none is asked for.
+/// console: one writer for any combination of `--junit`, `--json`, `--html`, `--summary-md`,
+/// `--messages` and `--shard-out`, and nothing done (no record kept) when none is asked for.
 pub struct Reports<W> {
     info: RunInfo,
     requested: Requested,
@@ -80,16 +82,17 @@ impl Written {
     }
 }
 
-impl<W: std::fmt::Debug> Reports<W> {
+impl<W: std::fmt::Debug + cucumber::codegen::WorldInventory> Reports<W> {
     /// The reports of `requested` (and the shard's results, with `--shard-out`), ready to be
     /// teed beside the console (they count nothing: the console's writer keeps the statistics),
     /// with the handle that says afterwards whether they were all written.
     pub fn for_tee(
-        requested: Requested,
+        mut requested: Requested,
         info: RunInfo,
         shard_out: Option<shard::Out>,
     ) -> (writer::discard::Arbitrary<writer::discard::Stats<Self>>, Written) {
         let written = Written::default();
+        requested.define_steps(messages::definitions_of::<W>);
         let record = (requested.records() || shard_out.is_some()).then(|| Record::listing(info.known.clone()));
         let reports = Reports {
             info,
@@ -143,6 +146,10 @@ pub fn write(requested: &mut Requested, record: &Record, info: &RunInfo, written
             path,
             file.write_all(format!("{summary}\n").as_bytes()),
         );
+    }
+    if let Some(sink) = &mut requested.messages {
+        let done = sink.write(record, info);
+        written.check("Cucumber Messages", sink.path(), done);
     }
 }
 

@@ -395,7 +395,8 @@ impl Record {
             }
             Scenario::Finished => {
                 let mut done = self.current.take().expect("a scenario is being recorded");
-                done.ran.duration = since(self.scenario_started.take());
+                done.ran.started = self.scenario_started.take();
+                done.ran.duration = since(done.ran.started);
                 if let Some(f) = self.features.iter_mut().rev().find(|f| f.source == *feature) {
                     f.scenarios.push(done);
                 }

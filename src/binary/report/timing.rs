@@ -1,5 +1,6 @@
-//! What the JUnit and Cucumber JSON reports say of a run beside its verdicts: how long each
-//! step, hook and scenario took, which hooks ran, and how a step failed that raised no failure.
+//! What the JUnit, Cucumber JSON and Cucumber Messages reports say of a run beside its verdicts:
+//! when each scenario started, how long each step, hook and scenario took, which hooks ran, and
+//! how a step failed that raised no failure.
 //! The record keeps them beside its steps; the HTML page and the Markdown summary do not read
 //! them.
 
@@ -27,6 +28,8 @@ pub enum StepError {
 pub struct ScenarioRun {
     /// Its column, which names it in JUnit beside its line.
     pub col: usize,
+    /// When it started (the Cucumber Messages say when each scenario ran).
+    pub started: Option<std::time::SystemTime>,
     /// From its start to its end.
     pub duration: std::time::Duration,
     /// Its hooks, in the order they ended.

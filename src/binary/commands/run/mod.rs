@@ -89,7 +89,12 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
     prepare::check_options(&opts).map_err(refused)?;
     let shard = shard::chosen(custom.shard.as_deref()).map_err(refused)?;
     let settings = prepare::settings(&custom).map_err(refused)?;
-    let requested = custom.reports.open().map_err(refused)?;
+    let texts = if custom.features.is_none() {
+        features::embedded_texts()
+    } else {
+        Vec::new()
+    };
+    let requested = custom.reports.open(texts).map_err(refused)?;
     let fault = custom
         .fault
         .as_deref()
@@ -99,7 +104,7 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
     let baseline = prepare::baseline(&custom).map_err(refused)?;
     let known = verdict::Known::prepare(&opts, shard.is_some_and(|(s, _)| s.splits())).map_err(refused)?;
     // Every setting is checked: the run starts by saying what it runs against.
-    say!("{}", settings.first_line());
+    tell(&custom, &settings.first_line());
     let target = Target::from_settings(&settings, fault)
         .await
         .map_err(|e| refused(e.to_string()))?;
@@ -142,12 +147,21 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
     let (counts, written) = execute(opts, reports, info, &ended, stop_note.clone()).await;
     ended.written = written;
     if let Some(stopped) = stop_note.get() {
-        say!("{stopped}"); // under cucumber's summary, which counts only what ran
+        tell(&custom, &stopped.to_string()); // under cucumber's summary, which counts only what ran
     }
     if let Some((shard, counted)) = &ended.sharding {
-        say!("{}", counted.said(*shard));
+        tell(&custom, &counted.said(*shard));
     }
     Ok(ended.verdict(&counts))
+}
+
+/// A line of the run's own on stdout, or on stderr when the Cucumber Messages take stdout.
+pub(super) fn tell(custom: &RunOptions, line: &str) {
+    if custom.reports.messages_on_stdout() {
+        eprintln!("{line}");
+    } else {
+        say!("{line}");
+    }
 }
 
 /// The scenarios run by cucumber, with the console and the reports asked for as its writers.
@@ -182,7 +196,12 @@ async fn execute(
     };
     let filter = shard::filter(&mut opts, this_shard, counted);
     // cucumber's look, each failure said from the value its step raised (`report::console`)
-    let console = report::console::Console::new(io::stdout())
+    let out: Box<dyn io::Write> = if opts.custom.reports.messages_on_stdout() {
+        Box::new(io::stderr())
+    } else {
+        Box::new(io::stdout())
+    };
+    let console = report::console::Console::new(out)
         .listing(ended.known.ledger.clone())
         .summarized();
     let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(

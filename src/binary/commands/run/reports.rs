@@ -1,7 +1,7 @@
 //! The report flags, one set for the run and for `merge`, which writes the same reports from
 //! the shards' results.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::report;
 
@@ -22,12 +22,18 @@ pub struct ReportFlags {
     /// scenarios), and append it to $GITHUB_STEP_SUMMARY when that is set.
     #[arg(long, value_name = "FILE")]
     summary_md: Option<PathBuf>,
+    /// Also write the run as Cucumber Messages (NDJSON) to this file, or to stdout with `-` (the
+    /// console then goes to stderr); `@cucumber/html-formatter` renders it into a searchable page.
+    #[arg(long, value_name = "FILE")]
+    messages: Option<PathBuf>,
 }
 
 impl ReportFlags {
     /// The report files asked for, opened (so that one that cannot be written is said before
     /// the run, not after it).
-    pub fn open(&self) -> Result<report::Requested, String> {
+    /// `texts` are the features' texts the Cucumber Messages carry, by the path the record names
+    /// them by (a feature not among them is read from its file).
+    pub fn open(&self, texts: report::Texts) -> Result<report::Requested, String> {
         report::Requested::open(report::Paths {
             junit: self.junit.as_deref(),
             json: self.json.as_deref(),
@@ -36,7 +42,13 @@ impl ReportFlags {
             github: std::env::var_os(report::GITHUB_STEP_SUMMARY)
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
+            messages: self.messages.as_deref().map(|p| (p, texts)),
         })
         .map_err(|e| e.to_string())
+    }
+
+    /// Whether `--messages -` takes stdout for the stream, leaving the console to stderr.
+    pub fn messages_on_stdout(&self) -> bool {
+        self.messages.as_deref() == Some(Path::new("-"))
     }
 }

@@ -57,8 +57,11 @@ pub fn prepare(
         None => None,
     };
     if let Some((shard, from)) = shard {
-        say!(
-            "laml-conformance: shard {shard} (from {from}): only the scenarios that hash to it run here, after --tags and --name"
+        super::tell(
+            &opts.custom,
+            &format!(
+                "laml-conformance: shard {shard} (from {from}): only the scenarios that hash to it run here, after --tags and --name"
+            ),
         );
     }
     Ok(out)

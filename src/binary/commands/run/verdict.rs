@@ -126,7 +126,7 @@ impl Ended<'_> {
         if counts.steps == 0
             && let Some(empty) = self.sharding.as_ref().and_then(|(s, c)| c.empty_share(*s))
         {
-            say!("laml-conformance: {empty}");
+            super::tell(self.custom, &format!("laml-conformance: {empty}"));
             return Exit::Passed;
         }
         if counts.steps == 0 {
@@ -149,7 +149,7 @@ impl Ended<'_> {
     fn by_ledger(&self, ledger: &Ledger, counts: &Counts) -> Exit {
         let judged = self.failed.judged();
         let with = |v: Verdict| judged.iter().filter(move |j| j.verdict == v);
-        say_known(ledger, &with(Verdict::Known).collect::<Vec<_>>());
+        say_known(self.custom, ledger, &with(Verdict::Known).collect::<Vec<_>>());
         let fixed: Vec<&Judged> = with(Verdict::Fixed).collect();
         if !fixed.is_empty() {
             let lines: Vec<String> = fixed.iter().map(|j| format!("  {}", said(j))).collect();
@@ -258,7 +258,7 @@ impl Ended<'_> {
         if !self.embedded
             && let Some(hint) = profiles::hint(&self.profile, &self.target, self.serial)
         {
-            say!("{hint}");
+            super::tell(self.custom, &hint);
         }
         if self.embedded {
             let fault = self
@@ -285,18 +285,18 @@ fn said(j: &Judged) -> String {
     }
 }
 
-/// The known failures, under cucumber's summary: how many, and each with its reason.
-fn say_known(ledger: &Ledger, known: &[&Judged]) {
-    if known.is_empty() {
-        say!("[Known divergences] no scenario listed in {} failed", ledger.file());
-        return;
-    }
-    say!(
-        "[Known divergences] {} failed scenario(s) are listed in {}, and do not fail the run:",
-        known.len(),
-        ledger.file()
-    );
-    for j in known {
-        say!("  {}", said(j));
-    }
+/// The known failures, under cucumber's summary: how many, and each with its reason (on stdout,
+/// or on stderr when the Cucumber Messages take stdout).
+fn say_known(custom: &RunOptions, ledger: &Ledger, known: &[&Judged]) {
+    let mut lines = vec![if known.is_empty() {
+        format!("[Known divergences] no scenario listed in {} failed", ledger.file())
+    } else {
+        format!(
+            "[Known divergences] {} failed scenario(s) are listed in {}, and do not fail the run:",
+            known.len(),
+            ledger.file()
+        )
+    }];
+    lines.extend(known.iter().map(|j| format!("  {}", said(j))));
+    super::tell(custom, &lines.join("\n"));
 }

@@ -30,10 +30,11 @@ mod binary {
     pub mod features;
     pub mod progress;
     pub mod report;
+    pub mod shard;
     pub mod steps;
 }
 
-use binary::{child, commands, coverage, explore, fail_fast, features, progress, report, steps};
+use binary::{child, commands, coverage, explore, fail_fast, features, progress, report, shard, steps};
 
 use std::process::ExitCode;
 

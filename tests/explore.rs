@@ -101,6 +101,10 @@ const OUT_OF_REACH: &[(&str, &str)] = &[
         "explore compares end_conference_on_exit as a placeholder (a join flag), as for the fault above",
     ),
     (
+        "end-conference-on-exit-sticks",
+        "explore compares end_conference_on_exit as a placeholder (a join flag), as for the two faults above",
+    ),
+    (
         "muting-ends-the-conference",
         "what it changes is end_conference_on_exit, which explore compares as a placeholder (a join flag)",
     ),

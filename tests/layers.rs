@@ -22,11 +22,12 @@
 //! - fail_fast: nothing
 //! - features: nothing
 //! - progress: nothing
+//! - shard: nothing
 //! - steps: nothing
 //! - coverage: features
-//! - report: child, fail_fast
+//! - report: child, fail_fast, shard
 //! - explore: child, progress, steps
-//! - commands: child, coverage, explore, fail_fast, features, progress, report, steps
+//! - commands: child, coverage, explore, fail_fast, features, progress, report, shard, steps
 //!
 //! Within a module folder (`src/library/sim/`, `src/binary/explore/`, …) the submodules use
 //! each other (`super::…`, `crate::…`) without a cycle. A folder's `mod.rs` is left out of
@@ -65,9 +66,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("fail_fast", &[]),
     ("features", &[]),
     ("progress", &[]),
+    ("shard", &[]),
     ("steps", &[]),
     ("coverage", &["features"]),
-    ("report", &["child", "fail_fast"]),
+    ("report", &["child", "fail_fast", "shard"]),
     ("explore", &["child", "progress", "steps"]),
     (
         "commands",
@@ -79,6 +81,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "features",
             "progress",
             "report",
+            "shard",
             "steps",
         ],
     ),

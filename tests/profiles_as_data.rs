@@ -16,7 +16,12 @@ use laml_conformance::spec::profile::PROFILES;
 use regex::Regex;
 
 /// The files that may name `profile::DEFAULT`: where a run's and `serve`'s profile is chosen.
-const CHOOSE_THE_DEFAULT: &[&str] = &["src/library/config/mod.rs", "src/binary/commands/serve.rs"];
+const CHOOSE_THE_DEFAULT: &[&str] = &[
+    "src/library/config/mod.rs",
+    "src/binary/commands/serve.rs",
+    // the healthy run of the fault matrix, whatever the environment says
+    "src/binary/commands/faults.rs",
+];
 
 /// Whether a line of code compares something with a profile's name: `x == "seed"`,
 /// `"twilio" != x`, `.eq("seed")`, `profile.name == …`, `match profile.name.as_str()`.

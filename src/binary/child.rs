@@ -39,6 +39,9 @@ pub fn run_suite_coded(exe: &Path, args: &[String], report: &Path) -> Result<Vec
         .arg("--json")
         .arg(report)
         .env_remove("CUCUMBER_FILTER_TAGS")
+        // a CI's shard variables are for the run it starts, not for each of these
+        .env_remove("CI_NODE_INDEX")
+        .env_remove("CI_NODE_TOTAL")
         .env(CHILD, "1")
         .stdin(Stdio::null())
         .output()
@@ -65,6 +68,42 @@ pub enum Verdict {
     Failed,
     /// A step was skipped (the target could not arrange it) and none failed.
     Skipped,
+    /// A step failed, and the ledger of known divergences (`--known`) lists the scenario: it
+    /// does not fail the run.
+    Known,
+    /// Every step passed, but the ledger of known divergences lists the scenario: it fails the
+    /// run until its entry is removed, so that the ledger says only what is true.
+    Fixed,
+}
+
+/// How a scenario ran, by its steps and hooks alone, before a ledger of known divergences is
+/// read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ran {
+    /// Every step passed.
+    Passed,
+    /// A step was skipped on purpose and none failed.
+    Skipped,
+    /// A step failed (or matched no definition), and no hook did.
+    StepFailed,
+    /// A hook failed: a drift from a baseline, or a participant not restored.
+    HookFailed,
+}
+
+impl Verdict {
+    /// The verdict of a scenario that ran as `ran`, `listed` or not in the ledger of known
+    /// divergences. The ledger speaks of what the target answers, so it covers a failed step;
+    /// a failed hook (a drift from a baseline, a participant not restored) fails the scenario
+    /// whatever it says, and a skipped scenario stays skipped.
+    pub fn of(ran: Ran, listed: bool) -> Verdict {
+        match (ran, listed) {
+            (Ran::HookFailed, _) | (Ran::StepFailed, false) => Verdict::Failed,
+            (Ran::StepFailed, true) => Verdict::Known,
+            (Ran::Skipped, _) => Verdict::Skipped,
+            (Ran::Passed, true) => Verdict::Fixed,
+            (Ran::Passed, false) => Verdict::Passed,
+        }
+    }
 }
 
 /// The statuses of an element's steps, in order.
@@ -74,7 +113,10 @@ pub fn statuses(element: &Element) -> Vec<Status> {
 
 /// Every scenario of a report with its feature's name and its verdict, in report order. A
 /// Background that did not pass fails the scenario it ran for (cucumber reports that scenario
-/// with no steps at all); a step that is undefined, ambiguous or pending fails it too.
+/// with no steps at all); a step that is undefined, ambiguous or pending fails it too. A
+/// scenario the report marks as listed in a ledger of known divergences
+/// ([`cucumber_json::KNOWN_TAG`]) is known when it failed and fixed when it passed, as the run
+/// that wrote the report judged it.
 pub fn verdicts(report: &[Feature]) -> Vec<(String, String, Verdict)> {
     let mut out = Vec::new();
     for feature in report {
@@ -91,15 +133,18 @@ pub fn verdicts(report: &[Feature]) -> Vec<(String, String, Verdict)> {
                 .iter()
                 .chain(&element.after)
                 .any(|h| h.result.status != Status::Passed);
-            let broken = std::mem::take(&mut background_failed) || statuses.is_empty() || hook_failed;
-            let verdict = if broken || statuses.iter().any(|s| !s.is_ok()) {
-                Verdict::Failed
+            let broken = std::mem::take(&mut background_failed) || statuses.is_empty();
+            let ran = if hook_failed {
+                Ran::HookFailed
+            } else if broken || statuses.iter().any(|s| !s.is_ok()) {
+                Ran::StepFailed
             } else if statuses.contains(&Status::Skipped) {
-                Verdict::Skipped
+                Ran::Skipped
             } else {
-                Verdict::Passed
+                Ran::Passed
             };
-            out.push((feature.name.clone(), element.name.clone(), verdict));
+            let listed = element.tags.iter().any(|t| t.name == cucumber_json::KNOWN_TAG);
+            out.push((feature.name.clone(), element.name.clone(), Verdict::of(ran, listed)));
         }
     }
     out
@@ -144,5 +189,35 @@ mod tests {
                 ("f".to_string(), Verdict::Failed),
             ]
         );
+    }
+
+    #[test]
+    fn a_scenario_marked_known_is_known_when_it_fails_and_fixed_when_it_passes() {
+        let known = |name: &str, steps: &[Status]| {
+            let mut e = cucumber_json::tests::element(Kind::Scenario, name, steps);
+            e.tags.push(cucumber_json::Tag {
+                name: cucumber_json::KNOWN_TAG.into(),
+                line: 1,
+            });
+            e
+        };
+        let mut drifted = known("d", &[Status::Failed]);
+        drifted.after = vec![cucumber_json::HookResult {
+            result: cucumber_json::tests::result(Status::Failed),
+        }];
+        let report = [Feature {
+            uri: None,
+            keyword: "Feature".into(),
+            name: "F".into(),
+            tags: Vec::new(),
+            elements: vec![
+                known("a", &[Status::Passed, Status::Failed]),
+                known("b", &[Status::Passed]),
+                known("c", &[Status::Skipped]),
+                drifted,
+            ],
+        }];
+        let got: Vec<Verdict> = verdicts(&report).into_iter().map(|(_, _, v)| v).collect();
+        assert_eq!(got, [Verdict::Known, Verdict::Fixed, Verdict::Skipped, Verdict::Failed]);
     }
 }

@@ -47,29 +47,50 @@ impl cucumber::Parser<Source> for Features {
     type Output = futures::stream::Iter<std::vec::IntoIter<parser::Result<Feature>>>;
 
     fn parse(self, input: Source, _: Self::Cli) -> Self::Output {
-        let features: Vec<parser::Result<Feature>> = match Some(input).filter(|p| !p.as_os_str().is_empty()) {
-            None => EMBEDDED
-                .iter()
-                .map(|(name, text)| parse_text(text, Path::new("features").join(name)))
-                .collect(),
-            Some(path) => files(&path)
-                .into_iter()
-                .map(|file| match std::fs::read_to_string(&file) {
-                    Ok(text) => parse_text(&text, file),
-                    Err(source) => {
-                        eprintln!(
-                            "laml-conformance: cannot read {}: {source}; make it readable, or leave it out of --features",
-                            file.display()
-                        );
-                        Err(parser::Error::Parsing(Arc::new(gherkin::ParseFileError::Reading {
-                            path: file,
-                            source,
-                        })))
-                    }
-                })
-                .collect(),
-        };
+        let features: Vec<parser::Result<Feature>> = texts(&input)
+            .into_iter()
+            .map(|(file, text)| match text {
+                Ok(text) => parse_text(&text, file),
+                Err(source) => {
+                    eprintln!(
+                        "laml-conformance: cannot read {}: {source}; make it readable, or leave it out of --features",
+                        file.display()
+                    );
+                    Err(parser::Error::Parsing(Arc::new(gherkin::ParseFileError::Reading {
+                        path: file,
+                        source,
+                    })))
+                }
+            })
+            .collect();
         futures::stream::iter(features)
+    }
+}
+
+/// The compiled-in features' texts, by the path a run names them by (`features/<name>`).
+pub fn embedded_texts() -> Vec<(PathBuf, String)> {
+    texts(&Source::default())
+        .into_iter()
+        .filter_map(|(path, text)| Some((path, text.ok()?)))
+        .collect()
+}
+
+/// Every feature file of a [`Source`] and its text (or why it could not be read), in the
+/// order the run parses them; a sharded run keeps them as its plan, and `merge` parses them
+/// again.
+pub fn texts(input: &Source) -> Vec<(PathBuf, std::io::Result<String>)> {
+    match Some(input).filter(|p| !p.as_os_str().is_empty()) {
+        None => EMBEDDED
+            .iter()
+            .map(|(name, text)| (Path::new("features").join(name), Ok(text.to_string())))
+            .collect(),
+        Some(path) => files(path)
+            .into_iter()
+            .map(|file| {
+                let text = std::fs::read_to_string(&file);
+                (file, text)
+            })
+            .collect(),
     }
 }
 
@@ -100,7 +121,7 @@ fn files(path: &Path) -> Vec<PathBuf> {
 }
 
 /// One feature, parsed and expanded, or why not, with where.
-fn parse_text(text: &str, path: PathBuf) -> parser::Result<Feature> {
+pub fn parse_text(text: &str, path: PathBuf) -> parser::Result<Feature> {
     if text.trim().is_empty() {
         // gherkin says "2:1, expected a step …" of an empty file
         eprintln!(

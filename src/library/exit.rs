@@ -8,11 +8,11 @@ use std::process::ExitCode;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Exit {
-    /// Every scenario passed (`profiles`: the target conforms to a profile; `explore`: no
-    /// divergence).
+    /// Every scenario passed, or failed as the ledger of `--known` lists it (`profiles`: the
+    /// target conforms to a profile; `explore`: no divergence).
     Passed = 0,
-    /// A scenario failed or drifted from its baseline (`profiles`: no profile fits; `explore`: a
-    /// divergence).
+    /// A scenario failed or drifted from its baseline, or one the ledger of `--known` lists
+    /// passed (`profiles`: no profile fits; `explore`: a divergence).
     Failed = 1,
     /// Usage or configuration: a bad flag or setting, a feature that does not parse, no scenario
     /// selected, a report that cannot be written.

@@ -14,7 +14,7 @@ use crate::client::Exchange;
 use crate::spec::deviation::Deviation;
 
 /// What kind of failure it is: every kind fails the scenario, the reports say them apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// The target broke a documented rule.
@@ -24,8 +24,8 @@ pub enum Kind {
     Drift,
 }
 
-/// One failed check.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+/// One failed check. It serialises whole (a shard's results, read back by `merge`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
     /// Failed or drifted.
     pub kind: Kind,
@@ -41,6 +41,7 @@ pub struct Failure {
     /// Whether the answer was judged against a documented shape (the resource, an example, an
     /// error body, an empty 204) and differed from it: what a server of another generation of
     /// the documentation fails on, for the hint that names the profile it fits instead.
+    #[serde(default)]
     pub against_shape: bool,
 }
 
@@ -186,5 +187,36 @@ mod tests {
         let extra = Deviation::unexpected("extra", &json!(1));
         assert!(Failure::deviating("values", vec![extra]).is_about_shape());
         assert!(!Failure::new("no conference").is_about_shape());
+    }
+
+    #[test]
+    fn a_failure_comes_back_from_its_json_as_it_renders_its_curl_repro_included() {
+        use crate::client::{Exchange, SentRequest};
+        use crate::spec::wire::AuthScheme;
+        let exchange = Exchange {
+            request: SentRequest {
+                method: "POST".into(),
+                url: "http://127.0.0.1:1/x".into(),
+                user: Some("PN1".into()),
+                throwaway_token: Some("throwaway".into()),
+                auth: AuthScheme::Bearer,
+                headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
+                body: "Muted=true".into(),
+            },
+            status: 200,
+            headers: vec![("date".into(), "x".into())],
+            body: "{\"muted\":false}".into(),
+            elapsed: std::time::Duration::from_millis(3),
+        };
+        let d = Deviation::values("muted", &json!(true), &json!(false));
+        let failure = Failure::deviating("the response differs", vec![d])
+            .with_exchange(&exchange)
+            .with_hint("send Muted=true")
+            .of_kind(Kind::Drift)
+            .against_shape();
+        let back: Failure = serde_json::from_str(&serde_json::to_string(&failure).unwrap()).unwrap();
+        assert_eq!(back.to_string(), failure.to_string());
+        assert!(back.to_string().contains("Authorization: Bearer throwaway"), "{back}");
+        assert_eq!((back.kind, back.against_shape), (Kind::Drift, true));
     }
 }

@@ -42,12 +42,14 @@ pub fn curl_json(auth: &[&str], form: &[String], url: &str) -> serde_json::Value
 pub const BIN: &str = env!("CARGO_BIN_EXE_laml-conformance");
 
 /// Runs the binary with `args` and `env` in `dir`, with no colour and none of the caller's tag
-/// filter or profile, and no GitHub step summary unless `env` names one (a test run in CI must
-/// not write into the job's summary).
+/// filter or profile, and no GitHub step summary or CI shard unless `env` names one (a test run
+/// in CI must not write into the job's summary, nor run a share of its scenarios).
 pub fn run(args: &[&str], env: &[(String, String)], dir: &Path) -> Output {
     Command::new(BIN)
         .args(args)
         .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("CI_NODE_INDEX")
+        .env_remove("CI_NODE_TOTAL")
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .env("CUCUMBER_COLOR", "never")
         .env_remove("CUCUMBER_FILTER_TAGS")

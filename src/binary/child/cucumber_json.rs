@@ -10,6 +10,12 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The tag the report adds to a scenario that the run's ledger of known divergences (`--known`)
+/// lists, so that a reader of the report (this binary's, or a dashboard's tag view) can tell a
+/// known failure from another: the steps keep their true statuses. Gherkin's own tags are read
+/// from the features, which hold none of that name.
+pub const KNOWN_TAG: &str = "known";
+
 /// One feature file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Feature {
@@ -64,6 +70,11 @@ pub struct Element {
     pub line: usize,
     /// The scenario's name, after its rule's.
     pub name: String,
+    /// For a scenario the ledger of known divergences lists, what the ledger says of it: its
+    /// reason, or that it passed and the entry should go. Cucumber JSON's own field, which
+    /// report viewers show under the scenario's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The scenario's tags.
     pub tags: Vec<Tag>,
     /// The steps that ran.
@@ -151,6 +162,7 @@ pub mod tests {
             id: name.into(),
             line: 1,
             name: name.into(),
+            description: None,
             tags: Vec::new(),
             steps: steps
                 .iter()

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use laml_conformance::exit::Exit;
 
 use laml_conformance::sim::faults::{CATALOGUE, FaultInfo};
+use laml_conformance::spec::profile;
 use serde_json::json;
 
 use crate::child::cucumber_json::{Feature, Kind, Step};
@@ -54,7 +55,7 @@ struct Outcome {
 /// a `.env` file says), with `fault` if given, and reads its JSON report.
 fn run(exe: &Path, dir: &Path, fault: Option<&FaultInfo>) -> Result<Outcome, String> {
     let report = dir.join(format!("{}.json", fault.map_or("healthy", |f| f.name)));
-    let profile = fault.map_or(laml_conformance::spec::profile::DEFAULT, |f| f.profile);
+    let profile = fault.map(|f| f.profile).unwrap_or(profile::DEFAULT);
     let mut args = ["--target", "embedded", "--profile", profile]
         .map(String::from)
         .to_vec();

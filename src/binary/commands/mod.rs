@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod explore;
 pub mod faults;
 pub mod features;
+pub mod merge;
 pub mod profiles;
 pub mod run;
 pub mod serve;
@@ -73,6 +74,14 @@ enum Command {
     /// The vendors' documents side by side, each against Twilio's; with --target and --profile,
     /// whether the target behaved as its document says, item by item.
     Compat(compat::CompatOptions),
+    /// The results of a run cut into shards (--shard I/N --shard-out DIR), merged into its
+    /// reports.
+    ///
+    /// Reads every shard's results from the folders given, refuses them when a shard is missing,
+    /// is given twice or was run on another plan (features, --tags, --name, the number of
+    /// shards, the profile), and writes the reports one run would have written, with its exit
+    /// code.
+    Merge(merge::MergeOptions),
 }
 
 /// The tree with the words cucumber's own options cannot carry: ours for the run's description,
@@ -143,6 +152,7 @@ pub fn dispatch(cli: Cli, runtime: &tokio::runtime::Runtime) -> ExitCode {
         Some(Command::Explore(opts)) => runtime.block_on(explore::main(opts)),
         Some(Command::Coverage(opts)) => coverage::main(opts),
         Some(Command::Compat(opts)) => compat::main(opts),
+        Some(Command::Merge(opts)) => merge::main(opts),
     }
 }
 

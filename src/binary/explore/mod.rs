@@ -26,6 +26,7 @@ mod model;
 mod ops;
 mod pair;
 mod remote;
+mod seeds;
 mod shrink;
 mod side;
 
@@ -43,6 +44,7 @@ use laml_conformance::target::{Need, Target};
 
 use self::draw::{Generator, Limits};
 use self::lockstep::{Lockstep, Watch};
+use self::seeds::Seeds;
 
 /// Explore sequences of operations against a target and the reference model in lockstep, and
 /// print the first divergence, shrunk, as a scenario to paste into features/.
@@ -54,8 +56,13 @@ pub struct ExploreOptions {
     #[command(flatten)]
     target: TargetFlags,
     /// The seed of the sequences (by default one from the clock; it is printed either way).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", conflicts_with = "seeds")]
     seed: Option<u64>,
+    /// Explore each seed of this range in turn, each as --seed would (with its own --steps and
+    /// --time), until one diverges: A..B (B left out) or A..=B, so the machines of a CI matrix
+    /// can split one campaign.
+    #[arg(long, value_name = "A..B")]
+    seeds: Option<String>,
     /// Stop after this many operations without a divergence.
     #[arg(long, value_name = "N", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..))]
     steps: u64,
@@ -90,6 +97,10 @@ pub async fn main(opts: ExploreOptions) -> ExitCode {
             "--time {t} makes no sense; give a number of seconds above 0 and at most {MAX_TIME}"
         ));
     }
+    let seeds = match Seeds::chosen(opts.seed, opts.seeds.as_deref()) {
+        Ok(seeds) => seeds,
+        Err(e) => return usage(&e),
+    };
     let settings = match config::lookup()
         .and_then(|var| config::settings(&opts.target, &var))
         .map_err(|e| e.to_string())
@@ -145,6 +156,7 @@ pub async fn main(opts: ExploreOptions) -> ExitCode {
     };
     let run = Run {
         opts: &opts,
+        seeds,
         lockstep: &lockstep,
         profile: settings.profile,
         limits,
@@ -175,6 +187,7 @@ fn failed(e: &Error) -> ExitCode {
 /// One exploration and what it needs.
 struct Run<'a> {
     opts: &'a ExploreOptions,
+    seeds: Seeds,
     lockstep: &'a Lockstep<'a>,
     profile: &'static Profile,
     limits: Limits,
@@ -185,8 +198,31 @@ struct Run<'a> {
 const MAX_TIME: f64 = 7.0 * 24.0 * 3600.0;
 
 impl Run<'_> {
+    /// Each seed in turn, until one diverges (or cannot be run). With several, stdout holds
+    /// only the divergence's feature, or one line that none diverged; each seed's line goes to
+    /// stderr.
     async fn explore(&self) -> ExitCode {
-        let seed = self.opts.seed.unwrap_or_else(clock_seed);
+        let mut operations = 0;
+        for seed in self.seeds.iter() {
+            match self.explore_seed(seed).await {
+                Ok(ran) => operations += ran,
+                Err(code) => return code,
+            }
+        }
+        if self.seeds.count() > 1 {
+            let _ = writeln!(
+                std::io::stdout(),
+                "no divergence for any of the {} seeds {} ({operations} operations)",
+                self.seeds.count(),
+                self.seeds.said()
+            );
+        }
+        ExitCode::from(Exit::Passed)
+    }
+
+    /// One seed explored: the operations it ran without a divergence, or the exit code of one
+    /// (printed) or of an error.
+    async fn explore_seed(&self, seed: u64) -> Result<u64, ExitCode> {
         let mut generator = Generator::new(seed, self.profile, self.limits);
         let started = Instant::now();
         let deadline = self
@@ -208,7 +244,7 @@ impl Run<'_> {
                 Ok(o) => o,
                 Err(e) => {
                     progress.clear();
-                    return failed(&e);
+                    return Err(failed(&e));
                 }
             };
             let before = total;
@@ -229,12 +265,12 @@ impl Run<'_> {
                     Ok(c) => c,
                     Err(e) => {
                         progress.clear();
-                        return failed(&e);
+                        return Err(failed(&e));
                     }
                 };
                 if !matches!(candidate.confirmation, confirm::Confirmation::Refuted(_)) {
                     progress.clear();
-                    return self.print(seed, total, &candidate);
+                    return Err(self.print(seed, total, &candidate));
                 }
                 unshown.push(candidate);
                 if unshown.len() >= MAX_CANDIDATES {
@@ -248,7 +284,7 @@ impl Run<'_> {
         }
         progress.clear();
         if let Some(first) = unshown.first() {
-            return self.print(seed, total, first);
+            return Err(self.print(seed, total, first));
         }
         let secs = started.elapsed().as_secs_f64();
         let start = if self.limits.fresh {
@@ -256,15 +292,19 @@ impl Run<'_> {
         } else {
             "from the shared participants' state before the run"
         };
-        // a reader that stops early (`| head`) is no error
-        let _ = writeln!(
-            std::io::stdout(),
+        let line = format!(
             "no divergence in {total} operations ({sequences} sequences {start}) against {} under the {} profile; seed {seed}; {secs:.1} s, {:.0} operations/s",
             self.described,
             self.profile.name,
             total as f64 / secs.max(1e-9)
         );
-        ExitCode::from(Exit::Passed)
+        if self.seeds.count() == 1 {
+            // a reader that stops early (`| head`) is no error
+            let _ = writeln!(std::io::stdout(), "{line}");
+        } else {
+            eprintln!("laml-conformance explore: {line}");
+        }
+        Ok(total)
     }
 
     /// Finds where a divergence first showed (the sequence replayed with every participant
@@ -291,7 +331,7 @@ impl Run<'_> {
             original,
             replays: shrunk.replays,
             capped: shrunk.capped,
-            command: command(seed, reproduce),
+            command: seeds::command(seed, reproduce),
             target: self.described.clone(),
         };
         let start = gherkin::Start {
@@ -301,7 +341,7 @@ impl Run<'_> {
         };
         let feature = gherkin::feature(&shrunk.plan, &shrunk.divergence, start, &found);
         let confirmation = if gherkin::showable(&shrunk.plan, &shrunk.divergence) {
-            confirm::confirm(&feature, &run_args(), &self.profile.name)
+            confirm::confirm(&feature, &seeds::run_args(), &self.profile.name)
         } else {
             confirm::Confirmation::Refuted(
                 "no step can show a participant after a kick, since every later step retrieves each participant first"
@@ -347,46 +387,4 @@ impl Run<'_> {
         );
         ExitCode::from(Exit::Failed)
     }
-}
-
-/// This run's arguments after `explore`, without the seed and the bounds: the target options
-/// (and fault) the suite takes too.
-fn run_args() -> Vec<String> {
-    let mut kept = Vec::new();
-    let mut args = std::env::args().skip(2);
-    while let Some(arg) = args.next() {
-        let flag = arg.split('=').next().unwrap_or_default();
-        if ["--seed", "--steps", "--time"].contains(&flag) {
-            if !arg.contains('=') {
-                args.next();
-            }
-            continue;
-        }
-        kept.push(arg);
-    }
-    kept
-}
-
-/// The command that finds the divergence again: this run's arguments, with the seed and just
-/// enough steps (the sequences are drawn from the seed alone, never from an answer).
-fn command(seed: u64, steps: u64) -> String {
-    let quoted = run_args().into_iter().map(|arg| {
-        if arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./:@,".contains(c)) {
-            arg
-        } else {
-            format!("'{}'", arg.replace('\'', "'\\''"))
-        }
-    });
-    let mut words = vec!["laml-conformance".to_string(), "explore".to_string()];
-    words.extend(quoted);
-    words.extend(["--seed".into(), seed.to_string(), "--steps".into(), steps.to_string()]);
-    words.join(" ")
-}
-
-/// A seed from the clock, for a run that names none.
-fn clock_seed() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    (nanos as u64) ^ u64::from(std::process::id()).rotate_left(32)
 }

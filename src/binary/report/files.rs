@@ -10,7 +10,7 @@ pub const GITHUB_STEP_SUMMARY: &str = "GITHUB_STEP_SUMMARY";
 /// A report file that cannot be opened, said as what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// The path of a `--junit`, `--json`, `--html` or `--summary-md` flag.
+    /// The path of a `--junit`, `--json`, `--html`, `--summary-md` or `--messages` flag.
     #[error("cannot write the {what} report to {}: {source}; choose a writable path", path.display())]
     File {
         /// Which report.
@@ -39,6 +39,7 @@ pub struct Requested {
     pub(super) html: Option<(PathBuf, File)>,
     pub(super) markdown: Option<(PathBuf, File)>,
     pub(super) github: Option<(PathBuf, File)>,
+    pub(super) messages: Option<super::messages::Sink>,
 }
 
 /// The report flags of a run, as given.
@@ -53,6 +54,9 @@ pub struct Paths<'a> {
     pub summary_md: Option<&'a Path>,
     /// The value of `$GITHUB_STEP_SUMMARY`, if set and not empty; used only with `--summary-md`.
     pub github: Option<PathBuf>,
+    /// `--messages` (`-`: standard output), and the features' texts the stream carries (see
+    /// [`super::messages::Texts`]).
+    pub messages: Option<(&'a Path, super::messages::Texts)>,
 }
 
 impl Requested {
@@ -100,6 +104,16 @@ impl Requested {
             html: create("HTML", paths.html)?,
             markdown: create("Markdown summary", summary_md)?,
             github,
+            messages: paths
+                .messages
+                .map(|(path, texts)| {
+                    super::messages::Sink::open(path, texts).map_err(|source| ReportError::File {
+                        what: "Cucumber Messages",
+                        path: path.to_path_buf(),
+                        source,
+                    })
+                })
+                .transpose()?,
         })
     }
 
@@ -110,5 +124,14 @@ impl Requested {
             || self.github.is_some()
             || self.junit.is_some()
             || self.json.is_some()
+            || self.messages.is_some()
+    }
+
+    /// Gives the Cucumber Messages, if asked for, the step definitions each step is matched
+    /// with (the run's World's, which this layer does not name).
+    pub fn define_steps(&mut self, definitions: impl FnOnce() -> Vec<super::messages::Definition>) {
+        if let Some(sink) = self.messages.take() {
+            self.messages = Some(sink.with_definitions(definitions()));
+        }
     }
 }

@@ -83,7 +83,7 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
 }
 
 fn header(record: &Record, info: &RunInfo, counts: &Counts, headline: &str) -> Markup {
-    let class = if counts.failed > 0 || !record.parse_errors.is_empty() {
+    let class = if counts.failing() || !record.parse_errors.is_empty() {
         "failed"
     } else {
         "passed"
@@ -106,7 +106,10 @@ fn header(record: &Record, info: &RunInfo, counts: &Counts, headline: &str) -> M
                     dt { "Fault" }
                     dd { code { (Text(fault)) } " (the embedded space broken on purpose)" }
                 }
-                dt { "Scenarios" } dd { (tally(counts)) }
+                dt { "Scenarios" } dd {
+                    (tally(counts))
+                    @if info.known.is_some() { ", " (counts.known) " known, " (counts.fixed) " fixed" }
+                }
                 dt { "Steps" } dd { (tally(&record.step_counts())) }
                 @if let Some(stopped) = info.stopped.get() {
                     dt { "Stopped" } dd { (Text(&stopped.to_string())) }
@@ -190,7 +193,7 @@ fn failed_list(record: &Record) -> Markup {
             f.scenarios
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| s.verdict() == Verdict::Failed)
+                .filter(|(_, s)| matches!(s.verdict(), Verdict::Failed | Verdict::Fixed))
                 .map(move |(j, s)| (i, j, f, s))
         })
         .collect();
@@ -227,6 +230,8 @@ fn verdict_class(v: Verdict) -> &'static str {
         Verdict::Passed => "passed",
         Verdict::Failed => "failed",
         Verdict::Skipped => "skipped",
+        Verdict::Known => "known",
+        Verdict::Fixed => "fixed",
     }
 }
 
@@ -238,7 +243,7 @@ fn scenario(id: &str, f: &FeatureRecord, s: &ScenarioRecord) -> Markup {
     let place = format!("{}:{}", f.path.as_deref().unwrap_or(&f.name), s.line);
     let tags: Vec<String> = s.tags.iter().map(|t| format!("@{t}")).collect();
     html! {
-        details.scenario.(class) id=(id) open=[(verdict == Verdict::Failed).then_some("open")] {
+        details.scenario.(class) id=(id) open=[matches!(verdict, Verdict::Failed | Verdict::Fixed).then_some("open")] {
             summary {
                 span.badge.(class) { (class) }
                 @if let Some(rule) = &s.rule { (Text(rule)) " › " }
@@ -247,6 +252,12 @@ fn scenario(id: &str, f: &FeatureRecord, s: &ScenarioRecord) -> Markup {
                 span.where { (Text(&place)) }
                 @if let Some(why) = s.skipped_because() {
                     span.reason { "Skipped: " (Text(why)) }
+                }
+                // so does a scenario the ledger of known divergences lists, with what it says
+                @match (verdict, &s.known) {
+                    (Verdict::Known, Some(entry)) => span.reason { (Text(&entry.known_said())) },
+                    (Verdict::Fixed, Some(entry)) => span.reason { (Text(&entry.fixed_said())) },
+                    _ => {},
                 }
             }
             div.body {

@@ -4,8 +4,15 @@
 //! A failed step's `error_message` is the failure's text as the console shows it, after
 //! "Step failed: "; a step that never ran (after a failed or skipped one) is not in it, and a
 //! scenario's Background steps are an element of their own, as cucumber-rs wrote it.
+//!
+//! A scenario the ledger of known divergences lists keeps its steps' true statuses (a known
+//! failure's step is `failed`): a reader that judges a run by its steps sees what the target
+//! did. Its elements carry the tag [`KNOWN_TAG`], by which a reader (this binary's `verdicts`,
+//! a dashboard's tag view) tells a known failure from another, and a `description` that says
+//! what the ledger says of it.
 
-use crate::child::cucumber_json::{Element, Feature, HookResult, Kind, RunResult, Status, Step, Tag};
+use crate::child::Verdict;
+use crate::child::cucumber_json::{Element, Feature, HookResult, KNOWN_TAG, Kind, RunResult, Status, Step, Tag};
 
 use super::record::{FeatureRecord, Outcome, Record, ScenarioRecord, StepError, StepRecord};
 use super::words;
@@ -40,24 +47,8 @@ fn elements(f: &FeatureRecord, s: &ScenarioRecord) -> Vec<Element> {
             .filter_map(step)
             .collect()
     };
-    let hooks = |before: bool| -> Vec<HookResult> {
-        s.ran
-            .hooks
-            .iter()
-            .filter(|h| h.before == before)
-            .map(|h| HookResult {
-                result: RunResult {
-                    status: if h.failed.is_some() {
-                        Status::Failed
-                    } else {
-                        Status::Passed
-                    },
-                    duration: nanos(h.duration),
-                    error_message: h.failed.clone(),
-                },
-            })
-            .collect()
-    };
+    let hooks = |before: bool| hooks(s, before);
+    let (description, known_tag) = ledger_said(s);
     let element = |kind: Kind, steps: Vec<Step>| {
         let background_keyword = f.source.background.as_ref().map(|b| b.keyword.clone());
         let keyword = match kind {
@@ -78,11 +69,14 @@ fn elements(f: &FeatureRecord, s: &ScenarioRecord) -> Vec<Element> {
             id: format!("{}/{}{}", kebab(&f.name), rule("/", &kebab), kebab(&s.name)),
             line: s.line,
             name: format!("{}{}", rule(" ", &str::to_string), s.name),
+            description: description.clone(),
             tags: s
                 .tags
                 .iter()
+                .map(String::as_str)
+                .chain(known_tag)
                 .map(|t| Tag {
-                    name: t.clone(),
+                    name: t.to_string(),
                     line: s.line,
                 })
                 .collect(),
@@ -105,6 +99,39 @@ fn elements(f: &FeatureRecord, s: &ScenarioRecord) -> Vec<Element> {
         out.insert(at, element(Kind::Background, background));
     }
     out
+}
+
+/// A scenario's before (or after) hooks as the report says them.
+fn hooks(s: &ScenarioRecord, before: bool) -> Vec<HookResult> {
+    s.ran
+        .hooks
+        .iter()
+        .filter(|h| h.before == before)
+        .map(|h| HookResult {
+            result: RunResult {
+                status: if h.failed.is_some() {
+                    Status::Failed
+                } else {
+                    Status::Passed
+                },
+                duration: nanos(h.duration),
+                error_message: h.failed.clone(),
+            },
+        })
+        .collect()
+}
+
+/// For a scenario the ledger of known divergences lists, what the ledger says of it when it is
+/// known or fixed (a skip, or a failed hook, the ledger does not judge), and the tag that marks
+/// it listed.
+fn ledger_said(s: &ScenarioRecord) -> (Option<String>, Option<&'static str>) {
+    let Some(entry) = &s.known else { return (None, None) };
+    let said = match s.verdict() {
+        Verdict::Fixed => Some(entry.fixed_said()),
+        Verdict::Known => Some(entry.known_said()),
+        _ => None,
+    };
+    (said, Some(KNOWN_TAG))
 }
 
 /// A step as the report says it, if it ran.
@@ -165,6 +192,7 @@ fn parse_error(e: &cucumber::parser::Error) -> Feature {
             id: format!("{id}{}", uri.unwrap_or_default()),
             line: 0,
             name: String::new(),
+            description: None,
             tags: Vec::new(),
             steps: vec![step],
         }],
@@ -226,5 +254,50 @@ mod tests {
         assert_eq!(json[0]["elements"][2]["steps"][0]["result"]["status"], "skipped");
         let back: Vec<Feature> = serde_json::from_value(json).unwrap();
         assert_eq!(back, features);
+    }
+
+    #[test]
+    fn a_listed_scenario_keeps_its_true_statuses_and_is_marked_known() {
+        let (record, _) = super::super::sample::sample_known();
+        let features = render(&record);
+        let json = serde_json::to_value(&features).unwrap();
+        let known = &json[0]["elements"][1];
+        assert_eq!(known["steps"][1]["result"]["status"], "failed", "{known}");
+        let tags: Vec<&str> = known["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(tags, ["mute", KNOWN_TAG]);
+        assert_eq!(
+            known["description"],
+            "known divergence (known.toml:2): ignores <Muted> | pipes (https://example.com/1)"
+        );
+        let fixed = &json[1]["elements"][0];
+        assert_eq!(fixed["steps"][0]["result"]["status"], "passed");
+        assert!(
+            fixed["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("fixed: remove it from the ledger"),
+            "{fixed}"
+        );
+        assert!(
+            json[0]["elements"][0].get("description").is_none(),
+            "unlisted: no description"
+        );
+        // read back, the report gives the verdicts the run gave
+        let read: Vec<crate::child::Verdict> = crate::child::verdicts(&features)
+            .into_iter()
+            .map(|(_, _, v)| v)
+            .collect();
+        let ran: Vec<crate::child::Verdict> = record
+            .features
+            .iter()
+            .flat_map(|f| &f.scenarios)
+            .map(ScenarioRecord::verdict)
+            .collect();
+        assert_eq!(read, ran);
     }
 }

@@ -8,15 +8,23 @@
 //! spaces, so CI tools showed the field diff on one line); its `type` says "Step Failed" or
 //! "Hook Failed". A skipped scenario has `<skipped/>`. Each test case's `<system-out>` holds its
 //! steps as the console lists them.
+//!
+//! JUnit has no expected failure, so a scenario the ledger of known divergences lists is
+//! written as pytest writes an `xfail`: a known failure is `<skipped type="known" message="known
+//! divergence (FILE:LINE): reason">`, with the failure's whole text in its body, which CI tools
+//! count as skipped, not failed; a listed scenario that passed is a `<failure type="Fixed">`,
+//! as pytest writes a strict `xfail` that passed.
 
 use std::time::{Duration, SystemTime};
 
+use laml_conformance::failure::Failure;
 use quick_xml::Writer;
 use quick_xml::events::{BytesCData, BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::RunInfo;
 use super::record::{FeatureRecord, Outcome, Record, ScenarioRecord};
 use super::words;
+use crate::child::Verdict;
 
 /// One `<testcase>`.
 struct Case {
@@ -32,6 +40,9 @@ enum CaseResult {
     Skipped,
     /// Its `type` and its whole text.
     Failed(&'static str, String),
+    /// A failure the ledger of known divergences lists: what the ledger says, and the
+    /// failure's whole text.
+    Known(String, String),
 }
 
 /// One `<testsuite>`.
@@ -132,9 +143,15 @@ fn write_case(w: &mut Writer<Vec<u8>>, case: &Case, note: Option<&str>) -> std::
         CaseResult::Skipped => {
             w.create_element("skipped").write_empty()?;
         }
+        CaseResult::Known(said, text) => {
+            w.create_element("skipped")
+                .with_attributes([("type", "known"), ("message", said.as_str())])
+                .write_text_content(BytesText::new(&format!("{said}\n\n{text}")))?;
+        }
         CaseResult::Failed(kind, text) => {
             let message = text.lines().next().unwrap_or_default();
-            let body = match note {
+            // a fixed scenario's text has no curl command for the note to speak of
+            let body = match note.filter(|_| *kind != "Fixed") {
                 Some(n) => format!("{text}\n\n{n}"),
                 None => text.clone(),
             };
@@ -169,15 +186,10 @@ fn case(f: &FeatureRecord, s: &ScenarioRecord) -> Case {
         Outcome::Failed(failure) => Some(failure),
         _ => None,
     });
-    let result = match (hook_failed, failed_step) {
-        // a hook's failure ends the scenario after its steps (or before any ran)
-        (Some(text), _) => CaseResult::Failed("Hook Failed", text.to_string()),
-        (None, Some(failure)) if s.steps.iter().any(|st| st.ran.error.is_some()) => {
-            CaseResult::Failed("Step Failed", failure.to_string())
-        }
-        (None, Some(failure)) => CaseResult::Failed("Step Failed", format!("{}{failure}", words::PLAIN)),
-        (None, None) if s.skipped_because().is_some() => CaseResult::Skipped,
-        (None, None) => CaseResult::Passed,
+    let result = match (s.verdict(), &s.known, failed_step) {
+        (Verdict::Known, Some(entry), Some(failure)) => CaseResult::Known(entry.known_said(), said(s, failure)),
+        (Verdict::Fixed, Some(entry), _) => CaseResult::Failed("Fixed", entry.fixed_said()),
+        _ => unlisted(hook_failed, failed_step, s),
     };
     let time = if matches!(result, CaseResult::Skipped) {
         Duration::ZERO
@@ -189,6 +201,27 @@ fn case(f: &FeatureRecord, s: &ScenarioRecord) -> Case {
         time,
         result,
         system_out: Some(system_out(f, s)),
+    }
+}
+
+/// A failed step's text: cucumber's own sentence for a step no definition matches (or more than
+/// one), else the failure the step raised, after "Step failed: ".
+fn said(s: &ScenarioRecord, failure: &Failure) -> String {
+    if s.steps.iter().any(|st| st.ran.error.is_some()) {
+        failure.to_string()
+    } else {
+        format!("{}{failure}", words::PLAIN)
+    }
+}
+
+/// How a scenario the ledger of known divergences does not list ended.
+fn unlisted(hook_failed: Option<&str>, failed_step: Option<&Failure>, s: &ScenarioRecord) -> CaseResult {
+    match (hook_failed, failed_step) {
+        // a hook's failure ends the scenario after its steps (or before any ran)
+        (Some(text), _) => CaseResult::Failed("Hook Failed", text.to_string()),
+        (None, Some(failure)) => CaseResult::Failed("Step Failed", said(s, failure)),
+        (None, None) if s.skipped_because().is_some() => CaseResult::Skipped,
+        (None, None) => CaseResult::Passed,
     }
 }
 
@@ -283,4 +316,26 @@ fn table(rows: Option<&[Vec<String>]>) -> String {
         out.push('|');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_known_failure_is_skipped_with_its_reason_and_a_fixed_scenario_fails() {
+        let (record, info) = super::super::sample::sample_known();
+        let xml = String::from_utf8(render(&record, &info).unwrap()).unwrap();
+        assert!(
+            xml.contains("<skipped type=\"known\" message=\"known divergence (known.toml:2): ignores &lt;Muted&gt; | pipes (https://example.com/1)\">known divergence (known.toml:2): ignores &lt;Muted&gt; | pipes (https://example.com/1)\n\nStep failed: the response differs"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<failure type=\"Fixed\" message=\"fixed: remove it from the ledger (known.toml:6 lists it"),
+            "{xml}"
+        );
+        // CI tools count failures by the suite's attribute: the known one is not among them
+        assert!(xml.contains("name=\"Feature: Mute &lt;b&gt;a&lt;/b&gt; participant: features/mute.feature\" package=\"testsuite/Feature: Mute &lt;b&gt;a&lt;/b&gt; participant: features/mute.feature\" tests=\"3\" errors=\"0\" failures=\"0\""), "{xml}");
+        assert!(xml.contains("tests=\"1\" errors=\"0\" failures=\"1\""), "{xml}");
+    }
 }

@@ -2,11 +2,16 @@
 //! (`$GITHUB_STEP_SUMMARY`): the totals, a table by feature, and each failed scenario with its
 //! first failing step and the start of its diff. The whole texts are in the console, the HTML
 //! page and the JUnit report.
+//!
+//! A run with a ledger of known divergences (`--known`) has a Known and a Fixed column, the
+//! fixed scenarios (which fail the run) after the failed ones, and the known ones last, each
+//! with the ledger's reason.
 
 use std::fmt::Write as _;
 
 use laml_conformance::failure::Failure;
 
+use super::record::{Counts, FeatureRecord, ScenarioRecord};
 use super::{Record, RunInfo};
 use crate::child::Verdict;
 
@@ -63,7 +68,7 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
     let steps = record.step_counts();
     let mut out = String::new();
     let headline = record.headline();
-    let mark = if counts.failed > 0 || !record.parse_errors.is_empty() {
+    let mark = if counts.failing() || !record.parse_errors.is_empty() {
         "❌"
     } else {
         "✅"
@@ -82,9 +87,15 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
         md(&info.target),
         md(&info.mode)
     );
+    let ledger = info.known.is_some();
+    let by_ledger = if ledger {
+        format!(", {} known, {} fixed", counts.known, counts.fixed)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "**Scenarios:** {} passed, {} failed, {} skipped · **Steps:** {} passed, {} failed, {} skipped\n",
+        "**Scenarios:** {} passed, {} failed{by_ledger}, {} skipped · **Steps:** {} passed, {} failed, {} skipped\n",
         counts.passed, counts.failed, counts.skipped, steps.passed, steps.failed, steps.skipped
     );
     if let Some(stopped) = info.stopped.get() {
@@ -95,38 +106,72 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
     {
         let _ = writeln!(out, "{}\n", md(note));
     }
-    out.push_str("| Feature | Passed | Failed | Skipped |\n| --- | ---: | ---: | ---: |\n");
-    for f in &record.features {
-        let c = f.counts();
-        let failed = if c.failed > 0 {
-            format!("**{}**", c.failed)
-        } else {
-            "0".into()
-        };
-        let _ = writeln!(out, "| {} | {} | {failed} | {} |", md(&f.name), c.passed, c.skipped);
-    }
-    let _ = writeln!(
-        out,
-        "| **Total** | **{}** | **{}** | **{}** |",
-        counts.passed, counts.failed, counts.skipped
-    );
+    table(&mut out, record, ledger);
     for e in &record.parse_errors {
         let f = fence(e);
         let _ = writeln!(out, "\nCould not parse:\n\n{f}text\n{e}\n{f}");
     }
-    let failed: Vec<_> = record
-        .features
-        .iter()
-        .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
-        .filter(|(_, s)| s.verdict() == Verdict::Failed)
-        .collect();
+    let with = |verdict: Verdict| -> Vec<(&FeatureRecord, &ScenarioRecord)> {
+        record
+            .features
+            .iter()
+            .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
+            .filter(|(_, s)| s.verdict() == verdict)
+            .collect()
+    };
+    failed(&mut out, &with(Verdict::Failed));
+    listed(&mut out, "Fixed: remove them from the ledger", &with(Verdict::Fixed));
+    listed(&mut out, "Known divergences", &with(Verdict::Known));
+    out
+}
+
+/// The table by feature, with a Known and a Fixed column when the run has a ledger.
+fn table(out: &mut String, record: &Record, ledger: bool) {
+    let bold = |n: usize| if n > 0 { format!("**{n}**") } else { "0".into() };
+    if ledger {
+        out.push_str(
+            "| Feature | Passed | Failed | Known | Fixed | Skipped |\n| --- | ---: | ---: | ---: | ---: | ---: |\n",
+        );
+    } else {
+        out.push_str("| Feature | Passed | Failed | Skipped |\n| --- | ---: | ---: | ---: |\n");
+    }
+    let row = |c: Counts| {
+        if ledger {
+            format!(
+                "{} | {} | {} | {} | {}",
+                c.passed,
+                bold(c.failed),
+                c.known,
+                bold(c.fixed),
+                c.skipped
+            )
+        } else {
+            format!("{} | {} | {}", c.passed, bold(c.failed), c.skipped)
+        }
+    };
+    for f in &record.features {
+        let _ = writeln!(out, "| {} | {} |", md(&f.name), row(f.counts()));
+    }
+    let c = record.counts();
+    let total = if ledger {
+        format!(
+            "**{}** | **{}** | **{}** | **{}** | **{}**",
+            c.passed, c.failed, c.known, c.fixed, c.skipped
+        )
+    } else {
+        format!("**{}** | **{}** | **{}**", c.passed, c.failed, c.skipped)
+    };
+    let _ = writeln!(out, "| **Total** | {total} |");
+}
+
+/// The failed scenarios, each with its first failing step and the start of its diff.
+fn failed(out: &mut String, failed: &[(&FeatureRecord, &ScenarioRecord)]) {
     if failed.is_empty() {
-        return out;
+        return;
     }
     out.push_str("\n### Failed scenarios\n");
     for (f, s) in failed.iter().take(MAX_FAILED) {
-        let place = format!("{}:{}", f.path.as_deref().unwrap_or(&f.name), s.line);
-        let _ = writeln!(out, "\n- **{}** ({} · {})", md(&s.name), md(&f.name), md(&place));
+        let _ = writeln!(out, "\n- {}", scenario_line(f, s));
         if let Some((step, failure)) = s.failure() {
             let diff = short_diff(failure);
             let fence = fence(&diff);
@@ -145,7 +190,36 @@ pub fn render(record: &Record, info: &RunInfo) -> String {
             failed.len() - MAX_FAILED
         );
     }
-    out
+}
+
+/// Scenarios the ledger of known divergences lists (all fixed, or all known), under
+/// `heading`, each with what the ledger says of it.
+fn listed(out: &mut String, heading: &str, listed: &[(&FeatureRecord, &ScenarioRecord)]) {
+    if listed.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n### {heading}\n");
+    for (f, s) in listed.iter().take(MAX_FAILED) {
+        let said = match (&s.known, s.verdict()) {
+            (Some(entry), Verdict::Fixed) => entry.fixed_said(),
+            (Some(entry), _) => entry.known_said(),
+            (None, _) => String::new(),
+        };
+        let _ = writeln!(out, "- {}: {}", scenario_line(f, s), md(&said));
+    }
+    if listed.len() > MAX_FAILED {
+        let _ = writeln!(
+            out,
+            "- … and {} more: see the HTML or the JUnit report",
+            listed.len() - MAX_FAILED
+        );
+    }
+}
+
+/// A scenario as the summary names it: its name, its feature, and its file and line.
+fn scenario_line(f: &FeatureRecord, s: &ScenarioRecord) -> String {
+    let place = format!("{}:{}", f.path.as_deref().unwrap_or(&f.name), s.line);
+    format!("**{}** ({} · {})", md(&s.name), md(&f.name), md(&place))
 }
 
 #[cfg(test)]
@@ -189,5 +263,37 @@ mod tests {
         assert!(cut.ends_with("… 18 more line(s) in the console, the HTML or the JUnit report"));
         assert_eq!(fence("a ```` b"), "`````");
         assert_eq!(fence("plain"), "```");
+    }
+
+    #[test]
+    fn a_run_with_a_ledger_has_known_and_fixed_columns_and_sections() {
+        let (record, info) = crate::report::sample::sample_known();
+        let text = render(&record, &info);
+        assert!(
+            text.starts_with("## ❌ LaML conformance: 1 of 4 scenarios fixed"),
+            "{text}"
+        );
+        assert!(
+            text.contains("**Scenarios:** 1 passed, 0 failed, 1 known, 1 fixed, 1 skipped"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| Feature | Passed | Failed | Known | Fixed | Skipped |\n"),
+            "{text}"
+        );
+        assert!(text.contains("| Hold | 0 | 0 | 0 | **1** | 0 |"), "{text}");
+        assert!(
+            text.contains("| **Total** | **1** | **0** | **1** | **1** | **1** |"),
+            "{text}"
+        );
+        assert!(!text.contains("### Failed scenarios"), "{text}");
+        assert!(
+            text.contains("### Fixed: remove them from the ledger\n\n- **Hold** (Hold · features/hold.feature:7): fixed: remove it from the ledger (known.toml:6 lists it as a known divergence: ignores \\<Muted\\> \\| pipes (https://example.com/1)), since it passed\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("### Known divergences\n\n- **Hostile \\</pre\\>\\<script\\>alert(1)\\</script\\> name \\| pipe** (Mute \\<b\\>a\\</b\\> participant · features/mute.feature:7): known divergence (known.toml:2): ignores \\<Muted\\> \\| pipes (https://example.com/1)\n"),
+            "{text}"
+        );
     }
 }

@@ -5,15 +5,17 @@
 //! World, so nothing appears in a report that the console does not print (tokens are redacted
 //! in the exchanges already).
 
-use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use cucumber::event::{self, Cucumber};
 use cucumber::{Event, gherkin, parser};
 use laml_conformance::failure::{Failure, Kind};
 
-use crate::child::Verdict;
+use super::known::{Entry, Ledger, Place};
+use crate::child::{Ran, Verdict};
 
+pub use super::counts::Counts;
+pub use super::place::shown_path;
 pub use super::timing::{HookRun, ScenarioRun, StepError, StepRun};
 
 /// What the reports say about the run as a whole, beside its scenarios.
@@ -31,6 +33,8 @@ pub struct RunInfo {
     pub mode: String,
     /// The fault the embedded space was broken with (`--fault`), if any.
     pub fault: Option<String>,
+    /// The ledger of known divergences (`--known`), if the run was given one.
+    pub known: Option<std::sync::Arc<Ledger>>,
     /// For a run on the embedded space, how to reproduce a failure: the curl commands in the
     /// failure texts name that space's port and account, gone with the run, so every report
     /// that shows them says so beside them (not only stderr).
@@ -41,7 +45,8 @@ pub struct RunInfo {
 }
 
 /// How a step ended, as the console shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// It passed.
     Passed,
@@ -55,7 +60,7 @@ pub enum Outcome {
 }
 
 /// One step of a scenario and how it ended.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StepRecord {
     /// Whether it belongs to a Background.
     pub background: bool,
@@ -92,7 +97,7 @@ impl StepRecord {
 }
 
 /// One scenario (one row of an outline) and its steps.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ScenarioRecord {
     /// The rule it is under, if any.
     pub rule: Option<String>,
@@ -108,12 +113,20 @@ pub struct ScenarioRecord {
     pub steps: Vec<StepRecord>,
     /// A hook that failed around it, with what it found.
     pub hook_failure: Option<Failure>,
+    /// The entry of the ledger of known divergences that lists it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known: Option<Entry>,
     /// When and how long it ran, and its hooks, for the JUnit and Cucumber JSON reports.
     pub(super) ran: ScenarioRun,
 }
 
 impl ScenarioRecord {
-    fn new(feature: &gherkin::Feature, rule: Option<&gherkin::Rule>, sc: &gherkin::Scenario) -> Self {
+    fn new(
+        feature: &gherkin::Feature,
+        rule: Option<&gherkin::Rule>,
+        sc: &gherkin::Scenario,
+        ledger: Option<&Ledger>,
+    ) -> Self {
         let background = |b: Option<&gherkin::Background>| {
             b.into_iter()
                 .flat_map(|b| b.steps.iter().map(|s| StepRecord::new(s, true)))
@@ -130,6 +143,7 @@ impl ScenarioRecord {
             tags: sc.tags.clone(),
             steps,
             hook_failure: None,
+            known: ledger.and_then(|l| l.find(&Place::of(feature, rule, sc))).cloned(),
             ran: ScenarioRun {
                 col: sc.position.col,
                 ..ScenarioRun::default()
@@ -137,14 +151,42 @@ impl ScenarioRecord {
         }
     }
 
-    /// Failed if a step or a hook failed, skipped if a step was skipped, else passed.
+    /// Failed if a step or a hook failed, skipped if a step was skipped, else passed; known
+    /// or fixed instead of failed or passed when the ledger of known divergences lists it
+    /// ([`Verdict::of`]).
     pub fn verdict(&self) -> Verdict {
-        if self.failure().is_some() {
-            Verdict::Failed
+        Verdict::of(self.ran(), self.known.is_some())
+    }
+
+    /// Where it is in `f`, as a ledger entry selects it (its tags with its feature's and rule's,
+    /// as [`Place::of`] reads them from the features).
+    pub fn place(&self, f: &FeatureRecord) -> Place {
+        let rule = f.source.rules.iter().find(|r| Some(&r.name) == self.rule.as_ref());
+        let tags = self
+            .tags
+            .iter()
+            .chain(&f.source.tags)
+            .chain(rule.iter().flat_map(|r| &r.tags))
+            .cloned()
+            .collect();
+        Place {
+            feature: f.path.clone().unwrap_or_else(|| f.name.clone()),
+            name: self.name.clone(),
+            line: self.line,
+            tags,
+        }
+    }
+
+    /// How it ran, by its steps and hooks alone.
+    fn ran(&self) -> Ran {
+        if self.hook_failure.is_some() {
+            Ran::HookFailed
+        } else if self.failure().is_some() {
+            Ran::StepFailed
         } else if self.skipped_because().is_some() {
-            Verdict::Skipped
+            Ran::Skipped
         } else {
-            Verdict::Passed
+            Ran::Passed
         }
     }
 
@@ -193,36 +235,7 @@ pub struct FeatureRecord {
 impl FeatureRecord {
     /// How many of its scenarios passed, failed and were skipped.
     pub fn counts(&self) -> Counts {
-        Counts::of(self.scenarios.iter())
-    }
-}
-
-/// Scenarios by verdict.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Passed.
-    pub passed: usize,
-    /// Failed.
-    pub failed: usize,
-    /// Skipped.
-    pub skipped: usize,
-}
-
-impl Counts {
-    fn of<'a>(scenarios: impl Iterator<Item = &'a ScenarioRecord>) -> Counts {
-        scenarios.fold(Counts::default(), |mut c, s| {
-            match s.verdict() {
-                Verdict::Passed => c.passed += 1,
-                Verdict::Failed => c.failed += 1,
-                Verdict::Skipped => c.skipped += 1,
-            }
-            c
-        })
-    }
-
-    /// All of them.
-    pub fn total(&self) -> usize {
-        self.passed + self.failed + self.skipped
+        Counts::of(self.scenarios.iter().map(ScenarioRecord::verdict))
     }
 }
 
@@ -238,6 +251,8 @@ pub struct Record {
     /// When the run finished.
     pub finished: Option<SystemTime>,
     pub(super) current: Option<ScenarioRecord>,
+    /// The ledger of known divergences each scenario is looked up in, if the run has one.
+    pub(super) ledger: Option<std::sync::Arc<Ledger>>,
     /// Those files' errors as cucumber gave them, which the JUnit and JSON reports name.
     pub(super) parse_failures: Vec<parser::Error>,
     /// When the step or hook under way started.
@@ -249,23 +264,29 @@ pub struct Record {
 impl Record {
     /// Scenarios by verdict, over every feature.
     pub fn counts(&self) -> Counts {
-        Counts::of(self.features.iter().flat_map(|f| f.scenarios.iter()))
+        Counts::of(
+            self.features
+                .iter()
+                .flat_map(|f| &f.scenarios)
+                .map(ScenarioRecord::verdict),
+        )
+    }
+
+    /// A record whose scenarios are looked up in `ledger`, the run's ledger of known
+    /// divergences.
+    pub fn listing(ledger: Option<std::sync::Arc<Ledger>>) -> Record {
+        Record {
+            ledger,
+            ..Record::default()
+        }
     }
 
     /// One line that says how the run went, for the page's title and the summary's heading.
     pub fn headline(&self) -> String {
-        let counts = self.counts();
-        let skipped = if counts.skipped > 0 {
-            format!(", {} skipped", counts.skipped)
+        if self.parse_errors.is_empty() {
+            self.counts().headline()
         } else {
-            String::new()
-        };
-        if !self.parse_errors.is_empty() {
             format!("{} feature file(s) could not be parsed", self.parse_errors.len())
-        } else if counts.failed > 0 {
-            format!("{} of {} scenarios failed{skipped}", counts.failed, counts.total())
-        } else {
-            format!("{} of {} scenarios passed{skipped}", counts.passed, counts.total())
         }
     }
 
@@ -323,7 +344,7 @@ impl Record {
     ) {
         use event::{Hook, Scenario, Step};
         if let Scenario::Started = ev {
-            self.current = Some(ScenarioRecord::new(feature, rule, sc));
+            self.current = Some(ScenarioRecord::new(feature, rule, sc, self.ledger.as_deref()));
             self.scenario_started = Some(at);
             return;
         }
@@ -374,7 +395,8 @@ impl Record {
             }
             Scenario::Finished => {
                 let mut done = self.current.take().expect("a scenario is being recorded");
-                done.ran.duration = since(self.scenario_started.take());
+                done.ran.started = self.scenario_started.take();
+                done.ran.duration = since(done.ran.started);
                 if let Some(f) = self.features.iter_mut().rev().find(|f| f.source == *feature) {
                     f.scenarios.push(done);
                 }
@@ -418,20 +440,4 @@ fn panic_text(info: &event::Info) -> String {
         .cloned()
         .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_else(|| "(a panic without a message)".into())
-}
-
-/// A feature's path as the console shows it: relative to the working directory, or to this
-/// project's, where it is under one of them.
-pub(super) fn shown_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let bases = cwd
-        .iter()
-        .map(PathBuf::as_path)
-        .chain([Path::new(env!("CARGO_MANIFEST_DIR"))]);
-    for base in bases {
-        if let Ok(rel) = path.strip_prefix(base) {
-            return rel.display().to_string();
-        }
-    }
-    path.display().to_string()
 }

@@ -52,6 +52,7 @@ pub fn sample() -> (Record, RunInfo) {
         tags: vec!["mute".into()],
         steps,
         hook_failure: None,
+        known: None,
         ran: ScenarioRun::default(),
     };
     let mut mute = feature("Mute <b>a</b> participant", "features/mute.feature");
@@ -111,9 +112,33 @@ pub fn sample() -> (Record, RunInfo) {
         target: "the embedded simulated space".into(),
         mode: "embedded".into(),
         fault: Some("ignore-muted".into()),
+        known: None,
         reproduce: None,
         stopped: Default::default(),
     };
+    (record, info)
+}
+
+/// The sample, run with a ledger of known divergences that lists its failed scenario (known)
+/// and the passed one of the second feature (fixed).
+pub fn sample_known() -> (Record, RunInfo) {
+    use super::known::{Entry, Ledger, Lists};
+    let (mut record, mut info) = sample();
+    let entry = |line: usize, lists: Lists| Entry {
+        at: format!("known.toml:{line}"),
+        lists,
+        reason: "ignores <Muted> | pipes".into(),
+        link: Some("https://example.com/1".into()),
+    };
+    record.features[0].scenarios[1].known = Some(entry(2, Lists::Tag("mute".into())));
+    record.features[1].scenarios[0].known = Some(entry(
+        6,
+        Lists::Scenario {
+            feature: "features/hold.feature".into(),
+            name: "Hold".into(),
+        },
+    ));
+    info.known = Some(std::sync::Arc::new(Ledger::default()));
     (record, info)
 }
 
@@ -128,7 +153,8 @@ fn verdicts_and_counts_follow_the_steps() {
         Counts {
             passed: 2,
             failed: 1,
-            skipped: 1
+            skipped: 1,
+            ..Counts::default()
         }
     );
     assert_eq!(
@@ -154,4 +180,35 @@ fn a_path_is_shown_relative_to_the_project() {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("features/mute.feature");
     assert_eq!(shown_path(&p), "features/mute.feature");
     assert_eq!(shown_path(Path::new("/elsewhere/x.feature")), "/elsewhere/x.feature");
+}
+
+#[test]
+fn a_ledger_makes_a_listed_failure_known_and_a_listed_pass_fixed() {
+    let (record, _) = sample_known();
+    let verdicts: Vec<Verdict> = record
+        .features
+        .iter()
+        .flat_map(|f| &f.scenarios)
+        .map(ScenarioRecord::verdict)
+        .collect();
+    assert_eq!(
+        verdicts,
+        [Verdict::Passed, Verdict::Known, Verdict::Skipped, Verdict::Fixed]
+    );
+    let counts = record.counts();
+    assert_eq!(
+        counts,
+        Counts {
+            passed: 1,
+            failed: 0,
+            skipped: 1,
+            known: 1,
+            fixed: 1
+        }
+    );
+    assert!(counts.failing(), "a fixed scenario fails the run");
+    assert_eq!(
+        record.headline(),
+        "1 of 4 scenarios fixed: remove them from the ledger, 1 known, 1 skipped"
+    );
 }

@@ -10,8 +10,9 @@ use crate::spec::wire;
 
 use super::FORM;
 
-/// A request as it was sent, with the credential redacted.
-#[derive(Debug, Clone, serde::Serialize)]
+/// A request as it was sent, with the credential redacted. It is stored whole (a shard's
+/// results, read back by `merge`), so a failure's curl repro comes back as it was printed.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SentRequest {
     /// The HTTP method.
     pub method: String,
@@ -22,10 +23,10 @@ pub struct SentRequest {
     pub user: Option<String>,
     /// The token, where it is a throwaway one on loopback ([`Credentials::throwaway`]), so the
     /// reproduction carries it and works when pasted; `None` for every token a user gave.
-    #[serde(skip)]
+    #[serde(default)]
     pub throwaway_token: Option<String>,
     /// The scheme the credentials travelled in (the profile's).
-    #[serde(skip)]
+    #[serde(default)]
     pub auth: wire::AuthScheme,
     /// Headers other than `Authorization`.
     pub headers: Vec<(String, String)>,
@@ -34,7 +35,7 @@ pub struct SentRequest {
 }
 
 /// One request and its response, already read.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Exchange {
     /// What was sent.
     pub request: SentRequest,

@@ -137,6 +137,8 @@ pub enum Fault {
     CoachesItself,
     /// Every update that sends `Muted` also sets `end_conference_on_exit`.
     MutingEndsTheConference,
+    /// `EndConferenceOnExit=true` sticks: once set, a `false` is accepted and ignored.
+    EndConferenceOnExitSticks,
     /// Allowed: every JSON object's keys come in the reverse order.
     KeysReversed,
     /// Allowed where no default is documented: a page holds 20 participants unless asked.
@@ -677,6 +679,15 @@ pub const CATALOGUE: &[FaultInfo] = &[
         what: "sets end_conference_on_exit on every update that sends Muted",
         caught_by: &["Muted is read in any case: lowercase, as the table"],
         profile: SEED,
+    },
+    // Caught only when the `Given` before it really set the flag: a `Given` that arranged
+    // nothing would leave the scenario nothing to turn off (MUTANTS.md, `steps/conference.rs`).
+    FaultInfo {
+        fault: Fault::EndConferenceOnExitSticks,
+        name: "end-conference-on-exit-sticks",
+        what: "sets end_conference_on_exit on EndConferenceOnExit=true but never clears it on false",
+        caught_by: &["The conference goes on when the agent leaves"],
+        profile: "twilio",
     },
 ];
 /// A way a server may differ from the simulated space that the documents of `profiles` allow:

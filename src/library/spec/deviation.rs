@@ -7,7 +7,7 @@ use std::fmt;
 use serde_json::Value;
 
 /// One way an answer differs from the documentation.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Deviation {
     /// The JSON path of the field (`muted`, `participants[0].hold`), or `(body)`.
     pub path: String,

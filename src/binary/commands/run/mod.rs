@@ -2,7 +2,9 @@
 //! by default) and prints cucumber's report, with the reports asked for beside it.
 
 mod prepare;
+mod reports;
 mod scenario;
+mod shard;
 mod verdict;
 
 use std::io;
@@ -21,6 +23,9 @@ use crate::fail_fast::{FailFast, StopNote};
 use crate::steps::ConformanceWorld;
 use crate::{features, progress, report, steps};
 
+pub use prepare::embedded_note;
+pub use reports::ReportFlags;
+
 /// Options of a run, beside cucumber's own (`--tags`, `--name`, `--concurrency`, `-v`, …).
 #[derive(clap::Args, Debug, Clone)]
 pub struct RunOptions {
@@ -28,20 +33,8 @@ pub struct RunOptions {
     /// into the binary (`laml-conformance features --export DIR` writes those out).
     #[arg(long, value_name = "PATH")]
     features: Option<PathBuf>,
-    /// Also write a JUnit XML report to this file.
-    #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
-    /// Also write a Cucumber JSON report to this file.
-    #[arg(long, value_name = "FILE")]
-    json: Option<PathBuf>,
-    /// Also write a self-contained HTML report to this file (every scenario, its steps and
-    /// each failure's text; it loads nothing from the network).
-    #[arg(long, value_name = "FILE")]
-    html: Option<PathBuf>,
-    /// Also write a Markdown summary to this file (totals, a table by feature, the failed
-    /// scenarios), and append it to $GITHUB_STEP_SUMMARY when that is set.
-    #[arg(long, value_name = "FILE")]
-    summary_md: Option<PathBuf>,
+    #[command(flatten)]
+    reports: ReportFlags,
     #[command(flatten)]
     target: TargetFlags,
     /// Break the embedded simulated space with this fault (`laml-conformance faults` lists them).
@@ -56,6 +49,24 @@ pub struct RunOptions {
     /// `cargo insta review`.
     #[arg(long, value_name = "DIR")]
     baseline: Option<PathBuf>,
+    /// A ledger of known divergences (TOML): a listed scenario that fails is reported as known
+    /// and does not fail the run; one that passes fails it as fixed.
+    #[arg(long, value_name = "FILE", conflicts_with = "record_known")]
+    known: Option<PathBuf>,
+    /// Write a ledger of known divergences to this file from the run's failed scenarios, each
+    /// with a reason to replace with the real one, for a first `--known`.
+    #[arg(long, value_name = "FILE")]
+    record_known: Option<PathBuf>,
+    /// Run only the I-th of N shares of the scenarios selected by --tags and --name (a stable
+    /// share, by a hash of each scenario's feature, name and line), e.g. 2/3. Without it,
+    /// CI_NODE_INDEX and CI_NODE_TOTAL name the shard when both are set (counted from 1, as
+    /// GitLab's parallel jobs set them).
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Write this shard's results (and the plan every shard must share) into this folder, for
+    /// `laml-conformance merge`; without --shard, the whole run is shard 1/1.
+    #[arg(long, value_name = "DIR")]
+    shard_out: Option<PathBuf>,
 }
 /// The writers' options of the suite's run (the console's `-v`; the reports take none).
 type Writers = cli::Compose<writer::basic::Cli, cli::Empty>;
@@ -76,8 +87,14 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
     let refused = |e: String| usage_error(&e);
     let custom = opts.custom.clone();
     prepare::check_options(&opts).map_err(refused)?;
+    let shard = shard::chosen(custom.shard.as_deref()).map_err(refused)?;
     let settings = prepare::settings(&custom).map_err(refused)?;
-    let requested = prepare::open_reports(&custom).map_err(refused)?;
+    let texts = if custom.features.is_none() {
+        features::embedded_texts()
+    } else {
+        Vec::new()
+    };
+    let requested = custom.reports.open(texts).map_err(refused)?;
     let fault = custom
         .fault
         .as_deref()
@@ -85,11 +102,13 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
         .transpose()
         .map_err(refused)?;
     let baseline = prepare::baseline(&custom).map_err(refused)?;
+    let known = verdict::Known::prepare(&opts, shard.is_some_and(|(s, _)| s.splits())).map_err(refused)?;
     // Every setting is checked: the run starts by saying what it runs against.
-    say!("{}", settings.first_line());
+    tell(&custom, &settings.first_line());
     let target = Target::from_settings(&settings, fault)
         .await
         .map_err(|e| refused(e.to_string()))?;
+    let shard_out = shard::prepare(&opts, shard, settings.profile, &target).map_err(refused)?;
     if let Err(unusable) = target::usable(&target).await {
         eprintln!("laml-conformance: {}", unusable.message);
         return Err(unusable.code.into());
@@ -100,8 +119,9 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
         profile_title: settings.profile.title.clone(),
         target: settings.target_name(),
         mode: settings.mode_name(),
-        reproduce: prepare::embedded_note(&target, custom.fault.as_deref()),
+        reproduce: embedded_note(&prepare::embedded_url(&target), custom.fault.as_deref()),
         fault: custom.fault.clone(),
+        known: known.ledger.clone(),
         stopped: stop_note.clone(),
     };
     let mut ended = verdict::Ended {
@@ -110,8 +130,10 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
         target: settings.target_name(),
         serial: target.shares_participants(),
         embedded: matches!(target, Target::Embedded(_)),
-        failed: scenario::Failed::default(),
+        failed: scenario::Failed::new(known.ledger.clone()),
         written: report::Written::default(),
+        sharding: shard.map(|(s, _)| (s, shard::Counted::default())),
+        known,
     };
     // Shared, live participants take one scenario at a time, whatever --concurrency says: two at
     // once would change each other's participants and fail for each other.
@@ -121,18 +143,31 @@ async fn run(mut opts: Opts) -> Result<Exit, ExitCode> {
     }
     target.probe_labels(settings.profile).await;
     steps::Run::start(target, settings.profile, baseline).map_err(refused)?;
-    let (counts, written) = execute(opts, requested, info, &ended, stop_note.clone()).await;
+    let reports = (requested, shard_out);
+    let (counts, written) = execute(opts, reports, info, &ended, stop_note.clone()).await;
     ended.written = written;
     if let Some(stopped) = stop_note.get() {
-        say!("{stopped}"); // under cucumber's summary, which counts only what ran
+        tell(&custom, &stopped.to_string()); // under cucumber's summary, which counts only what ran
+    }
+    if let Some((shard, counted)) = &ended.sharding {
+        tell(&custom, &counted.said(*shard));
     }
     Ok(ended.verdict(&counts))
 }
 
+/// A line of the run's own on stdout, or on stderr when the Cucumber Messages take stdout.
+pub(super) fn tell(custom: &RunOptions, line: &str) {
+    if custom.reports.messages_on_stdout() {
+        eprintln!("{line}");
+    } else {
+        say!("{line}");
+    }
+}
+
 /// The scenarios run by cucumber, with the console and the reports asked for as its writers.
 async fn execute(
-    opts: Opts,
-    requested: report::Requested,
+    mut opts: Opts,
+    (requested, shard_out): (report::Requested, Option<report::shard::Out>),
     info: report::RunInfo,
     ended: &verdict::Ended<'_>,
     stop_note: StopNote,
@@ -153,9 +188,22 @@ async fn execute(
         .stop_when(|| steps::Run::current().is_some_and(steps::Run::restore_failed));
     // One writer beside the console keeps the record the reports asked for are rendered from,
     // and does nothing when none was asked for.
-    let (reports, written) = report::Reports::for_tee(requested, info);
+    let (reports, written) = report::Reports::for_tee(requested, info, shard_out);
+    // --shard: the share of the scenarios that --tags and --name select
+    let (this_shard, counted) = match ended.sharding.clone() {
+        Some((s, counted)) => (Some(s), counted),
+        None => (None, shard::Counted::default()),
+    };
+    let filter = shard::filter(&mut opts, this_shard, counted);
     // cucumber's look, each failure said from the value its step raised (`report::console`)
-    let console = report::console::Console::new(io::stdout()).summarized();
+    let out: Box<dyn io::Write> = if opts.custom.reports.messages_on_stdout() {
+        Box::new(io::stderr())
+    } else {
+        Box::new(io::stdout())
+    };
+    let console = report::console::Console::new(out)
+        .listing(ended.known.ledger.clone())
+        .summarized();
     let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(
         steps::needs::Marking(features::Features),
         runner,
@@ -164,7 +212,7 @@ async fn execute(
     )
     .fail_on_skipped()
     .with_cli(opts)
-    .run(features_path)
+    .filter_run(features_path, filter)
     .await;
     let counts = verdict::Counts {
         parsing_errors: result.parsing_errors(),

@@ -1,14 +1,11 @@
 //! What a run checks before its first scenario: its options, its settings, its reports and its
 //! baseline, each refused with one sentence (exit 2) rather than a failure per scenario.
 
-use std::path::PathBuf;
-
 use laml_conformance::baseline::Mode;
 use laml_conformance::config::{self, Settings};
 use laml_conformance::target::Target;
 
 use super::{Opts, RunOptions};
-use crate::report;
 
 /// The options cucumber would take and then hang or fail on, refused first.
 pub fn check_options(opts: &Opts) -> Result<(), String> {
@@ -42,21 +39,6 @@ pub fn settings(custom: &RunOptions) -> Result<Settings, String> {
         eprintln!("laml-conformance: {}", note.say(&origin));
     }
     Ok(settings)
-}
-
-/// The report files asked for, opened (so that one that cannot be written is said before the
-/// run, not after it).
-pub fn open_reports(custom: &RunOptions) -> Result<report::Requested, String> {
-    report::Requested::open(report::Paths {
-        junit: custom.junit.as_deref(),
-        json: custom.json.as_deref(),
-        html: custom.html.as_deref(),
-        summary_md: custom.summary_md.as_deref(),
-        github: std::env::var_os(report::GITHUB_STEP_SUMMARY)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from),
-    })
-    .map_err(|e| e.to_string())
 }
 
 /// `--record DIR` or `--baseline DIR`, checked: a folder to record into, or one that holds a
@@ -95,12 +77,27 @@ fn holds_recordings(dir: &std::path::Path) -> bool {
     })
 }
 
-/// For a run on the embedded space, the note every report puts beside its curl commands.
-pub fn embedded_note(target: &Target, fault: Option<&str>) -> Option<String> {
-    let Target::Embedded(_) = target else { return None };
+/// The URL of the embedded space a run tests, if it tests one.
+pub fn embedded_url(target: &Target) -> Vec<String> {
+    match target {
+        Target::Embedded(_) => vec![target.base_url()],
+        Target::Remote(_) => Vec::new(),
+    }
+}
+
+/// For a run on the embedded space (or the shards of one, each on its own: `urls`), the note
+/// every report puts beside its curl commands.
+pub fn embedded_note(urls: &[String], fault: Option<&str>) -> Option<String> {
     let fault = fault.map_or(String::new(), |f| format!(" --fault {f}"));
+    let space = match urls {
+        [] => return None,
+        [one] => format!("the embedded simulated space of this run ({one}), which is gone with it"),
+        many => format!(
+            "the embedded simulated spaces of the shards' runs ({}), which are gone with them",
+            many.join(", ")
+        ),
+    };
     Some(format!(
-        "The curl commands name the embedded simulated space of this run ({}), which is gone with it. To reproduce a failure, start `laml-conformance serve{fault}` and rerun the scenario with `--target <its URL> --name '^<its title>$'`: its failure then shows a curl command that works when pasted.",
-        target.base_url()
+        "The curl commands name {space}. To reproduce a failure, start `laml-conformance serve{fault}` and rerun the scenario with `--target <its URL> --name '^<its title>$'`: its failure then shows a curl command that works when pasted."
     ))
 }

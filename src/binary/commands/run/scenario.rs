@@ -1,7 +1,9 @@
 //! What a run does after each scenario: keep its record or compare it with the baseline, put
 //! back what it changed on a shared target, and remember what to say at the end (the steps that
-//! match no definition, the titles of the failed scenarios for the rerun hint).
+//! match no definition, the titles of the failed scenarios for the rerun hint, and how each
+//! scenario ended under the ledger of known divergences).
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use cucumber::World as _;
@@ -12,27 +14,88 @@ use futures::future::LocalBoxFuture;
 
 use laml_conformance::failure::Failure;
 
+use crate::child::{Ran, Verdict};
 use crate::commands::profiles;
 use crate::features;
+use crate::report::known::{Entry, Ledger, Place};
 use crate::steps::ConformanceWorld;
 
 /// What the run's after hook keeps for the sentences at the end: the titles of the scenarios
-/// that failed, in the order they ended, for the rerun hint. Owned by the run, shared with the
-/// hook that cucumber's runner holds while the run lasts.
+/// that failed, in the order they ended, for the rerun hint, and how every scenario ended
+/// under the run's ledger of known divergences (`--known`), if it has one. Owned by the run,
+/// shared with the hook that cucumber's runner holds while the run lasts.
 #[derive(Clone, Default)]
-pub struct Failed(Arc<Mutex<Vec<String>>>);
+pub struct Failed(Arc<Mutex<Kept>>);
+
+#[derive(Default)]
+struct Kept {
+    titles: Vec<String>,
+    ledger: Option<Arc<Ledger>>,
+    /// By feature and line: a scenario retried is judged by its last attempt.
+    judged: BTreeMap<(String, usize), Judged>,
+}
+
+/// How a scenario ended, as the run's verdict reads it.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// Where it is.
+    pub place: Place,
+    /// How it ran, by its steps and hooks.
+    pub ran: Ran,
+    /// Its verdict, under the ledger if the run has one.
+    pub verdict: Verdict,
+    /// The entry of the ledger that lists it.
+    pub entry: Option<Entry>,
+}
 
 impl Failed {
-    /// Keeps the title of a failed scenario for [`Failed::rerun_lines`].
-    fn push(&self, title: &str) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(title.to_string());
+    /// Kept for a run that judges by `ledger`, if it has one.
+    pub fn new(ledger: Option<Arc<Ledger>>) -> Failed {
+        Failed(Arc::new(Mutex::new(Kept {
+            ledger,
+            ..Kept::default()
+        })))
+    }
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Judges a scenario that ended at `place` as `ran`, and keeps its title for the rerun hint
+    /// when `rerun` and it failed.
+    fn end(&self, place: Place, ran: Ran, rerun: bool) {
+        let mut kept = self.kept();
+        let (verdict, entry) = match &kept.ledger {
+            Some(ledger) => {
+                let (verdict, entry) = ledger.judge(&place, ran);
+                (verdict, entry.cloned())
+            }
+            None => (Verdict::of(ran, false), None),
+        };
+        if rerun && verdict == Verdict::Failed {
+            kept.titles.push(place.name.clone());
+        }
+        let key = (place.feature.clone(), place.line);
+        let judged = Judged {
+            place,
+            ran,
+            verdict,
+            entry,
+        };
+        kept.judged.insert(key, judged);
+    }
+
+    /// Every scenario that ended, by feature and line.
+    pub fn judged(&self) -> Vec<Judged> {
+        self.kept().judged.values().cloned().collect()
     }
 
     /// One line per failed scenario (the first ten), with the `--name` that selects it alone:
     /// cucumber reads `--name` as a regex, so a title with parentheses, quotes or a `+` is
     /// escaped and anchored, then quoted for a POSIX shell.
     pub fn rerun_lines(&self) -> String {
-        let titles = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let kept = self.kept();
+        let titles = &kept.titles;
         let mut seen = Vec::new();
         for t in titles.iter().filter(|t| !t.is_empty()) {
             if !seen.contains(t) {
@@ -63,6 +126,7 @@ pub fn after_scenario<'a>(
     world: Option<&'a mut ConformanceWorld>,
 ) -> LocalBoxFuture<'a, ()> {
     profiles::count(finished);
+    let place = Place::of(feature, rule, scenario);
     let step_failed = matches!(finished, ScenarioFinished::StepFailed(..));
     // cucumber skips a step that matches no definition (the writers' fail_on_skipped fails it
     // later), as it skips a scenario whose need cannot be arranged: only the first has a step
@@ -73,21 +137,30 @@ pub fn after_scenario<'a>(
         .chain(&feature.tags)
         .chain(rule.iter().flat_map(|r| &r.tags))
         .any(|t| t == "allow.skipped");
-    if matches!(finished, ScenarioFinished::StepSkipped) && !skipped_on_purpose {
+    let undefined = matches!(finished, ScenarioFinished::StepSkipped) && !skipped_on_purpose;
+    if undefined {
         undefined_steps(feature, scenario);
-    } else if step_failed {
-        failed.push(&scenario.name);
     }
+    let ran = match finished {
+        ScenarioFinished::BeforeHookFailed(_) => Ran::HookFailed,
+        ScenarioFinished::StepFailed(..) => Ran::StepFailed,
+        ScenarioFinished::StepSkipped if undefined => Ran::StepFailed,
+        ScenarioFinished::StepSkipped => Ran::Skipped,
+        ScenarioFinished::StepPassed => Ran::Passed,
+    };
     let failed = failed.clone();
     async move {
-        let Some(w) = world else { return };
+        // a step that matches no definition has no request to rerun: said above instead
+        let Some(w) = world else {
+            return failed.end(place, ran, step_failed);
+        };
         let drift = w.record(feature, scenario);
         let unrestored = w.restore().await.map(Failure::new);
         // A panic of the after hook fails the scenario in cucumber's own counts, so a drift or
         // a failed restore is a failure on the console and in every report alike; raised as a
         // value, a drift reaches the reports with its field diff.
         let failure = match (drift, unrestored) {
-            (None, None) => return,
+            (None, None) => return failed.end(place, ran, step_failed),
             (Some(one), None) | (None, Some(one)) => one,
             (Some(drift), Some(unrestored)) => Failure {
                 title: format!("{}\n{}", drift.title, unrestored.title),
@@ -98,9 +171,8 @@ pub fn after_scenario<'a>(
         // then, so it is not lost
         if step_failed {
             eprintln!("laml-conformance: {failure}");
-        } else {
-            failed.push(&scenario.name);
         }
+        failed.end(place, Ran::HookFailed, true);
         failure.raise();
     }
     .boxed_local()

@@ -6,21 +6,26 @@
 //! function, "Step panicked. Captured output: <text>") in words that are fixed in its code; this
 //! one says "Step failed: " and the failure, and leaves out the source path, which a user of the
 //! binary does not have. Nothing is rewritten after it is printed.
+//!
+//! With a ledger of known divergences (`--known`), a scenario it lists ends with a line that
+//! says so: a known failure with the ledger's reason, a listed scenario that passed as fixed.
 
 mod layout;
+mod said;
 
 use std::fmt::Debug;
 use std::io;
+use std::sync::Arc;
 
 use cucumber::event::{self, Cucumber, Feature, HookType, Info, Retries, Rule, Scenario, Step, StepError};
 use cucumber::writer::out::{Styles, WriteStrExt as _};
 use cucumber::writer::{self, Verbosity, basic};
 use cucumber::{Event, World, Writer, gherkin, parser};
-use laml_conformance::failure::Failure;
 use regex::CaptureLocations;
+use said::{payload, said};
 
-/// What the console says before a failing step's text.
-const FAILED: &str = super::words::PLAIN;
+use super::known::{Ledger, Place};
+use crate::child::{Ran, Verdict};
 
 /// The run's console writer, on `Out` (stdout).
 pub struct Console<Out: io::Write = io::Stdout> {
@@ -35,6 +40,10 @@ pub struct Console<Out: io::Write = io::Stdout> {
     lines_to_clear: usize,
     /// What was printed among those lines and must be printed again after them (a log).
     reprint: String,
+    /// The run's ledger of known divergences, if it has one.
+    known: Option<Arc<Ledger>>,
+    /// How the scenario under way has run so far.
+    ran: Ran,
 }
 
 /// Where a step is: in a scenario, or in the feature's background (which cucumber marks `>`).
@@ -56,7 +65,14 @@ impl<Out: io::Write> Console<Out> {
             indent: 0,
             lines_to_clear: 0,
             reprint: String::new(),
+            known: None,
+            ran: Ran::Passed,
         }
+    }
+
+    /// The console of a run that judges its scenarios by `ledger`, if it has one.
+    pub fn listing(self, ledger: Option<Arc<Ledger>>) -> Self {
+        Console { known: ledger, ..self }
     }
 }
 
@@ -73,14 +89,14 @@ impl<W: World + Debug, Out: io::Write> Writer<W> for Console<Out> {
                 let text = self.styles.ok(format!("{}: {}", f.keyword, f.name)).into_owned();
                 self.line(&text);
             }
-            Cucumber::Feature(f, Feature::Scenario(sc, ev)) => self.scenario(&f, &sc, ev),
+            Cucumber::Feature(f, Feature::Scenario(sc, ev)) => self.scenario(&f, None, &sc, ev),
             Cucumber::Feature(_, Feature::Rule(r, Rule::Started)) => {
                 let pad = " ".repeat(self.indent);
                 let text = self.styles.ok(format!("{pad}{}: {}", r.keyword, r.name)).into_owned();
                 self.indent += 2;
                 self.line(&text);
             }
-            Cucumber::Feature(f, Feature::Rule(_, Rule::Scenario(sc, ev))) => self.scenario(&f, &sc, ev),
+            Cucumber::Feature(f, Feature::Rule(r, Rule::Scenario(sc, ev))) => self.scenario(&f, Some(&r), &sc, ev),
             Cucumber::Feature(_, Feature::Rule(_, Rule::Finished)) => self.indent = self.indent.saturating_sub(2),
             _ => {}
         }
@@ -138,25 +154,52 @@ impl<Out: io::Write> Console<Out> {
         }
     }
 
-    fn scenario<W: Debug>(&mut self, feat: &gherkin::Feature, sc: &gherkin::Scenario, ev: event::RetryableScenario<W>) {
+    fn scenario<W: Debug>(
+        &mut self,
+        feat: &gherkin::Feature,
+        rule: Option<&gherkin::Rule>,
+        sc: &gherkin::Scenario,
+        ev: event::RetryableScenario<W>,
+    ) {
         let retries = ev.retries;
         match ev.event {
-            Scenario::Started => self.scenario_started(sc, retries),
+            Scenario::Started => {
+                self.ran = Ran::Passed;
+                self.scenario_started(sc, retries);
+            }
             Scenario::Hook(_, event::Hook::Started) => self.indent += 4,
             Scenario::Hook(which, event::Hook::Failed(world, info)) => {
+                self.ran = Ran::HookFailed;
                 self.hook_failed(feat, sc, which, retries, world.as_deref(), &info);
                 self.indent = self.indent.saturating_sub(4);
             }
             Scenario::Hook(_, event::Hook::Passed) => self.indent = self.indent.saturating_sub(4),
             Scenario::Background(st, ev) => self.step(feat, sc, &st, ev, retries, Part::Background),
             Scenario::Step(st, ev) => self.step(feat, sc, &st, ev, retries, Part::Scenario),
-            Scenario::Finished => self.indent = self.indent.saturating_sub(2),
+            Scenario::Finished => {
+                self.listed(feat, rule, sc);
+                self.indent = self.indent.saturating_sub(2);
+            }
             Scenario::Log(msg) => {
                 self.lines_to_clear += self.styles.lines_count(&msg);
                 self.reprint.push_str(&msg);
                 self.put(&msg);
             }
         }
+    }
+
+    /// The line that ends a scenario the ledger of known divergences lists, when it is known
+    /// or fixed.
+    fn listed(&mut self, feat: &gherkin::Feature, rule: Option<&gherkin::Rule>, sc: &gherkin::Scenario) {
+        let Some(ledger) = self.known.clone() else { return };
+        let pad = " ".repeat(self.indent + 1);
+        let text = match ledger.judge(&Place::of(feat, rule, sc), self.ran) {
+            (Verdict::Known, Some(entry)) => self.styles.skipped(format!("{pad}⚠  {}", entry.known_said())),
+            (Verdict::Fixed, Some(entry)) => self.styles.err(format!("{pad}✘  {}", entry.fixed_said())),
+            _ => return,
+        };
+        let text = text.into_owned();
+        self.line(&text);
     }
 
     fn scenario_started(&mut self, sc: &gherkin::Scenario, retries: Option<Retries>) {
@@ -214,8 +257,16 @@ impl<Out: io::Write> Console<Out> {
         match ev {
             Step::Started => return self.step_started(step, part),
             Step::Passed(captures, _) => self.step_passed(sc, step, &captures, retries, part),
-            Step::Skipped => self.step_skipped(feat, step, part),
+            Step::Skipped => {
+                if self.ran == Ran::Passed {
+                    self.ran = Ran::Skipped;
+                }
+                self.step_skipped(feat, step, part);
+            }
             Step::Failed(captures, _, world, err) => {
+                if self.ran != Ran::HookFailed {
+                    self.ran = Ran::StepFailed;
+                }
                 let failed = Failed {
                     captures: captures.as_ref(),
                     retries,
@@ -387,26 +438,6 @@ struct Failed<'a, W> {
     retries: Option<Retries>,
     world: Option<&'a W>,
     err: &'a StepError,
-}
-
-/// Why a step failed: the [`Failure`] it raised, the text of any other panic, or cucumber's
-/// words for a step no definition (or more than one) matches.
-fn said(err: &StepError) -> String {
-    match err {
-        StepError::Panic(info) => format!("{FAILED}{}", payload(info)),
-        other => other.to_string(),
-    }
-}
-
-/// A panic's payload as text: a raised [`Failure`] rendered, a message as it is.
-fn payload(info: &Info) -> String {
-    if let Some(failure) = Failure::of_panic(&**info) {
-        return failure.to_string();
-    }
-    info.downcast_ref::<String>()
-        .cloned()
-        .or_else(|| info.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_else(|| "(Could not resolve panic payload)".to_owned())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use laml_conformance::spec::deviation::Deviation;
 use serde_json::json;
 
 use super::Console;
+use crate::report::known::Ledger;
 
 /// A World of the tests' own: the report layer knows no steps.
 #[derive(Debug, Default, cucumber::World)]
@@ -27,6 +28,11 @@ fn step(keyword: &str, value: &str, line: usize) -> gherkin::Step {
 
 /// The console's text for a scenario of one step that ends with `ev`, uncoloured.
 fn printed(st: gherkin::Step, ev: Step<W>) -> String {
+    printed_with(st, ev, None)
+}
+
+/// [`printed`], in a run with a ledger of known divergences.
+fn printed_with(st: gherkin::Step, ev: Step<W>, ledger: Option<Ledger>) -> String {
     let feature = Source::new(gherkin::Feature {
         keyword: "Feature".into(),
         name: "Mute".into(),
@@ -66,7 +72,7 @@ fn printed(st: gherkin::Step, ev: Step<W>) -> String {
         of(Scenario::Step(st, ev)),
         of(Scenario::Finished),
     ];
-    let mut console = Console::new(Vec::new());
+    let mut console = Console::new(Vec::new()).listing(ledger.map(Arc::new));
     let cli = basic::Cli {
         verbose: 0,
         color: Coloring::Never,
@@ -154,4 +160,33 @@ fn a_reader_that_went_away_ends_the_printing_not_the_run() {
     assert!(console.closed);
     console.line("two");
     assert!(console.closed);
+}
+
+#[test]
+fn a_listed_scenario_ends_with_what_the_ledger_says_of_it() {
+    let ledger = || {
+        let text = "[[known]]\nfeature = \"features/mute.feature\"\nscenario = \"Mute a participant\"\nreason = \"ignores Muted\"\n";
+        Some(Ledger::parse("known.toml", text).unwrap())
+    };
+    let failure = Failure::new("the response differs");
+    let ev = failed(StepError::Panic(Arc::new(failure)));
+    let text = printed_with(step("Then ", "the update succeeds", 8), ev, ledger());
+    assert!(
+        text.ends_with(
+            "      Step failed: the response differs\n   ⚠  known divergence (known.toml:1): ignores Muted\n"
+        ),
+        "{text}"
+    );
+    let passed = Step::Passed(regex::Regex::new("x").unwrap().capture_locations(), None);
+    let text = printed_with(step("Then ", "the update succeeds", 8), passed, ledger());
+    assert!(
+        text.ends_with("   ✔  Then the update succeeds\n   ✘  fixed: remove it from the ledger (known.toml:1 lists it as a known divergence: ignores Muted), since it passed\n"),
+        "{text}"
+    );
+    // not listed: nothing more said
+    let text = printed(
+        step("Then ", "x", 3),
+        failed(StepError::Panic(Arc::new("a bug".to_string()))),
+    );
+    assert!(text.ends_with("Step failed: a bug\n"), "{text}");
 }

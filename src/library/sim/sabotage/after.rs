@@ -114,6 +114,7 @@ fn alter(fault: Fault, p: &mut Participant, was: &Participant, update: &Update, 
         }
         Fault::MutingEndsTheConference if update.muted.is_some() => p.end_conference_on_exit = true,
         Fault::EndConferenceOnExitIgnored => p.end_conference_on_exit = was.end_conference_on_exit,
+        Fault::EndConferenceOnExitSticks if was.end_conference_on_exit => p.end_conference_on_exit = true,
         Fault::DateUpdatedFrozen => p.date_updated = was.date_updated,
         Fault::DateCreatedMoves => p.date_created = p.date_updated,
         _ => {}

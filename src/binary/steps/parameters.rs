@@ -2,7 +2,6 @@
 //! cucumber `Parameter`, so a step reads `{participant} is {flag}` instead of repeating regex
 //! alternatives, and a word outside the documented ones fails where it is parsed.
 
-use std::fmt;
 use std::str::FromStr;
 
 use cucumber::Parameter;
@@ -17,12 +16,6 @@ impl FromStr for Participant {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         Ok(Participant(s.to_string()))
-    }
-}
-
-impl fmt::Display for Participant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

@@ -111,7 +111,7 @@ impl Remote {
             .map(|c| crate::spec::wire::basic_header(&c.project_id, c.token.expose()));
         let parsed = url::Url::parse(url)
             .ok()
-            .filter(|u| u.scheme() == "http" && is_loopback_url(url));
+            .filter(|_| crate::config::is_plain_loopback(url));
         if let Some(parsed) = parsed {
             let origin = parsed.origin().ascii_serialization();
             let target = match parsed.query() {

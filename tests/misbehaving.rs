@@ -118,6 +118,25 @@ async fn a_huge_body_is_not_read_past_the_bound() {
     assert!(matches!(e, Error::BodyTooLarge { .. }), "{e:?}");
 }
 
+/// A base URL on loopback that answers with a body over the bound (a large page) answers HTTP:
+/// the probe asks only that, as the shared client did once the head came.
+#[tokio::test]
+async fn a_target_whose_base_url_answers_a_large_body_is_reachable() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut s, _) = listener.accept().unwrap();
+        let mut head = [0u8; 1024];
+        let _ = s.read(&mut head).unwrap();
+        let page = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n<html>", 2 * MAX_BODY);
+        let _ = s.write_all(page.as_bytes());
+    });
+    let probed = laml_conformance::target::speaks_http(&base, TIMEOUT).await;
+    assert_eq!(probed, Ok(()));
+    server.join().unwrap();
+}
+
 #[tokio::test]
 async fn a_redirect_is_not_followed_and_credentials_stay() {
     let elsewhere = MockServer::start().await;

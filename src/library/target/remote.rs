@@ -88,10 +88,19 @@ impl Remote {
         .map(drop)
     }
 
+    /// Gives back an account the setup endpoint made with a token of its own; never the
+    /// user's (its project id, or its token: a setup endpoint that omits `api_token` hands out
+    /// accounts the user's token opens, which are the user's to keep).
     pub(super) async fn release(&self, arranged: &ArrangedConference) -> Result<bool, Error> {
         let Arrangement::Setup { url } = &self.config.arrangement else {
             return Ok(false);
         };
+        let given = &arranged.credentials;
+        if let Some(user) = &self.config.credentials
+            && (user.project_id == given.project_id || user.token.expose() == given.token.expose())
+        {
+            return Ok(false);
+        }
         let url = format!("{url}/accounts/{}", arranged.credentials.project_id);
         let (status, _, _) = self.ask("DELETE", &url, None, Some(&arranged.credentials)).await?;
         Ok((200..300).contains(&status))

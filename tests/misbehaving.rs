@@ -118,6 +118,25 @@ async fn a_huge_body_is_not_read_past_the_bound() {
     assert!(matches!(e, Error::BodyTooLarge { .. }), "{e:?}");
 }
 
+/// A base URL on loopback that answers with a body over the bound (a large page) answers HTTP:
+/// the probe asks only that, as the shared client did once the head came.
+#[tokio::test]
+async fn a_target_whose_base_url_answers_a_large_body_is_reachable() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut s, _) = listener.accept().unwrap();
+        let mut head = [0u8; 1024];
+        let _ = s.read(&mut head).unwrap();
+        let page = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n<html>", 2 * MAX_BODY);
+        let _ = s.write_all(page.as_bytes());
+    });
+    let probed = laml_conformance::target::speaks_http(&base, TIMEOUT).await;
+    assert_eq!(probed, Ok(()));
+    server.join().unwrap();
+}
+
 #[tokio::test]
 async fn a_redirect_is_not_followed_and_credentials_stay() {
     let elsewhere = MockServer::start().await;
@@ -338,4 +357,203 @@ async fn a_full_setup_endpoint_is_asked_again_after_its_retry_after() {
         0,
         "asked {asked} times"
     );
+}
+
+/// How a [`Setup`] endpoint hands out accounts.
+#[derive(Clone, Copy)]
+struct Handing {
+    /// The accounts handed out in turn (sid, token), made where missing; none: a fresh one
+    /// each time.
+    pool: &'static [(&'static str, &'static str)],
+    /// With a token of its own (else none: the user's `LAML_API_TOKEN` is valid there).
+    own_token: bool,
+    /// A second conference in an account is refused (500).
+    second_fails: bool,
+}
+
+/// What a [`Setup`] endpoint did: how many first conferences it arranged, the accounts it
+/// made, and those asked to be given back.
+#[derive(Default)]
+struct Ledger {
+    arranged: usize,
+    made: Vec<String>,
+    deleted: Vec<String>,
+}
+
+/// A setup endpoint (docs/live.md's protocol) over a simulated space.
+#[derive(Clone)]
+struct Setup {
+    space: std::sync::Arc<laml_conformance::sim::Sim>,
+    handing: Handing,
+    ledger: std::sync::Arc<std::sync::Mutex<Ledger>>,
+}
+
+/// The user's credentials in [`Setup`]'s runs, and accounts it may hand out again and again
+/// (sids in the seed's own format, as a real setup endpoint hands out).
+const USER: (&str, &str) = ("0c4a4f1e-5d1b-4f0e-9a51-3f4de6a0b7c2", "user-token-5e1f");
+const ONE: (&str, &str) = ("7e2d9c43-1b8a-4c6f-8e0d-5a9b3c2f1d04", "setup-token-77aa");
+const TWO: (&str, &str) = ("a3b1c2d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "setup-token-88bb");
+
+impl Setup {
+    /// A first conference with participants `names`, in the account whose turn it is.
+    fn first(&self, names: &[&str], ledger: &mut Ledger) -> laml_conformance::setup::ArrangedConference {
+        let pool = self.handing.pool;
+        ledger.arranged += 1;
+        let arranged = match pool.get(ledger.arranged % pool.len().max(1)) {
+            Some(&(sid, token)) => self
+                .space
+                .arrange_conference_in(sid, names)
+                .unwrap_or_else(|| self.space.arrange_conference_for(Credentials::new(sid, token), names)),
+            None if self.handing.own_token => self.space.arrange_conference(names),
+            None => {
+                let sid = uuid::Uuid::new_v4().to_string();
+                self.space.arrange_conference_for(Credentials::new(sid, USER.1), names)
+            }
+        };
+        let account = &arranged.credentials.project_id;
+        if !ledger.made.contains(account) {
+            ledger.made.push(account.clone());
+        }
+        arranged
+    }
+}
+
+impl wiremock::Respond for Setup {
+    fn respond(&self, req: &wiremock::Request) -> ResponseTemplate {
+        let path: Vec<&str> = req.url.path().trim_start_matches("/setup/").split('/').collect();
+        let ask: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+        let mut ledger = self.ledger.lock().unwrap();
+        match (req.method.as_str(), path.as_slice()) {
+            ("DELETE", ["accounts", sid]) => {
+                ledger.deleted.push(sid.to_string());
+                self.space.release(sid);
+                ResponseTemplate::new(204)
+            }
+            ("POST", ["conferences", conference, "complete"]) => {
+                let account = ask["account_sid"].as_str().unwrap_or_default();
+                self.space.complete_conference(account, conference);
+                ResponseTemplate::new(204)
+            }
+            ("POST", ["conferences"]) => {
+                let names: Vec<&str> = ask["participants"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|n| n.as_str()).collect())
+                    .unwrap_or_default();
+                let arranged = match ask["account_sid"].as_str() {
+                    Some(_) if self.handing.second_fails => return ResponseTemplate::new(500),
+                    Some(account) => self.space.arrange_conference_in(account, &names),
+                    None => Some(self.first(&names, &mut ledger)),
+                };
+                let Some(arranged) = arranged else {
+                    return ResponseTemplate::new(404);
+                };
+                let participants: serde_json::Map<String, serde_json::Value> = arranged
+                    .participants
+                    .iter()
+                    .map(|(n, s)| (n.clone(), serde_json::Value::from(s.as_str())))
+                    .collect();
+                let mut answer = serde_json::json!({
+                    "account_sid": arranged.credentials.project_id,
+                    "conference_sid": arranged.conference_sid,
+                    "participants": participants,
+                });
+                if self.handing.own_token {
+                    answer["api_token"] = serde_json::Value::from(arranged.credentials.token.expose());
+                }
+                ResponseTemplate::new(201).set_body_json(answer)
+            }
+            _ => ResponseTemplate::new(404),
+        }
+    }
+}
+
+impl Setup {
+    /// A space and the endpoint in front of it.
+    async fn start(handing: Handing) -> (Self, MockServer) {
+        let setup = Setup {
+            space: std::sync::Arc::new(laml_conformance::sim::Sim::start().await.unwrap()),
+            handing,
+            ledger: Default::default(),
+        };
+        let server = MockServer::start().await;
+        Mock::given(any()).respond_with(setup.clone()).mount(&server).await;
+        (setup, server)
+    }
+
+    /// `explore` against the space, arranged through this endpoint, with the user's
+    /// credentials in the environment.
+    async fn explore(&self, server: &MockServer) -> std::process::Output {
+        let (target, setup_url) = (self.space.base_url(), format!("{}/setup", server.uri()));
+        tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+                .args(["explore", "--target", &target, "--setup-url", &setup_url])
+                .args(["--steps", "150", "--seed", "1"])
+                .env("LAML_PROJECT_ID", USER.0)
+                .env("LAML_API_TOKEN", USER.1)
+                .env_remove("LAML_PROFILE")
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    }
+}
+
+/// A setup endpoint that hands out the user's own account, or one account of its own for
+/// everything, or fresh accounts without a token of their own (the user's opens them):
+/// `explore` gives none of them back, since each is the user's or holds the next sequence's
+/// conference. One that hands out a few accounts in turn has the first given back, and no
+/// other once it comes again.
+#[tokio::test]
+async fn explore_gives_back_no_account_that_is_not_its_own() {
+    for (pool, own_token, given) in [
+        (&[USER][..], false, &[][..]),
+        (&[ONE][..], true, &[][..]),
+        (&[][..], false, &[][..]),
+        (&[ONE, TWO][..], true, &[TWO.0][..]),
+    ] {
+        let handing = Handing {
+            pool,
+            own_token,
+            second_fails: false,
+        };
+        let (setup, server) = Setup::start(handing).await;
+        let o = setup.explore(&server).await;
+        let out = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let ledger = setup.ledger.lock().unwrap();
+        assert_eq!(
+            ledger.deleted,
+            given,
+            "{} accounts in turn, own token {own_token}",
+            pool.len()
+        );
+        assert!(ledger.arranged > 2, "{out}");
+        assert_eq!(o.status.code(), Some(0), "{out}");
+    }
+}
+
+/// A sequence that ends in an error (here a second conference the setup endpoint refuses)
+/// gives its account back all the same, as every sequence before it did.
+#[tokio::test]
+async fn explore_gives_back_the_account_of_a_sequence_that_failed() {
+    let handing = Handing {
+        pool: &[],
+        own_token: true,
+        second_fails: true,
+    };
+    let (setup, server) = Setup::start(handing).await;
+    let o = setup.explore(&server).await;
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("it answered 500"), "{err}");
+    let ledger = setup.ledger.lock().unwrap();
+    assert!(
+        ledger.made.len() > 1,
+        "the first sequence needed a second conference: choose another seed"
+    );
+    assert_eq!(ledger.deleted, ledger.made);
 }

@@ -59,9 +59,27 @@ pub struct Lockstep<'t> {
     /// The kept connection each operation and its retrieves are pipelined on, on loopback.
     pipe: Option<tokio::sync::Mutex<laml_conformance::client::Pipeline>>,
     /// Whether each sequence's account is given back to the target after it.
-    releasing: Cell<bool>,
+    releasing: Cell<Releasing>,
+    /// The account given back last: one handed out again is not a sequence's own.
+    released: RefCell<Option<String>>,
     /// The first conference of the next sequence, arranged while the last was judged.
     ahead: RefCell<Option<ArrangedConference>>,
+}
+
+/// Whether each sequence's account is given back after it. A setup endpoint may hand out one
+/// account for everything (the user's, or a test account of its own): giving it back would
+/// wipe the next sequence's conference and what else lives there. So an account is given back
+/// only once the next sequence's came in another account, and no longer once one is handed
+/// out again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Releasing {
+    /// Not known yet: no two arrangements in a row have been seen.
+    Untried,
+    /// The target takes accounts back, and hands out a fresh one each time.
+    Yes,
+    /// Never: a configured conference, a setup endpoint without the release, an account the
+    /// user's, or one handed out twice.
+    No,
 }
 
 impl<'t> Lockstep<'t> {
@@ -94,7 +112,12 @@ impl<'t> Lockstep<'t> {
             profile,
             baseline,
             pipe,
-            releasing: Cell::new(!target.shares_participants()),
+            releasing: Cell::new(if target.shares_participants() {
+                Releasing::No
+            } else {
+                Releasing::Untried
+            }),
+            released: RefCell::new(None),
             ahead: RefCell::new(None),
         })
     }
@@ -114,9 +137,9 @@ impl<'t> Lockstep<'t> {
     pub async fn restore(&self) -> Result<(), Error> {
         let unused = self.ahead.borrow_mut().take();
         if let Some(unused) = unused
-            && self.releasing.get()
+            && self.releasing.get() == Releasing::Yes
         {
-            let _ = self.target.release(&unused).await;
+            self.give_back(&unused).await;
         }
         if self.baseline.is_empty() {
             return Ok(());
@@ -155,29 +178,57 @@ impl<'t> Lockstep<'t> {
             Some(first) => first,
             None => self.target.arrange_conference(&FIRST).await?,
         };
-        let remote = Remote::arrange(self.target, self.profile, plan, first, self.pipe.as_ref()).await?;
-        let arranged = remote.roster.first().clone();
+        let arranged = first.clone();
         let settled = Cell::new(false);
-        let outcome = self.walk(remote, plan, watch, stop, &arranged, &settled).await?;
-        if !settled.get() {
-            self.settle(&arranged, &settled).await;
+        let walked = match Remote::arrange(self.target, self.profile, plan, first, self.pipe.as_ref()).await {
+            Ok(remote) => self.walk(remote, plan, watch, stop, &arranged, &settled).await,
+            Err(e) => Err(e),
+        };
+        match &walked {
+            _ if settled.get() => {}
+            Ok(_) => self.settle(&arranged, &settled).await,
+            // a sequence that ended in an error gives its account back all the same, where
+            // accounts are known to be each sequence's own
+            Err(_) if self.releasing.get() == Releasing::Yes => self.give_back(&arranged).await,
+            Err(_) => {}
         }
-        Ok(outcome)
+        walked
     }
 
     /// What follows a sequence once the target answered the last of it, done while those
     /// answers are judged: the next sequence's first conference arranged ahead (every sequence
-    /// starts with one; one that does not come is given back by [`Lockstep::restore`]), and
-    /// this sequence's account given back, where the target takes it back. A failure to
-    /// arrange ahead is left for the next sequence to meet and report.
+    /// starts with one; one that does not come is given back by [`Lockstep::restore`]), then
+    /// this sequence's account given back, where the target takes it back and the next
+    /// sequence's is another ([`Releasing`]). A failure to arrange ahead is left for the next
+    /// sequence to meet and report; the account is kept then, as nothing says it is not shared.
     async fn settle(&self, arranged: &ArrangedConference, settled: &Cell<bool>) {
         settled.set(true);
-        if let Ok(next) = self.target.arrange_conference(&FIRST).await {
-            *self.ahead.borrow_mut() = Some(next);
+        let Ok(next) = self.target.arrange_conference(&FIRST).await else {
+            return;
+        };
+        let account = &next.credentials.project_id;
+        let again = *account == arranged.credentials.project_id || self.released.borrow().as_ref() == Some(account);
+        *self.ahead.borrow_mut() = Some(next);
+        if again {
+            self.releasing.set(Releasing::No);
+        } else if self.releasing.get() != Releasing::No {
+            self.give_back(arranged).await;
         }
-        if self.releasing.get() && !matches!(self.target.release(arranged).await, Ok(true)) {
-            // a setup endpoint without the release (or a configured conference) keeps all
-            self.releasing.set(false);
+    }
+
+    /// Gives back the account of `arranged`; nothing is given back from the first that the
+    /// target does not take back (a setup endpoint without the release, the user's account).
+    async fn give_back(&self, arranged: &ArrangedConference) {
+        let account = &arranged.credentials.project_id;
+        if self.released.borrow().as_ref() == Some(account) {
+            self.releasing.set(Releasing::No);
+            return;
+        }
+        if matches!(self.target.release(arranged).await, Ok(true)) {
+            self.releasing.set(Releasing::Yes);
+            *self.released.borrow_mut() = Some(account.clone());
+        } else {
+            self.releasing.set(Releasing::No);
         }
     }
 

@@ -20,9 +20,7 @@ use super::side::{Answer, Auth, Request, Roster, WRONG_TOKEN, request};
 /// The pipeline to `target`, where its requests may be pipelined: plain http on loopback.
 pub fn pipeline(target: &Target) -> Option<Mutex<Pipeline>> {
     let base = target.base_url();
-    let url = url::Url::parse(&base).ok()?;
-    let host = url.host_str()?.trim_matches(['[', ']']);
-    if url.scheme() != "http" || !laml_conformance::config::is_loopback(host) {
+    if !laml_conformance::config::is_plain_loopback(&base) {
         return None;
     }
     Pipeline::new(&base, target.timeout()).ok().map(Mutex::new)

@@ -1,7 +1,71 @@
-//! Where one HTTP/1.1 answer ends in the bytes a connection delivered (RFC 9112 section 6.3):
-//! its head read by httparse, then a body of its `Content-Length`, in chunks, or up to the
-//! end of the connection; interim answers (1xx) are passed over. A pure function of the
-//! bytes, so every framing is tested without a socket.
+//! HTTP/1.1 on the wire, both ways, as pure functions of bytes so that every case is tested
+//! without a socket: the bytes of a batch of requests (and which requests cannot be written
+//! as they are), and where one answer ends in the bytes a connection delivered (RFC 9112
+//! section 6.3): its head read by httparse, then a body of its `Content-Length`, in chunks, or
+//! up to the end of the connection; interim answers (1xx) are passed over.
+
+/// One request of a batch.
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    /// The method.
+    pub method: &'a str,
+    /// The path (with its query), after the base URL's own path.
+    pub target: &'a str,
+    /// The `Authorization` header, if any.
+    pub authorization: Option<&'a str>,
+    /// `(content type, text)`.
+    pub body: Option<(&'a str, &'a str)>,
+}
+
+/// Why `call` (to `url`, as said) cannot go on the wire as it is, in one sentence: a byte of
+/// its method or target that is no visible ASCII (a space, a line break, a control, a letter
+/// beyond ASCII) would end the request line early, and what follows could be read as a request
+/// of its own; a line break in a header would do the same.
+pub(crate) fn refused(call: &Call<'_>, url: &str) -> Option<String> {
+    let method = call.method;
+    if !method.bytes().chain(call.target.bytes()).all(|b| b.is_ascii_graphic()) {
+        return Some(format!(
+            "the request {method:?} {url:?} holds a byte that is no visible ASCII (a space, a line break, a control or a letter beyond ASCII), which a request line cannot carry; percent-encode it"
+        ));
+    }
+    let one_line = |s: &str| !s.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0));
+    let headers = [call.authorization, call.body.map(|(t, _)| t)];
+    (!headers.into_iter().flatten().all(one_line)).then(|| {
+        format!(
+            "a header of the request {method:?} {url:?} holds a line break, which would end it early; check the credentials (LAML_API_TOKEN, or the setup endpoint's api_token) and the content type"
+        )
+    })
+}
+
+/// The request line, headers and body of each call, one after another, each target after
+/// `prefix` (the base URL's path), with `authority` as `Host`.
+pub(crate) fn encode(calls: &[Call<'_>], prefix: &str, authority: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(calls.len() * 320);
+    for c in calls {
+        let target = [prefix, c.target].concat();
+        let target = if target.is_empty() { "/" } else { target.as_str() };
+        for piece in [c.method, " ", target, " HTTP/1.1\r\nhost: ", authority] {
+            out.extend_from_slice(piece.as_bytes());
+        }
+        out.extend_from_slice(b"\r\naccept: application/json\r\n");
+        if let Some(a) = c.authorization {
+            for piece in ["authorization: ", a, "\r\n"] {
+                out.extend_from_slice(piece.as_bytes());
+            }
+        }
+        if let Some((content_type, text)) = c.body {
+            let length = text.len().to_string();
+            for piece in ["content-type: ", content_type, "\r\ncontent-length: ", &length, "\r\n"] {
+                out.extend_from_slice(piece.as_bytes());
+            }
+        }
+        out.extend_from_slice(b"\r\n");
+        if let Some((_, text)) = c.body {
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
+    out
+}
 
 /// One answer, read whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +76,8 @@ pub(crate) struct Answer {
     pub headers: Vec<(String, String)>,
     /// The body, its chunked coding removed.
     pub body: Vec<u8>,
+    /// The minor version of HTTP/1.x it came in: a client pipelines only to 1.1.
+    pub version: u8,
     /// Whether the server closes the connection after it (`Connection: close`, HTTP/1.0
     /// without keep-alive, or a body that ends with the connection).
     pub close: bool,
@@ -69,11 +135,12 @@ pub(crate) fn frame(buf: &[u8], head_only: bool, max_body: usize) -> Result<Fram
         connection.iter().any(|t| t == "close") || (head.version == 0 && !connection.iter().any(|t| t == "keep-alive"));
     let coding = tokens("transfer-encoding");
     let lengths = tokens("content-length");
-    let status = head.status;
+    let (status, version) = (head.status, head.version);
     let answer = |body: Vec<u8>, close: bool| Answer {
         status,
         headers: head.headers,
         body,
+        version,
         close,
     };
     if head_only || status == 204 || status == 304 {

@@ -20,7 +20,8 @@ mod transport;
 
 pub use crate::spec::ParticipantRef;
 pub use exchange::{Exchange, SentRequest};
-pub use pipeline::{Answered, Call, Pipeline};
+pub use framing::Call;
+pub use pipeline::{Answered, Pipeline};
 pub use transport::{MAX_BODY, MAX_RETRIES, MAX_RETRY_WAIT, header_pairs, retry_after};
 pub(crate) use transport::{read_bounded, transport_error};
 

@@ -9,9 +9,14 @@
 //! send one request at a time per connection), so the requests are written here and the
 //! answers framed by httparse (`framing.rs`).
 //!
-//! A batch is sent again from its first 429 on (after the wait it asks for) only where every
-//! answer from there on is a 429, so that no request is applied twice; and a kept connection
-//! the server closed before answering anything is opened again and the batch resent.
+//! Nothing is applied twice. A batch is sent again from its first 429 on (after the wait it
+//! asks for) only where every answer from there on is a 429; a 429 that a later request got
+//! past is an error, as waiting would reorder the batch. A kept connection is checked before it
+//! is written on (it must hold nothing unread and not be closed), and a batch is sent again on
+//! a new one only where that connection closed before a byte of any answer came and the whole
+//! batch was written. After an answer that closes its connection, or one in HTTP/1.0, the rest
+//! goes one request a connection round, until an HTTP/1.1 answer keeps its connection (RFC 9112
+//! section 9.3.2): a server that reads one request, answers and closes never sees a batch.
 
 use std::time::Duration;
 
@@ -19,21 +24,8 @@ use tokio::net::TcpStream;
 
 use crate::error::Error;
 
-use super::framing::{self, Framed, Unframed};
+use super::framing::{self, Call, Framed, Unframed};
 use super::{MAX_BODY, MAX_RETRIES, retry_after};
-
-/// One request of a batch.
-#[derive(Debug, Clone, Copy)]
-pub struct Call<'a> {
-    /// The method.
-    pub method: &'a str,
-    /// The path (with its query), after the base URL's own path.
-    pub target: &'a str,
-    /// The `Authorization` header, if any.
-    pub authorization: Option<&'a str>,
-    /// `(content type, text)`.
-    pub body: Option<(&'a str, &'a str)>,
-}
 
 /// One answer of a batch.
 #[derive(Debug, Clone)]
@@ -73,12 +65,22 @@ pub struct Pipeline {
     prefix: String,
     timeout: Duration,
     stream: Option<TcpStream>,
+    /// Whether requests were written on `stream` whose answers are not all read: a `send`
+    /// dropped midway (a timeout around it) left them, and the next must not take them for
+    /// its own.
+    in_flight: bool,
+    /// Whether the last answer closed its connection or came in HTTP/1.0: then one request a
+    /// connection round, until an HTTP/1.1 answer keeps its connection.
+    one_at_a_time: bool,
     /// Bytes read, framed up to `start`.
     read: Vec<u8>,
     start: usize,
     /// Where each read lands first.
     chunk: Vec<u8>,
 }
+
+/// The size of each read.
+const CHUNK: usize = 16 * 1024;
 
 /// How an exchange ended short of an answer.
 enum Broken {
@@ -112,6 +114,8 @@ impl Pipeline {
             prefix: url.path().trim_end_matches('/').to_string(),
             timeout,
             stream: None,
+            in_flight: false,
+            one_at_a_time: false,
             read: Vec::new(),
             start: 0,
             chunk: Vec::new(),
@@ -122,21 +126,29 @@ impl Pipeline {
     /// 429s, that is waited for (its `Retry-After`, at most [`super::MAX_RETRY_WAIT`]) and the
     /// batch sent again from the first of them, at most [`MAX_RETRIES`] times.
     pub async fn send(&mut self, calls: &[Call<'_>]) -> Result<Vec<Answered>, Error> {
+        if let Some(refused) = calls.iter().find_map(|c| framing::refused(c, &self.url(c.target))) {
+            return Err(Error::Config(refused));
+        }
         let mut answers = Vec::with_capacity(calls.len());
         let (mut from, mut retries) = (0, 0);
         loop {
             self.exchange(&calls[from..], &mut answers).await?;
             let refused = answers[from..].iter().rev().take_while(|a| a.status == 429).count();
-            match answers.len() - refused {
-                i if refused > 0 && retries < MAX_RETRIES => {
-                    retries += 1;
-                    let wait = retry_after(&answers[i].headers);
-                    answers.truncate(i);
-                    from = i;
-                    tokio::time::sleep(wait).await;
-                }
-                _ => return Ok(answers),
+            let i = answers.len() - refused;
+            if let Some(k) = answers[from..i].iter().position(|a| a.status == 429) {
+                return Err(Error::Config(format!(
+                    "the target limits the rate of some requests of a batch but answered the ones after them (429 to {}), so that request cannot be sent again without reordering the batch; raise its rate limit, or explore it at an address that is not loopback, where requests go one at a time",
+                    self.url(calls[from + k].target)
+                )));
             }
+            if refused == 0 || retries == MAX_RETRIES {
+                return Ok(answers);
+            }
+            retries += 1;
+            let wait = retry_after(&answers[i].headers);
+            answers.truncate(i);
+            from = i;
+            tokio::time::sleep(wait).await;
         }
     }
 
@@ -146,11 +158,12 @@ impl Pipeline {
         let mut next = 0;
         let mut reopened = false;
         while next < calls.len() {
-            let kept = self.stream.is_some();
-            let pending = &calls[next..];
+            let kept = self.ready(calls[next].target).await?;
+            let end = if self.one_at_a_time { next + 1 } else { calls.len() };
+            let pending = &calls[next..end];
             match self.round(pending, out).await {
                 Ok(answered) => next += answered,
-                // A kept connection the server closed while idle: once, on a new one.
+                // a kept connection the server closed before answering: once, on a new one
                 Err(Broken::Closed(_)) if kept && !reopened => reopened = true,
                 Err(Broken::Closed(reason)) => return Err(self.unreachable(pending[0].target, reason)),
                 Err(Broken::Error(e)) => return Err(e),
@@ -159,39 +172,76 @@ impl Pipeline {
         Ok(())
     }
 
-    /// Writes `calls` on the connection (opened if need be) and reads answers until all came
-    /// or one says the connection closes after it; how many came.
+    /// Makes the connection ready to write on: the kept one where it is idle and open, else a
+    /// new one. Whether it is a kept one.
+    async fn ready(&mut self, target: &str) -> Result<bool, Error> {
+        if self.stream.is_some() && (self.in_flight || !self.idle()) {
+            self.stream = None;
+        }
+        if self.stream.is_some() {
+            return Ok(true);
+        }
+        self.in_flight = false;
+        self.read.clear();
+        self.start = 0;
+        let connect = TcpStream::connect((self.host.as_str(), self.port));
+        let stream = tokio::time::timeout(self.timeout, connect)
+            .await
+            .map_err(|_| self.timed_out(target))?
+            .map_err(|e| self.unreachable(target, e.to_string()))?;
+        // the answers to a batch must not wait for an acknowledgement of the first
+        let _ = stream.set_nodelay(true);
+        self.stream = Some(stream);
+        Ok(false)
+    }
+
+    /// Whether the kept connection is idle and open: nothing of it is left unread, and a read
+    /// that does not wait finds neither its end, an error, nor bytes nobody asked for (a 408 a
+    /// server sends before it closes an idle connection, RFC 9110 section 15.5.9), which would
+    /// otherwise be taken for the answer to the next request. The read reaches the socket: the
+    /// last read of a batch leaves the stream marked readable (only a read that finds nothing
+    /// clears that mark), so tokio does not answer it from its cache.
+    fn idle(&mut self) -> bool {
+        let Some(stream) = &self.stream else { return false };
+        if self.start < self.read.len() {
+            return false;
+        }
+        if self.chunk.is_empty() {
+            self.chunk = vec![0; CHUNK];
+        }
+        matches!(stream.try_read(&mut self.chunk), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+    }
+
+    /// Writes `calls` on the connection and reads answers until all came or one says the
+    /// connection closes after it; how many came. Where the write fails, the answers that
+    /// came are read all the same (a server may answer the first requests and close before
+    /// it reads the rest), and nothing is sent again.
     async fn round(&mut self, calls: &[Call<'_>], out: &mut Vec<Answered>) -> Result<usize, Broken> {
-        if self.stream.is_none() {
-            self.read.clear();
-            self.start = 0;
-            let connect = TcpStream::connect((self.host.as_str(), self.port));
-            let stream = tokio::time::timeout(self.timeout, connect)
-                .await
-                .map_err(|_| Broken::Error(self.timed_out(calls[0].target)))?
-                .map_err(|e| Broken::Error(self.unreachable(calls[0].target, e.to_string())))?;
-            // the answers to a batch must not wait for an acknowledgement of the first
-            let _ = stream.set_nodelay(true);
-            self.stream = Some(stream);
-        }
-        let bytes = self.encode(calls);
-        let written = tokio::time::timeout(self.timeout, self.write_all(&bytes)).await;
-        match written {
-            Err(_) => return Err(self.broken(Broken::Error(self.timed_out(calls[0].target)))),
-            Ok(Err(e)) => return Err(self.broken(Broken::Closed(e.to_string()))),
-            Ok(Ok(())) => {}
-        }
+        let bytes = framing::encode(calls, &self.prefix, &self.authority);
+        self.in_flight = true;
+        let Ok(written) = tokio::time::timeout(self.timeout, self.write_all(&bytes)).await else {
+            return Err(self.broken(Broken::Error(self.timed_out(calls[0].target))));
+        };
         for (i, call) in calls.iter().enumerate() {
             let answer = match tokio::time::timeout(self.timeout, self.answer(call)).await {
                 Err(_) => return Err(self.broken(Broken::Error(self.timed_out(call.target)))),
-                Ok(Err(Broken::Closed(reason))) if i > 0 => {
-                    // answered in part: a request may have been applied, so none is sent again
+                Ok(Err(Broken::Closed(reason))) if i == 0 && written.is_ok() => {
+                    return Err(self.broken(Broken::Closed(reason)));
+                }
+                Ok(Err(Broken::Closed(reason))) => {
+                    // answered or written in part: a request may have been applied, so none is
+                    // sent again
+                    let reason = match &written {
+                        Err(e) => format!("{reason}, after the requests could not be written whole ({e})"),
+                        Ok(()) => reason,
+                    };
                     return Err(self.broken(Broken::Error(self.unreachable(call.target, reason))));
                 }
                 Ok(Err(broken)) => return Err(self.broken(broken)),
                 Ok(Ok(a)) => a,
             };
             let close = answer.close;
+            self.one_at_a_time = close || answer.version == 0;
             out.push(Answered {
                 status: answer.status,
                 headers: answer.headers,
@@ -203,6 +253,10 @@ impl Pipeline {
                 return Ok(i + 1);
             }
         }
+        if written.is_err() {
+            self.stream = None;
+        }
+        self.in_flight = false;
         Ok(calls.len())
     }
 
@@ -210,35 +264,6 @@ impl Pipeline {
     fn broken(&mut self, why: Broken) -> Broken {
         self.stream = None;
         why
-    }
-
-    /// The request line, headers and body of each call, one after another.
-    fn encode(&self, calls: &[Call<'_>]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(calls.len() * 320);
-        for c in calls {
-            let target = [self.prefix.as_str(), c.target].concat();
-            let target = if target.is_empty() { "/" } else { target.as_str() };
-            for piece in [c.method, " ", target, " HTTP/1.1\r\nhost: ", &self.authority] {
-                out.extend_from_slice(piece.as_bytes());
-            }
-            out.extend_from_slice(b"\r\naccept: application/json\r\n");
-            if let Some(a) = c.authorization {
-                for piece in ["authorization: ", a, "\r\n"] {
-                    out.extend_from_slice(piece.as_bytes());
-                }
-            }
-            if let Some((content_type, text)) = c.body {
-                let length = text.len().to_string();
-                for piece in ["content-type: ", content_type, "\r\ncontent-length: ", &length, "\r\n"] {
-                    out.extend_from_slice(piece.as_bytes());
-                }
-            }
-            out.extend_from_slice(b"\r\n");
-            if let Some((_, text)) = c.body {
-                out.extend_from_slice(text.as_bytes());
-            }
-        }
-        out
     }
 
     async fn write_all(&mut self, mut bytes: &[u8]) -> std::io::Result<()> {
@@ -280,19 +305,27 @@ impl Pipeline {
                 }
                 Framed::Partial | Framed::UntilClose(..) => {}
             }
-            if self.fill().await.map_err(|e| Broken::Closed(e.to_string()))? == 0 {
+            let ended = match self.fill().await {
+                Ok(0) => Some("the server closed the connection".to_string()),
+                Ok(_) => None,
+                Err(e) => Some(e.to_string()),
+            };
+            if let Some(reason) = ended {
                 let rest = &self.read[self.start..];
                 return match framing::frame(rest, head_only, MAX_BODY) {
+                    // a body that runs to the close ends there, and at a reset after its bytes:
+                    // a server that closes with requests unread is reset by its kernel
                     Ok(Framed::UntilClose(mut answer, body_at)) => {
                         answer.body = rest[body_at..].to_vec();
                         self.read.clear();
                         self.start = 0;
                         Ok(answer)
                     }
-                    _ if rest.is_empty() => Err(Broken::Closed("the server closed the connection".into())),
+                    // not a byte of the answer came
+                    _ if rest.is_empty() => Err(Broken::Closed(reason)),
                     _ => Err(Broken::Error(self.unreachable(
                         call.target,
-                        "the server closed the connection in the middle of an answer".into(),
+                        format!("the connection ended in the middle of an answer ({reason})"),
                     ))),
                 };
             }
@@ -311,7 +344,7 @@ impl Pipeline {
         // a buffer of its own, kept: one on the stack would be part of every future that
         // waits here, copied each time one is moved
         if self.chunk.is_empty() {
-            self.chunk = vec![0; 16 * 1024];
+            self.chunk = vec![0; CHUNK];
         }
         loop {
             stream.readable().await?;

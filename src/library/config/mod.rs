@@ -14,7 +14,7 @@ use std::time::Duration;
 
 pub use self::dotenv::{lookup, read_dotenv};
 use self::url::TargetUrl;
-pub use self::url::is_loopback;
+pub use self::url::{is_loopback, is_plain_loopback};
 
 use crate::credentials::Credentials;
 use crate::spec::Dialect;

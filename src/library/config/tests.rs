@@ -275,3 +275,18 @@ fn dotenv_lines_are_read() {
     assert!(read_dotenv(&dir.join("missing")).unwrap().is_empty());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn plain_loopback_is_http_to_this_machine_and_nothing_else() {
+    for url in ["http://127.0.0.1:8080/x", "http://localhost", "http://[::1]:1/"] {
+        assert!(is_plain_loopback(url), "{url}");
+    }
+    for url in [
+        "https://127.0.0.1:8080",
+        "http://example.com",
+        "http://127.0.0.1.example.com",
+        "127.0.0.1:80",
+    ] {
+        assert!(!is_plain_loopback(url), "{url}");
+    }
+}

@@ -107,3 +107,11 @@ pub(super) fn checked_url(what: &str, text: &str, example: &str) -> Result<(url:
 pub fn is_loopback(host: &str) -> bool {
     host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
+
+/// Whether `url` is plain http to a host on this machine: where the harness speaks HTTP/1.1
+/// itself (explore's pipelined requests, the probe, the setup endpoint's requests) and builds
+/// no https client, and where credentials may travel without TLS.
+pub fn is_plain_loopback(url: &str) -> bool {
+    ::url::Url::parse(url)
+        .is_ok_and(|u| u.scheme() == "http" && u.host_str().is_some_and(|h| is_loopback(h.trim_matches(['[', ']']))))
+}

@@ -256,7 +256,9 @@ impl Target {
     /// Gives back the account `arranged` is in, with all it holds, where the target takes it
     /// back (the setup endpoint's `DELETE {setup}/accounts/{AccountSid}`, docs/live.md): a
     /// run that arranges thousands of accounts keeps the target's state to what is in use.
-    /// `Ok(false)` where it does not (a configured conference; a setup endpoint without it).
+    /// `Ok(false)` where it does not (a configured conference; a setup endpoint without it),
+    /// and, without asking, for an account that is the user's (its project id or token): only
+    /// what the setup endpoint made with a token of its own is the run's to give back.
     pub async fn release(&self, arranged: &ArrangedConference) -> Result<bool, Error> {
         match self {
             Target::Embedded(sim) => Ok(sim.release(&arranged.credentials.project_id)),

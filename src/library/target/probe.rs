@@ -39,7 +39,7 @@ pub async fn speaks_http(base: &str, timeout: Duration) -> Result<(), String> {
         )
     };
     // plain http on loopback needs no https client (building one loads the trust store)
-    if is_plain_loopback(base) {
+    if crate::config::is_plain_loopback(base) {
         let get = crate::client::Call {
             method: "GET",
             target: "",
@@ -51,7 +51,9 @@ pub async fn speaks_http(base: &str, timeout: Duration) -> Result<(), String> {
             Err(e) => Err(e),
         };
         return match answered {
-            Ok(_) => Ok(()),
+            // an answer whose head came answers, as it does through the shared client, which
+            // reads no body: a base URL that serves a large page is reachable
+            Ok(_) | Err(crate::error::Error::BodyTooLarge { .. }) => Ok(()),
             Err(crate::error::Error::Timeout { .. }) => Err(silent()),
             Err(crate::error::Error::Unreachable { reason, .. }) => Err(format!(
                 "the target {base} accepts connections but does not answer HTTP: {reason}; check the scheme (http or https) and its certificate"
@@ -80,15 +82,6 @@ pub async fn speaks_http(base: &str, timeout: Duration) -> Result<(), String> {
     Err(format!(
         "the target {base} accepts connections but does not answer HTTP: {cause}; check the scheme (http or https) and its certificate"
     ))
-}
-
-/// Whether `base` is a plain http URL of this machine.
-fn is_plain_loopback(base: &str) -> bool {
-    url::Url::parse(base).ok().is_some_and(|u| {
-        u.scheme() == "http"
-            && u.host_str()
-                .is_some_and(|h| crate::config::is_loopback(h.trim_matches(['[', ']'])))
-    })
 }
 
 /// The target-wide check before a suite's run: it answers at all ([`reachable`], else

@@ -88,10 +88,19 @@ impl Remote {
         .map(drop)
     }
 
+    /// Gives back an account the setup endpoint made with a token of its own; never the
+    /// user's (its project id, or its token: a setup endpoint that omits `api_token` hands out
+    /// accounts the user's token opens, which are the user's to keep).
     pub(super) async fn release(&self, arranged: &ArrangedConference) -> Result<bool, Error> {
         let Arrangement::Setup { url } = &self.config.arrangement else {
             return Ok(false);
         };
+        let given = &arranged.credentials;
+        if let Some(user) = &self.config.credentials
+            && (user.project_id == given.project_id || user.token.expose() == given.token.expose())
+        {
+            return Ok(false);
+        }
         let url = format!("{url}/accounts/{}", arranged.credentials.project_id);
         let (status, _, _) = self.ask("DELETE", &url, None, Some(&arranged.credentials)).await?;
         Ok((200..300).contains(&status))
@@ -111,7 +120,7 @@ impl Remote {
             .map(|c| crate::spec::wire::basic_header(&c.project_id, c.token.expose()));
         let parsed = url::Url::parse(url)
             .ok()
-            .filter(|u| u.scheme() == "http" && is_loopback_url(url));
+            .filter(|_| crate::config::is_plain_loopback(url));
         if let Some(parsed) = parsed {
             let origin = parsed.origin().ascii_serialization();
             let target = match parsed.query() {

@@ -34,17 +34,56 @@ fn requests(stream: &mut TcpStream, n: usize) -> Vec<String> {
 }
 
 /// A server on a loopback port that hands each connection it accepts to the next of `scripts`,
-/// and the pipeline to it.
+/// and the pipeline to it. Its thread fails where a script's connection does not come within
+/// seconds, or where one more comes within a moment after the last script: a batch sent again.
 fn serving(scripts: Vec<Box<dyn FnOnce(TcpStream) + Send>>) -> (Pipeline, std::thread::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
     let base = format!("http://{}/mount", listener.local_addr().unwrap());
     let server = std::thread::spawn(move || {
-        for script in scripts {
-            let (stream, _) = listener.accept().unwrap();
-            script(stream);
+        let accept = |within: Duration| {
+            let until = std::time::Instant::now() + within;
+            while std::time::Instant::now() < until {
+                if let Ok((stream, _)) = listener.accept() {
+                    stream.set_nonblocking(false).unwrap();
+                    return Some(stream);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            None
+        };
+        for (i, script) in scripts.into_iter().enumerate() {
+            script(accept(Duration::from_secs(5)).unwrap_or_else(|| panic!("connection {i} did not come")));
         }
+        assert!(
+            accept(Duration::from_millis(150)).is_none(),
+            "a connection more than scripted came"
+        );
     });
     (Pipeline::new(&base, Duration::from_secs(5)).unwrap(), server)
+}
+
+/// Reads one request head (no body) off `stream` a byte at a time, leaving what follows it
+/// unread; its request line.
+fn head_only(stream: &mut TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert_eq!(stream.read(&mut byte).unwrap(), 1, "the client closed after {head:?}");
+        head.push(byte[0]);
+    }
+    let line = String::from_utf8_lossy(&head).lines().next().unwrap().to_string();
+    line.trim_end_matches(" HTTP/1.1").to_string()
+}
+
+/// How many requests wait unread on `stream` a moment after the last was read.
+fn waiting(stream: &TcpStream) -> usize {
+    std::thread::sleep(Duration::from_millis(50));
+    stream.set_nonblocking(true).unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    let n = stream.peek(&mut buf).unwrap_or(0);
+    stream.set_nonblocking(false).unwrap();
+    buf[..n].windows(9).filter(|w| w == b" HTTP/1.1").count()
 }
 
 fn get(target: &str) -> Call<'_> {
@@ -87,23 +126,55 @@ async fn a_batch_is_answered_in_order_in_every_framing_on_one_kept_connection() 
     server.join().unwrap();
 }
 
+/// After an answer that closes the connection, the rest goes one request a connection round
+/// (RFC 9112 section 9.3.2), until an HTTP/1.1 answer that keeps the connection: then in one
+/// write again.
 #[tokio::test]
 async fn what_a_closing_server_left_unanswered_is_sent_on_a_new_connection() {
     let (mut pipe, server) = serving(vec![
         Box::new(|mut s| {
-            requests(&mut s, 3);
+            requests(&mut s, 4);
             s.write_all(b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 1\r\n\r\n1")
                 .unwrap();
         }),
         Box::new(|mut s| {
-            assert_eq!(requests(&mut s, 2), ["GET /mount/b", "GET /mount/c"]);
+            assert_eq!(head_only(&mut s), "GET /mount/b");
+            assert_eq!(waiting(&s), 0, "sent alone after a close");
+            s.write_all(OK.as_bytes()).unwrap();
+            assert_eq!(requests(&mut s, 2), ["GET /mount/c", "GET /mount/d"]);
             s.write_all(format!("{OK}HTTP/1.1 200 OK\r\n\r\nto the end").as_bytes())
                 .unwrap();
         }),
     ]);
-    let answers = pipe.send(&[get("/a"), get("/b"), get("/c")]).await.unwrap();
+    let answers = pipe.send(&[get("/a"), get("/b"), get("/c"), get("/d")]).await.unwrap();
     let bodies: Vec<&str> = answers.iter().map(|a| a.body.as_str()).collect();
-    assert_eq!(bodies, ["1", "{}", "to the end"]);
+    assert_eq!(bodies, ["1", "{}", "{}", "to the end"]);
+    server.join().unwrap();
+}
+
+/// An HTTP/1.0 server that reads one request, answers it with a body that runs to the close,
+/// and closes with the rest of the batch unread (the kernel then resets the connection, as
+/// Python's http.server does): each answer is read to the reset, and the rest goes one request
+/// a connection.
+#[tokio::test]
+async fn a_server_that_answers_one_request_a_connection_is_sent_one_at_a_time() {
+    let closing = |expected: &'static str, waits: usize| -> Box<dyn FnOnce(TcpStream) + Send> {
+        Box::new(move |mut s| {
+            assert_eq!(head_only(&mut s), expected);
+            assert_eq!(waiting(&s), waits, "requests after {expected}");
+            let body = expected.rsplit('/').next().unwrap();
+            s.write_all(format!("HTTP/1.0 200 OK\r\ncontent-type: text/plain\r\n\r\n{body}").as_bytes())
+                .unwrap();
+        })
+    };
+    let (mut pipe, server) = serving(vec![
+        closing("GET /mount/a", 2),
+        closing("GET /mount/b", 0),
+        closing("GET /mount/c", 0),
+    ]);
+    let answers = pipe.send(&[get("/a"), get("/b"), get("/c")]).await;
+    let bodies: Vec<String> = answers.unwrap().into_iter().map(|a| a.body).collect();
+    assert_eq!(bodies, ["a", "b", "c"]);
     server.join().unwrap();
 }
 
@@ -133,15 +204,18 @@ async fn trailing_429s_are_waited_for_and_sent_again_and_no_request_twice() {
         s.write_all(format!("{OK}{busy}{busy}").as_bytes()).unwrap();
         assert_eq!(requests(&mut s, 2), ["GET /mount/b", "GET /mount/c"]);
         s.write_all(format!("{OK}{OK}").as_bytes()).unwrap();
-        // a 429 that a request after it got past: nothing is sent again
+        // a 429 that a request after it got past: nothing is sent again, and no answer judged
         requests(&mut s, 3);
         s.write_all(format!("{OK}{busy}{OK}").as_bytes()).unwrap();
     })]);
     let statuses = |answers: Vec<Answered>| answers.iter().map(|a| a.status).collect::<Vec<_>>();
     let answers = pipe.send(&[get("/a"), get("/b"), get("/c")]).await.unwrap();
     assert_eq!(statuses(answers), [200, 200, 200]);
-    let answers = pipe.send(&[get("/d"), get("/e"), get("/f")]).await.unwrap();
-    assert_eq!(statuses(answers), [200, 429, 200], "the 429 is the answer");
+    let refused = pipe.send(&[get("/d"), get("/e"), get("/f")]).await;
+    assert!(
+        matches!(&refused, Err(Error::Config(m)) if m.contains("limits the rate") && m.contains("/mount/e")),
+        "{refused:?}"
+    );
     server.join().unwrap();
 }
 
@@ -185,5 +259,143 @@ async fn an_answer_cut_short_or_too_large_is_an_error() {
         "{cut:?}"
     );
     assert!(matches!(pipe.send(&[get("/c")]).await, Err(Error::BodyTooLarge { .. })));
+    server.join().unwrap();
+}
+
+/// The answer to the first request cut short by a reset on a kept connection: that request
+/// may have been applied, so the batch is not sent again (the server's thread fails on a
+/// second connection).
+#[tokio::test]
+async fn an_answer_cut_short_by_a_reset_is_not_sent_again() {
+    let (mut pipe, server) = serving(vec![Box::new(|mut s| {
+        requests(&mut s, 1);
+        s.write_all(OK.as_bytes()).unwrap();
+        assert_eq!(head_only(&mut s), "DELETE /mount/x");
+        assert_eq!(waiting(&s), 1);
+        // part of a head, then a close with a request unread: a reset
+        s.write_all(b"HTTP/1.1 204 No").unwrap();
+    })]);
+    pipe.send(&[get("/a")]).await.unwrap();
+    let delete = Call {
+        method: "DELETE",
+        ..get("/x")
+    };
+    let cut = pipe.send(&[delete, get("/b")]).await;
+    assert!(matches!(&cut, Err(Error::Unreachable { .. })), "{cut:?}");
+    server.join().unwrap();
+}
+
+/// A write that fails on a kept connection: the answers that came are read, and nothing is
+/// sent again, whether the server answered the first request or none.
+#[tokio::test]
+async fn a_batch_is_not_sent_again_after_a_write_error() {
+    // the first request of a batch too large for the sockets' buffers read, answered or not;
+    // then a close with the rest unread, which resets the connection under the client's write
+    let (mut pipe, server) = serving(vec![
+        Box::new(|mut s| {
+            requests(&mut s, 1);
+            s.write_all(OK.as_bytes()).unwrap();
+            assert_eq!(head_only(&mut s), "GET /mount/x");
+            s.write_all(OK.as_bytes()).unwrap();
+        }),
+        Box::new(|mut s| {
+            requests(&mut s, 1);
+            s.write_all(OK.as_bytes()).unwrap();
+            assert_eq!(head_only(&mut s), "GET /mount/y");
+        }),
+    ]);
+    let large = "x".repeat(32 << 20);
+    let post = Call {
+        method: "POST",
+        body: Some(("text/plain", large.as_str())),
+        ..get("/z")
+    };
+    for first in ["/x", "/y"] {
+        pipe.send(&[get("/a")]).await.unwrap();
+        let broken = pipe.send(&[get(first), post]).await;
+        assert!(matches!(&broken, Err(Error::Unreachable { .. })), "{broken:?}");
+    }
+    server.join().unwrap();
+}
+
+/// An HTTP/1.0 server that keeps its connection is sent one request at a time on it: only
+/// HTTP/1.1 promises pipelining.
+#[tokio::test]
+async fn an_http_1_0_server_is_sent_one_request_at_a_time() {
+    let (mut pipe, server) = serving(vec![Box::new(|mut s| {
+        let kept = "HTTP/1.0 200 OK\r\nconnection: keep-alive\r\ncontent-length: 2\r\n\r\n{}";
+        for (expected, waits) in [("GET /mount/a", 0), ("GET /mount/b", 0), ("GET /mount/c", 0)] {
+            assert_eq!(head_only(&mut s), expected);
+            assert_eq!(waiting(&s), waits, "requests after {expected}");
+            s.write_all(kept.as_bytes()).unwrap();
+        }
+    })]);
+    assert_eq!(pipe.send(&[get("/a")]).await.unwrap()[0].status, 200);
+    let answers = pipe.send(&[get("/b"), get("/c")]).await.unwrap();
+    assert_eq!(answers.len(), 2);
+    server.join().unwrap();
+}
+
+/// An unsolicited answer on an idle kept connection (a 408 before the server closes it, RFC
+/// 9110 section 15.5.9) is no answer to the next batch: the connection is checked before it is
+/// written on, and the batch goes on a new one.
+#[tokio::test]
+async fn an_answer_nobody_asked_for_is_not_taken_for_the_next() {
+    let (mut pipe, server) = serving(vec![
+        Box::new(|mut s| {
+            requests(&mut s, 1);
+            s.write_all(OK.as_bytes()).unwrap();
+            std::thread::sleep(Duration::from_millis(20));
+            let timeout = "HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
+            s.write_all(timeout.as_bytes()).unwrap();
+        }),
+        Box::new(|mut s| {
+            requests(&mut s, 1);
+            s.write_all(OK.as_bytes()).unwrap();
+        }),
+    ]);
+    pipe.send(&[get("/a")]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let answers = pipe.send(&[get("/b")]).await.unwrap();
+    assert_eq!(answers[0].status, 200);
+    server.join().unwrap();
+}
+
+/// A target with a byte no request line may carry is refused before anything is written: no
+/// request is smuggled in after it.
+#[tokio::test]
+async fn a_target_that_would_inject_a_request_is_refused() {
+    let (mut pipe, server) = serving(Vec::new());
+    for target in ["/a HTTP/1.1\r\nhost: x\r\n\r\nDELETE /b", "/a b", "/caf\u{e9}"] {
+        let refused = pipe.send(&[get("/ok"), get(target)]).await;
+        assert!(
+            matches!(&refused, Err(Error::Config(m)) if m.contains("percent-encode")),
+            "{refused:?}"
+        );
+    }
+    server.join().unwrap();
+}
+
+/// A send dropped while its answers are in flight (a timeout around it, say) leaves them on
+/// the connection: the next send goes on a new one rather than take them for its own.
+#[tokio::test]
+async fn a_send_dropped_midway_leaves_no_answer_for_the_next() {
+    let (mut pipe, server) = serving(vec![
+        Box::new(|mut s| {
+            requests(&mut s, 1);
+            std::thread::sleep(Duration::from_millis(150));
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nfirst");
+        }),
+        Box::new(|mut s| {
+            requests(&mut s, 1);
+            s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nsecond")
+                .unwrap();
+        }),
+    ]);
+    let dropped = tokio::time::timeout(Duration::from_millis(50), pipe.send(&[get("/a")])).await;
+    assert!(dropped.is_err(), "the first send was to be dropped");
+    // sent before the first answer comes, so nothing stray is on the connection yet
+    let answers = pipe.send(&[get("/b")]).await.unwrap();
+    assert_eq!(answers[0].body, "second");
     server.join().unwrap();
 }

@@ -109,6 +109,8 @@ pub enum Fault {
     RemovalNotApplied,
     /// A 405 carries no `Allow` header.
     NoAllowHeader,
+    /// A 405's `Allow` header leaves out `DELETE`, which the resource allows.
+    AllowWithoutDelete,
     /// Only paths with `.json` are served (SignalWire documents them without).
     JsonPathsOnly,
     /// Keys of other generations (`Beep`, `BeepOnExit`, …) are taken, not refused.
@@ -570,6 +572,19 @@ pub const CATALOGUE: &[FaultInfo] = &[
         fault: Fault::NoAllowHeader,
         name: "no-allow-header",
         what: "answers 405 without the Allow header",
+        caught_by: &[
+            "A PUT request is refused as a method the resource does not allow",
+            "A PATCH request is refused as a method the resource does not allow",
+        ],
+        profile: SEED,
+    },
+    // `the refusal names the allowed methods` fails first only where the header is there but
+    // wrong: a step that asked whether each method is in the header, and not whether each is
+    // one of the header's, would pass against it.
+    FaultInfo {
+        fault: Fault::AllowWithoutDelete,
+        name: "allow-without-delete",
+        what: "answers 405 with an Allow header that names GET and POST, not DELETE",
         caught_by: &[
             "A PUT request is refused as a method the resource does not allow",
             "A PATCH request is refused as a method the resource does not allow",

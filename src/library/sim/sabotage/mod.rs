@@ -165,6 +165,9 @@ pub fn handle_with(fault: Fault, space: &mut Space, req: &SimRequest<'_>) -> Rep
     if fault == Fault::NoAllowHeader {
         response.allow = None;
     }
+    if fault == Fault::AllowWithoutDelete && response.allow.is_some_and(|a| a.contains(&"DELETE")) {
+        response.allow = Some(&["GET", "POST"]);
+    }
     if fault == Fault::UriByLabel
         && let Some(call) = at.as_ref().and_then(|p| p.call.as_deref())
     {

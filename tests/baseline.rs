@@ -225,3 +225,34 @@ fn an_empty_baseline_folder_is_no_baseline_and_a_failing_recording_warns() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("this run failed, and its answers were recorded"), "{err}");
 }
+
+/// Two scenarios that would record to one file (features of the same name in two folders, the
+/// same scenario on the same line) are not written over each other: the second fails, naming
+/// the file and what to rename, and the run exits 1.
+#[test]
+fn two_scenarios_that_would_record_to_one_file_fail_the_second() {
+    let features = dir("twins");
+    let feature = "Feature: Twins\n  Scenario: Mute the customer\n    Given a conference with participants \"agent\", \"customer\"\n    When \"customer\" is updated with:\n      | Muted | true |\n    Then \"customer\" is muted\n";
+    for twin in ["a", "b"] {
+        std::fs::create_dir_all(features.join(twin)).unwrap();
+        std::fs::write(features.join(twin).join("same.feature"), feature).unwrap();
+    }
+    let into = dir("twins-recorded");
+    let o = run(
+        &[
+            "--features",
+            features.to_str().unwrap(),
+            "--record",
+            into.to_str().unwrap(),
+        ],
+        &[],
+        &dir("twins-work"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("would record to same__") && out.contains("as another scenario does"),
+        "{out}"
+    );
+    assert_eq!(files(&into).len(), 1, "the first is recorded, once");
+}

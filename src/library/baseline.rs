@@ -336,6 +336,24 @@ mod tests {
         assert_eq!(drift(&was, &shorter)[0].actual, "(none)");
     }
 
+    /// A sid the world never learnt (empty) names nothing: replaced, it would put a name
+    /// between every two characters of the recording. A string is a date only if it reads as one.
+    #[test]
+    fn an_empty_sid_names_nothing_and_only_dates_become_the_date_placeholder() {
+        let mut n = names();
+        n.add("", "nobody");
+        assert_eq!(n.sids.len(), 2, "{:?}", n.sids);
+        assert_eq!(n.text("status connected"), "status connected");
+        let v = n.value(&serde_json::json!({
+            "status": "connected",
+            "date_created": "Mon, 30 Nov 2026 02:00:00 +0000",
+            "call_sid": "CA11111111111111111111111111111111",
+        }));
+        assert_eq!(v["status"], "connected");
+        assert_eq!(v["date_created"], Value::from(Placeholder::Date));
+        assert_eq!(v["call_sid"], Value::from(Placeholder::SidOf("agent".into())));
+    }
+
     #[test]
     fn file_names_are_plain_and_tell_outline_rows_apart() {
         assert_eq!(

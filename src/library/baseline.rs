@@ -344,6 +344,12 @@ mod tests {
         n.add("", "nobody");
         assert_eq!(n.sids.len(), 2, "{:?}", n.sids);
         assert_eq!(n.text("status connected"), "status connected");
+        let nobody = Placeholder::NobodysSid.to_string();
+        assert_eq!(
+            n.text("to 3c99e14c-7ec2-4275-a6b5-e237bfbed845."),
+            format!("to {nobody}."),
+            "a uuid nobody named (the seed's and SignalWire's sids)"
+        );
         let v = n.value(&serde_json::json!({
             "status": "connected",
             "date_created": "Mon, 30 Nov 2026 02:00:00 +0000",

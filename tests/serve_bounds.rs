@@ -313,15 +313,15 @@ async fn setup_past_the_budget_is_refused_with_503_and_forgets_no_account_in_use
     let (auth, participant, _) = own(&s);
     let http = reqwest::Client::new();
     let names: Vec<String> = (0..100).map(|i| format!("p{i}")).collect();
-    let mut made = Vec::new();
-    let refused = loop {
-        let r = http
-            .post(format!("{}/__laml/setup/conferences", s.base))
+    let arrange = || {
+        http.post(format!("{}/__laml/setup/conferences", s.base))
             .header("content-type", "application/json")
             .body(serde_json::json!({ "participants": names }).to_string())
             .send()
-            .await
-            .unwrap();
+    };
+    let mut made = Vec::new();
+    let refused = loop {
+        let r = arrange().await.unwrap();
         if r.status() != 201 {
             break r;
         }
@@ -380,13 +380,7 @@ async fn setup_past_the_budget_is_refused_with_503_and_forgets_no_account_in_use
     ];
     assert_eq!(refusals, [401, 401], "only the account's own credentials give it back");
     assert_eq!(release(sid, token).await.unwrap().status(), 204);
-    let again = http
-        .post(format!("{}/__laml/setup/conferences", s.base))
-        .header("content-type", "application/json")
-        .body(serde_json::json!({ "participants": names }).to_string())
-        .send()
-        .await
-        .unwrap();
+    let again = arrange().await.unwrap();
     assert_eq!(again.status(), 201, "the room it held is free");
     assert_eq!(release(sid, token).await.unwrap().status(), 401, "it is gone");
 }

@@ -169,6 +169,21 @@ fn scenarios(page: &[Element]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The page's header: its verdict (the headline's class) and what it says a term is (the `dd`
+/// after the `dt` of that text).
+fn header<'a>(page: &'a [Element], term: &str) -> (&'a str, &'a str) {
+    let verdict = page
+        .iter()
+        .find_map(|e| e.attr("class").and_then(|c| c.strip_prefix("verdict ")))
+        .expect("a verdict");
+    let at = page.iter().position(|e| e.name == "dt" && e.text == term).expect(term);
+    let said = page[at..]
+        .iter()
+        .find(|e| e.name == "dd")
+        .map_or("", |e| e.text.as_str());
+    (verdict, said)
+}
+
 /// The texts of the page's elements of this name and class.
 fn texts<'a>(page: &'a [Element], name: &str, class: &str) -> Vec<&'a str> {
     page.iter()
@@ -304,6 +319,13 @@ fn a_failing_run_shows_every_scenario_and_the_field_diff_in_every_report() {
     let failed = verdicts.iter().filter(|(_, v)| *v == "failed").count();
     let skipped = verdicts.iter().filter(|(_, v)| *v == "skipped").count();
     let passed = verdicts.len() - failed - skipped;
+    assert_eq!(
+        header(&page, "Scenarios"),
+        (
+            "failed",
+            format!("{passed} passed, {failed} failed, {skipped} skipped").as_str()
+        )
+    );
     let md = read(&r.md);
     let skipped_text = if skipped > 0 {
         format!(", {skipped} skipped")
@@ -367,6 +389,7 @@ fn a_healthy_run_shows_every_scenario_passed() {
     let html = read(&r.html);
     let page = page(&html);
     assert_every_scenario_named(&page, &report);
+    assert_eq!(header(&page, "Scenarios").0, "passed");
     // Under the seed, only what another generation documents is skipped, with that reason.
     let other_generations: Vec<String> = report
         .as_array()

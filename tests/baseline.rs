@@ -195,8 +195,24 @@ fn a_drift_is_a_failure_in_every_report_not_only_on_stderr() {
         html.contains("<p class=\"verdict failed\">") && html.contains("scenarios failed"),
         "the HTML headline"
     );
-    let json = std::fs::read_to_string(&json).unwrap();
-    assert!(json.contains("\"failed\""), "the Cucumber JSON has the failure");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let drifts: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["elements"].as_array().unwrap())
+        .flat_map(|e| e["after"].as_array().into_iter().flatten())
+        .filter(|h| h["result"]["status"] == "failed")
+        .map(|h| h["result"]["error_message"].as_str().unwrap_or_default())
+        .collect();
+    assert!(
+        !drifts.is_empty(),
+        "the Cucumber JSON has the drift as a failed after hook"
+    );
+    assert!(
+        drifts.iter().all(|m| m.contains("drifted from its baseline")),
+        "{drifts:?}"
+    );
 }
 
 #[test]

@@ -326,6 +326,40 @@ fn a_failing_run_shows_every_scenario_and_the_field_diff_in_every_report() {
             format!("{passed} passed, {failed} failed, {skipped} skipped").as_str()
         )
     );
+    let (_, finished) = header(&page, "Finished");
+    let (day, time) = finished.get(..19).and_then(|t| t.split_once(' ')).unwrap_or_default();
+    let digits = |s: &str, sep: char| {
+        s.split(sep)
+            .all(|n| n.len() >= 2 && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    assert!(
+        digits(day, '-') && digits(time, ':') && finished[19..].starts_with(" UTC"),
+        "finished at a UTC time: {finished}"
+    );
+    let paths = texts(&page, "span", "path");
+    assert!(
+        paths.contains(&"features/mute.feature"),
+        "the feature's path: {paths:?}"
+    );
+    let listed = page.iter().filter(|e| e.name == "li" && e.text.contains("· ")).count();
+    assert_eq!(listed, failed, "each failed scenario in the list of failed ones");
+    // The Cucumber JSON as cucumber writes it: a scenario's background first, then the scenario
+    // with its after hooks (the run has no before hooks), a passed one as passed.
+    let mute = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["uri"] == "features/mute.feature")
+        .expect("mute.feature reported");
+    let elements = mute["elements"].as_array().unwrap();
+    let kinds: Vec<&str> = elements.iter().take(4).map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["background", "scenario", "background", "scenario"]);
+    for scenario in elements.iter().filter(|e| e["type"] == "scenario") {
+        assert!(scenario.get("before").is_none(), "{scenario}");
+        let after = scenario["after"].as_array().expect("its after hook");
+        assert!(after.iter().all(|h| h["result"]["status"] == "passed"), "{scenario}");
+        assert!(!scenario["steps"].as_array().unwrap().is_empty(), "{scenario}");
+    }
     let md = read(&r.md);
     let skipped_text = if skipped > 0 {
         format!(", {skipped} skipped")

@@ -360,6 +360,13 @@ fn a_failing_run_shows_every_scenario_and_the_field_diff_in_every_report() {
         assert!(after.iter().all(|h| h["result"]["status"] == "passed"), "{scenario}");
         assert!(!scenario["steps"].as_array().unwrap().is_empty(), "{scenario}");
     }
+    let durations = elements.iter().flat_map(|e| e["steps"].as_array().unwrap());
+    assert!(
+        durations
+            .filter_map(|s| s["result"]["duration"].as_u64())
+            .any(|d| d > 0),
+        "the steps' durations, in nanoseconds"
+    );
     let md = read(&r.md);
     let skipped_text = if skipped > 0 {
         format!(", {skipped} skipped")
@@ -665,4 +672,25 @@ fn reports_of_an_embedded_run_say_how_to_reproduce_beside_the_dead_port() {
         failures,
         "every failure body: {junit}"
     );
+}
+
+/// A background step that fails leaves the scenario's own steps out, and its after hook still
+/// runs: the Cucumber JSON keeps the scenario, with that hook, after the failed background.
+#[test]
+fn a_failed_background_keeps_its_scenario_and_after_hook_in_the_cucumber_json() {
+    let dir = temp_dir("failing-background");
+    let json = dir.join("r.json");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/failing_background.feature");
+    let o = run(&["--features", fixture, "--json", json.to_str().unwrap()], &[], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let report: Value = serde_json::from_str(&read(&json)).unwrap();
+    let elements = report[0]["elements"].as_array().unwrap();
+    let kinds: Vec<&str> = elements.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["background", "scenario"], "{report:#}");
+    assert_eq!(elements[0]["steps"][1]["result"]["status"], "failed");
+    assert!(
+        elements[1]["after"].as_array().is_some_and(|a| !a.is_empty()),
+        "{report:#}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -241,6 +241,35 @@ mod tests {
         assert_eq!(kebab("HTTP 404"), "http-404");
     }
 
+    /// The harness registers no before hook, but a record that has one (cucumber reports them)
+    /// says it before the scenario, as cucumber's JSON does, apart from the after hooks.
+    #[test]
+    fn hooks_are_said_before_or_after_as_they_ran() {
+        let (mut record, _) = super::super::sample::sample();
+        let scenario = &mut record.features[0].scenarios[0];
+        for (before, failed) in [(true, None), (false, Some("the After hook failed".to_string()))] {
+            scenario.ran.hooks.push(super::super::timing::HookRun {
+                before,
+                duration: std::time::Duration::from_millis(2),
+                failed,
+            });
+        }
+        let json = serde_json::to_value(render(&record)).unwrap();
+        let first = &json[0]["elements"][0];
+        assert_eq!(first["type"], "scenario", "{json:#}");
+        assert_eq!(first["before"][0]["result"]["status"], "passed", "{first}");
+        assert_eq!(first["before"][0]["result"]["duration"], 2_000_000);
+        assert_eq!(first["after"][0]["result"]["status"], "failed", "{first}");
+        assert_eq!(first["after"][0]["result"]["error_message"], "the After hook failed");
+        assert_eq!(
+            (
+                first["before"].as_array().map(Vec::len),
+                first["after"].as_array().map(Vec::len)
+            ),
+            (Some(1), Some(1))
+        );
+    }
+
     #[test]
     fn a_failed_step_says_it_failed_and_a_step_after_it_is_left_out() {
         let (record, _) = super::super::sample::sample();

@@ -466,7 +466,17 @@ fn a_healthy_run_shows_every_scenario_passed() {
         "{md}"
     );
     assert!(!md.contains("Failed scenarios"), "{md}");
-    assert!(junit_failures(&read(&r.junit)).is_empty());
+    let junit = read(&r.junit);
+    assert!(junit_failures(&junit).is_empty());
+    assert!(
+        !junit.contains("<testsuite name=\"Errors\""),
+        "no suite of parse errors without one"
+    );
+    assert_eq!(
+        junit.matches("<system-out>").count(),
+        junit.matches("<testcase ").count(),
+        "every scenario's steps, passed ones too, in its system-out"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -239,6 +239,11 @@ mod tests {
         assert_eq!(kebab("  (documented) mute: \"agent\"!! "), "documented-mute-agent");
         assert_eq!(kebab("callSidToCoach"), "call-sid-to-coach");
         assert_eq!(kebab("HTTP 404"), "http-404");
+        assert_eq!(
+            kebab("HTTPServer"),
+            "http-server",
+            "a word that starts before a lower-case letter"
+        );
     }
 
     /// The harness registers no before hook, but a record that has one (cucumber reports them)

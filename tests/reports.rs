@@ -477,6 +477,20 @@ fn a_healthy_run_shows_every_scenario_passed() {
         junit.matches("<testcase ").count(),
         "every scenario's steps, passed ones too, in its system-out"
     );
+    assert!(
+        junit.contains("✔> Given a conference with participants") && junit.contains("\n       | Muted | true |"),
+        "a step of a background, and a data table, as the console lists them"
+    );
+    assert!(skipped > 0);
+    assert_eq!(
+        junit.matches("<skipped").count(),
+        skipped,
+        "each skipped scenario, and no other, skipped"
+    );
+    assert!(
+        !md.contains("To reproduce a failure"),
+        "no reproduction note without a failure: {md}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

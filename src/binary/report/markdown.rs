@@ -261,6 +261,12 @@ mod tests {
         let cut = short_diff(&Failure::new(long));
         assert_eq!(cut.lines().count(), MAX_DIFF_LINES + 1);
         assert!(cut.ends_with("… 18 more line(s) in the console, the HTML or the JUnit report"));
+        let exactly: String = (0..MAX_DIFF_LINES).map(|i| format!("line {i}\n")).collect();
+        assert_eq!(
+            short_diff(&Failure::new(exactly.clone())),
+            exactly.trim_end(),
+            "nothing cut"
+        );
         assert_eq!(fence("a ```` b"), "`````");
         assert_eq!(fence("plain"), "```");
     }

@@ -255,6 +255,33 @@ mod tests {
         );
     }
 
+    /// At most [`MAX_FAILED`] failed scenarios are listed; more are counted, and exactly as many
+    /// are all listed with no count.
+    #[test]
+    fn a_long_list_of_failed_scenarios_is_cut_with_a_count() {
+        let with_failed = |n: usize| {
+            let (mut record, info) = sample();
+            let feature = record
+                .features
+                .iter_mut()
+                .find(|f| f.scenarios.iter().any(|s| s.verdict() == Verdict::Failed))
+                .unwrap();
+            let failed = feature
+                .scenarios
+                .iter()
+                .find(|s| s.verdict() == Verdict::Failed)
+                .unwrap()
+                .clone();
+            feature.scenarios.extend(std::iter::repeat_n(failed, n - 1));
+            render(&record, &info)
+        };
+        assert!(!with_failed(MAX_FAILED).contains("more failed scenario(s)"));
+        assert!(
+            with_failed(MAX_FAILED + 2)
+                .contains("\n… and 2 more failed scenario(s): see the console, the HTML or the JUnit report.")
+        );
+    }
+
     #[test]
     fn a_long_diff_is_cut_and_a_fence_is_never_closed_by_the_text() {
         let long: String = (0..30).map(|i| format!("line {i}\n")).collect();

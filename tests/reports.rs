@@ -336,6 +336,31 @@ fn a_failing_run_shows_every_scenario_and_the_field_diff_in_every_report() {
         digits(day, '-') && digits(time, ':') && finished[19..].starts_with(" UTC"),
         "finished at a UTC time: {finished}"
     );
+    // The header's step counts are the steps' own statuses, and a failure is said at the step
+    // that failed: a `Then` (or its `And`), never the `Given` or `When` before it.
+    let steps: Vec<&Value> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["elements"].as_array().unwrap())
+        .flat_map(|e| e["steps"].as_array().unwrap())
+        .collect();
+    let status = |s: &str| steps.iter().filter(|st| st["result"]["status"] == s).count();
+    assert_eq!(
+        header(&page, "Steps").1,
+        format!(
+            "{} passed, {} failed, {} skipped",
+            status("passed"),
+            status("failed"),
+            status("skipped")
+        )
+    );
+    let failed_at: BTreeSet<&str> = steps
+        .iter()
+        .filter(|st| st["result"]["status"] == "failed")
+        .map(|st| st["keyword"].as_str().unwrap().trim())
+        .collect();
+    assert!(failed_at.iter().all(|k| ["Then", "And"].contains(k)), "{failed_at:?}");
     let paths = texts(&page, "span", "path");
     assert!(
         paths.contains(&"features/mute.feature"),

@@ -282,6 +282,29 @@ mod tests {
         );
     }
 
+    /// The ledger's sections are cut as the list of failures is.
+    #[test]
+    fn a_long_list_of_listed_scenarios_is_cut_with_a_count() {
+        let with_fixed = |n: usize| {
+            let (mut record, info) = crate::report::sample::sample_known();
+            let feature = record
+                .features
+                .iter_mut()
+                .find(|f| f.scenarios.iter().any(|s| s.verdict() == Verdict::Fixed))
+                .unwrap();
+            let fixed = feature
+                .scenarios
+                .iter()
+                .find(|s| s.verdict() == Verdict::Fixed)
+                .unwrap()
+                .clone();
+            feature.scenarios.extend(std::iter::repeat_n(fixed, n - 1));
+            render(&record, &info)
+        };
+        assert!(!with_fixed(MAX_FAILED).contains("more: see the HTML"));
+        assert!(with_fixed(MAX_FAILED + 3).contains("\n- … and 3 more: see the HTML or the JUnit report\n"));
+    }
+
     #[test]
     fn a_long_diff_is_cut_and_a_fence_is_never_closed_by_the_text() {
         let long: String = (0..30).map(|i| format!("line {i}\n")).collect();

@@ -60,8 +60,24 @@ fn a_check_about_another_participant_than_the_last_request_fails() {
 
 #[test]
 fn an_undefined_step_fails_the_run() {
-    let o = run(&["--features", &fixture("undefined.feature")]);
+    let json = std::env::temp_dir().join(format!("laml-undefined-{}.json", std::process::id()));
+    let o = run(&[
+        "--features",
+        &fixture("undefined.feature"),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    // the Cucumber JSON says it as cucumber does: undefined, not failed
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    std::fs::remove_file(&json).ok();
+    let statuses: Vec<&str> = report[0]["elements"][0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["result"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["passed", "undefined"], "{report:#}");
 }
 
 #[test]

@@ -428,14 +428,14 @@ fn step_failure(err: &event::StepError) -> Failure {
 /// What a failed hook found: the value it raised (the run's after hook raises a drift from the
 /// baseline, or a participant it could not restore, as a [`Failure`]), or the sentence of a
 /// hook that panicked with text.
-fn hook_failure(which: event::HookType, info: &event::Info) -> Failure {
+pub(super) fn hook_failure(which: event::HookType, info: &event::Info) -> Failure {
     Failure::of_panic(&**info)
         .cloned()
         .unwrap_or_else(|| Failure::new(format!("the {which} hook failed: {}", panic_text(info))))
 }
 
 /// A panic's message, as cucumber shows it.
-fn panic_text(info: &event::Info) -> String {
+pub(super) fn panic_text(info: &event::Info) -> String {
     info.downcast_ref::<String>()
         .cloned()
         .or_else(|| info.downcast_ref::<&str>().map(|s| s.to_string()))

@@ -212,3 +212,21 @@ fn a_ledger_makes_a_listed_failure_known_and_a_listed_pass_fixed() {
         "1 of 4 scenarios fixed: remove them from the ledger, 1 known, 1 skipped"
     );
 }
+
+#[test]
+fn a_hook_s_failure_is_the_value_it_raised_or_the_text_of_its_panic() {
+    let drift = Failure::new("agent drifted from its baseline");
+    let raised: event::Info = std::sync::Arc::new(drift.clone());
+    // a Failure raised by the after hook travels as cucumber's panic payload
+    let said = hook_failure(event::HookType::After, &raised).to_string();
+    assert_eq!(said, drift.to_string());
+    let text: event::Info = std::sync::Arc::new(String::from("boom"));
+    assert_eq!(
+        hook_failure(event::HookType::Before, &text).to_string(),
+        "the Before hook failed: boom"
+    );
+    let word: event::Info = std::sync::Arc::new("bang");
+    assert_eq!(panic_text(&word), "bang");
+    let other: event::Info = std::sync::Arc::new(7_u8);
+    assert_eq!(panic_text(&other), "(a panic without a message)");
+}

@@ -255,54 +255,36 @@ mod tests {
         );
     }
 
-    /// At most [`MAX_FAILED`] failed scenarios are listed; more are counted, and exactly as many
-    /// are all listed with no count.
-    #[test]
-    fn a_long_list_of_failed_scenarios_is_cut_with_a_count() {
-        let with_failed = |n: usize| {
-            let (mut record, info) = sample();
-            let feature = record
-                .features
-                .iter_mut()
-                .find(|f| f.scenarios.iter().any(|s| s.verdict() == Verdict::Failed))
-                .unwrap();
-            let failed = feature
-                .scenarios
-                .iter()
-                .find(|s| s.verdict() == Verdict::Failed)
-                .unwrap()
-                .clone();
-            feature.scenarios.extend(std::iter::repeat_n(failed, n - 1));
-            render(&record, &info)
-        };
-        assert!(!with_failed(MAX_FAILED).contains("more failed scenario(s)"));
-        assert!(
-            with_failed(MAX_FAILED + 2)
-                .contains("\n… and 2 more failed scenario(s): see the console, the HTML or the JUnit report.")
-        );
+    /// The summary of `(record, info)` where the first scenario of `verdict` is there `n` times.
+    fn with_many((mut record, info): (Record, RunInfo), verdict: Verdict, n: usize) -> String {
+        let feature = record
+            .features
+            .iter_mut()
+            .find(|f| f.scenarios.iter().any(|s| s.verdict() == verdict))
+            .unwrap();
+        let first = feature
+            .scenarios
+            .iter()
+            .find(|s| s.verdict() == verdict)
+            .unwrap()
+            .clone();
+        feature.scenarios.extend(std::iter::repeat_n(first, n - 1));
+        render(&record, &info)
     }
 
-    /// The ledger's sections are cut as the list of failures is.
+    /// At most [`MAX_FAILED`] failed scenarios are listed; more are counted, and exactly as many
+    /// are all listed with no count. The ledger's sections are cut the same way.
     #[test]
-    fn a_long_list_of_listed_scenarios_is_cut_with_a_count() {
-        let with_fixed = |n: usize| {
-            let (mut record, info) = crate::report::sample::sample_known();
-            let feature = record
-                .features
-                .iter_mut()
-                .find(|f| f.scenarios.iter().any(|s| s.verdict() == Verdict::Fixed))
-                .unwrap();
-            let fixed = feature
-                .scenarios
-                .iter()
-                .find(|s| s.verdict() == Verdict::Fixed)
-                .unwrap()
-                .clone();
-            feature.scenarios.extend(std::iter::repeat_n(fixed, n - 1));
-            render(&record, &info)
-        };
-        assert!(!with_fixed(MAX_FAILED).contains("more: see the HTML"));
-        assert!(with_fixed(MAX_FAILED + 3).contains("\n- … and 3 more: see the HTML or the JUnit report\n"));
+    fn long_lists_of_scenarios_are_cut_with_a_count() {
+        let failed = |n| with_many(sample(), Verdict::Failed, n);
+        assert!(!failed(MAX_FAILED).contains("more failed scenario(s)"));
+        assert!(
+            failed(MAX_FAILED + 2)
+                .contains("\n… and 2 more failed scenario(s): see the console, the HTML or the JUnit report.")
+        );
+        let fixed = |n| with_many(crate::report::sample::sample_known(), Verdict::Fixed, n);
+        assert!(!fixed(MAX_FAILED).contains("more: see the HTML"));
+        assert!(fixed(MAX_FAILED + 3).contains("\n- … and 3 more: see the HTML or the JUnit report\n"));
     }
 
     #[test]

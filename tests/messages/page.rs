@@ -24,21 +24,12 @@ pub struct Shown {
 }
 
 impl Shown {
-    /// Failed if a step failed (or is undefined, ambiguous, pending or unknown), else skipped
-    /// if one was skipped, else passed, as the other reports decide.
+    /// Its steps' severest status ([`super::verdicts::severest`]), or that the page shows none.
     pub fn verdict(&self) -> &'static str {
         if self.statuses.is_empty() {
             "no step shown"
-        } else if self
-            .statuses
-            .iter()
-            .any(|s| !matches!(s.as_str(), "PASSED" | "SKIPPED"))
-        {
-            "failed"
-        } else if self.statuses.iter().any(|s| s == "SKIPPED") {
-            "skipped"
         } else {
-            "passed"
+            super::verdicts::severest(&self.statuses)
         }
     }
 }

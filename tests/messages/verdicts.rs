@@ -55,17 +55,19 @@ pub struct Case {
 impl Case {
     /// Its steps' severest status, as the Cucumber JSON report's verdict says it.
     pub fn verdict(&self) -> &'static str {
-        if self
-            .statuses
-            .iter()
-            .any(|s| !matches!(s.as_str(), "PASSED" | "SKIPPED"))
-        {
-            "failed"
-        } else if self.statuses.iter().any(|s| s == "SKIPPED") {
-            "skipped"
-        } else {
-            "passed"
-        }
+        severest(&self.statuses)
+    }
+}
+
+/// Failed if a step failed (or is undefined, ambiguous, pending or unknown), else skipped if
+/// one was skipped, else passed, as the other reports decide.
+pub fn severest(statuses: &[String]) -> &'static str {
+    if statuses.iter().any(|s| !matches!(s.as_str(), "PASSED" | "SKIPPED")) {
+        "failed"
+    } else if statuses.iter().any(|s| s == "SKIPPED") {
+        "skipped"
+    } else {
+        "passed"
     }
 }
 

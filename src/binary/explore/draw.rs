@@ -74,7 +74,7 @@ const NOT_URLS: [&str; 4] = [
 ];
 
 /// Draws sequences for one profile within a target's limits.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Generator {
     rng: Rng,
     profile: &'static Profile,

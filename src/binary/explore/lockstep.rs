@@ -5,6 +5,8 @@
 //! (`pair.rs` sends the steps, one at a time or in rounds, and judges them).
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
 
 use laml_conformance::error::Error;
 use laml_conformance::setup::ArrangedConference;
@@ -58,12 +60,38 @@ pub struct Lockstep<'t> {
     baseline: Vec<Op>,
     /// The kept connection each operation and its retrieves are pipelined on, on loopback.
     pipe: Option<tokio::sync::Mutex<laml_conformance::client::Pipeline>>,
-    /// Whether each sequence's account is given back to the target after it.
-    releasing: Cell<Releasing>,
-    /// The account given back last: one handed out again is not a sequence's own.
-    released: RefCell<Option<String>>,
+    /// What is known of the target's accounts, shared with the lanes beside this one.
+    accounts: Rc<Accounts>,
     /// The first conference of the next sequence, arranged while the last was judged.
     ahead: RefCell<Option<ArrangedConference>>,
+}
+
+/// What the lanes of a run learn of the target's accounts: whether each sequence's is given
+/// back, and the accounts handed out lately, to any lane.
+#[derive(Debug)]
+struct Accounts {
+    releasing: Cell<Releasing>,
+    seen: RefCell<VecDeque<String>>,
+}
+
+/// How many of the accounts handed out last are remembered: an account handed out again is
+/// no sequence's own (a pool in turn, the user's), whichever lane it went to.
+const SEEN: usize = 64;
+
+impl Accounts {
+    /// Notes the account `arranged` is in; once one is handed out again, none is given back.
+    fn note(&self, arranged: &ArrangedConference) {
+        let account = &arranged.credentials.project_id;
+        let mut seen = self.seen.borrow_mut();
+        if seen.contains(account) {
+            self.releasing.set(Releasing::No);
+            return;
+        }
+        if seen.len() == SEEN {
+            seen.pop_front();
+        }
+        seen.push_back(account.clone());
+    }
 }
 
 /// Whether each sequence's account is given back after it. A setup endpoint may hand out one
@@ -112,19 +140,45 @@ impl<'t> Lockstep<'t> {
             profile,
             baseline,
             pipe,
-            releasing: Cell::new(if target.shares_participants() {
-                Releasing::No
-            } else {
-                Releasing::Untried
+            accounts: Rc::new(Accounts {
+                releasing: Cell::new(if target.shares_participants() {
+                    Releasing::No
+                } else {
+                    Releasing::Untried
+                }),
+                seen: RefCell::new(VecDeque::new()),
             }),
-            released: RefCell::new(None),
             ahead: RefCell::new(None),
         })
+    }
+
+    /// Another lane of the same run, for sequences from fresh conferences beside this one's: a
+    /// connection of its own, and what is known of the target's accounts shared.
+    pub fn beside(&self) -> Self {
+        Lockstep {
+            target: self.target,
+            profile: self.profile,
+            baseline: Vec::new(),
+            pipe: remote::pipeline(self.target),
+            accounts: self.accounts.clone(),
+            ahead: RefCell::new(None),
+        }
     }
 
     /// On shared participants, the updates that bring them to their state before the run.
     pub fn baseline(&self) -> &[Op] {
         &self.baseline
+    }
+
+    /// Whether requests are pipelined on a kept connection (a plain-http target on loopback).
+    pub fn pipelined(&self) -> bool {
+        self.pipe.is_some()
+    }
+
+    /// Whether the target is known to hand out an account of its own to each sequence, and to
+    /// take it back after it.
+    pub fn own_accounts(&self) -> bool {
+        self.accounts.releasing.get() == Releasing::Yes
     }
 
     /// Whether the target can arrange `need` for a sequence (a second conference, an ended one).
@@ -137,7 +191,7 @@ impl<'t> Lockstep<'t> {
     pub async fn restore(&self) -> Result<(), Error> {
         let unused = self.ahead.borrow_mut().take();
         if let Some(unused) = unused
-            && self.releasing.get() == Releasing::Yes
+            && self.accounts.releasing.get() == Releasing::Yes
         {
             self.give_back(&unused).await;
         }
@@ -176,7 +230,11 @@ impl<'t> Lockstep<'t> {
         let ahead = self.ahead.borrow_mut().take();
         let first = match ahead {
             Some(first) => first,
-            None => self.target.arrange_conference(&FIRST).await?,
+            None => {
+                let first = self.target.arrange_conference(&FIRST).await?;
+                self.accounts.note(&first);
+                first
+            }
         };
         let arranged = first.clone();
         let settled = Cell::new(false);
@@ -189,7 +247,7 @@ impl<'t> Lockstep<'t> {
             Ok(_) => self.settle(&arranged, &settled).await,
             // a sequence that ended in an error gives its account back all the same, where
             // accounts are known to be each sequence's own
-            Err(_) if self.releasing.get() == Releasing::Yes => self.give_back(&arranged).await,
+            Err(_) if self.accounts.releasing.get() == Releasing::Yes => self.give_back(&arranged).await,
             Err(_) => {}
         }
         walked
@@ -206,12 +264,9 @@ impl<'t> Lockstep<'t> {
         let Ok(next) = self.target.arrange_conference(&FIRST).await else {
             return;
         };
-        let account = &next.credentials.project_id;
-        let again = *account == arranged.credentials.project_id || self.released.borrow().as_ref() == Some(account);
+        self.accounts.note(&next);
         *self.ahead.borrow_mut() = Some(next);
-        if again {
-            self.releasing.set(Releasing::No);
-        } else if self.releasing.get() != Releasing::No {
+        if self.accounts.releasing.get() != Releasing::No {
             self.give_back(arranged).await;
         }
     }
@@ -219,16 +274,10 @@ impl<'t> Lockstep<'t> {
     /// Gives back the account of `arranged`; nothing is given back from the first that the
     /// target does not take back (a setup endpoint without the release, the user's account).
     async fn give_back(&self, arranged: &ArrangedConference) {
-        let account = &arranged.credentials.project_id;
-        if self.released.borrow().as_ref() == Some(account) {
-            self.releasing.set(Releasing::No);
-            return;
-        }
         if matches!(self.target.release(arranged).await, Ok(true)) {
-            self.releasing.set(Releasing::Yes);
-            *self.released.borrow_mut() = Some(account.clone());
+            self.accounts.releasing.set(Releasing::Yes);
         } else {
-            self.releasing.set(Releasing::No);
+            self.accounts.releasing.set(Releasing::No);
         }
     }
 

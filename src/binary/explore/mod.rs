@@ -20,6 +20,7 @@ mod compare;
 mod confirm;
 mod draw;
 mod gherkin;
+mod lanes;
 mod lines;
 mod lockstep;
 mod model;
@@ -43,7 +44,8 @@ use laml_conformance::spec::Profile;
 use laml_conformance::target::{Need, Target};
 
 use self::draw::{Generator, Limits};
-use self::lockstep::{Lockstep, Watch};
+use self::lanes::{Flight, Lanes};
+use self::lockstep::Lockstep;
 use self::seeds::Seeds;
 
 /// Explore sequences of operations against a target and the reference model in lockstep, and
@@ -137,10 +139,11 @@ pub async fn main(opts: ExploreOptions) -> ExitCode {
         return ExitCode::from(Exit::Unreachable);
     }
     let live = settings.remote.as_ref().is_some_and(|r| !r.loopback) || target.shares_participants();
-    let lockstep = match Lockstep::new(&target, settings.profile).await {
+    let lanes = match Lanes::new(&target, settings.profile).await {
         Ok(l) => l,
         Err(e) => return failed(&e),
     };
+    let lockstep = &lanes.first;
     let limits = Limits {
         live,
         fresh: !target.shares_participants(),
@@ -157,13 +160,14 @@ pub async fn main(opts: ExploreOptions) -> ExitCode {
     let run = Run {
         opts: &opts,
         seeds,
-        lockstep: &lockstep,
+        lanes: &lanes,
+        lockstep,
         profile: settings.profile,
         limits,
         described,
     };
     let code = run.explore().await;
-    if let Err(e) = lockstep.restore().await {
+    if let Err(e) = lanes.restore().await {
         eprintln!("laml-conformance explore: could not put the shared participants back as they were: {e}");
         return ExitCode::from(Exit::NotRestored);
     }
@@ -188,6 +192,9 @@ fn failed(e: &Error) -> ExitCode {
 struct Run<'a> {
     opts: &'a ExploreOptions,
     seeds: Seeds,
+    /// Where sequences run, one or two at once.
+    lanes: &'a Lanes<'a>,
+    /// The lane replays and shrinking go through.
     lockstep: &'a Lockstep<'a>,
     profile: &'static Profile,
     limits: Limits,
@@ -235,18 +242,25 @@ impl Run<'_> {
         let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
         let (mut total, mut sequences) = (0u64, 0u64);
         let mut unshown: Vec<Candidate> = Vec::new();
+        let mut flight = Flight::new(self.lanes);
         while total < self.opts.steps && deadline.is_none_or(|d| Instant::now() < d) {
-            let room = usize::try_from(self.opts.steps - total).unwrap_or(usize::MAX);
-            let plan = generator.plan(room);
-            sequences += 1;
-            let mut stop = || deadline.is_some_and(|d| Instant::now() >= d);
-            let outcome = match self.lockstep.run(&plan, Watch::Touched, &mut stop).await {
-                Ok(o) => o,
+            let Some((plan, outcome)) = flight.next(&mut generator, total, self.opts.steps, deadline).await else {
+                break;
+            };
+            let outcome = match outcome {
+                Ok(o) if o.divergence.is_none() && o.ran == plan.ops.len() => o,
+                // the sequences drawn after this one are not the ones a single lane would run next
+                Ok(o) => {
+                    flight.rewind(&mut generator).await;
+                    o
+                }
                 Err(e) => {
+                    flight.rewind(&mut generator).await;
                     progress.clear();
                     return Err(failed(&e));
                 }
             };
+            sequences += 1;
             let before = total;
             total += outcome.ran as u64;
             progress.update(

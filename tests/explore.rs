@@ -413,11 +413,21 @@ fn room(s: &Serve) -> usize {
 
 /// Each sequence's account is given back to serve afterwards (`DELETE /__laml/setup/accounts/…`),
 /// so a campaign of any length fits in serve's budget: after a run, serve has the room a fresh
-/// one has.
+/// one has. So too when each seed's time is up with sequences in flight side by side: none is
+/// left halfway, and the next seed's go on the same connections.
 #[test]
 fn explore_gives_back_every_account_it_arranged() {
-    let (fresh, used) = (Serve::start(&[]), Serve::start(&[]));
-    let o = explore(&["--target", &used.base, "--steps", "300", "--seed", "5"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert_eq!(room(&used), room(&fresh), "serve still holds what explore arranged");
+    for bounds in [
+        &["--steps", "300", "--seed", "5"][..],
+        &["--seeds", "1..41", "--time", "0.02"],
+    ] {
+        let (fresh, used) = (Serve::start(&[]), Serve::start(&[]));
+        let o = explore(&[&["--target", &used.base][..], bounds].concat());
+        assert_eq!(o.status.code(), Some(0), "{bounds:?}: {}", text(&o));
+        assert_eq!(
+            room(&used),
+            room(&fresh),
+            "{bounds:?}: serve still holds what explore arranged"
+        );
+    }
 }

@@ -296,6 +296,9 @@ impl Run<'_> {
                 break; // the time is up
             }
         }
+        // the time may be up with a sequence still in flight on another lane: no lane is left
+        // in the middle of one (the next seed's sequences go on the same connections)
+        flight.rewind(&mut generator).await;
         progress.clear();
         if let Some(first) = unshown.first() {
             return Err(self.print(seed, total, first));

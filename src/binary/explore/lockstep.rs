@@ -5,7 +5,6 @@
 //! (`pair.rs` sends the steps, one at a time or in rounds, and judges them).
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use laml_conformance::error::Error;
@@ -16,6 +15,7 @@ use serde_json::Value;
 
 use crate::steps::restore_shared;
 
+use super::accounts::{Accounts, Releasing};
 use super::model::Model;
 use super::ops::{FIRST, Op, Plan, Val};
 pub use super::pair::{About, Divergence};
@@ -66,50 +66,6 @@ pub struct Lockstep<'t> {
     ahead: RefCell<Option<ArrangedConference>>,
 }
 
-/// What the lanes of a run learn of the target's accounts: whether each sequence's is given
-/// back, and the accounts handed out lately, to any lane.
-#[derive(Debug)]
-struct Accounts {
-    releasing: Cell<Releasing>,
-    seen: RefCell<VecDeque<String>>,
-}
-
-/// How many of the accounts handed out last are remembered: an account handed out again is
-/// no sequence's own (a pool in turn, the user's), whichever lane it went to.
-const SEEN: usize = 64;
-
-impl Accounts {
-    /// Notes the account `arranged` is in; once one is handed out again, none is given back.
-    fn note(&self, arranged: &ArrangedConference) {
-        let account = &arranged.credentials.project_id;
-        let mut seen = self.seen.borrow_mut();
-        if seen.contains(account) {
-            self.releasing.set(Releasing::No);
-            return;
-        }
-        if seen.len() == SEEN {
-            seen.pop_front();
-        }
-        seen.push_back(account.clone());
-    }
-}
-
-/// Whether each sequence's account is given back after it. A setup endpoint may hand out one
-/// account for everything (the user's, or a test account of its own): giving it back would
-/// wipe the next sequence's conference and what else lives there. So an account is given back
-/// only once the next sequence's came in another account, and no longer once one is handed
-/// out again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Releasing {
-    /// Not known yet: no two arrangements in a row have been seen.
-    Untried,
-    /// The target takes accounts back, and hands out a fresh one each time.
-    Yes,
-    /// Never: a configured conference, a setup endpoint without the release, an account the
-    /// user's, or one handed out twice.
-    No,
-}
-
 impl<'t> Lockstep<'t> {
     /// Reads, on a target whose participants are shared, their state before the run: each
     /// sequence starts from it and [`Lockstep::restore`] puts it back.
@@ -140,14 +96,7 @@ impl<'t> Lockstep<'t> {
             profile,
             baseline,
             pipe,
-            accounts: Rc::new(Accounts {
-                releasing: Cell::new(if target.shares_participants() {
-                    Releasing::No
-                } else {
-                    Releasing::Untried
-                }),
-                seen: RefCell::new(VecDeque::new()),
-            }),
+            accounts: Rc::new(Accounts::new(target.shares_participants())),
             ahead: RefCell::new(None),
         })
     }

@@ -15,6 +15,7 @@
 //! 2 a usage or configuration error; 3 the target cannot be reached; 4 a shared live
 //! participant could not be put back as it was.
 
+mod accounts;
 mod alike;
 mod compare;
 mod confirm;

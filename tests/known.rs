@@ -212,6 +212,23 @@ fn an_entry_that_lists_no_scenario_fails_a_whole_run_and_is_a_warning_in_a_filte
         out.contains("warning: known.toml:1: this entry lists no scenario of this run"),
         "{out}"
     );
+    // the same filtered run in shards: their merge judges the entry as the filtered run did
+    let filtered = [
+        "--features",
+        "features",
+        "--known",
+        "known.toml",
+        "--name",
+        "hold music",
+    ];
+    shards(&dir, "out", &filtered, 0);
+    let o = run(&["merge", "out"], &[], &dir);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("warning: known.toml:1: this entry lists no scenario of this run"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -281,6 +298,12 @@ fn shards_judge_by_the_ledger_and_merge_reports_known_and_fixed_over_the_whole_r
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert_eq!(common::summary_count(&out, "known"), failed, "{out}");
+    // a run whose failures are all known has no failed or fixed scenario to say
+    assert!(!out.contains("scenario(s) failed"), "{out}");
+    assert!(
+        !out.contains("listed in the ledger of known divergences passed"),
+        "{out}"
+    );
     let summary = read(&dir.join("merged.md"));
     assert!(summary.contains(&format!(", {failed} known, 0 fixed")), "{summary}");
 
@@ -290,6 +313,13 @@ fn shards_judge_by_the_ledger_and_merge_reports_known_and_fixed_over_the_whole_r
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert_eq!(common::summary_count(&out, "fixed"), failed, "{out}");
+    assert!(
+        out.contains(&format!(
+            "laml-conformance: {failed} scenario(s) listed in the ledger of known divergences passed, and fail the run"
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("scenario(s) failed"), "{out}");
 
     // an entry that lists no scenario of the whole run fails the merge, not a shard
     let typo = "\n[[known]]\ntag = \"mutte\"\nreason = \"a typo\"\n";

@@ -178,6 +178,14 @@ fn with_a_fault_the_merge_fails_as_the_run_does_with_the_same_counts() {
     assert_eq!(merged.status.code(), s.whole.0.status.code(), "{}", text(merged));
     let said = counts(&text(merged));
     assert!(said[2] > 0, "{}", text(merged));
+    assert!(
+        text(merged).contains(&format!(
+            "laml-conformance: {} scenario(s) failed; the reports name each with what differed",
+            said[2]
+        )),
+        "{}",
+        text(merged)
+    );
     assert_eq!(said, counts(&text(&s.whole.0)), "{}", text(merged));
     assert_eq!(junit_counts(xml), junit_counts(&s.whole.1));
     let failed = |xml: &str| -> BTreeSet<String> {

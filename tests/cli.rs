@@ -283,6 +283,8 @@ fn piped_stderr_gets_no_progress_line() {
     let dir = std::env::temp_dir();
     for args in [
         vec!["--target", served.base.as_str(), "--concurrency", "1"],
+        // scenarios side by side on a target that arranges its own: nothing to say of it
+        vec!["--target", served.base.as_str(), "--concurrency", "4"],
         vec!["profiles", "--target", served.base.as_str()],
     ] {
         let o = common::run(&args, &[], &dir);
@@ -676,4 +678,36 @@ fn the_readme_is_a_quick_start_and_its_links_resolve() {
         }
         assert!(root.join(link).exists(), "README links to {link}, which is not there");
     }
+}
+
+/// A run counts every step it ran, whatever became of it, before it says that nothing ran: a
+/// run whose steps all passed, one with more skipped steps than passed ones, and one whose only
+/// step failed each end by their verdict, not as "no scenario ran" (exit 2) or a crash.
+#[test]
+fn a_run_counts_every_step_it_ran_whatever_became_of_it() {
+    let dir = std::env::temp_dir().join(format!("laml-cli-counted-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::create_dir_all(dir.join("mixed")).unwrap();
+    let skipped: String = (1..=4)
+        .map(|i| format!("\n  @allow.skipped\n  Scenario: Skipped {i}\n    Given no step matches this sentence\n"))
+        .collect();
+    let mixed = format!(
+        "Feature: Counted\n\n  Scenario: Passes\n    Given a conference with participants \"agent\"\n    When \"agent\" is updated with:\n      | Muted | true |\n    Then \"agent\" is muted\n{skipped}"
+    );
+    std::fs::write(dir.join("mixed/counted.feature"), mixed).unwrap();
+    let fails = "Feature: Fails\n\n  Scenario: Fails at once\n    Then \"agent\" is muted\n";
+    std::fs::write(dir.join("fails.feature"), fails).unwrap();
+    let mixed = dir.join("mixed").display().to_string();
+    let fails = dir.join("fails.feature").display().to_string();
+    let cases: [(&[&str], i32, &str); 3] = [
+        (&["--features", &mixed, "--name", "Passes"], 0, "3 steps (3 passed)"),
+        (&["--features", &mixed], 0, "4 skipped"),
+        (&["--features", &fails], 1, "1 step (1 failed)"),
+    ];
+    for (args, code, said) in cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains(said), "{args:?}: {}", text(&o));
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -94,6 +94,24 @@ fn against_a_configured_conference_what_cannot_be_arranged_is_skipped_with_its_r
         listed.iter().all(|flags| flags == &[false, false, false]),
         "not restored: {listed:?}"
     );
+    // one at a time asked for by hand: nothing to correct, nothing said
+    let o = run(
+        &[
+            "--target",
+            &serve.base,
+            "--conference",
+            &conference,
+            "--concurrency",
+            "1",
+            "--tags",
+            "@mute",
+        ],
+        &serve.env,
+        &temp_dir("configured-one"),
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(!out.contains("--concurrency is 1"), "{out}");
 }
 
 /// `[muted, hold, coaching]` of each participant of serve's configured conference.

@@ -123,6 +123,15 @@ fn three_shards_run_disjoint_shares_of_the_whole_suite_and_merge_into_its_report
     let (merged, xml) = &s.merged;
     assert_eq!(merged.status.code(), Some(0), "{}", text(merged));
     assert_eq!(counts(&text(merged)), counts(&text(&s.whole.0)), "{}", text(merged));
+    // the merge's summary lines are cucumber's, word for word ("97 scenarios (72 passed, 25 skipped)")
+    let summary = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.ends_with(')') && (l.contains(" scenarios (") || l.contains(" steps (")))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(summary(&text(merged)), summary(&text(&s.whole.0)), "{}", text(merged));
+    assert_eq!(summary(&text(merged)).len(), 2, "{}", text(merged));
     assert_eq!(cases(xml), whole, "the merged JUnit report names every scenario");
     assert_eq!(junit_counts(xml), junit_counts(&s.whole.1));
     std::fs::remove_dir_all(&s.dir).ok();

@@ -632,10 +632,11 @@ fn gherkin_problems_point_the_right_way() {
         (
             write(
                 "undefined.feature",
-                "Feature: x\n\n  Scenario: y\n    Given a conference with participants \"agent\"\n    When \"agent\" is updatd with no parameters\n",
+                // tagged: only @allow.skipped makes a step that matches nothing a skip on purpose
+                "Feature: x\n\n  @tagged\n  Scenario: y\n    Given a conference with participants \"agent\"\n    When \"agent\" is updatd with no parameters\n",
             ),
             1,
-            "undefined.feature:5:5: no step definition matches `When \"agent\" is updatd with no parameters`; did you mean `When \"agent\" is updated with no parameters`",
+            "undefined.feature:6:5: no step definition matches `When \"agent\" is updatd with no parameters`; did you mean `When \"agent\" is updated with no parameters`",
         ),
     ];
     for (file, code, says) in cases {

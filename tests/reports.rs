@@ -712,6 +712,19 @@ fn reports_of_an_embedded_run_say_how_to_reproduce_beside_the_dead_port() {
             report.contains("which is gone with it") && report.contains("laml-conformance serve --fault ignore-muted"),
             "{what}: {report}"
         );
+        // the space it names is the one the curl commands were sent to
+        let named = report
+            .split("the embedded simulated space of this run (")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+            .unwrap_or_default();
+        assert!(named.starts_with("http://127.0.0.1:"), "{what}: {named:?} in {report}");
+        if what == "HTML" {
+            assert!(
+                report.contains(&format!("{named}/")),
+                "no curl command to {named}: {report}"
+            );
+        }
     }
     let junit = read(&r.junit);
     let failures = junit.matches("<failure ").count();

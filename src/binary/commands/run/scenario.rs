@@ -207,3 +207,35 @@ fn name_arg(title: &str) -> String {
     let regex = format!("^{}$", regex::escape(title));
     format!("'{}'", regex.replace('\'', r"'\''"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run that failed `n` scenarios, each titled by its number, the first twice.
+    fn failed(n: usize) -> Failed {
+        let failed = Failed::new(None);
+        for i in (1..=n).chain([1]) {
+            let name = format!("Scenario {i}");
+            let place = Place {
+                feature: "f.feature".into(),
+                name,
+                line: i,
+                tags: Vec::new(),
+            };
+            failed.end(place, Ran::StepFailed, true);
+        }
+        failed
+    }
+
+    #[test]
+    fn the_rerun_hint_names_ten_failed_scenarios_once_each_and_counts_the_rest() {
+        let ten = failed(10).rerun_lines();
+        assert_eq!(ten.lines().count(), 10, "{ten}");
+        assert!(ten.starts_with("  --name '^Scenario 1$'\n"), "{ten}");
+        assert!(!ten.contains("more"), "{ten}");
+        let twelve = failed(12).rerun_lines();
+        assert_eq!(twelve.lines().count(), 11, "{twelve}");
+        assert!(twelve.ends_with("\n  (and 2 more: see the report)"), "{twelve}");
+    }
+}

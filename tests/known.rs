@@ -370,3 +370,25 @@ fn a_tag_of_a_rule_lists_the_rule_s_scenarios() {
     assert!(md.contains("**Scenarios:** 0 passed, 0 failed, 1 known"), "{md}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A step that matches no definition fails its scenario as a failed step does (`Ran`): the
+/// ledger records it and, listed, keeps it known, as the console and the reports count it.
+#[test]
+fn a_step_that_matches_no_definition_is_a_failed_step_to_the_ledger() {
+    let dir = temp_dir("undefined");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/undefined.feature");
+    let fixture = fixture.to_str().unwrap();
+    let o = run(&["--features", fixture, "--record-known", "known.toml"], &[], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(
+        listed_names(&read(&dir.join("known.toml"))),
+        ["A step that matches no definition"]
+    );
+    let o = run(&["--features", fixture, "--known", "known.toml"], &[], &dir);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("[Known divergences] 1 failed scenario(s) are listed in known.toml"),
+        "{out}"
+    );
+}

@@ -159,13 +159,8 @@ pub fn after_scenario<'a>(
         // A panic of the after hook fails the scenario in cucumber's own counts, so a drift or
         // a failed restore is a failure on the console and in every report alike; raised as a
         // value, a drift reaches the reports with its field diff.
-        let failure = match (drift, unrestored) {
-            (None, None) => return failed.end(place, ran, step_failed),
-            (Some(one), None) | (None, Some(one)) => one,
-            (Some(drift), Some(unrestored)) => Failure {
-                title: format!("{}\n{}", drift.title, unrestored.title),
-                ..drift
-            },
+        let Some(failure) = after_hook_failure(drift, unrestored) else {
+            return failed.end(place, ran, step_failed);
         };
         // cucumber's console does not show a failed hook after a failed step: said on stderr
         // then, so it is not lost
@@ -176,6 +171,19 @@ pub fn after_scenario<'a>(
         failure.raise();
     }
     .boxed_local()
+}
+
+/// What the after hook raises: a drift from the baseline, a participant not restored, or both
+/// in one failure (the drift's diff, under both titles).
+fn after_hook_failure(drift: Option<Failure>, unrestored: Option<Failure>) -> Option<Failure> {
+    match (drift, unrestored) {
+        (None, None) => None,
+        (Some(one), None) | (None, Some(one)) => Some(one),
+        (Some(drift), Some(unrestored)) => Some(Failure {
+            title: format!("{}\n{}", drift.title, unrestored.title),
+            ..drift
+        }),
+    }
 }
 
 /// Says each step of the scenario that matches no definition, with the step of the compiled-in
@@ -226,6 +234,21 @@ mod tests {
             failed.end(place, Ran::StepFailed, true);
         }
         failed
+    }
+
+    #[test]
+    fn a_drift_and_a_participant_not_restored_are_said_together() {
+        let drift = || Failure::new("drifted from the baseline");
+        let unrestored = || Failure::new("\"agent\" could not be restored");
+        let both = after_hook_failure(Some(drift()), Some(unrestored())).unwrap();
+        assert_eq!(both.title, "drifted from the baseline\n\"agent\" could not be restored");
+        let one = after_hook_failure(None, Some(unrestored())).unwrap();
+        assert_eq!(one.title, "\"agent\" could not be restored");
+        assert_eq!(
+            after_hook_failure(Some(drift()), None).unwrap().title,
+            "drifted from the baseline"
+        );
+        assert!(after_hook_failure(None, None).is_none());
     }
 
     #[test]

@@ -712,3 +712,18 @@ fn a_run_counts_every_step_it_ran_whatever_became_of_it() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A report that cannot be written at the end of a run (a full disk) fails the run with exit 2
+/// and one sentence, whatever the scenarios did: a CI job must not take a run whose report is
+/// missing for a passed one.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_at_the_end_is_exit_2() {
+    let o = run(&["--tags", "@mute", "--junit", "/dev/full"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("could not write the JUnit report to /dev/full: No space left on device"),
+        "{err}"
+    );
+}

@@ -118,8 +118,25 @@ fn three_shards_run_disjoint_shares_of_the_whole_suite_and_merge_into_its_report
             );
         }
     }
-    let union: BTreeSet<String> = shares.into_iter().flatten().collect();
+    let union: BTreeSet<String> = shares.iter().flatten().cloned().collect();
     assert_eq!(union, whole, "the shards' union is the whole suite");
+    // each shard says its share of the selection: "shard 2/3 took 31 of the 97 scenario(s) selected"
+    let took: Vec<(usize, usize)> = s
+        .shards
+        .iter()
+        .enumerate()
+        .map(|(i, (o, _))| {
+            let prefix = format!("laml-conformance: shard {}/3 took ", i + 1);
+            let line = text(o).lines().find(|l| l.starts_with(&prefix)).map(str::to_string);
+            let line = line.unwrap_or_else(|| panic!("no share said: {}", text(o)));
+            let words: Vec<&str> = line[prefix.len()..].split(' ').collect();
+            (words[0].parse().unwrap(), words[3].parse().unwrap())
+        })
+        .collect();
+    for (i, (taken, selected)) in took.iter().enumerate() {
+        assert_eq!(*taken, shares[i].len(), "shard {}", i + 1);
+        assert_eq!(*selected, whole.len(), "shard {}", i + 1);
+    }
     let (merged, xml) = &s.merged;
     assert_eq!(merged.status.code(), Some(0), "{}", text(merged));
     assert_eq!(counts(&text(merged)), counts(&text(&s.whole.0)), "{}", text(merged));
@@ -294,6 +311,15 @@ fn bad_shards_are_one_sentence_and_exit_2() {
     let o = run(&[], &env("0", "3"), &dir);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("CI_NODE_INDEX counts from 1"), "{}", text(&o));
+    // a selection of nothing is no empty share: nothing ran anywhere
+    let o = laml(&["--shard", "1/3", "--name", "^no such scenario$"], &dir);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("no scenario ran, so nothing was checked"),
+        "{}",
+        text(&o)
+    );
+    assert!(!text(&o).contains("holds none"), "{}", text(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -650,6 +650,16 @@ fn gherkin_problems_point_the_right_way() {
         );
         assert!(!out.contains("laml-conformance serve"), "no unrelated hint: {out}");
     }
+    // a broken file beside a good one still stops the run at exit 2, after the good one ran
+    let mixed = dir.join("mixed");
+    std::fs::create_dir_all(&mixed).unwrap();
+    std::fs::copy(dir.join("whenn.feature"), mixed.join("whenn.feature")).unwrap();
+    let good = "Feature: good\n\n  Scenario: z\n    Given a conference with participants \"agent\"\n";
+    std::fs::write(mixed.join("good.feature"), good).unwrap();
+    let o = run(&["--features", mixed.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("1 scenario (1 passed)"), "{}", text(&o));
+    assert!(text(&o).contains("1 feature file(s) refused"), "{}", text(&o));
     let o = run(&["--features", &fixture("misspelt_key.feature")]);
     assert!(
         !text(&o).contains("Could not read path") && !text(&o).contains("fix their Gherkin"),

@@ -154,11 +154,16 @@ fn a_drift_is_a_failure_in_every_report_not_only_on_stderr() {
             html.to_str().unwrap(),
             "--json",
             json.to_str().unwrap(),
+            "--record-known",
+            "known.toml",
         ],
         &[],
         &work,
     );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    // a drift fails a scenario whatever a ledger says: it is no known divergence to record
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("0 failed scenario(s) recorded into known.toml"), "{err}");
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
         !out.contains(" 0 failed") && out.contains("failed"),

@@ -681,20 +681,27 @@ fn a_junit_failure_carries_the_whole_deviation_in_its_body() {
 fn a_summary_written_to_the_github_summary_itself_is_appended_once() {
     let dir = temp_dir("github-same");
     let github = dir.join("step-summary.md");
-    std::fs::write(&github, "an earlier step's summary\n").unwrap();
     let path = github.display().to_string();
-    let o = run(
-        &["--tags", "@mute", "--summary-md", &path],
-        &[("GITHUB_STEP_SUMMARY".into(), path.clone())],
-        &dir,
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let written = read(&github);
-    assert!(
-        written.starts_with("an earlier step's summary\n## ✅ LaML conformance: "),
-        "{written}"
-    );
-    assert_eq!(written.matches("LaML conformance").count(), 1, "{written}");
+    // the same file however --summary-md spells it
+    for summary_md in [path.as_str(), "step-summary.md", "./step-summary.md"] {
+        std::fs::write(&github, "an earlier step's summary\n").unwrap();
+        let o = run(
+            &["--tags", "@mute", "--summary-md", summary_md],
+            &[("GITHUB_STEP_SUMMARY".into(), path.clone())],
+            &dir,
+        );
+        assert_eq!(o.status.code(), Some(0), "{summary_md}: {}", text(&o));
+        let written = read(&github);
+        assert!(
+            written.starts_with("an earlier step's summary\n## ✅ LaML conformance: "),
+            "{summary_md}: {written}"
+        );
+        assert_eq!(
+            written.matches("LaML conformance").count(),
+            1,
+            "{summary_md}: {written}"
+        );
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -754,5 +761,25 @@ fn a_failed_background_keeps_its_scenario_and_after_hook_in_the_cucumber_json() 
         elements[1]["after"].as_array().is_some_and(|a| !a.is_empty()),
         "{report:#}"
     );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Each report asked for alone is written whole: the record they are rendered from is kept
+/// whichever one alone asks for it.
+#[test]
+fn each_report_asked_for_alone_is_written() {
+    let dir = temp_dir("alone");
+    for (flag, file, says) in [
+        ("--html", "r.html", "</html>"),
+        ("--summary-md", "r.md", "LaML conformance"),
+        ("--junit", "r.xml", "</testsuites>"),
+        ("--json", "r.json", "\"elements\""),
+        ("--messages", "r.ndjson", "\"testRunFinished\""),
+    ] {
+        let o = run(&["--tags", "@mute", flag, file], &[], &dir);
+        assert_eq!(o.status.code(), Some(0), "{flag}: {}", text(&o));
+        let written = read(&dir.join(file));
+        assert!(written.contains(says), "{flag}: {written}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -222,6 +222,22 @@ fn with_a_fault_the_merge_fails_as_the_run_does_with_the_same_counts() {
             .collect()
     };
     assert_eq!(failed(xml), failed(&s.whole.1), "the same scenarios failed");
+    // each failure says how to reproduce it, naming the three shards' spaces, gone with them
+    let spaces = xml
+        .replace("&apos;", "'")
+        .split("the embedded simulated spaces of the shards' runs (")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap_or_default()
+        .to_string();
+    let spaces: Vec<&str> = spaces.split(", ").collect();
+    assert_eq!(spaces.len(), 3, "{spaces:?} in {xml}");
+    assert!(spaces.iter().all(|s| s.starts_with("http://127.0.0.1:")), "{spaces:?}");
+    // a file beside the results that is none of them is no shard's: merge leaves it alone
+    std::fs::write(s.dir.join("out/notes.txt"), "not a shard's results").unwrap();
+    let o = laml(&["merge", "out"], &s.dir);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("[Summary] 3 shard(s) merged"), "{}", text(&o));
     // the Cucumber Messages of the merge say every scenario's steps as the run's do
     let read = |f: &str| std::fs::read_to_string(s.dir.join(f)).unwrap();
     let (merged, whole) = (

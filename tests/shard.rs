@@ -235,6 +235,8 @@ fn with_a_fault_the_merge_fails_as_the_run_does_with_the_same_counts() {
     assert!(spaces.iter().all(|s| s.starts_with("http://127.0.0.1:")), "{spaces:?}");
     // a file beside the results that is none of them is no shard's: merge leaves it alone
     std::fs::write(s.dir.join("out/notes.txt"), "not a shard's results").unwrap();
+    std::fs::write(s.dir.join("out/report.json"), "[]").unwrap();
+    std::fs::write(s.dir.join("out/shard-notes.txt"), "nor these").unwrap();
     let o = laml(&["merge", "out"], &s.dir);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("[Summary] 3 shard(s) merged"), "{}", text(&o));

@@ -1,6 +1,7 @@
 use super::*;
 use crate::report::{junit, markdown, sample};
 use cucumber::gherkin::{Feature, GherkinEnv};
+use std::time::Duration;
 
 const MUTE: &str = "Feature: Mute <b>a</b> participant\n  Scenario: Mute\n    Given a conference\n";
 const HOLD: &str = "Feature: Hold\n  Scenario: Hold\n    Given a conference\n";
@@ -36,10 +37,21 @@ fn write_two(dir: &Path) -> (Record, RunInfo) {
             index: i as u32 + 1,
             total: 2,
         };
+        // the first shard starts first, the second ends last: the run is from one to the other
+        let (started, finished) = match i {
+            0 => (
+                record.started,
+                Some(record.finished.unwrap() - Duration::from_millis(500)),
+            ),
+            _ => (
+                Some(record.started.unwrap() + Duration::from_millis(100)),
+                record.finished,
+            ),
+        };
         let part = Record {
             features: vec![feature.clone()],
-            started: record.started,
-            finished: record.finished,
+            started,
+            finished,
             ..Record::default()
         };
         let mut out = Out::open(dir, shard, plan(2), None).unwrap();
@@ -68,6 +80,10 @@ fn the_shards_results_merge_into_the_record_they_were_written_from() {
     assert_eq!(merged.record.counts(), record.counts());
     assert_eq!(merged.record.step_counts(), record.step_counts());
     assert_eq!(merged.info.fault, info.fault);
+    assert_eq!(
+        (merged.record.started, merged.record.finished),
+        (record.started, record.finished)
+    );
     assert_eq!(
         junit::render(&merged.record, &merged.info).unwrap(),
         junit::render(&record, &info).unwrap(),

@@ -419,3 +419,32 @@ fn explore_seeds_reports_the_first_seed_that_diverges_as_seed_does() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Shards stopped by --fail-fast merge into a report that says the run stopped, with the
+/// scenarios the shards ran added up: a merged report never passes for a whole run.
+#[test]
+fn shards_stopped_early_merge_into_a_report_that_says_so() {
+    let dir = temp_dir("fail-fast");
+    for i in 1..=3 {
+        let shard = format!("{i}/3");
+        let args = [
+            "--shard",
+            &shard,
+            "--shard-out",
+            "out",
+            "--fault",
+            "ignore-muted",
+            "--fail-fast",
+        ];
+        let o = laml(&args, &dir);
+        assert_eq!(o.status.code(), Some(1), "shard {shard}: {}", text(&o));
+    }
+    let o = laml(&["merge", "out", "--summary-md", "merged.md"], &dir);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let md = std::fs::read_to_string(dir.join("merged.md")).unwrap();
+    assert!(
+        md.contains("The run stopped at the first failed scenario (--fail-fast): "),
+        "{md}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

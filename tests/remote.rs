@@ -143,6 +143,7 @@ fn list_flags(serve: &Serve) -> Vec<[bool; 3]> {
 fn a_restore_that_fails_is_reported_and_ends_the_run_with_4() {
     // Under this fault every update lands on the next participant, so restoring one fails.
     let serve = Serve::start_with(&["--fault", "wrong-participant-updated"], &[]);
+    let dir = temp_dir("restore");
     let o = run(
         &[
             "--target",
@@ -151,12 +152,22 @@ fn a_restore_that_fails_is_reported_and_ends_the_run_with_4() {
             &serve.conference(),
             "--tags",
             "@mute",
+            "--shard-out",
+            "out",
         ],
         &serve.env,
-        &temp_dir("restore"),
+        &dir,
     );
     let out = text(&o);
     assert_eq!(o.status.code(), Some(4), "{out}");
+    // its results, merged, say why the run stopped as the run did
+    let merged = run(&["merge", "out", "--summary-md", "merged.md"], &[], &dir);
+    assert_ne!(merged.status.code(), Some(0), "{}", text(&merged));
+    let md = std::fs::read_to_string(dir.join("merged.md")).unwrap();
+    assert!(
+        md.contains("The run stopped after a participant could not be restored"),
+        "{md}"
+    );
     assert!(
         out.contains("could not restore") && out.contains("check them on the target now"),
         "{out}"

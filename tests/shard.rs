@@ -425,6 +425,18 @@ fn explore_seeds_reports_the_first_seed_that_diverges_as_seed_does() {
 #[test]
 fn shards_stopped_early_merge_into_a_report_that_says_so() {
     let dir = temp_dir("fail-fast");
+    const STOPPED: &str = "The run stopped at the first failed scenario (--fail-fast): ";
+    // "R of T scenarios ran; the other X (C cut short, N not started)": [R, T, C]
+    let numbers = |out: &str| -> [usize; 3] {
+        let line = out
+            .split(STOPPED)
+            .nth(1)
+            .unwrap_or_else(|| panic!("not stopped: {out}"));
+        let line = line.replace('(', " ");
+        let words: Vec<&str> = line.split_whitespace().collect();
+        [words[0], words[2], words[8]].map(|n| n.parse().unwrap_or_else(|_| panic!("{line}")))
+    };
+    let mut sum = [0; 3];
     for i in 1..=3 {
         let shard = format!("{i}/3");
         let args = [
@@ -438,13 +450,12 @@ fn shards_stopped_early_merge_into_a_report_that_says_so() {
         ];
         let o = laml(&args, &dir);
         assert_eq!(o.status.code(), Some(1), "shard {shard}: {}", text(&o));
+        let said = numbers(&text(&o));
+        sum = [0, 1, 2].map(|k| sum[k] + said[k]);
     }
     let o = laml(&["merge", "out", "--summary-md", "merged.md"], &dir);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let md = std::fs::read_to_string(dir.join("merged.md")).unwrap();
-    assert!(
-        md.contains("The run stopped at the first failed scenario (--fail-fast): "),
-        "{md}"
-    );
+    assert_eq!(numbers(&md), sum, "the shards' counts added up: {md}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -126,3 +126,21 @@ fn a_file_of_another_version_or_no_results_is_refused() {
     assert!(said.contains("is not a shard's results"), "{said}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn shards_run_on_other_features_are_told_apart_by_the_feature_that_differs() {
+    let one = Shard { index: 1, total: 3 };
+    let (two, three) = (Shard { index: 2, ..one }, Shard { index: 3, ..one });
+    let (a, b) = (plan(3), plan(3));
+    let mut edited = plan(3);
+    edited.features[1].content = Content::Text(format!("{HOLD}    Then it holds\n"));
+    let said = plan::disagreement(&[(one, &a), (two, &edited), (three, &b)]).unwrap();
+    assert!(
+        said.contains("features/hold.feature differs from theirs"),
+        "the second feature, not the first: {said}"
+    );
+    let mut reordered = plan(3);
+    reordered.features.reverse();
+    let said = plan::disagreement(&[(one, &a), (two, &b), (three, &reordered)]).unwrap();
+    assert!(said.contains("they are read in another order"), "{said}");
+}

@@ -737,3 +737,24 @@ fn a_report_that_cannot_be_written_at_the_end_is_exit_2() {
         "{err}"
     );
 }
+
+/// A console that cannot be written (stdout on a full disk) ends the run with exit 2 and one
+/// sentence, as a report not written does, not with a panic; a reader gone (`| head`) is no
+/// error (`a_reader_that_goes_away_is_no_panic`).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_console_that_cannot_be_written_is_exit_2_not_a_panic() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
+        .args(["--tags", "@mute"])
+        .env("CUCUMBER_COLOR", "never")
+        .stdout(full)
+        .output()
+        .expect("the binary starts");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "laml-conformance: could not write the console report to standard output: No space left on device (os error 28); free space there or choose another path"
+    );
+}

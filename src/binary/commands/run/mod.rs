@@ -196,13 +196,14 @@ async fn execute(
     };
     let filter = shard::filter(&mut opts, this_shard, counted);
     // cucumber's look, each failure said from the value its step raised (`report::console`)
-    let out: Box<dyn io::Write> = if opts.custom.reports.messages_on_stdout() {
-        Box::new(io::stderr())
+    let (out, stream): (Box<dyn io::Write>, _) = if opts.custom.reports.messages_on_stdout() {
+        (Box::new(io::stderr()), "standard error")
     } else {
-        Box::new(io::stdout())
+        (Box::new(io::stdout()), "standard output")
     };
     let console = report::console::Console::new(out)
         .listing(ended.known.ledger.clone())
+        .marking(written.clone(), stream)
         .summarized();
     let result = cucumber::Cucumber::<_, _, _, _, _, cli::Empty>::custom(
         steps::needs::Marking(features::Features),

@@ -24,6 +24,7 @@ use cucumber::{Event, World, Writer, gherkin, parser};
 use regex::CaptureLocations;
 use said::{payload, said};
 
+use super::Written;
 use super::known::{Ledger, Place};
 use crate::child::{Ran, Verdict};
 
@@ -44,6 +45,10 @@ pub struct Console<Out: io::Write = io::Stdout> {
     known: Option<Arc<Ledger>>,
     /// How the scenario under way has run so far.
     ran: Ran,
+    /// Where a write that failed for another reason than a reader gone (a full disk under
+    /// `> file`) is marked, with the stream's name: the run ends with exit 2, as for a report
+    /// not written, rather than a panic or a verdict nobody could read.
+    written: Option<(Written, &'static str)>,
 }
 
 /// Where a step is: in a scenario, or in the feature's background (which cucumber marks `>`).
@@ -67,6 +72,15 @@ impl<Out: io::Write> Console<Out> {
             reprint: String::new(),
             known: None,
             ran: Ran::Passed,
+            written: None,
+        }
+    }
+
+    /// The console of a run whose verdict reads `written`, on the stream named `stream`.
+    pub fn marking(self, written: Written, stream: &'static str) -> Self {
+        Console {
+            written: Some((written, stream)),
+            ..self
         }
     }
 
@@ -131,7 +145,11 @@ impl<Out: io::Write> Console<Out> {
         }
         match self.out.write_str(text) {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => self.closed = true,
-            Err(e) => panic!("failed to write into terminal: {e}"),
+            Err(e) => {
+                self.closed = true;
+                let (written, stream) = self.written.clone().unwrap_or((Written::default(), "the console"));
+                written.check("console", std::path::Path::new(stream), Err(e));
+            }
             Ok(()) => {}
         }
     }

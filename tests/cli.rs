@@ -758,3 +758,28 @@ fn a_console_that_cannot_be_written_is_exit_2_not_a_panic() {
         "laml-conformance: could not write the console report to standard output: No space left on device (os error 28); free space there or choose another path"
     );
 }
+
+/// A feature's rules are laid out as cucumber's own console lays them out: each `Rule:` line at
+/// the feature's margin, its scenarios under it, two steps deeper than a feature's own.
+#[test]
+fn rules_and_their_scenarios_are_laid_out_as_cucumber_does() {
+    let dir = std::env::temp_dir().join(format!("laml-cli-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let feature = dir.join("ruled.feature");
+    let rule = |name: &str, scenario: &str| {
+        format!("  Rule: {name}\n\n    Scenario: {scenario}\n      Given a conference with participants \"agent\"\n\n")
+    };
+    std::fs::write(
+        &feature,
+        format!("Feature: Ruled\n\n{}{}", rule("one", "Muted"), rule("two", "Held")),
+    )
+    .unwrap();
+    let o = run(&["--features", feature.to_str().unwrap(), "--concurrency", "1"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        out.contains("\nRule: one\n    Scenario: Muted\n") && out.contains("\nRule: two\n    Scenario: Held\n"),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

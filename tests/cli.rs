@@ -783,3 +783,31 @@ fn rules_and_their_scenarios_are_laid_out_as_cucumber_does() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `-v` levels as cucumber's: a failing step's World at `-vv`, the doc strings too at `-vvv`,
+/// neither below; `--color always` colours a piped console, which is plain otherwise.
+#[test]
+fn verbosity_and_colour_are_cucumber_s() {
+    let dir = std::env::temp_dir().join(format!("laml-cli-verbose-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let feature = dir.join("doc.feature");
+    let doc_feature = "Feature: Doc\n\n  Scenario: A JSON body\n    Given a conference with participants \"agent\"\n    When \"agent\" is updated with a JSON body:\n      \"\"\"\n      {\"Muted\": true}\n      \"\"\"\n    Then the update succeeds as in the documented \"mute\" example\n";
+    std::fs::write(&feature, doc_feature).unwrap();
+    let path = feature.to_str().unwrap();
+    for (flag, world, doc) in [
+        (None, false, false),
+        (Some("-v"), false, false),
+        (Some("-vv"), true, false),
+        (Some("-vvv"), true, true),
+    ] {
+        let o = run(&[&["--features", path][..], flag.as_slice()].concat());
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(1), "{flag:?}: {}", text(&o));
+        assert_eq!(out.contains("ConformanceWorld {"), world, "{flag:?}: {out}");
+        assert_eq!(out.contains("\n      {\"Muted\": true}\n"), doc, "{flag:?}: {out}");
+        assert!(!out.contains('\u{1b}'), "{flag:?}: {out}");
+    }
+    let o = run(&["--features", path, "--color", "always"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\u{1b}["), "{}", text(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -809,6 +809,41 @@ fn verbosity_and_colour_are_cucumber_s() {
     }
     let o = run(&["--features", path, "--color", "always"]);
     // the console's own lines, not only cucumber's summary
-    assert!(String::from_utf8_lossy(&o.stdout).contains("\u{1b}[32mFeature: Doc"), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("\u{1b}[32mFeature: Doc"),
+        "{}",
+        text(&o)
+    );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// On a terminal (`--color always` acts as one) each step is shown while under way and its line
+/// is cleared for its result: the screen then reads as the plain console does, line for line.
+#[test]
+fn a_terminal_sees_each_step_replaced_by_its_result() {
+    const CLEAR: &str = "\u{1b}[1A\r\u{1b}[2K";
+    let args = ["--tags", "@hold", "--concurrency", "1", "--color"];
+    let plain = run(&[&args[..], &["never"]].concat());
+    let coloured = run(&[&args[..], &["always"]].concat());
+    assert_eq!(plain.status.code(), Some(0), "{}", text(&plain));
+    let coloured = String::from_utf8_lossy(&coloured.stdout).to_string();
+    assert!(coloured.contains(CLEAR), "no step was shown under way: {coloured}");
+    // the screen: each CLEAR takes back the line above the cursor
+    let mut screen = String::new();
+    for (i, piece) in coloured.split(CLEAR).enumerate() {
+        if i > 0 {
+            let above = screen.strip_suffix('\n').unwrap_or(&screen);
+            screen.truncate(above.rfind('\n').map_or(0, |p| p + 1));
+        }
+        screen.push_str(piece);
+    }
+    // without its colours
+    let mut seen = String::new();
+    let mut rest = screen.as_str();
+    while let Some(at) = rest.find("\u{1b}[") {
+        seen.push_str(&rest[..at]);
+        rest = rest[at..].split_once('m').map_or("", |(_, after)| after);
+    }
+    seen.push_str(rest);
+    assert_eq!(seen, String::from_utf8_lossy(&plain.stdout));
 }

@@ -847,3 +847,17 @@ fn a_terminal_sees_each_step_replaced_by_its_result() {
     seen.push_str(rest);
     assert_eq!(seen, String::from_utf8_lossy(&plain.stdout));
 }
+
+/// `--retry N` says each attempt after the first as cucumber does, counted out of N.
+#[test]
+fn each_retry_of_a_failing_scenario_is_said_with_its_attempt() {
+    let o = run(&["--features", &fixture("failing.feature"), "--retry", "2"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let title = "  Scenario: An update with no parameters does not reproduce the documented \"mute\" example";
+    let said: Vec<String> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter(|l| l.starts_with(title))
+        .map(|l| l[title.len()..].to_string())
+        .collect();
+    assert_eq!(said, ["", " | Retry attempt: 1/2", " | Retry attempt: 2/2"]);
+}

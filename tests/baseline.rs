@@ -173,6 +173,47 @@ fn a_drift_is_a_failure_in_every_report_not_only_on_stderr() {
         out.contains("drifted from its baseline"),
         "the drift is the failure text: {out}"
     );
+    // said as cucumber says a failed hook, the drift laid out under it
+    assert!(out.contains("\n   ✘  Scenario's After hook failed features/"), "{out}");
+    let under = out.split("      Captured output: \n").nth(1).unwrap_or_default();
+    assert!(
+        under.starts_with("      ") && !under[6..].starts_with(' '),
+        "the drift six spaces in: {out}"
+    );
+    // retried, a drift's hook is said in the retry's colour, then as a failure on the last attempt
+    let retried = run(
+        &[
+            "--tags",
+            tags,
+            "--target",
+            &signalwire.base,
+            "--profile",
+            "signalwire",
+            "--baseline",
+            recorded.to_str().unwrap(),
+            "--retry",
+            "1",
+            "--color",
+            "always",
+        ],
+        &[],
+        &work,
+    );
+    let said = String::from_utf8_lossy(&retried.stdout);
+    let hooks = |style: &str| {
+        said.matches(&format!("{style}   ✘  Scenario's After hook failed"))
+            .count()
+    };
+    let (retrying, failed) = (hooks("\u{1b}[38;5;13m"), hooks("\u{1b}[31m"));
+    assert!(
+        retrying > 0 && retrying == failed,
+        "{retrying} retried, {failed} failed: {said}"
+    );
+    let first = said
+        .split("   ✘  Scenario's After hook failed")
+        .next()
+        .unwrap_or_default();
+    assert!(first.ends_with("\u{1b}[38;5;13m"), "the first attempt's hook: {said}");
     let junit = std::fs::read_to_string(&junit).unwrap();
     let failures: usize = junit
         .split("failures=\"")

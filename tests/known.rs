@@ -392,3 +392,22 @@ fn a_step_that_matches_no_definition_is_a_failed_step_to_the_ledger() {
         "{out}"
     );
 }
+
+/// A scenario the ledger lists that is skipped on purpose is neither known nor fixed: the
+/// console says nothing of the ledger for it, and the run passes.
+#[test]
+fn a_listed_scenario_that_is_skipped_is_neither_known_nor_fixed() {
+    let dir = temp_dir("skipped");
+    let feature = "Feature: Skips\n\n  @allow.skipped\n  Scenario: Skipped on purpose\n    Given no step matches this sentence\n    Then \"agent\" is muted\n";
+    std::fs::write(dir.join("skips.feature"), feature).unwrap();
+    let ledger = "[[known]]\nfeature = \"skips.feature\"\nscenario = \"Skipped on purpose\"\nreason = \"a skip\"\n";
+    std::fs::write(dir.join("known.toml"), ledger).unwrap();
+    let o = run(&["--features", "skips.feature", "--known", "known.toml"], &[], &dir);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("1 scenario (1 skipped)"), "{out}");
+    assert!(
+        !out.contains("known divergence (known.toml") && !out.contains("fixed"),
+        "{out}"
+    );
+}

@@ -860,4 +860,27 @@ fn each_retry_of_a_failing_scenario_is_said_with_its_attempt() {
         .map(|l| l[title.len()..].to_string())
         .collect();
     assert_eq!(said, ["", " | Retry attempt: 1/2", " | Retry attempt: 2/2"]);
+    // coloured as cucumber colours them: a retry's passed steps in the retry's colour, a failed
+    // step that will be retried in its bright colour, the last attempt's failure in red
+    let o = run(&[
+        "--features",
+        &fixture("failing.feature"),
+        "--retry",
+        "2",
+        "--color",
+        "always",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let styles = |mark: &str| -> Vec<String> {
+        out.match_indices(mark)
+            .map(|(at, _)| {
+                let before = out[..at].trim_end_matches(' ');
+                before[before.rfind('\u{1b}').unwrap()..].to_string()
+            })
+            .collect()
+    };
+    let (green, retry, bright, red) = ("\u{1b}[32m", "\u{1b}[35m", "\u{1b}[38;5;13m", "\u{1b}[31m");
+    assert_eq!(styles("✔  Given "), [green, retry, retry], "{out}");
+    assert_eq!(styles("✔  When "), [green, retry, retry], "{out}");
+    assert_eq!(styles("✘  Then "), [bright, bright, red], "{out}");
 }

@@ -803,7 +803,7 @@ fn verbosity_and_colour_are_cucumber_s() {
         let o = run(&[&["--features", path][..], flag.as_slice()].concat());
         let out = String::from_utf8_lossy(&o.stdout);
         assert_eq!(o.status.code(), Some(1), "{flag:?}: {}", text(&o));
-        assert_eq!(out.contains("ConformanceWorld {"), world, "{flag:?}: {out}");
+        assert_eq!(out.contains("\n      ConformanceWorld {\n"), world, "{flag:?}: {out}");
         assert_eq!(out.contains("\n      {\"Muted\": true}\n"), doc, "{flag:?}: {out}");
         assert!(!out.contains('\u{1b}'), "{flag:?}: {out}");
     }

@@ -98,4 +98,19 @@ mod tests {
         let out = captures(value, &locs, Cow::Borrowed, |v| format!("[{v}]").into());
         assert_eq!(out, r#""[agent]" is muted"#);
     }
+
+    #[test]
+    fn a_nested_group_is_part_of_its_outer_one_and_adjacent_groups_are_each_accented() {
+        let accented = |re: &str, value: &'static str| {
+            let re = regex::Regex::new(re).unwrap();
+            let mut locs = re.capture_locations();
+            re.captures_read(&mut locs, value).unwrap();
+            captures(value, &locs, Cow::Borrowed, |v| format!("[{v}]").into())
+        };
+        assert_eq!(accented(r"^((\w+)) is muted$", "agent is muted"), "[agent] is muted");
+        assert_eq!(
+            accented(r"^(\w)(\w+) is muted$", "agent is muted"),
+            "[a][gent] is muted"
+        );
+    }
 }

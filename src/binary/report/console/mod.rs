@@ -143,14 +143,18 @@ impl<Out: io::Write> Console<Out> {
         if self.closed {
             return;
         }
-        match self.out.write_str(text) {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => self.closed = true,
-            Err(e) => {
-                self.closed = true;
-                let (written, stream) = self.written.clone().unwrap_or((Written::default(), "the console"));
-                written.check("console", std::path::Path::new(stream), Err(e));
-            }
-            Ok(()) => {}
+        let result = self.out.write_str(text);
+        self.check(result);
+    }
+
+    /// Closes the console on a failed write: silently for a reader gone, and for any other
+    /// error (a full disk) said once and marked in `written`, which ends the run with exit 2.
+    fn check(&mut self, result: io::Result<()>) {
+        let Err(e) = result else { return };
+        self.closed = true;
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            let (written, stream) = self.written.clone().unwrap_or((Written::default(), "the console"));
+            written.check("console", std::path::Path::new(stream), Err(e));
         }
     }
 
@@ -163,9 +167,7 @@ impl<Out: io::Write> Console<Out> {
     fn clear(&mut self) {
         if self.styles.is_present && self.lines_to_clear > 0 && !self.closed {
             let cleared = self.out.clear_last_lines(self.lines_to_clear);
-            if cleared.is_err_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
-                self.closed = true;
-            }
+            self.check(cleared);
             let reprint = std::mem::take(&mut self.reprint);
             self.put(&reprint);
             self.lines_to_clear = 0;

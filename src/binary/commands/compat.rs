@@ -414,3 +414,20 @@ pub fn main(opts: CompatOptions) -> ExitCode {
         Exit::Passed.into()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::worse;
+
+    #[test]
+    fn a_row_shows_the_worst_of_its_items_verdicts() {
+        let order = ["FAILED", "unjudged", "as documented", "not run", "out of scope"];
+        for (i, better) in order.iter().enumerate() {
+            assert_eq!(worse(better, better), *better);
+            for worst in &order[..i] {
+                assert_eq!(worse(worst, better), *worst, "{worst} over {better}");
+                assert_eq!(worse(better, worst), *worst, "{worst} over {better}");
+            }
+        }
+    }
+}

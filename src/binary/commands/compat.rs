@@ -417,7 +417,16 @@ pub fn main(opts: CompatOptions) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::worse;
+    use super::{file_name, worse};
+
+    /// The coverage walk names a scenario by its file's name and line, the suite's report by
+    /// the feature's path: the two meet on the file's name alone.
+    #[test]
+    fn a_feature_is_named_by_its_file_s_name_whatever_its_folder() {
+        assert_eq!(file_name("features/mute.feature"), "mute.feature");
+        assert_eq!(file_name("/tmp/x/features/hold.feature"), "hold.feature");
+        assert_eq!(file_name("hold.feature"), "hold.feature");
+    }
 
     #[test]
     fn a_row_shows_the_worst_of_its_items_verdicts() {

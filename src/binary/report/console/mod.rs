@@ -11,6 +11,7 @@
 //! says so: a known failure with the ledger's reason, a listed scenario that passed as fixed.
 
 mod layout;
+mod output;
 mod said;
 
 use std::fmt::Debug;
@@ -18,7 +19,7 @@ use std::io;
 use std::sync::Arc;
 
 use cucumber::event::{self, Cucumber, Feature, HookType, Info, Retries, Rule, Scenario, Step, StepError};
-use cucumber::writer::out::{Styles, WriteStrExt as _};
+use cucumber::writer::out::Styles;
 use cucumber::writer::{self, Verbosity, basic};
 use cucumber::{Event, World, Writer, gherkin, parser};
 use regex::CaptureLocations;
@@ -136,42 +137,6 @@ impl<Out: io::Write> Console<Out> {
             _ => self.verbosity = Verbosity::ShowWorldAndDocString,
         }
         self.styles.apply_coloring(cli.color);
-    }
-
-    /// Writes `text`; a reader that went away is no error (cucumber's writer panicked on it).
-    fn put(&mut self, text: &str) {
-        if self.closed {
-            return;
-        }
-        let result = self.out.write_str(text);
-        self.check(result);
-    }
-
-    /// Closes the console on a failed write: silently for a reader gone, and for any other
-    /// error (a full disk) said once and marked in `written`, which ends the run with exit 2.
-    fn check(&mut self, result: io::Result<()>) {
-        let Err(e) = result else { return };
-        self.closed = true;
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            let (written, stream) = self.written.clone().unwrap_or((Written::default(), "the console"));
-            written.check("console", std::path::Path::new(stream), Err(e));
-        }
-    }
-
-    fn line(&mut self, text: &str) {
-        self.put(text);
-        self.put("\n");
-    }
-
-    /// Clears the lines of the step under way (a terminal only), for its result.
-    fn clear(&mut self) {
-        if self.styles.is_present && self.lines_to_clear > 0 && !self.closed {
-            let cleared = self.out.clear_last_lines(self.lines_to_clear);
-            self.check(cleared);
-            let reprint = std::mem::take(&mut self.reprint);
-            self.put(&reprint);
-            self.lines_to_clear = 0;
-        }
     }
 
     fn scenario<W: Debug>(

@@ -510,6 +510,19 @@ fn the_conventions_of_a_command_line_hold() {
     let o = run(&["features", "--help"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("--export DIR"), "{}", text(&o));
+    // --help among the run options `profiles` passes on is its own help, not a run
+    for args in [
+        &["profiles", "--help"][..],
+        &["profiles", "--target", "http://127.0.0.1:9", "--help"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o));
+        assert!(
+            text(&o).contains("Runs the suite once per profile"),
+            "{args:?}: {}",
+            text(&o)
+        );
+    }
     let o = run(&["faults", "--help"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(

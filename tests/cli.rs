@@ -951,3 +951,22 @@ fn serve_reads_its_profile_and_account_from_the_environment() {
         "{said}"
     );
 }
+
+/// `faults --only NAME` runs that fault alone (and the healthy space); an unknown name is one
+/// sentence and exit 2, before any run.
+#[test]
+fn faults_only_runs_the_faults_named() {
+    let o = run(&["faults", "--only", "drop-hold"]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.starts_with("The fault catalogue: 1 faults against "), "{out}");
+    assert!(out.contains("\n✔ drop-hold — omits the hold field\n"), "{out}");
+    let o = run(&["faults", "--only", "drop-hold", "--only", "nope"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        err.starts_with("laml-conformance faults: no fault named \"nope\"; the faults are: drop-hold, "),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty(), "nothing ran: {}", text(&o));
+}

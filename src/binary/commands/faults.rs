@@ -145,6 +145,22 @@ fn catalogue_help() -> String {
     )
 }
 
+/// What became of each scenario declared to catch a fault (`missed`: those that did not fail
+/// at a `Then` step): caught, stopped before its checks (and why), or passed.
+fn declared(caught_by: &[&str], outcome: &Outcome, missed: &[&str]) -> Vec<String> {
+    caught_by
+        .iter()
+        .map(|s| match outcome.broken.get(*s) {
+            _ if !missed.contains(s) => format!("    caught by {s}"),
+            Some(why) => format!(
+                "    ✘ did not reach its checks: {s}\n        {}",
+                why.lines().next().unwrap_or_default()
+            ),
+            None => format!("    ✘ did not fail: {s}"),
+        })
+        .collect()
+}
+
 /// Runs the matrix; see the module docs for the exit code.
 pub fn main(opts: FaultsOptions) -> ExitCode {
     let chosen: Vec<&FaultInfo> = CATALOGUE
@@ -258,15 +274,8 @@ pub fn main(opts: FaultsOptions) -> ExitCode {
         ok &= missed.is_empty();
         let mark = if missed.is_empty() { "✔" } else { "✘" };
         say!("\n{mark} {} — {}", info.name, info.what);
-        for s in info.caught_by {
-            match outcome.broken.get(*s) {
-                _ if !missed.contains(s) => say!("    caught by {s}"),
-                Some(why) => say!(
-                    "    ✘ did not reach its checks: {s}\n        {}",
-                    why.lines().next().unwrap_or_default()
-                ),
-                None => say!("    ✘ did not fail: {s}"),
-            }
+        for line in declared(info.caught_by, &outcome, &missed) {
+            say!("{line}");
         }
         let others: Vec<&String> = outcome
             .failing
@@ -332,6 +341,24 @@ mod tests {
                 error_message: Some(format!("Step failed: {keyword}broke")),
             },
         }
+    }
+
+    #[test]
+    fn each_declared_scenario_is_said_caught_stopped_before_its_checks_or_passed() {
+        let mut outcome = Outcome::default();
+        outcome.failing.insert("A".into(), "Step failed: muted".into());
+        outcome
+            .broken
+            .insert("B".into(), "When step failed: refused\nmore".into());
+        let lines = declared(&["A", "B", "C"], &outcome, &["B", "C"]);
+        assert_eq!(
+            lines,
+            [
+                "    caught by A",
+                "    ✘ did not reach its checks: B\n        When step failed: refused",
+                "    ✘ did not fail: C",
+            ]
+        );
     }
 
     #[test]

@@ -961,6 +961,28 @@ fn faults_only_runs_the_faults_named() {
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.starts_with("The fault catalogue: 1 faults against "), "{out}");
     assert!(out.contains("\n✔ drop-hold — omits the hold field\n"), "{out}");
+    // the other scenarios that fail are counted, and listed with -v, the declared ones apart
+    let counted: usize = out
+        .split("    and ")
+        .nth(1)
+        .and_then(|rest| {
+            rest.strip_suffix(" other scenario(s) fail (-v lists them)\n")
+                .or(Some(rest))
+        })
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(counted > 0, "{out}");
+    let verbose = text(&run(&["faults", "--only", "drop-hold", "-v"]));
+    let listed: Vec<&str> = verbose
+        .lines()
+        .filter_map(|l| l.strip_prefix("    also failing: "))
+        .collect();
+    assert_eq!(listed.len(), counted, "{verbose}");
+    assert!(
+        !listed.iter().any(|n| n.starts_with("Mute a participant (documented")),
+        "{verbose}"
+    );
     let o = run(&["faults", "--only", "drop-hold", "--only", "nope"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));

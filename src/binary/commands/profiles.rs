@@ -269,3 +269,39 @@ pub fn main(opts: ProfilesOptions) -> ExitCode {
     );
     ExitCode::from(Exit::Failed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{cell, tally};
+
+    /// A report of one feature whose scenarios ended with these step statuses.
+    fn report(statuses: &[&str]) -> Vec<crate::child::cucumber_json::Feature> {
+        let elements: Vec<String> = statuses
+            .iter()
+            .enumerate()
+            .map(|(i, status)| {
+                format!(
+                    r#"{{"keyword": "Scenario", "type": "scenario", "id": "f;s{i}", "line": {i}, "name": "s{i}", "tags": [],
+                        "steps": [{{"keyword": "Then ", "line": {i}, "name": "x", "result": {{"status": "{status}", "duration": 1}}}}]}}"#
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"[{{"uri": "features/f.feature", "keyword": "Feature", "name": "F", "tags": [], "elements": [{}]}}]"#,
+            elements.join(",")
+        );
+        serde_json::from_str(&json).unwrap()
+    }
+
+    #[test]
+    fn a_feature_s_cell_counts_its_passed_failed_and_skipped_scenarios() {
+        let counted = tally(&report(&["passed", "failed", "failed", "skipped", "passed", "passed"]));
+        assert_eq!(counted["F"], (3, 2, 1));
+        assert_eq!(cell(counted["F"]), "✘ 2 of 6");
+        assert_eq!(
+            cell(tally(&report(&["passed", "skipped", "skipped"]))["F"]),
+            "✔ 1 (2 skipped)"
+        );
+        assert_eq!(cell(tally(&report(&["passed"]))["F"]), "✔ 1");
+    }
+}

@@ -272,7 +272,32 @@ pub fn main(opts: ProfilesOptions) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{cell, tally};
+    use super::{args_for_profiles, cell, tally};
+
+    #[test]
+    fn a_run_per_profile_keeps_the_run_s_options_but_its_reports_baselines_profile_and_fail_fast() {
+        let args: Vec<String> = [
+            "--target",
+            "http://127.0.0.1:9",
+            "--json",
+            "r.json",
+            "--junit=j.xml",
+            "--fail-fast",
+            "--tags",
+            "@mute",
+            "--profile",
+            "seed",
+            "--baseline",
+            "b",
+            "-v",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            args_for_profiles(&args),
+            ["--target", "http://127.0.0.1:9", "--tags", "@mute", "-v"]
+        );
+    }
 
     /// A report of one feature whose scenarios ended with these step statuses.
     fn report(statuses: &[&str]) -> Vec<crate::child::cucumber_json::Feature> {

@@ -101,7 +101,7 @@ fn args_for_profiles(args: &[String]) -> Vec<String> {
 /// change live calls again), and nothing when no other profile fits.
 pub fn hint(current: &str, target: &str, live: bool) -> Option<String> {
     let (failed, shape) = (FAILED.load(Ordering::SeqCst), SHAPE_FAILED.load(Ordering::SeqCst));
-    if failed == 0 || shape * 2 < failed || std::env::var_os(crate::child::CHILD).is_some() {
+    if !mostly_about_shape(failed, shape) || std::env::var_os(crate::child::CHILD).is_some() {
         return None;
     }
     let confirm = format!("laml-conformance profiles --target {target}");
@@ -123,8 +123,22 @@ pub fn hint(current: &str, target: &str, live: bool) -> Option<String> {
         tried.push((profile.name.clone(), failures));
     }
     std::fs::remove_dir_all(&dir).ok();
-    // A profile fits when the same run as it fails a small part of what this one did (a
-    // timing flake of a busy machine must not hide the hint).
+    let (fit, as_fit) = fitting(tried, failed)?;
+    Some(format!(
+        "{shape} of the {failed} failures are about the answers' shape, and the same run as the {fit} profile {as_fit}: the target follows {fit}'s documentation; rerun with --profile {fit} (`{confirm}` shows every profile)"
+    ))
+}
+
+/// Whether a run's failures call for the hint: some, and at least half of them about the
+/// answers' shape.
+fn mostly_about_shape(failed: usize, shape: usize) -> bool {
+    failed > 0 && shape * 2 >= failed
+}
+
+/// The profile that fits, of those `tried` (each with the failures of the same run as it), and
+/// what that run did: the one that failed least, when that is at most a quarter of `failed` (a
+/// timing flake of a busy machine must not hide the hint).
+fn fitting(tried: Vec<(String, usize)>, failed: usize) -> Option<(String, String)> {
     let (fit, fails) = tried
         .into_iter()
         .min_by_key(|(_, f)| *f)
@@ -134,9 +148,7 @@ pub fn hint(current: &str, target: &str, live: bool) -> Option<String> {
     } else {
         format!("fails {fails} scenario(s) instead of {failed}")
     };
-    Some(format!(
-        "{shape} of the {failed} failures are about the answers' shape, and the same run as the {fit} profile {as_fit}: the target follows {fit}'s documentation; rerun with --profile {fit} (`{confirm}` shows every profile)"
-    ))
+    Some((fit, as_fit))
 }
 
 /// Whether the runs have a target other than the embedded space: `--target` among `args`, or
@@ -272,7 +284,32 @@ pub fn main(opts: ProfilesOptions) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{args_for_profiles, cell, tally};
+    use super::{args_for_profiles, cell, fitting, mostly_about_shape, tally};
+
+    #[test]
+    fn the_hint_is_for_runs_that_failed_mostly_on_the_answers_shape() {
+        assert!(!mostly_about_shape(0, 0));
+        assert!(mostly_about_shape(4, 2) && mostly_about_shape(5, 3) && mostly_about_shape(1, 1));
+        assert!(!mostly_about_shape(4, 1) && !mostly_about_shape(5, 2) && !mostly_about_shape(2, 0));
+    }
+
+    #[test]
+    fn the_profile_that_fits_fails_least_and_at_most_a_quarter_as_often() {
+        let tried = |fails: &[(&str, usize)]| fails.iter().map(|(p, f)| (p.to_string(), *f)).collect::<Vec<_>>();
+        let both = tried(&[("twilio", 3), ("signalwire", 0)]);
+        assert_eq!(fitting(both, 8), Some(("signalwire".into(), "passes".into())));
+        let one = tried(&[("twilio", 2), ("signalwire", 5)]);
+        assert_eq!(
+            fitting(one, 8),
+            Some(("twilio".into(), "fails 2 scenario(s) instead of 8".into()))
+        );
+        assert_eq!(
+            fitting(tried(&[("twilio", 2)]), 7),
+            None,
+            "2 is more than a quarter of 7"
+        );
+        assert_eq!(fitting(Vec::new(), 8), None);
+    }
 
     #[test]
     fn a_run_per_profile_keeps_the_run_s_options_but_its_reports_baselines_profile_and_fail_fast() {

@@ -284,7 +284,21 @@ pub fn main(opts: ProfilesOptions) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{args_for_profiles, cell, fitting, mostly_about_shape, tally};
+    use super::{args_for_profiles, cell, fitting, has_target, mostly_about_shape, tally};
+
+    #[test]
+    fn the_embedded_space_named_by_hand_is_no_target() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(!has_target(&args(&["--target", "embedded"])));
+        assert!(!has_target(&args(&["--target=embedded", "--tags", "@mute"])));
+        assert!(has_target(&args(&[
+            "--tags",
+            "@mute",
+            "--target",
+            "http://127.0.0.1:9"
+        ])));
+        assert!(has_target(&args(&["--target=http://127.0.0.1:9"])));
+    }
 
     #[test]
     fn the_hint_is_for_runs_that_failed_mostly_on_the_answers_shape() {

@@ -523,6 +523,20 @@ fn the_conventions_of_a_command_line_hold() {
             text(&o)
         );
     }
+    // profiles sets each run's --profile and --json itself
+    for args in [
+        &["profiles", "--profile", "seed"][..],
+        &["profiles", "--profile=seed"],
+        &["profiles", "--json", "r.json"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(
+            text(&o).contains("leave out --profile and --json"),
+            "{args:?}: {}",
+            text(&o)
+        );
+    }
     let o = run(&["faults", "--help"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(

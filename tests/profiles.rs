@@ -67,6 +67,7 @@ fn the_profiles_matrix_names_the_generation_a_target_follows() {
 fn a_target_of_no_profile_is_told_which_one_it_matches_best() {
     let served = Serve::start_with(&["--profile", "twilio", "--fault", "ignore-muted"], &[]);
     let o = run(&["profiles", "--target", &served.base]);
+    let alone = run(&["--target", &served.base, "--profile", "twilio"]);
     drop(served);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
@@ -74,4 +75,8 @@ fn a_target_of_no_profile_is_told_which_one_it_matches_best() {
         out.contains("conforms to no profile; its answers match twilio best"),
         "{out}"
     );
+    // out of every scenario of the run as twilio, as that run counts them alone
+    let all = common::summary_count(&text(&alone), "scenarios");
+    let failed = common::summary_count(&text(&alone), "failed");
+    assert!(out.contains(&format!("({failed} of {all} scenarios fail there)")), "{out}");
 }

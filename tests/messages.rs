@@ -348,3 +348,53 @@ fn the_profile_hint_leaves_the_stream_alone() {
         );
     }
 }
+
+/// A run of some scenarios (`--name`): its stream holds a pickle for each scenario that ran and no other,
+/// every step that passed names the one definition it matched, and every step of the English
+/// documents says its keyword's type.
+#[test]
+fn a_filtered_run_s_stream_has_its_own_pickles_each_passed_step_matched_and_typed() {
+    let dir = temp_dir("filtered");
+    let file = dir.join("run.ndjson");
+    // one scenario of mute.feature and two of another, each beside others that do not run
+    let o = run(
+        &["--name", "^Mute a participant", "--messages", file.to_str().unwrap()],
+        &[],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let ran = common::summary_count(&text(&o), "scenarios");
+    let stream = parse(&std::fs::read_to_string(&file).unwrap());
+    let of = |kind: &str| stream.iter().filter_map(move |e| e.get(kind)).collect::<Vec<_>>();
+    assert!(ran > 0 && ran < 50, "{}", text(&o));
+    assert_eq!(of("pickle").len(), ran, "a pickle per scenario that ran");
+    assert_eq!(of("testCase").len(), ran);
+    let definitions: std::collections::HashMap<&str, usize> = of("testCase")
+        .iter()
+        .flat_map(|c| c["testSteps"].as_array().unwrap())
+        .filter(|s| s.get("pickleStepId").is_some())
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap(),
+                s["stepDefinitionIds"].as_array().map_or(0, Vec::len),
+            )
+        })
+        .collect();
+    let passed: Vec<&str> = of("testStepFinished")
+        .iter()
+        .filter(|f| f["testStepResult"]["status"] == "PASSED")
+        .filter_map(|f| f["testStepId"].as_str())
+        .filter(|id| definitions.contains_key(id))
+        .collect();
+    assert!(!passed.is_empty());
+    assert!(passed.iter().all(|id| definitions[id] == 1), "{definitions:?}");
+    let steps: Vec<&Value> = of("gherkinDocument")
+        .iter()
+        .flat_map(|d| d["feature"]["children"].as_array().unwrap())
+        .flat_map(|c| ["background", "scenario"].map(|k| &c[k]["steps"]))
+        .filter_map(Value::as_array)
+        .flatten()
+        .collect();
+    assert!(!steps.is_empty());
+    assert!(steps.iter().all(|s| s.get("keywordType").is_some()), "{steps:?}");
+}

@@ -78,5 +78,8 @@ fn a_target_of_no_profile_is_told_which_one_it_matches_best() {
     // out of every scenario of the run as twilio, as that run counts them alone
     let all = common::summary_count(&text(&alone), "scenarios");
     let failed = common::summary_count(&text(&alone), "failed");
-    assert!(out.contains(&format!("({failed} of {all} scenarios fail there)")), "{out}");
+    assert!(
+        out.contains(&format!("({failed} of {all} scenarios fail there)")),
+        "{out}"
+    );
 }

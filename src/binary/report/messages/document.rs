@@ -219,7 +219,7 @@ impl Builder<'_> {
 
 /// What an English keyword says; other dialects' keywords are left unsaid (the field is
 /// optional), since the parser does not say which of its lists a keyword came from.
-fn keyword_type(keyword: &str) -> Option<KeywordType> {
+pub(super) fn keyword_type(keyword: &str) -> Option<KeywordType> {
     Some(match keyword.trim() {
         "*" => KeywordType::Unknown,
         "Given" => KeywordType::Context,

@@ -403,3 +403,53 @@ fn a_github_actions_run_names_its_build() {
     assert_eq!(m["ci"]["git"]["revision"], "abc");
     assert!(serde_json::to_value(meta::meta(&|_| None)).unwrap().get("ci").is_none());
 }
+
+#[test]
+fn each_english_keyword_says_its_type_and_another_language_s_says_none() {
+    use super::ast::KeywordType::{Action, Conjunction, Context, Outcome, Unknown};
+    let typed = |k: &str| super::document::keyword_type(k);
+    assert_eq!(typed("* "), Some(Unknown));
+    assert_eq!(typed("Given "), Some(Context));
+    assert_eq!(typed("When "), Some(Action));
+    assert_eq!(typed("Then "), Some(Outcome));
+    assert_eq!((typed("And "), typed("But ")), (Some(Conjunction), Some(Conjunction)));
+    assert_eq!(typed("Soit "), None);
+}
+
+#[test]
+fn a_case_ends_when_its_scenario_did_hooks_and_all() {
+    let r = record(0);
+    let stream = stream(&r);
+    // started at 60 s and took 10 ms, more than its steps' 2 ms each and its hook's 1 ms
+    let steps = r.features[0].scenarios[0].steps.len() as u32;
+    assert!(steps * 2 + 1 < 10, "{steps} steps");
+    let finished = &all(&stream, "testCaseFinished")[0]["timestamp"];
+    assert_eq!(
+        (finished["seconds"].as_u64(), finished["nanos"].as_u64()),
+        (Some(60), Some(10_000_000))
+    );
+}
+
+#[test]
+fn of_two_failed_hooks_only_the_last_carries_the_scenario_s_hook_failure() {
+    let mut r = record(0);
+    let s = &mut r.features[0].scenarios[0];
+    s.ran.hooks.insert(
+        0,
+        HookRun {
+            before: true,
+            duration: Duration::from_millis(1),
+            failed: Some("the before hook broke".into()),
+        },
+    );
+    s.ran.hooks[1].failed = Some("drifted".into());
+    s.hook_failure = Some(Failure::new("the after hook failed: drifted"));
+    let stream = stream(&r);
+    let messages: Vec<&Value> = all(&stream, "testStepFinished")
+        .into_iter()
+        .map(|f| &f["testStepResult"])
+        .filter(|r| r["status"] == "FAILED")
+        .map(|r| &r["message"])
+        .collect();
+    assert_eq!(messages, ["the before hook broke", "the after hook failed: drifted"]);
+}

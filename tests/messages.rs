@@ -398,3 +398,24 @@ fn a_filtered_run_s_stream_has_its_own_pickles_each_passed_step_matched_and_type
     assert!(!steps.is_empty());
     assert!(steps.iter().all(|s| s.get("keywordType").is_some()), "{steps:?}");
 }
+
+/// A failure with a request beside it, on the embedded space, says how to reproduce it: its
+/// curl command names a port gone with the run.
+#[test]
+fn a_failure_with_its_curl_command_says_how_to_reproduce_it() {
+    let messages: Vec<&str> = faulty()
+        .stream
+        .iter()
+        .filter_map(|e| e.get("testStepFinished"))
+        .filter(|f| f["testStepResult"]["status"] == "FAILED")
+        .filter_map(|f| f["testStepResult"]["message"].as_str())
+        .filter(|m| m.contains("curl "))
+        .collect();
+    assert!(!messages.is_empty());
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.contains("which is gone with it") && m.contains("laml-conformance serve --fault ignore-muted")),
+        "{messages:?}"
+    );
+}

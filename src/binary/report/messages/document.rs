@@ -219,7 +219,7 @@ impl Builder<'_> {
 
 /// What an English keyword says; other dialects' keywords are left unsaid (the field is
 /// optional), since the parser does not say which of its lists a keyword came from.
-pub(super) fn keyword_type(keyword: &str) -> Option<KeywordType> {
+fn keyword_type(keyword: &str) -> Option<KeywordType> {
     Some(match keyword.trim() {
         "*" => KeywordType::Unknown,
         "Given" => KeywordType::Context,
@@ -228,4 +228,21 @@ pub(super) fn keyword_type(keyword: &str) -> Option<KeywordType> {
         "And" | "But" => KeywordType::Conjunction,
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_english_keyword_says_its_type_and_another_language_s_says_none() {
+        use KeywordType::{Action, Conjunction, Context, Outcome, Unknown};
+        let typed = super::keyword_type;
+        assert_eq!(typed("* "), Some(Unknown));
+        assert_eq!(typed("Given "), Some(Context));
+        assert_eq!(typed("When "), Some(Action));
+        assert_eq!(typed("Then "), Some(Outcome));
+        assert_eq!((typed("And "), typed("But ")), (Some(Conjunction), Some(Conjunction)));
+        assert_eq!(typed("Soit "), None);
+    }
 }

@@ -203,4 +203,27 @@ mod tests {
         assert_eq!(rows[1].0, at(10, 7));
         assert_eq!(rows[1].1.len(), 2);
     }
+
+    #[test]
+    fn the_language_header_may_follow_blank_lines_and_comments_but_not_the_feature() {
+        assert_eq!(
+            Text::new("\n# a note\n# language: fr\nFonctionnalité: f\n").language(),
+            "fr"
+        );
+        assert_eq!(Text::new("Feature: f\n# language: fr\n").language(), "en");
+    }
+
+    #[test]
+    fn only_the_language_header_is_no_comment() {
+        let text = "# a note\n# language: en\nFeature: f\n  # language is a word here\n  Scenario: s\n";
+        let comments: Vec<usize> = Text::new(text).comments().iter().map(|(l, _)| l.line).collect();
+        assert_eq!(comments, [1, 4]);
+    }
+
+    #[test]
+    fn a_table_s_rows_stop_at_its_count_whatever_follows() {
+        let t = Text::new("| a |\n| b |\n\n| c |\n");
+        assert_eq!(t.rows(1, 2).len(), 2);
+        assert_eq!(t.rows(1, 2)[1].0, at(2, 1));
+    }
 }

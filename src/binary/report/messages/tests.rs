@@ -405,18 +405,6 @@ fn a_github_actions_run_names_its_build() {
 }
 
 #[test]
-fn each_english_keyword_says_its_type_and_another_language_s_says_none() {
-    use super::ast::KeywordType::{Action, Conjunction, Context, Outcome, Unknown};
-    let typed = |k: &str| super::document::keyword_type(k);
-    assert_eq!(typed("* "), Some(Unknown));
-    assert_eq!(typed("Given "), Some(Context));
-    assert_eq!(typed("When "), Some(Action));
-    assert_eq!(typed("Then "), Some(Outcome));
-    assert_eq!((typed("And "), typed("But ")), (Some(Conjunction), Some(Conjunction)));
-    assert_eq!(typed("Soit "), None);
-}
-
-#[test]
 fn a_case_ends_when_its_scenario_did_hooks_and_all() {
     let r = record(0);
     let stream = stream(&r);

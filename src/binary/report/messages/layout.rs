@@ -221,6 +221,32 @@ mod tests {
     }
 
     #[test]
+    fn a_table_the_text_does_not_hold_is_placed_at_its_line() {
+        let rows = Text::new("Feature: f\n  Scenario: s\n").rows(2, 3);
+        assert_eq!(
+            rows,
+            [(at(2, 1), Vec::new()), (at(2, 1), Vec::new()), (at(2, 1), Vec::new())]
+        );
+    }
+
+    #[test]
+    fn a_doc_string_is_placed_at_its_delimiter_or_under_its_step() {
+        let t = Text::new("    Given x\n\n      ```json\n      {}\n      ```\n");
+        assert_eq!(t.doc_string(1), (at(3, 7), "```".to_string()));
+        assert_eq!(
+            Text::new("    Given x\n").doc_string(1),
+            (at(2, 1), "\"\"\"".to_string())
+        );
+    }
+
+    #[test]
+    fn a_tag_line_ends_at_its_comment() {
+        let names = ["a".to_string(), "b".into()];
+        let t = Text::new("@a @b # @c\nFeature: f\n");
+        assert_eq!(t.tags_above(2, &names), [at(1, 1), at(1, 4)]);
+    }
+
+    #[test]
     fn a_table_s_rows_stop_at_its_count_whatever_follows() {
         let t = Text::new("| a |\n| b |\n\n| c |\n");
         assert_eq!(t.rows(1, 2).len(), 2);

@@ -237,6 +237,10 @@ mod tests {
             Text::new("    Given x\n").doc_string(1),
             (at(2, 1), "\"\"\"".to_string())
         );
+        // the doc string of the step before is not this one's
+        let two =
+            Text::new("    Given a\n      \"\"\"\n      x\n      \"\"\"\n    When b\n      ```\n      y\n      ```\n");
+        assert_eq!(two.doc_string(5), (at(6, 7), "```".to_string()));
     }
 
     #[test]

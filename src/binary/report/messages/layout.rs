@@ -244,6 +244,14 @@ mod tests {
     }
 
     #[test]
+    fn a_row_with_blanks_after_its_last_pipe_has_its_cells_only() {
+        assert_eq!(
+            Text::new("  | a | b |  \t").rows(1, 1)[0],
+            (at(1, 3), vec![at(1, 5), at(1, 9)])
+        );
+    }
+
+    #[test]
     fn a_tag_line_ends_at_its_comment() {
         let names = ["a".to_string(), "b".into()];
         let t = Text::new("@a @b # @c\nFeature: f\n");

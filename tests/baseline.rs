@@ -136,8 +136,9 @@ fn a_drift_is_a_failure_in_every_report_not_only_on_stderr() {
         work.join("r.html"),
         work.join("r.json"),
     );
-    let o = run(
-        &[
+    // the run judged by its own profile against the seed's recording, with `more` arguments
+    let judged = |more: &[&str]| {
+        let base = [
             "--tags",
             tags,
             "--target",
@@ -146,20 +147,21 @@ fn a_drift_is_a_failure_in_every_report_not_only_on_stderr() {
             "signalwire",
             "--baseline",
             recorded.to_str().unwrap(),
-            "--junit",
-            junit.to_str().unwrap(),
-            "--summary-md",
-            md.to_str().unwrap(),
-            "--html",
-            html.to_str().unwrap(),
-            "--json",
-            json.to_str().unwrap(),
-            "--record-known",
-            "known.toml",
-        ],
-        &[],
-        &work,
-    );
+        ];
+        run(&[&base[..], more].concat(), &[], &work)
+    };
+    let o = judged(&[
+        "--junit",
+        junit.to_str().unwrap(),
+        "--summary-md",
+        md.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+        "--record-known",
+        "known.toml",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     // a drift fails a scenario whatever a ledger says: it is no known divergence to record
     let err = String::from_utf8_lossy(&o.stderr);
@@ -181,24 +183,7 @@ fn a_drift_is_a_failure_in_every_report_not_only_on_stderr() {
         "the drift six spaces in: {out}"
     );
     // retried, a drift's hook is said in the retry's colour, then as a failure on the last attempt
-    let retried = run(
-        &[
-            "--tags",
-            tags,
-            "--target",
-            &signalwire.base,
-            "--profile",
-            "signalwire",
-            "--baseline",
-            recorded.to_str().unwrap(),
-            "--retry",
-            "1",
-            "--color",
-            "always",
-        ],
-        &[],
-        &work,
-    );
+    let retried = judged(&["--retry", "1", "--color", "always"]);
     let said = String::from_utf8_lossy(&retried.stdout);
     let hooks = |style: &str| {
         said.matches(&format!("{style}   ✘  Scenario's After hook failed"))

@@ -173,6 +173,14 @@ fn the_embedded_space_with_the_same_fault_reads_a_ledger_the_same_way() {
     assert!(out.contains("to reproduce a failure by hand"), "{out}");
 }
 
+/// A folder of its own with the feature file `NAME.feature` and the ledger `known.toml`.
+fn feature_and_ledger(name: &str, feature: &str, ledger: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    std::fs::write(dir.join(format!("{name}.feature")), feature).unwrap();
+    std::fs::write(dir.join("known.toml"), ledger).unwrap();
+    dir
+}
+
 /// A folder with one feature of the suite (every scenario of it passes on the embedded space).
 fn one_feature(dir: &Path) {
     let features = dir.join("features");
@@ -353,11 +361,9 @@ fn shards_judge_by_the_ledger_and_merge_reports_known_and_fixed_over_the_whole_r
 /// entry listing it.
 #[test]
 fn a_tag_of_a_rule_lists_the_rule_s_scenarios() {
-    let dir = temp_dir("rule");
     let feature = "Feature: Ruled\n\n  @ruled\n  Rule: one\n\n    Scenario: Muted, said unmuted\n      Given a conference with participants \"agent\"\n      When \"agent\" is updated with:\n        | Muted | true |\n      Then \"agent\" is not muted\n";
-    std::fs::write(dir.join("ruled.feature"), feature).unwrap();
     let ledger = "[[known]]\ntag = \"ruled\"\nreason = \"a rule's\"\n";
-    std::fs::write(dir.join("known.toml"), ledger).unwrap();
+    let dir = feature_and_ledger("ruled", feature, ledger);
     let extra = ["--features", "ruled.feature", "--known", "known.toml"];
     let o = run(&extra, &[], &dir);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -397,11 +403,9 @@ fn a_step_that_matches_no_definition_is_a_failed_step_to_the_ledger() {
 /// console says nothing of the ledger for it, and the run passes.
 #[test]
 fn a_listed_scenario_that_is_skipped_is_neither_known_nor_fixed() {
-    let dir = temp_dir("skipped");
     let feature = "Feature: Skips\n\n  @allow.skipped\n  Scenario: Skipped on purpose\n    Given no step matches this sentence\n    Then \"agent\" is muted\n";
-    std::fs::write(dir.join("skips.feature"), feature).unwrap();
     let ledger = "[[known]]\nfeature = \"skips.feature\"\nscenario = \"Skipped on purpose\"\nreason = \"a skip\"\n";
-    std::fs::write(dir.join("known.toml"), ledger).unwrap();
+    let dir = feature_and_ledger("skips", feature, ledger);
     let o = run(&["--features", "skips.feature", "--known", "known.toml"], &[], &dir);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");

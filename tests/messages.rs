@@ -397,6 +397,39 @@ fn a_filtered_run_s_stream_has_its_own_pickles_each_passed_step_matched_and_type
         .collect();
     assert!(!steps.is_empty());
     assert!(steps.iter().all(|s| s.get("keywordType").is_some()), "{steps:?}");
+    // each pickle step says its type, and a step's table is its argument
+    let pickle_steps: Vec<&Value> = of("pickle")
+        .iter()
+        .flat_map(|p| p["steps"].as_array().unwrap())
+        .collect();
+    let typed = |text: &str| {
+        pickle_steps
+            .iter()
+            .find(|s| s["text"] == text)
+            .map(|s| s["type"].clone())
+    };
+    assert_eq!(
+        typed("\"customer\" is updated with:"),
+        Some("Action".into()),
+        "{pickle_steps:?}"
+    );
+    assert_eq!(
+        typed("\"customer\" is muted"),
+        Some("Outcome".into()),
+        "{pickle_steps:?}"
+    );
+    let update = pickle_steps
+        .iter()
+        .find(|s| s["text"] == "\"customer\" is updated with:")
+        .unwrap();
+    assert_eq!(
+        update["argument"]["dataTable"]["rows"][0]["cells"][1]["value"], "True",
+        "{update}"
+    );
+    assert!(
+        pickle_steps.iter().any(|s| s.get("argument").is_none()),
+        "a step without a table has no argument"
+    );
 }
 
 /// A failure with a request beside it, on the embedded space, says how to reproduce it: its

@@ -912,41 +912,16 @@ fn each_retry_of_a_failing_scenario_is_said_with_its_attempt() {
     assert_eq!(styles("✘  Then "), [bright, bright, red], "{out}");
 }
 
-/// `serve` takes its generation from `LAML_PROFILE` when it is not blank, and the account from
-/// `LAML_PROJECT_ID` and `LAML_API_TOKEN` when both are set, never printing that token; else it
-/// makes its own, and prints it for the suite to use.
+/// `serve` takes the account from `LAML_PROJECT_ID` and `LAML_API_TOKEN` when both are set, never
+/// printing that token; else it makes its own, and prints it for the suite to use (its profile
+/// from `.env`: `tests/remote.rs`).
 #[test]
-fn serve_reads_its_profile_and_account_from_the_environment() {
+fn serve_reads_its_account_from_the_environment() {
     let printed = |env: &[(&str, &str)]| {
         let serve = common::Serve::start(env);
         let vars = serve.env.clone();
         (serve.interrupt_output(), vars)
     };
-    // LAML_PROFILE in a .env file, blank there as good as unset
-    let dir = std::env::temp_dir().join(format!("laml-cli-serve-env-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    for (line, profile) in [("LAML_PROFILE=twilio", "twilio"), ("LAML_PROFILE=", "seed")] {
-        std::fs::write(dir.join(".env"), format!("{line}\n")).unwrap();
-        let mut serve = Command::new(env!("CARGO_BIN_EXE_laml-conformance"))
-            .args(["serve", "--port", "0"])
-            .env_remove("LAML_PROFILE")
-            .current_dir(&dir)
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut said = String::new();
-        let mut out = std::io::BufReader::new(serve.stdout.take().unwrap());
-        for _ in 0..2 {
-            std::io::BufRead::read_line(&mut out, &mut said).unwrap();
-        }
-        serve.kill().ok();
-        serve.wait().ok();
-        assert!(
-            said.contains(&format!("it answers as the {profile} profile documents")),
-            "{line}: {said}"
-        );
-    }
-    std::fs::remove_dir_all(&dir).ok();
     let project = "5e471e11-0000-4000-8000-00000000000b";
     let (said, vars) = printed(&[("LAML_PROJECT_ID", project), ("LAML_API_TOKEN", "a-token-of-mine")]);
     assert!(

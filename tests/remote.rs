@@ -565,18 +565,24 @@ fn a_profile_mismatch_names_the_profile_that_fits() {
 #[test]
 fn serve_reads_the_profile_of_dotenv_as_the_suite_does() {
     let dir = temp_dir("serve-dotenv");
-    std::fs::write(dir.join(".env"), "LAML_PROFILE=twilio\n").unwrap();
-    let mut child = Command::new(common::BIN)
-        .args(["serve", "--port", "0"])
-        .env_remove("LAML_PROFILE")
-        .current_dir(&dir)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::BufRead as _;
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let said: Vec<String> = lines.by_ref().take(2).map(Result::unwrap).collect();
-    child.kill().ok();
-    child.wait().ok();
-    assert!(said[1].contains("answers as the twilio profile"), "{said:?}");
+    // a blank LAML_PROFILE there is as good as none
+    for (line, profile) in [("LAML_PROFILE=twilio", "twilio"), ("LAML_PROFILE=", "seed")] {
+        std::fs::write(dir.join(".env"), format!("{line}\n")).unwrap();
+        let mut child = Command::new(common::BIN)
+            .args(["serve", "--port", "0"])
+            .env_remove("LAML_PROFILE")
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::BufRead as _;
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let said: Vec<String> = lines.by_ref().take(2).map(Result::unwrap).collect();
+        child.kill().ok();
+        child.wait().ok();
+        assert!(
+            said[1].contains(&format!("answers as the {profile} profile")),
+            "{line}: {said:?}"
+        );
+    }
 }

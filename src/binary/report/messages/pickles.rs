@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use cucumber::gherkin::StepType;
 
 use super::ast::{
-    Background, FeatureChild, GherkinDocument, Pickle, PickleDocString, PickleStep, PickleStepArgument, PickleStepType,
-    PickleTable, PickleTableCell, PickleTableRow, PickleTag, RuleChild, Scenario, Step, TableRow, Tag,
+    Background, FeatureChild, GherkinDocument, KeywordType, Pickle, PickleDocString, PickleStep, PickleStepArgument,
+    PickleStepType, PickleTable, PickleTableCell, PickleTableRow, PickleTag, RuleChild, Scenario, Step, TableRow, Tag,
 };
 use super::document::Document;
 use super::ids::Ids;
@@ -126,7 +126,10 @@ impl Compiler<'_> {
         let row_id = row.map(|(_, r)| r.id.clone());
         let own = sc.steps.iter().map(|s| (s, row_id.as_ref()));
         let all = scope.background.iter().map(|s| (*s, None)).chain(own);
-        let (steps, places) = all.map(|(step, row_id)| self.step(step, row_id, &fill)).unzip();
+        let mut last = PickleStepType::Unknown;
+        let (steps, places) = all
+            .map(|(step, row_id)| self.step(step, row_id, &fill, &mut last))
+            .unzip();
         let pickle = Pickle {
             id: self.ids.next(),
             uri: self.doc.uri.clone(),
@@ -152,20 +155,18 @@ impl Compiler<'_> {
 }
 
 impl Compiler<'_> {
-    /// A pickle step (placeholders filled, naming its step and its row), its place and type.
+    /// A pickle step (placeholders filled, naming its step and its row), its place and type;
+    /// `last` is the type of the pickle's step before it.
     fn step(
         &mut self,
         step: &Step,
         row_id: Option<&String>,
         fill: &dyn Fn(&str) -> String,
+        last: &mut PickleStepType,
     ) -> (PickleStep, (usize, usize, StepType)) {
         let ty = self.types.get(&step.id).copied().unwrap_or(StepType::Given);
-        let kind = match ty {
-            _ if step.keyword.trim() == "*" => PickleStepType::Unknown,
-            StepType::Given => PickleStepType::Context,
-            StepType::When => PickleStepType::Action,
-            StepType::Then => PickleStepType::Outcome,
-        };
+        let kind = pickle_type(step, ty, *last);
+        *last = kind;
         let pickle_step = PickleStep {
             argument: argument(step, fill),
             ast_node_ids: std::iter::once(step.id.clone()).chain(row_id.cloned()).collect(),
@@ -174,6 +175,27 @@ impl Compiler<'_> {
             text: fill(&step.text),
         };
         (pickle_step, (step.location.line, step.location.column.unwrap_or(1), ty))
+    }
+}
+
+/// A pickle step's type as Gherkin's compiler gives it: its keyword's, an `And` or `But` the
+/// one of the pickle's step before it (background steps included, `Unknown` for the first),
+/// and a `*` `Unknown`. This differs from the type cucumber matches by, which reads every `*`
+/// as a `Given` and starts each block of steps afresh. In a dialect other than English the
+/// document does not say a keyword's type, so the step takes cucumber's.
+fn pickle_type(step: &Step, ty: StepType, last: PickleStepType) -> PickleStepType {
+    match step.keyword_type {
+        Some(KeywordType::Conjunction) => last,
+        Some(KeywordType::Unknown) => PickleStepType::Unknown,
+        _ if step.keyword.trim() == "*" => PickleStepType::Unknown,
+        Some(KeywordType::Context) => PickleStepType::Context,
+        Some(KeywordType::Action) => PickleStepType::Action,
+        Some(KeywordType::Outcome) => PickleStepType::Outcome,
+        None => match ty {
+            StepType::Given => PickleStepType::Context,
+            StepType::When => PickleStepType::Action,
+            StepType::Then => PickleStepType::Outcome,
+        },
     }
 }
 
@@ -203,4 +225,61 @@ fn interpolate(text: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(text.to_string(), |t, (name, value)| {
         t.replace(&format!("<{name}>"), value)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use cucumber::gherkin::{self, GherkinEnv, StepType};
+
+    use super::super::ast::PickleStepType::{self, Action, Context, Outcome, Unknown};
+    use super::super::document;
+    use super::super::ids::Ids;
+    use super::{Compiled, compile};
+
+    fn pickles(text: &str) -> Vec<Compiled> {
+        let parsed = gherkin::Feature::parse(text, GherkinEnv::default()).unwrap();
+        let mut ids = Ids::default();
+        let doc = document::build("f.feature", text, &parsed, &mut ids);
+        compile(&doc, &mut ids)
+    }
+
+    fn kinds(c: &Compiled) -> Vec<PickleStepType> {
+        c.pickle.steps.iter().map(|s| s.kind).collect()
+    }
+
+    /// A `*` step is `Unknown` in the pickle wherever it stands, and so is an `And` after it;
+    /// the place keeps the type cucumber matched the step by, which gherkin 0.16 reads as
+    /// `Given` for every `*` (even one after a `Then`).
+    #[test]
+    fn a_star_step_is_unknown_wherever_it_stands_and_so_is_its_and() {
+        let compiled = pickles("Feature: f\n  Scenario: s\n    Given a\n    * b\n    And c\n    Then d\n    * e\n");
+        let [only] = compiled.as_slice() else {
+            panic!("one pickle, got {}", compiled.len())
+        };
+        assert_eq!(kinds(only), [Context, Unknown, Unknown, Outcome, Unknown]);
+        let types: Vec<StepType> = only.steps.iter().map(|(_, _, ty)| *ty).collect();
+        use StepType::{Given, Then};
+        assert_eq!(types, [Given, Given, Given, Then, Given]);
+    }
+
+    /// An `And` that opens a scenario continues the background's last step, and one that
+    /// opens a pickle is `Unknown`, as Gherkin's compiler says (cucumber reads both as `Given`).
+    #[test]
+    fn an_and_continues_the_pickle_s_step_before_it_background_included() {
+        let text = "Feature: f\n  Background:\n    When a\n  Scenario: s\n    And b\n  Rule: r\n    Scenario: t\n      But c\n";
+        let compiled = pickles(text);
+        let all: Vec<Vec<PickleStepType>> = compiled.iter().map(kinds).collect();
+        assert_eq!(all, [vec![Action, Action], vec![Action, Action]]);
+        let bare = pickles("Feature: f\n  Scenario: s\n    And a\n    When b\n");
+        assert_eq!(kinds(&bare[0]), [Unknown, Action]);
+    }
+
+    /// In another dialect the document does not say a keyword's type: a step takes cucumber's,
+    /// and a `*` is still `Unknown`.
+    #[test]
+    fn another_dialect_s_steps_take_cucumber_s_type_and_its_star_is_unknown() {
+        let text = "# language: fr\nFonctionnalité: f\n  Scénario: s\n    Soit a\n    * b\n    Quand c\n    Et d\n    Alors e\n";
+        let compiled = pickles(text);
+        assert_eq!(kinds(&compiled[0]), [Context, Unknown, Action, Action, Outcome]);
+    }
 }

@@ -243,25 +243,25 @@ pub fn main(opts: FaultsOptions) -> ExitCode {
     }
     let mut unhealthy: BTreeMap<&String, &String> = healthy.failing.iter().collect();
     unhealthy.extend(healthy.broken.iter());
-    let mut ok = unhealthy.is_empty();
     say!(
         "The fault catalogue: {} faults against {} scenarios.\n",
         chosen.len(),
         healthy.scenarios
     );
-    if ok {
+    if unhealthy.is_empty() {
         say!("✔ the healthy space passes all {} scenarios", healthy.scenarios);
     } else {
         say!("✘ the healthy space fails {} scenario(s):", unhealthy.len());
         unhealthy.keys().for_each(|n| say!("    {n}"));
     }
     let mut summary = Vec::new();
+    let mut judged: Vec<Judged> = Vec::new();
     for (info, outcome) in chosen.iter().zip(outcomes) {
         let outcome = match outcome {
             Ok(o) => o,
             Err(e) => {
-                ok = false;
                 say!("\n✘ {} — could not run: {e}", info.name);
+                judged.push(Err(e));
                 continue;
             }
         };
@@ -271,7 +271,7 @@ pub fn main(opts: FaultsOptions) -> ExitCode {
             .copied()
             .filter(|s| !outcome.failing.contains_key(*s))
             .collect();
-        ok &= missed.is_empty();
+        judged.push(Ok(missed.clone()));
         let mark = if missed.is_empty() { "✔" } else { "✘" };
         say!("\n{mark} {} — {}", info.name, info.what);
         for line in declared(info.caught_by, &outcome, &missed) {
@@ -313,14 +313,31 @@ pub fn main(opts: FaultsOptions) -> ExitCode {
             return ExitCode::from(Exit::Usage);
         }
     }
-    if ok {
+    let exit = verdict(unhealthy.len(), &judged);
+    if exit == Exit::Passed {
         say!("\nEvery fault is caught by the scenarios declared to catch it.");
-        ExitCode::from(Exit::Passed)
     } else {
         say!(
             "\nA fault that its scenarios do not catch is a gap in the suite: sharpen the scenario, never delete the fault."
         );
-        ExitCode::from(Exit::Failed)
+    }
+    ExitCode::from(exit)
+}
+
+/// What one fault's run showed for the verdict: the scenarios declared to catch it that did
+/// not fail, or why the run could not be made.
+type Judged<'a> = Result<Vec<&'a str>, String>;
+
+/// The matrix's exit: passed only when the healthy space fails none of its scenarios and
+/// every fault's run was made and failed each scenario declared to catch it. Apart from
+/// `main` so that a test can show a missed fault failing the matrix, which no run of the
+/// catalogue (each fault caught, as `tests/faults.rs` requires) can.
+fn verdict(healthy_failing: usize, judged: &[Judged]) -> Exit {
+    let caught = judged.iter().all(|j| j.as_ref().is_ok_and(Vec::is_empty));
+    if healthy_failing == 0 && caught {
+        Exit::Passed
+    } else {
+        Exit::Failed
     }
 }
 
@@ -329,6 +346,20 @@ mod tests {
     use super::*;
 
     use crate::child::cucumber_json::{RunResult, Status, tests::element};
+
+    #[test]
+    fn a_missed_fault_an_unmade_run_or_an_unhealthy_space_fails_the_matrix() {
+        let caught: Judged = Ok(vec![]);
+        assert_eq!(verdict(0, &[caught.clone(), caught.clone()]), Exit::Passed);
+        assert_eq!(verdict(0, &[]), Exit::Passed);
+        assert_eq!(verdict(0, &[Ok(vec!["Mute one"]), caught.clone()]), Exit::Failed);
+        assert_eq!(verdict(0, &[caught.clone(), Ok(vec!["Mute one"])]), Exit::Failed);
+        assert_eq!(
+            verdict(0, &[Err("the run panicked".into()), caught.clone()]),
+            Exit::Failed
+        );
+        assert_eq!(verdict(1, &[caught]), Exit::Failed);
+    }
 
     fn step(keyword: &str, status: Status) -> Step {
         Step {

@@ -61,6 +61,11 @@ fn run_matrix() -> Value {
         "the progress line is for a terminal, not a pipe: {:?}",
         String::from_utf8_lossy(&o.stderr)
     );
+    assert!(
+        out.trim_end()
+            .ends_with("Every fault is caught by the scenarios declared to catch it."),
+        "a passing matrix says so last: {out}"
+    );
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
     std::fs::remove_file(&summary).ok();
     doc
